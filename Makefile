@@ -1,0 +1,136 @@
+# kite: one Makefile for both ports. See README.md.
+#
+#   make run        boot in QEMU, shell on this terminal (Ctrl-A X quits)
+#   make test       every test, both ports; ends with "N passed, N failed"
+#
+# Variables: ARCH=x86_64|aarch64, MACHINE=pc|q35, GIC=3|2, EL=2|1 (aarch64
+# entry level), SMP, MEM, KVM=1, CMDLINE, QEMU_EXTRA.
+
+ARCH ?= x86_64
+MACHINE ?= pc
+GIC ?= 3
+EL ?= 2
+SMP ?= 1
+MEM ?= 128M
+KVM ?= 0
+CMDLINE ?=
+QEMU_EXTRA ?=
+
+ifeq ($(filter $(ARCH),x86_64 aarch64),)
+$(error ARCH must be x86_64 or aarch64, not '$(ARCH)')
+endif
+
+CC := clang
+LD := ld.lld
+OBJCOPY := llvm-objcopy
+PYTHON := python3
+
+BUILD := build/$(ARCH)
+KERNEL_ELF := $(BUILD)/kite.elf
+
+include kernel/arch/$(ARCH)/arch.mk
+
+WARNINGS := -Wall -Wextra -Werror
+KERNEL_CFLAGS := --target=$(ARCH_TARGET) -std=c11 $(WARNINGS) -O2 -g \
+	-ffreestanding -fno-stack-protector -fno-pic -fno-pie \
+	-fno-omit-frame-pointer -fno-common \
+	-Ikernel/include -Ikernel $(ARCH_CFLAGS) -MMD -MP
+KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=4096 \
+	-T kernel/arch/$(ARCH)/linker.ld
+
+# The portable core: every .c under kern/ and shell/, plus the firmware
+# readers, on every port.
+PORTABLE_SRCS := $(wildcard kernel/kern/*.c) $(wildcard kernel/shell/*.c) \
+	$(wildcard kernel/firmware/fdt/*.c)
+KERNEL_SRCS := $(PORTABLE_SRCS) $(ARCH_SRCS)
+KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SRCS))
+
+# Host tests: the pure parts of the kernel, compiled for this machine
+# with AddressSanitizer and UndefinedBehaviorSanitizer.
+HOST_BUILD := build/host
+HOST_CFLAGS := -std=c11 $(WARNINGS) -g -O1 -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=all \
+	-Ikernel/include -Ikernel -DKITE_HOST_TEST
+HOST_KERNEL_SRCS := kernel/kern/printf.c kernel/kern/string.c \
+	$(wildcard kernel/firmware/fdt/*.c)
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+UNIT_BIN := $(HOST_BUILD)/unit
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(HOST_BUILD)/%,$(wildcard tests/fuzz/*.c))
+FUZZ_SECONDS ?= 60
+
+QEMU_ARGS = --arch $(ARCH) --machine $(MACHINE) --gic $(GIC) --el $(EL) \
+	--smp $(SMP) --mem $(MEM) --kvm $(KVM) --cmdline "$(CMDLINE)" \
+	--extra "$(QEMU_EXTRA)" --image $(KERNEL_IMAGE)
+
+.PHONY: all run debug test test-unit test-qemu kernels fuzz deps clean format \
+	check-format
+
+all: $(KERNEL_IMAGE)
+
+$(KERNEL_ELF): $(KERNEL_OBJS) kernel/arch/$(ARCH)/linker.ld
+	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS)
+
+$(BUILD)/kite.img: $(KERNEL_ELF)
+	$(OBJCOPY) -O binary $< $@
+
+$(BUILD)/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+run: deps all
+	$(PYTHON) scripts/qemu.py run $(QEMU_ARGS)
+
+debug: deps all
+	$(PYTHON) scripts/qemu.py debug $(QEMU_ARGS) --elf $(KERNEL_ELF)
+
+# Both kernels, whatever ARCH says: the tests boot each port.
+kernels:
+	$(MAKE) ARCH=x86_64 all
+	$(MAKE) ARCH=aarch64 all
+
+$(UNIT_BIN): $(UNIT_SRCS) $(HOST_KERNEL_SRCS) $(wildcard tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $(UNIT_SRCS) $(HOST_KERNEL_SRCS) -o $@
+
+$(HOST_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(HOST_KERNEL_SRCS)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -fsanitize=fuzzer $< $(HOST_KERNEL_SRCS) -o $@
+
+test: deps kernels $(UNIT_BIN) $(FUZZ_TARGETS)
+	$(PYTHON) scripts/test.py all
+
+test-unit: deps $(UNIT_BIN) $(FUZZ_TARGETS)
+	$(PYTHON) scripts/test.py unit
+
+test-qemu: deps kernels
+	$(PYTHON) scripts/test.py qemu
+
+# Fuzz each parser for FUZZ_SECONDS, starting from the captured fixtures.
+fuzz: deps $(FUZZ_TARGETS)
+	@for f in $(FUZZ_TARGETS); do \
+		mkdir -p $(HOST_BUILD)/corpus/$$(basename $$f); \
+		echo "== $$f for $(FUZZ_SECONDS) s"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) \
+			$(HOST_BUILD)/corpus/$$(basename $$f) tests/fixtures \
+			|| exit 1; \
+	done
+
+deps:
+	@sh scripts/deps.sh
+
+FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+
+format:
+	clang-format -i $(FORMAT_FILES)
+
+check-format:
+	clang-format --dry-run --Werror $(FORMAT_FILES)
+
+clean:
+	rm -rf build
+
+-include $(KERNEL_OBJS:.o=.d)

@@ -1,0 +1,15 @@
+# x86_64: the files this port adds to the portable kernel.
+ARCH_TARGET := x86_64-unknown-none-elf
+ARCH_CFLAGS := -mno-red-zone -mgeneral-regs-only -mcmodel=small
+ARCH_SRCS := \
+	kernel/arch/x86_64/boot.S \
+	kernel/arch/x86_64/vectors.S \
+	kernel/arch/x86_64/guarded.S \
+	kernel/arch/x86_64/setup.c \
+	kernel/arch/x86_64/gdt.c \
+	kernel/arch/x86_64/trap.c \
+	kernel/arch/x86_64/mmu.c \
+	kernel/drivers/serial/uart16550.c \
+	kernel/platform/pc.c
+# QEMU boots the ELF itself through its PVH note.
+KERNEL_IMAGE = $(KERNEL_ELF)

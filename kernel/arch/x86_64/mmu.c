@@ -1,0 +1,54 @@
+/*
+ * The kernel's page tables, replacing the boot tables of boot.S: an
+ * identity map of the first 4 GiB, with 4 KiB pages for the first 4 MiB
+ * so that two pages can stay unmapped: page 0 (a NULL dereference faults)
+ * and the guard page below the boot stack (an overflow faults, and #DF
+ * reports it on its IST stack). Everything above 4 GiB is unmapped.
+ */
+#include "kern/compiler.h"
+#include "kern/string.h"
+#include "cpu.h"
+
+#define PTE_P (1ull << 0)
+#define PTE_W (1ull << 1)
+#define PTE_PS (1ull << 7)
+#define PAGE_SIZE 4096ul
+#define LARGE_PAGE 0x200000ul
+
+#define SMALL_PAGE_TABLES 2 /* 2 x 2 MiB = the first 4 MiB */
+
+static uint64_t pml4[512] __aligned(4096);
+static uint64_t pdpt[512] __aligned(4096);
+static uint64_t pd[4][512] __aligned(4096);
+static uint64_t pt[SMALL_PAGE_TABLES][512] __aligned(4096);
+
+extern char boot_stack_guard[];
+
+static void unmap_small(uintptr_t addr)
+{
+	pt[addr / LARGE_PAGE][(addr / PAGE_SIZE) % 512] = 0;
+}
+
+void mmu_init(void)
+{
+	for (unsigned i = 0; i < 4; i++) {
+		pdpt[i] = (uintptr_t)pd[i] | PTE_P | PTE_W;
+		for (unsigned j = 0; j < 512; j++) {
+			uint64_t addr = ((uint64_t)i * 512 + j) * LARGE_PAGE;
+
+			pd[i][j] = addr | PTE_P | PTE_W | PTE_PS;
+		}
+	}
+	for (unsigned t = 0; t < SMALL_PAGE_TABLES; t++) {
+		pd[0][t] = (uintptr_t)pt[t] | PTE_P | PTE_W;
+		for (unsigned j = 0; j < 512; j++) {
+			uint64_t addr = t * LARGE_PAGE + j * PAGE_SIZE;
+
+			pt[t][j] = addr | PTE_P | PTE_W;
+		}
+	}
+	unmap_small(0);
+	unmap_small((uintptr_t)boot_stack_guard);
+	pml4[0] = (uintptr_t)pdpt | PTE_P | PTE_W;
+	write_cr3((uintptr_t)pml4);
+}

@@ -1,0 +1,149 @@
+/*
+ * x86_64 C entry, from boot.S in long mode on the boot stack. Brings up
+ * the GDT/TSS and the IDT, starts the console on COM1, copies the PVH
+ * start_info into a struct boot_info, switches to the final page tables
+ * and enters the portable kernel.
+ */
+#include "kern/arch.h"
+#include "kern/boot.h"
+#include "kern/console.h"
+#include "kern/panic.h"
+#include "kern/printf.h"
+#include "kern/string.h"
+#include "drivers/serial/uart16550.h"
+#include "platform/pc.h"
+#include "cpu.h"
+#include "gdt.h"
+#include "trap_frame.h"
+
+void idt_init(void);
+void mmu_init(void);
+void arch_capture_frame(struct trap_frame *f);
+
+const char arch_name[] = "x86_64";
+
+/* Xen's hvm_start_info (xen/include/public/arch-x86/hvm/start_info.h). */
+#define HVM_START_MAGIC 0x336ec578u
+
+struct hvm_start_info {
+	uint32_t magic;
+	uint32_t version;
+	uint32_t flags;
+	uint32_t nr_modules;
+	uint64_t modlist_paddr;
+	uint64_t cmdline_paddr;
+	uint64_t rsdp_paddr;
+	/* version >= 1 */
+	uint64_t memmap_paddr;
+	uint32_t memmap_entries;
+	uint32_t reserved;
+} __packed;
+
+struct hvm_memmap_entry {
+	uint64_t addr;
+	uint64_t size;
+	uint32_t type; /* E820 types: 1 RAM, 2 reserved, 3 ACPI, 4 NVS */
+	uint32_t reserved;
+} __packed;
+
+static struct boot_info boot;
+static struct uart16550 com1;
+static char cmdline[256];
+
+static void parse_start_info(const struct hvm_start_info *si)
+{
+	boot.protocol = "PVH";
+	boot.cmdline = "";
+	if (!si || si->magic != HVM_START_MAGIC) {
+		kprintf("warning: no PVH start_info (magic %x)\n",
+			si ? si->magic : 0);
+		return;
+	}
+	if (si->cmdline_paddr) {
+		const char *src = (const char *)(uintptr_t)si->cmdline_paddr;
+		size_t len = strnlen(src, sizeof(cmdline) - 1);
+
+		if (src[len]) {
+			kprintf("warning: command line truncated to %zu bytes\n",
+				len);
+		}
+		memcpy(cmdline, src, len);
+		boot.cmdline = cmdline;
+	}
+	boot.rsdp = si->rsdp_paddr;
+	if (si->version >= 1 && si->memmap_paddr) {
+		const struct hvm_memmap_entry *e =
+			(const void *)(uintptr_t)si->memmap_paddr;
+
+		for (uint32_t i = 0; i < si->memmap_entries; i++) {
+			if (boot.memmap_count == BOOT_MEMMAP_MAX) {
+				kprintf("warning: memory map truncated to %d "
+					"ranges\n",
+					BOOT_MEMMAP_MAX);
+				break;
+			}
+			boot.memmap[boot.memmap_count++] =
+				(struct boot_mem_range){e[i].addr, e[i].size,
+							e[i].type};
+		}
+	}
+}
+
+/*
+ * The start_info and what it points to live in low memory, which the
+ * final page tables leave partly unmapped (page 0): copy what we keep
+ * before switching to them.
+ */
+void x86_64_entry(const struct hvm_start_info *si)
+{
+	gdt_init();
+	idt_init();
+
+	com1.base = pc_platform.com_ports[0];
+	com1.baud = pc_platform.console_baud;
+	uart16550_init_polled(&com1);
+	console_register(&com1.console);
+
+	parse_start_info(si);
+	mmu_init();
+	kernel_main(&boot);
+}
+
+void arch_cpu_relax(void)
+{
+	__asm__ volatile("pause");
+}
+
+void arch_halt(void)
+{
+	for (;;) {
+		cli();
+		hlt();
+	}
+}
+
+void arch_emulator_exit(int code)
+{
+	/* isa-debug-exit: QEMU exits with status (value << 1) | 1. */
+	outl(pc_platform.debug_exit_port, (uint32_t)code);
+	kprintf("emulator exit device did not respond; halting\n");
+	arch_halt();
+}
+
+/*
+ * Until ACPI (S5 through the FADT's PM1 control block) arrives, power-off
+ * is QEMU's isa-debug-exit with code 0.
+ */
+void arch_poweroff(void)
+{
+	arch_emulator_exit(0);
+}
+
+void arch_dump_caller(void)
+{
+	struct trap_frame f;
+
+	arch_capture_frame(&f);
+	trap_print_frame(&f);
+	backtrace_print(f.rbp);
+}

@@ -1,0 +1,198 @@
+/*
+ * The IDT and the trap dispatcher (Intel SDM Vol. 3A, chapter 6).
+ *
+ * Every vector has a stub (vectors.S). Exceptions are reported in full:
+ * name, vector, error code, the CPU's frame, CR2 for page faults, every
+ * general register and a backtrace. #BP and the 0x80 software trap return;
+ * a fault at an instruction listed in the exception table is reported and
+ * resumed at its fixup; anything else halts.
+ */
+#include "kern/arch.h"
+#include "kern/panic.h"
+#include "kern/printf.h"
+#include "kern/trap.h"
+#include "cpu.h"
+#include "gdt.h"
+#include "trap_frame.h"
+
+#define VEC_BREAKPOINT 3
+#define VEC_NMI 2
+#define VEC_DOUBLE_FAULT 8
+#define VEC_MACHINE_CHECK 18
+#define VEC_INVALID_OPCODE 6
+#define VEC_PAGE_FAULT 14
+#define VEC_SYSCALL 0x80
+
+const uintptr_t arch_unmapped_addr = 0xdead0000000ul;
+const unsigned long arch_read_fault_code = VEC_PAGE_FAULT;
+const unsigned long arch_undefined_code = VEC_INVALID_OPCODE;
+
+struct idt_gate {
+	uint16_t offset_low;
+	uint16_t selector;
+	uint8_t ist;		/* bits 0-2: IST slot, 0 = none */
+	uint8_t type_attr;	/* P, DPL, type */
+	uint16_t offset_mid;
+	uint32_t offset_high;
+	uint32_t reserved;
+} __packed;
+_Static_assert(sizeof(struct idt_gate) == 16, "IDT gate is 16 bytes");
+
+#define GATE_INTERRUPT 0x8e /* present, DPL 0, 64-bit interrupt gate */
+
+static struct idt_gate idt[256] __aligned(16);
+
+extern const char vector_stubs[];
+
+static const char *const exception_names[32] = {
+	"#DE Divide Error",
+	"#DB Debug",
+	"NMI Non-Maskable Interrupt",
+	"#BP Breakpoint",
+	"#OF Overflow",
+	"#BR BOUND Range Exceeded",
+	"#UD Invalid Opcode",
+	"#NM Device Not Available",
+	"#DF Double Fault",
+	"Coprocessor Segment Overrun",
+	"#TS Invalid TSS",
+	"#NP Segment Not Present",
+	"#SS Stack-Segment Fault",
+	"#GP General Protection",
+	"#PF Page Fault",
+	"Reserved (15)",
+	"#MF x87 Floating-Point Error",
+	"#AC Alignment Check",
+	"#MC Machine Check",
+	"#XM SIMD Floating-Point",
+	"#VE Virtualization Exception",
+	"#CP Control Protection",
+	"Reserved (22)",
+	"Reserved (23)",
+	"Reserved (24)",
+	"Reserved (25)",
+	"Reserved (26)",
+	"Reserved (27)",
+	"#HV Hypervisor Injection",
+	"#VC VMM Communication",
+	"#SX Security Exception",
+	"Reserved (31)",
+};
+
+static void idt_set(unsigned vec, uint8_t ist)
+{
+	uintptr_t addr = (uintptr_t)vector_stubs + 16 * vec;
+
+	idt[vec] = (struct idt_gate){
+		.offset_low = addr & 0xffff,
+		.selector = GDT_KERNEL_CODE,
+		.ist = ist,
+		.type_attr = GATE_INTERRUPT,
+		.offset_mid = (addr >> 16) & 0xffff,
+		.offset_high = addr >> 32,
+	};
+}
+
+void idt_init(void)
+{
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __packed ptr = {sizeof(idt) - 1, (uintptr_t)idt};
+
+	for (unsigned v = 0; v < 256; v++) {
+		idt_set(v, 0);
+	}
+	idt_set(VEC_DOUBLE_FAULT, IST_DOUBLE_FAULT);
+	idt_set(VEC_NMI, IST_NMI);
+	idt_set(VEC_MACHINE_CHECK, IST_MACHINE_CHECK);
+	__asm__ volatile("lidt %0" ::"m"(ptr));
+}
+
+static const char *vector_name(uint64_t vec)
+{
+	if (vec < 32) {
+		return exception_names[vec];
+	}
+	return vec == VEC_SYSCALL ? "System call trap" : "Interrupt";
+}
+
+void trap_print_frame(const struct trap_frame *f)
+{
+	kprintf("RIP %016lx CS %04lx RFLAGS %016lx\n", f->rip, f->cs,
+		f->rflags);
+	kprintf("RSP %016lx SS %04lx CR3 %016lx\n", f->rsp, f->ss,
+		read_cr3());
+	kprintf("RAX %016lx RBX %016lx RCX %016lx\n", f->rax, f->rbx, f->rcx);
+	kprintf("RDX %016lx RSI %016lx RDI %016lx\n", f->rdx, f->rsi, f->rdi);
+	kprintf("RBP %016lx R8  %016lx R9  %016lx\n", f->rbp, f->r8, f->r9);
+	kprintf("R10 %016lx R11 %016lx R12 %016lx\n", f->r10, f->r11, f->r12);
+	kprintf("R13 %016lx R14 %016lx R15 %016lx\n", f->r13, f->r14, f->r15);
+}
+
+/* The page-fault error code bits (SDM Vol. 3A, 4.7). */
+static void print_page_fault(const struct trap_frame *f, uint64_t cr2)
+{
+	uint64_t e = f->error;
+
+	kprintf("CR2 %016lx (%s, %s, %s mode%s%s)\n", cr2,
+		e & 1 ? "protection violation" : "page not present",
+		e & 2 ? "write" : e & 16 ? "instruction fetch" : "read",
+		e & 4 ? "user" : "kernel", e & 8 ? ", reserved bit set" : "",
+		e & 32 ? ", protection key" : "");
+}
+
+static void report(const struct trap_frame *f, uint64_t cr2)
+{
+	kprintf("\n*** EXCEPTION %s (vector %lu) error code 0x%lx\n",
+		vector_name(f->vector), f->vector, f->error);
+	if (f->vector == VEC_PAGE_FAULT) {
+		print_page_fault(f, cr2);
+	}
+	trap_print_frame(f);
+	kprintf("  #- %016lx (faulting instruction)\n", f->rip);
+	backtrace_print(f->rbp);
+}
+
+void trap_dispatch(struct trap_frame *f)
+{
+	/* Read CR2 first: a fault while reporting would overwrite it. */
+	uint64_t cr2 = f->vector == VEC_PAGE_FAULT ? read_cr2() : 0;
+	uintptr_t fixup;
+
+	switch (f->vector) {
+	case VEC_BREAKPOINT:
+		trap_note_breakpoint();
+		kprintf("breakpoint (#BP) at %016lx, continuing\n",
+			f->rip - 1);
+		return;
+	case VEC_SYSCALL:
+		trap_note_syscall();
+		f->rax += 1;
+		return;
+	}
+
+	if (f->vector >= 32) {
+		/* No interrupt sources are enabled yet (interrupt core). */
+		kprintf("unexpected interrupt, vector %lu\n", f->vector);
+		return;
+	}
+
+	report(f, cr2);
+	fixup = extable_find(f->rip);
+	if (fixup) {
+		trap_note_fixup(f->vector, vector_name(f->vector), f->rip,
+				cr2);
+		kprintf("*** fixed up by the exception table: resuming at "
+			"%016lx\n",
+			fixup);
+		f->rip = fixup;
+		return;
+	}
+	if (f->vector == VEC_NMI) {
+		kprintf("*** NMI reported, continuing\n");
+		return;
+	}
+	kprintf("*** fatal exception: system halted\n");
+	arch_halt();
+}

@@ -1,0 +1,20 @@
+/* panic() for broken invariants, KASSERT for the checks that find them. */
+#ifndef KERN_PANIC_H
+#define KERN_PANIC_H
+
+#include "kern/compiler.h"
+
+__noreturn void panic(const char *fmt, ...) __printf_like(1, 2);
+
+#define KASSERT(cond)                                                          \
+	do {                                                                   \
+		if (unlikely(!(cond))) {                                       \
+			panic("assertion failed: %s at %s:%d", #cond,          \
+			      __FILE__, __LINE__);                             \
+		}                                                              \
+	} while (0)
+
+/* Print the frame-pointer chain starting at fp (bounded, fault-safe). */
+void backtrace_print(uintptr_t fp);
+
+#endif

@@ -1,0 +1,67 @@
+/*
+ * The portable kernel's entry. Each port gets the CPU into a known state,
+ * starts its console and hands over what the boot protocol told it.
+ */
+#include "kern/arch.h"
+#include "kern/boot.h"
+#include "kern/ktest.h"
+#include "kern/printf.h"
+#include "kern/string.h"
+#include "shell/shell.h"
+
+#define KITE_VERSION "0.1"
+
+static struct boot_info *boot;
+
+const struct boot_info *boot_info(void)
+{
+	return boot;
+}
+
+bool cmdline_has(const char *word)
+{
+	size_t n = strlen(word);
+	const char *p = boot ? boot->cmdline : "";
+
+	while (*p) {
+		while (*p == ' ') {
+			p++;
+		}
+		if (strncmp(p, word, n) == 0 && (p[n] == ' ' || !p[n])) {
+			return true;
+		}
+		while (*p && *p != ' ') {
+			p++;
+		}
+	}
+	return false;
+}
+
+static void print_memory(const struct boot_info *bi)
+{
+	uint64_t ram = 0;
+
+	for (unsigned int i = 0; i < bi->memmap_count; i++) {
+		if (bi->memmap[i].type == BOOT_MEM_RAM) {
+			ram += bi->memmap[i].size;
+		}
+	}
+	kprintf("memory: %llu MiB usable in %u ranges\n",
+		(unsigned long long)(ram >> 20), bi->memmap_count);
+}
+
+void kernel_main(struct boot_info *bi)
+{
+	boot = bi;
+	kprintf("\nkite %s on %s, booted by %s\n", KITE_VERSION, arch_name,
+		bi->protocol);
+	kprintf("command line: \"%s\"\n", bi->cmdline);
+	print_memory(bi);
+
+	if (cmdline_has("ktest")) {
+		int failed = ktest_run_all();
+
+		arch_emulator_exit(failed ? 1 : 0);
+	}
+	shell_run();
+}

@@ -1,0 +1,138 @@
+/* The shell's commands: each is a thin user of a kernel API. */
+#include "kern/arch.h"
+#include "kern/errno.h"
+#include "kern/ktest.h"
+#include "kern/panic.h"
+#include "kern/printf.h"
+#include "kern/string.h"
+#include "kern/trap.h"
+#include "shell/shell.h"
+
+static int cmd_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	for (size_t i = 0; i < shell_command_count; i++) {
+		const struct shell_command *c = &shell_commands[i];
+
+		kprintf("  %-8s %-18s %s\n", c->name, c->usage, c->help);
+	}
+	return 0;
+}
+
+static int cmd_echo(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		kprintf("%s%s", i > 1 ? " " : "", argv[i]);
+	}
+	kprintf("\n");
+	return 0;
+}
+
+/* Parse a hexadecimal number with or without "0x"; false if malformed. */
+static bool parse_hex(const char *s, uintptr_t *out)
+{
+	uintptr_t v = 0;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		s += 2;
+	}
+	if (!*s || strlen(s) > 2 * sizeof(v)) {
+		return false;
+	}
+	for (; *s; s++) {
+		unsigned d;
+
+		if (*s >= '0' && *s <= '9') {
+			d = *s - '0';
+		} else if (*s >= 'a' && *s <= 'f') {
+			d = *s - 'a' + 10;
+		} else if (*s >= 'A' && *s <= 'F') {
+			d = *s - 'A' + 10;
+		} else {
+			return false;
+		}
+		v = v << 4 | d;
+	}
+	*out = v;
+	return true;
+}
+
+static int fault_read(int argc, char **argv)
+{
+	uintptr_t addr = arch_unmapped_addr;
+	unsigned long val;
+
+	if (argc > 2 && !parse_hex(argv[2], &addr)) {
+		return -EINVAL;
+	}
+	if (arch_probe_read(addr, &val) == 0) {
+		kprintf("read %p: 0x%lx (no fault)\n", (void *)addr, val);
+	} else {
+		kprintf("read %p: fault survived through the exception table\n",
+			(void *)addr);
+	}
+	return 0;
+}
+
+static int cmd_fault(int argc, char **argv)
+{
+	if (argc < 2) {
+		return -EINVAL;
+	}
+	if (strcmp(argv[1], "read") == 0) {
+		return fault_read(argc, argv);
+	}
+	if (argc != 2) {
+		return -EINVAL;
+	}
+	if (strcmp(argv[1], "undef") == 0) {
+		arch_probe_undefined();
+		kprintf("undefined instruction survived through the exception "
+			"table\n");
+	} else if (strcmp(argv[1], "break") == 0) {
+		arch_breakpoint();
+		kprintf("breakpoint returned, execution continues\n");
+	} else if (strcmp(argv[1], "syscall") == 0) {
+		unsigned long r = arch_syscall_trap(1);
+
+		kprintf("system call trap returned %lu\n", r);
+	} else {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int cmd_panic(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	panic("requested from the shell");
+}
+
+static int cmd_poweroff(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	kprintf("powering off\n");
+	arch_poweroff();
+}
+
+static int cmd_ktest(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return ktest_run_all() ? -EIO : 0;
+}
+
+const struct shell_command shell_commands[] = {
+	{"help", "", "list the commands", cmd_help},
+	{"echo", "TEXT...", "print the words", cmd_echo},
+	{"fault", "read [ADDR]|undef|break|syscall",
+	 "take an exception and survive it", cmd_fault},
+	{"ktest", "", "run the in-kernel tests (KTAP)", cmd_ktest},
+	{"panic", "", "panic: registers, backtrace, halt", cmd_panic},
+	{"poweroff", "", "turn the machine off", cmd_poweroff},
+};
+
+const size_t shell_command_count = ARRAY_SIZE(shell_commands);

@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Build the QEMU command line for kite, and run it.
+
+`make run`, `make debug` and every QEMU test use qemu_command() below, so
+what the tests boot is exactly what a user boots.
+
+    python3 scripts/qemu.py run   --arch x86_64 --image build/x86_64/kite.elf
+    python3 scripts/qemu.py debug --arch aarch64 --image ... --elf ...
+"""
+import argparse
+import os
+import shlex
+import subprocess
+import sys
+
+# QEMU's isa-debug-exit makes QEMU exit with (value << 1) | 1.
+X86_DEBUG_EXIT = ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+
+
+def kvm_usable():
+    try:
+        fd = os.open("/dev/kvm", os.O_RDWR)
+    except OSError:
+        return False
+    os.close(fd)
+    return True
+
+
+def qemu_command(arch="x86_64", image=None, machine="pc", gic="3", el="2",
+                 smp="1", mem="128M", kvm="0", cmdline="", extra="",
+                 console="stdio", semihosting=False):
+    """The QEMU argument list.
+
+    console: "stdio" for a person (serial and monitor on the terminal,
+    Ctrl-A X quits), "pipe" for tests (serial on stdin/stdout, no monitor).
+    """
+    use_kvm = str(kvm) == "1"
+    if use_kvm and not kvm_usable():
+        print("qemu.py: KVM=1 but /dev/kvm is not usable; using TCG",
+              file=sys.stderr)
+        use_kvm = False
+
+    if arch == "x86_64":
+        cmd = ["qemu-system-x86_64", "-M", machine]
+        cmd += ["-cpu", "host"] if use_kvm else []
+        cmd += X86_DEBUG_EXIT
+    elif arch == "aarch64":
+        opts = "virt,gic-version=%s" % gic
+        if str(el) == "2":
+            opts += ",virtualization=on"
+        cmd = ["qemu-system-aarch64", "-M", opts]
+        cmd += ["-cpu", "host" if use_kvm else "cortex-a72"]
+        if semihosting:
+            cmd += ["-semihosting-config", "enable=on,target=native"]
+    else:
+        raise ValueError("unknown arch %r" % arch)
+
+    cmd += ["-accel", "kvm" if use_kvm else "tcg"]
+    cmd += ["-m", str(mem), "-smp", str(smp), "-no-reboot"]
+    cmd += ["-kernel", image]
+    if cmdline:
+        cmd += ["-append", cmdline]
+    if console == "stdio":
+        cmd += ["-nographic"]
+    else:
+        cmd += ["-display", "none", "-serial", "stdio", "-monitor", "none"]
+    cmd += shlex.split(extra or "")
+    return cmd
+
+
+def exit_status(arch, returncode):
+    """Map QEMU's exit status to the guest's verdict (0 = success)."""
+    if arch == "x86_64" and returncode & 1:
+        return returncode >> 1
+    return returncode
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("mode", choices=["run", "debug"])
+    for name, default in [("arch", "x86_64"), ("machine", "pc"), ("gic", "3"),
+                          ("el", "2"), ("smp", "1"), ("mem", "128M"),
+                          ("kvm", "0"), ("cmdline", ""), ("extra", ""),
+                          ("image", None), ("elf", None)]:
+        ap.add_argument("--" + name, default=default)
+    a = ap.parse_args()
+
+    cmd = qemu_command(a.arch, a.image, a.machine, a.gic, a.el, a.smp,
+                       a.mem, a.kvm, a.cmdline, a.extra)
+    if a.mode == "debug":
+        cmd += ["-s", "-S"]
+        print("QEMU is waiting for gdb on localhost:1234. Attach with:")
+        print("  gdb %s -ex 'target remote localhost:1234'" % a.elf)
+        if a.arch == "aarch64":
+            print("  (gdb-multiarch on an x86_64 host)")
+    print(" ".join(shlex.quote(c) for c in cmd), file=sys.stderr)
+    rc = subprocess.call(cmd)
+    status = exit_status(a.arch, rc)
+    sys.exit(status)
+
+
+if __name__ == "__main__":
+    main()
