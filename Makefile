@@ -20,6 +20,13 @@ ifeq ($(filter $(ARCH),x86_64 aarch64),)
 $(error ARCH must be x86_64 or aarch64, not '$(ARCH)')
 endif
 
+# V=1 shows the full commands.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
 CC := clang
 LD := ld.lld
 OBJCOPY := llvm-objcopy
@@ -68,18 +75,22 @@ QEMU_ARGS = --arch $(ARCH) --machine $(MACHINE) --gic $(GIC) --el $(EL) \
 all: $(KERNEL_IMAGE)
 
 $(KERNEL_ELF): $(KERNEL_OBJS) kernel/arch/$(ARCH)/linker.ld
-	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS)
+	@echo "  LD      $@"
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS)
 
 $(BUILD)/kite.img: $(KERNEL_ELF)
-	$(OBJCOPY) -O binary $< $@
+	@echo "  OBJCOPY $@"
+	$(Q)$(OBJCOPY) -O binary $< $@
 
 $(BUILD)/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+	@echo "  CC      $@"
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
 $(BUILD)/%.S.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+	@echo "  CC      $@"
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
 run: deps all
 	$(PYTHON) scripts/qemu.py run $(QEMU_ARGS)
@@ -89,16 +100,18 @@ debug: deps all
 
 # Both kernels, whatever ARCH says: the tests boot each port.
 kernels:
-	$(MAKE) ARCH=x86_64 all
-	$(MAKE) ARCH=aarch64 all
+	$(Q)$(MAKE) --no-print-directory ARCH=x86_64 all
+	$(Q)$(MAKE) --no-print-directory ARCH=aarch64 all
 
 $(UNIT_BIN): $(UNIT_SRCS) $(HOST_KERNEL_SRCS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(UNIT_SRCS) $(HOST_KERNEL_SRCS) -o $@
+	@echo "  HOSTCC  $@"
+	$(Q)$(CC) $(HOST_CFLAGS) $(UNIT_SRCS) $(HOST_KERNEL_SRCS) -o $@
 
 $(HOST_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(HOST_KERNEL_SRCS)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -fsanitize=fuzzer $< $(HOST_KERNEL_SRCS) -o $@
+	@echo "  FUZZ    $@"
+	$(Q)$(CC) $(HOST_CFLAGS) -fsanitize=fuzzer $< $(HOST_KERNEL_SRCS) -o $@
 
 test: deps kernels $(UNIT_BIN) $(FUZZ_TARGETS)
 	$(PYTHON) scripts/test.py all

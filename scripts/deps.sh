@@ -26,7 +26,7 @@ fi
 if [ "$(id -u)" = 0 ]; then
 	echo "deps: installing$missing"
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq && apt-get install -y -qq $missing >/dev/null || {
+	apt-get update -qq && apt-get install -y -qq --no-install-recommends $missing >/dev/null || {
 		echo "deps: apt-get install failed" >&2
 		exit 1
 	}

@@ -75,6 +75,29 @@ static int fault_read(int argc, char **argv)
 	return 0;
 }
 
+/* Each level keeps a buffer alive across the call so it is not a loop. */
+static unsigned long overflow_stack(volatile unsigned long depth)
+{
+	volatile char frame[512];
+
+	frame[0] = (char)depth;
+	if (depth == ~0ul) {
+		return 0;
+	}
+	return overflow_stack(depth + 1) + frame[0];
+}
+
+static void fault_stack(void)
+{
+	if (!arch_stack_guard) {
+		kprintf("fault stack: this port has no stack guard yet; an "
+			"overflow would not be reported\n");
+		return;
+	}
+	kprintf("overflowing the kernel stack...\n");
+	overflow_stack(0);
+}
+
 static int cmd_fault(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -93,6 +116,8 @@ static int cmd_fault(int argc, char **argv)
 	} else if (strcmp(argv[1], "break") == 0) {
 		arch_breakpoint();
 		kprintf("breakpoint returned, execution continues\n");
+	} else if (strcmp(argv[1], "stack") == 0) {
+		fault_stack();
 	} else if (strcmp(argv[1], "syscall") == 0) {
 		unsigned long r = arch_syscall_trap(1);
 
@@ -128,7 +153,7 @@ static int cmd_ktest(int argc, char **argv)
 const struct shell_command shell_commands[] = {
 	{"help", "", "list the commands", cmd_help},
 	{"echo", "TEXT...", "print the words", cmd_echo},
-	{"fault", "read [ADDR]|undef|break|syscall",
+	{"fault", "read [ADDR]|undef|break|syscall|stack",
 	 "take an exception and survive it", cmd_fault},
 	{"ktest", "", "run the in-kernel tests (KTAP)", cmd_ktest},
 	{"panic", "", "panic: registers, backtrace, halt", cmd_panic},

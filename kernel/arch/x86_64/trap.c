@@ -26,6 +26,7 @@
 const uintptr_t arch_unmapped_addr = 0xdead0000000ul;
 const unsigned long arch_read_fault_code = VEC_PAGE_FAULT;
 const unsigned long arch_undefined_code = VEC_INVALID_OPCODE;
+const bool arch_stack_guard = true;
 
 struct idt_gate {
 	uint16_t offset_low;
@@ -43,6 +44,9 @@ _Static_assert(sizeof(struct idt_gate) == 16, "IDT gate is 16 bytes");
 static struct idt_gate idt[256] __aligned(16);
 
 extern const char vector_stubs[];
+extern const char boot_stack_guard[];
+
+#define PAGE_SIZE 4096
 
 static const char *const exception_names[32] = {
 	"#DE Divide Error",
@@ -148,6 +152,11 @@ static void report(const struct trap_frame *f, uint64_t cr2)
 		vector_name(f->vector), f->vector, f->error);
 	if (f->vector == VEC_PAGE_FAULT) {
 		print_page_fault(f, cr2);
+	}
+	if (f->rsp >= (uintptr_t)boot_stack_guard &&
+	    f->rsp < (uintptr_t)boot_stack_guard + PAGE_SIZE) {
+		kprintf("kernel stack overflow: RSP is in the guard page below "
+			"the boot stack\n");
 	}
 	trap_print_frame(f);
 	kprintf("  #- %016lx (faulting instruction)\n", f->rip);

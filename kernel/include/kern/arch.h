@@ -43,6 +43,13 @@ extern const uintptr_t arch_unmapped_addr;
 extern const unsigned long arch_read_fault_code;
 extern const unsigned long arch_undefined_code;
 
+/*
+ * True when the boot stack has an unmapped guard page and stack faults
+ * are taken on a separate stack, so overflowing it is reported (x86_64:
+ * #DF on an IST stack). False where an overflow would go unreported.
+ */
+extern const bool arch_stack_guard;
+
 /* A breakpoint instruction (int3 / brk) that the trap handler steps over. */
 void arch_breakpoint(void);
 

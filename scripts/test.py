@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""Run kite's tests and print one summary line: "N passed, N failed".
+
+    scripts/test.py all     host unit tests, fuzz smoke, KTAP, QEMU shell
+    scripts/test.py unit    host unit tests and fuzz smoke only
+    scripts/test.py qemu    in-kernel (KTAP) and QEMU shell tests only
+
+The kernels and host binaries are built by `make test` before this runs.
+"""
+import glob
+import os
+import re
+import subprocess
+import sys
+import time
+import traceback
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "qemu"))
+import kite  # noqa: E402
+import test_shell  # noqa: E402
+
+# Where the in-kernel tests run: every boot path of both ports.
+KTEST_CONFIGS = [
+    ("x86_64", "pc", {"machine": "pc"}),
+    ("x86_64", "q35", {"machine": "q35"}),
+    ("aarch64", "gicv3-el2", {"gic": "3", "el": "2"}),
+    ("aarch64", "gicv3-el1", {"gic": "3", "el": "1"}),
+    ("aarch64", "gicv2-el2", {"gic": "2", "el": "2"}),
+]
+FUZZ_RUNS = 20000
+
+
+class Results:
+    def __init__(self):
+        self.passed = 0
+        self.failed = []
+
+    def record(self, name, ok, detail=""):
+        if ok:
+            self.passed += 1
+            print("ok     %s" % name)
+        else:
+            self.failed.append(name)
+            print("FAIL   %s" % name)
+            if detail:
+                print("       " + detail.rstrip().replace("\n", "\n       "))
+        sys.stdout.flush()
+
+
+def run_unit(res):
+    binary = os.path.join(ROOT, "build/host/unit")
+    env = dict(os.environ, KITE_FIXTURES=os.path.join(ROOT, "tests/fixtures"))
+    p = subprocess.run([binary], capture_output=True, text=True, env=env,
+                       timeout=300)
+    for line in p.stdout.splitlines():
+        m = re.match(r"(ok|not ok) +\d* *-? *(\S+)", line)
+        if m:
+            res.record("unit/" + m.group(2), m.group(1) == "ok")
+    summary = re.search(r"^unit: (\d+) passed, (\d+) failed$", p.stdout, re.M)
+    if not summary or p.returncode != 0:
+        res.record("unit/binary", False,
+                   "exit %d\n%s%s" % (p.returncode, p.stdout[-3000:],
+                                      p.stderr[-3000:]))
+
+
+def run_fuzz_smoke(res):
+    """Each fuzz target over the fixtures plus a few thousand mutations."""
+    for target in sorted(glob.glob(os.path.join(ROOT, "build/host/fuzz_*"))):
+        name = os.path.basename(target)
+        p = subprocess.run([target, "-runs=%d" % FUZZ_RUNS, "-seed=1",
+                            os.path.join(ROOT, "tests/fixtures")],
+                           capture_output=True, text=True, timeout=300)
+        done = re.search(r"Done (\d+) runs", p.stderr)
+        res.record("fuzz/%s (%d runs)" % (name, FUZZ_RUNS),
+                   p.returncode == 0 and done is not None,
+                   p.stderr[-3000:])
+
+
+def run_ktest(res):
+    for arch, label, opts in KTEST_CONFIGS:
+        prefix = "ktest[%s-%s]" % (arch, label)
+        g = kite.Guest(arch, cmdline="ktest", semihosting=True, **opts)
+        try:
+            status = g.wait_exit(timeout=60)
+        except kite.Timeout as e:
+            res.record(prefix, False, "%s\n%s" % (e, g.out[-3000:]))
+            g.close()
+            continue
+        g.close()
+        plan = re.search(r"^1\.\.(\d+)$", g.out, re.M)
+        results = re.findall(r"^(ok|not ok) (\d+) (\S+)$", g.out, re.M)
+        for verdict, _, name in results:
+            res.record("%s/%s" % (prefix, name), verdict == "ok",
+                       "" if verdict == "ok" else g.out[-3000:])
+        verdict = kite.qemu.exit_status(arch, status)
+        complete = plan and int(plan.group(1)) == len(results) > 0
+        res.record("%s/exit-verdict" % prefix,
+                   complete and verdict == (0 if all(
+                       r[0] == "ok" for r in results) else 1),
+                   "plan %s, %d results, exit status %s\n%s" % (
+                       plan and plan.group(1), len(results), status,
+                       g.out[-3000:]))
+
+
+def run_shell(res):
+    for arch in ("x86_64", "aarch64"):
+        for test in test_shell.TESTS:
+            name = "qemu[%s]/%s" % (arch, test.__name__[5:])
+            try:
+                test(arch)
+                res.record(name, True)
+            except Exception:
+                res.record(name, False, traceback.format_exc()[-4000:])
+
+
+def main():
+    what = sys.argv[1] if len(sys.argv) > 1 else "all"
+    res = Results()
+    start = time.monotonic()
+    if what in ("all", "unit"):
+        run_unit(res)
+        run_fuzz_smoke(res)
+    if what in ("all", "qemu"):
+        run_ktest(res)
+        run_shell(res)
+    print("\n%d tests in %.0f s" % (res.passed + len(res.failed),
+                                   time.monotonic() - start))
+    for name in res.failed:
+        print("failed: %s" % name)
+    print("%d passed, %d failed" % (res.passed, len(res.failed)))
+    sys.exit(1 if res.failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""A kite guest under QEMU, driven over its serial port.
+
+Boots through scripts/qemu.py's qemu_command() (the same command line
+`make run` uses, with the serial port on pipes instead of the terminal).
+"""
+import os
+import re
+import select
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import qemu  # noqa: E402
+
+IMAGES = {
+    "x86_64": os.path.join(ROOT, "build/x86_64/kite.elf"),
+    "aarch64": os.path.join(ROOT, "build/aarch64/kite.img"),
+}
+PROMPT = "kite> "
+
+
+class Timeout(Exception):
+    pass
+
+
+class Guest:
+    def __init__(self, arch, cmdline="", **opts):
+        self.arch = arch
+        cmd = qemu.qemu_command(arch, IMAGES[arch], cmdline=cmdline,
+                                console="pipe", **opts)
+        self.cmd = cmd
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE)
+        self.out = ""      # everything received, for failure reports
+        self.pos = 0       # how far expect() has consumed
+
+    def _read(self, timeout):
+        fd = self.proc.stdout.fileno()
+        ready, _, _ = select.select([fd], [], [], timeout)
+        if not ready:
+            return False
+        data = os.read(fd, 65536)
+        if not data:
+            return None
+        self.out += data.decode("latin-1").replace("\r\n", "\n")
+        return True
+
+    def expect(self, pattern, timeout=10.0):
+        """Wait for a regex in the output after what was consumed; return
+        the match and consume through it."""
+        rx = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        while True:
+            m = rx.search(self.out, self.pos)
+            if m:
+                self.pos = m.end()
+                return m
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise Timeout("no %r within %.0fs; output after the last "
+                              "match:\n%s" % (pattern, timeout,
+                                              self.out[self.pos:][-2000:]))
+            if self._read(min(left, 0.5)) is None:
+                raise Timeout("QEMU closed its output (exit %s) waiting for "
+                              "%r; output:\n%s" % (self.proc.poll(), pattern,
+                                                   self.out[self.pos:][-2000:]))
+
+    def send(self, text):
+        self.proc.stdin.write(text.encode("latin-1"))
+        self.proc.stdin.flush()
+
+    def type(self, text, delay=0.0):
+        """Send keys one at a time (delay between them if asked)."""
+        for ch in text:
+            self.send(ch)
+            if delay:
+                time.sleep(delay)
+
+    def command(self, line, timeout=10.0):
+        """Run a shell command; return its output (up to the next prompt)."""
+        self.send(line + "\r")
+        start = self.pos
+        self.expect(re.escape(PROMPT), timeout)
+        text = self.out[start:self.pos - len(PROMPT)]
+        # Drop the echoed command line.
+        return text.split("\n", 1)[1] if "\n" in text else ""
+
+    def wait_exit(self, timeout=10.0):
+        """Wait for QEMU to exit, reading output meanwhile; return status."""
+        deadline = time.monotonic() + timeout
+        while self.proc.poll() is None and time.monotonic() < deadline:
+            self._read(0.2)
+        try:
+            return self.proc.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            raise Timeout("QEMU still running after %.0fs" % timeout)
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        for f in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            try:
+                f.close()
+            except OSError:
+                pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

@@ -1,0 +1,159 @@
+"""Boot each port and talk to its shell over the serial port.
+
+Each test is a function taking the port name; TESTS lists them with the
+ports they run on. A test fails by raising (AssertionError or Timeout).
+"""
+import re
+
+from kite import Guest, PROMPT, Timeout
+
+# What each port's reports must say. x86_64: vector names and numbers;
+# AArch64: the ESR exception class.
+FAULTS = {
+    "x86_64": {
+        "read": r"#PF Page Fault \(vector 14\) error code 0x0\nCR2 "
+                r"00000dead0000000 \(page not present, read, kernel mode\)",
+        "undef": r"#UD Invalid Opcode \(vector 6\)",
+        "regs": [r"RIP [0-9a-f]{16} CS 0008", r"RAX [0-9a-f]{16}",
+                 r"R15 [0-9a-f]{16}"],
+    },
+    "aarch64": {
+        "read": r"EC 0x25 Data abort \(same EL\)[^\n]*\nFAR  "
+                r"00000001dead0000\nFSC 0x0[0-9a-f]: (translation|address "
+                r"size) fault, level \d, read",
+        "undef": r"EC 0x00 Unknown reason \(undefined instruction\)",
+        "regs": [r"ELR  [0-9a-f]{16} SPSR [0-9a-f]{16}", r"x0   [0-9a-f]{16}",
+                 r"x30  [0-9a-f]{16} \(lr\)"],
+    },
+}
+
+
+def boot(arch, **opts):
+    g = Guest(arch, **opts)
+    g.expect(r"kite 0\.1 on %s" % arch, timeout=30)
+    g.expect(re.escape(PROMPT), timeout=30)
+    return g
+
+
+def test_banner_and_cmdline(arch):
+    with Guest(arch, cmdline="hello=world quiet") as g:
+        m = g.expect(r"kite 0\.1 on (\S+), booted by ([^\n]+)", timeout=30)
+        assert m.group(1) == arch, m.group(0)
+        g.expect(r'command line: "hello=world quiet"')
+        g.expect(r"memory: (\d+) MiB usable")
+        g.expect(re.escape(PROMPT))
+
+
+def test_echo(arch):
+    with boot(arch) as g:
+        out = g.command("echo hello   kite 42")
+        assert out.strip() == "hello kite 42", repr(out)
+
+
+def test_line_editing(arch):
+    with boot(arch) as g:
+        # Backspace (DEL and ^H) erases, Ctrl-U drops the line.
+        out = g.command("echo abX\x7fc\x08d")
+        assert out.strip() == "abd", repr(out)
+        out = g.command("echo wrong\x15echo right")
+        assert out.strip() == "right", repr(out)
+        out = g.command("nosuchcmd")
+        assert "nosuchcmd: unknown command" in out, repr(out)
+        out = g.command("help")
+        for name in ("echo", "fault", "panic", "poweroff", "ktest"):
+            assert re.search(r"^  %s " % name, out, re.M), out
+
+
+def expect_report(out, arch, what):
+    assert re.search(FAULTS[arch][what], out), out
+    for rx in FAULTS[arch]["regs"]:
+        assert re.search(rx, out), (rx, out)
+    assert "Backtrace:" in out, out
+    assert "fixed up by the exception table" in out, out
+
+
+def test_fault_read(arch):
+    with boot(arch) as g:
+        out = g.command("fault read")
+        expect_report(out, arch, "read")
+        assert "fault survived" in out, out
+        # The shell still answers.
+        assert g.command("echo alive").strip() == "alive"
+        # A mapped address reads without a fault.
+        out = g.command("fault read 0x%x" % {"x86_64": 0x100000,
+                                             "aarch64": 0x40200000}[arch])
+        assert "(no fault)" in out and "EXCEPTION" not in out, out
+
+
+def test_fault_undef(arch):
+    with boot(arch) as g:
+        out = g.command("fault undef")
+        expect_report(out, arch, "undef")
+        assert g.command("echo alive").strip() == "alive"
+
+
+def test_fault_break_and_syscall(arch):
+    with boot(arch) as g:
+        out = g.command("fault break")
+        assert re.search(r"breakpoint \((#BP|BRK #0)\) at [0-9a-f]{16}, "
+                         r"continuing", out), out
+        assert "breakpoint returned, execution continues" in out, out
+        out = g.command("fault syscall")
+        assert "system call trap returned 2" in out, out
+        assert g.command("echo alive").strip() == "alive"
+
+
+def test_panic_halts(arch):
+    with boot(arch) as g:
+        g.send("panic\r")
+        g.expect(r"\*\*\* PANIC: requested from the shell")
+        for rx in FAULTS[arch]["regs"]:
+            g.expect(rx)
+        g.expect(r"Backtrace:\n  #0 ")
+        g.expect(r"\*\*\* system halted")
+        # Halted with interrupts off: nothing answers any more.
+        g.send("echo still here\r")
+        try:
+            g.expect("still here", timeout=2)
+        except Timeout:
+            return
+        raise AssertionError("the shell answered after a panic")
+
+
+def test_stack_overflow(arch):
+    with boot(arch) as g:
+        if arch != "x86_64":
+            out = g.command("fault stack")
+            assert "no stack guard yet" in out, out
+            return
+        # The overflow faults in the guard page; the CPU cannot push the
+        # #PF frame there and raises #DF, which runs on its IST stack.
+        g.send("fault stack\r")
+        g.expect(r"#DF Double Fault \(vector 8\) error code 0x0\n"
+                 r"kernel stack overflow: RSP is in the guard page")
+        g.expect(r"RIP [0-9a-f]{16} CS 0008")
+        g.expect(r"\*\*\* fatal exception: system halted")
+
+
+def test_poweroff(arch):
+    with boot(arch) as g:
+        g.send("poweroff\r")
+        g.expect("powering off")
+        status = g.wait_exit(timeout=15)
+        # x86_64: isa-debug-exit with 0 makes QEMU exit with 1; AArch64:
+        # PSCI SYSTEM_OFF makes it exit with 0.
+        expected = 1 if arch == "x86_64" else 0
+        assert status == expected, "QEMU exit status %s" % status
+
+
+TESTS = [
+    test_banner_and_cmdline,
+    test_echo,
+    test_line_editing,
+    test_fault_read,
+    test_fault_undef,
+    test_fault_break_and_syscall,
+    test_panic_halts,
+    test_stack_overflow,
+    test_poweroff,
+]
