@@ -15,7 +15,9 @@
 /* ESR_EL1.EC values used below. */
 #define EC_UNKNOWN 0x00
 #define EC_SVC64 0x15
+#define EC_IABT_LOW 0x20
 #define EC_IABT_CUR 0x21
+#define EC_PC_ALIGN 0x22
 #define EC_DABT_LOW 0x24
 #define EC_DABT_CUR 0x25
 #define EC_BRK64 0x3c
@@ -153,9 +155,10 @@ static void report(const struct trap_frame *f, unsigned kind)
 			f->esr, ec, ec_name(ec), f->esr & ESR_IL ? 32 : 16,
 			ESR_ISS(f->esr));
 	}
-	if (kind % 4 == KIND_SYNC) {
+	/* FAR_EL1 is only valid for aborts and alignment faults. */
+	if (kind % 4 == KIND_SYNC && ec >= EC_IABT_LOW && ec <= EC_DABT_CUR) {
 		kprintf("FAR  %016lx\n", f->far);
-		if (ec >= 0x20 && ec <= 0x25) {
+		if (ec != EC_PC_ALIGN) {
 			print_fault_status(f->esr);
 		}
 	}
