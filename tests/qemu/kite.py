@@ -45,7 +45,9 @@ class Guest:
         data = os.read(fd, 65536)
         if not data:
             return None
-        self.out += data.decode("latin-1").replace("\r\n", "\n")
+        # Serial lines end in CR LF; a chunk may split the pair, so drop
+        # every CR rather than replacing pairs.
+        self.out += data.decode("latin-1").replace("\r", "")
         return True
 
     def expect(self, pattern, timeout=10.0):
@@ -94,9 +96,13 @@ class Guest:
         while self.proc.poll() is None and time.monotonic() < deadline:
             self._read(0.2)
         try:
-            return self.proc.wait(max(0.1, deadline - time.monotonic()))
+            status = self.proc.wait(max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             raise Timeout("QEMU still running after %.0fs" % timeout)
+        # Whatever QEMU wrote before exiting is still in the pipe.
+        while self._read(1.0):
+            pass
+        return status
 
     def close(self):
         if self.proc.poll() is None:
