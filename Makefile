@@ -66,6 +66,12 @@ UNIT_BIN := $(HOST_BUILD)/unit
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(HOST_BUILD)/%,$(wildcard tests/fuzz/*.c))
 FUZZ_SECONDS ?= 60
 
+# The QEMU tests take the same variables; ARCH only when given explicitly
+# (make test covers both ports by default).
+TEST_ARGS = $(if $(filter command line,$(origin ARCH)),--arch $(ARCH)) \
+	--machine $(MACHINE) --gic $(GIC) --el $(EL) --smp $(SMP) --mem $(MEM) \
+	--kvm $(KVM) --extra "$(QEMU_EXTRA)"
+
 QEMU_ARGS = --arch $(ARCH) --machine $(MACHINE) --gic $(GIC) --el $(EL) \
 	--smp $(SMP) --mem $(MEM) --kvm $(KVM) --cmdline "$(CMDLINE)" \
 	--extra "$(QEMU_EXTRA)" --image $(KERNEL_IMAGE)
@@ -115,13 +121,13 @@ $(HOST_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(HOST_KERNEL_SRCS)
 	$(Q)$(CC) $(HOST_CFLAGS) -fsanitize=fuzzer $< $(HOST_KERNEL_SRCS) -o $@
 
 test: deps kernels $(UNIT_BIN) $(FUZZ_TARGETS)
-	$(PYTHON) scripts/test.py all
+	$(PYTHON) scripts/test.py all $(TEST_ARGS)
 
 test-unit: deps $(UNIT_BIN) $(FUZZ_TARGETS)
 	$(PYTHON) scripts/test.py unit
 
 test-qemu: deps kernels
-	$(PYTHON) scripts/test.py qemu
+	$(PYTHON) scripts/test.py qemu $(TEST_ARGS)
 
 # Fuzz each parser for FUZZ_SECONDS, starting from the captured fixtures.
 fuzz: deps $(FUZZ_TARGETS)

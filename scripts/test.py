@@ -5,8 +5,13 @@
     scripts/test.py unit    host unit tests and fuzz smoke only
     scripts/test.py qemu    in-kernel (KTAP) and QEMU shell tests only
 
+Options (make passes its variables): --arch limits the QEMU tests to one
+port; --machine, --gic, --el, --smp, --mem, --kvm and --extra shape the
+QEMU shell tests' machine. The KTAP tests always run on every boot path.
+
 The kernels and host binaries are built by `make test` before this runs.
 """
+import argparse
 import glob
 import os
 import re
@@ -77,8 +82,10 @@ def run_fuzz_smoke(res):
                    p.stderr[-3000:])
 
 
-def run_ktest(res):
+def run_ktest(res, arches):
     for arch, label, opts in KTEST_CONFIGS:
+        if arch not in arches:
+            continue
         prefix = "ktest[%s-%s]" % (arch, label)
         g = kite.Guest(arch, cmdline="ktest", semihosting=True, **opts)
         try:
@@ -103,27 +110,39 @@ def run_ktest(res):
                        g.out[-3000:]))
 
 
-def run_shell(res):
-    for arch in ("x86_64", "aarch64"):
+def run_shell(res, arches, opts):
+    for arch in arches:
         for test in test_shell.TESTS:
             name = "qemu[%s]/%s" % (arch, test.__name__[5:])
             try:
-                test(arch)
+                test(arch, **opts)
                 res.record(name, True)
             except Exception:
                 res.record(name, False, traceback.format_exc()[-4000:])
 
 
 def main():
-    what = sys.argv[1] if len(sys.argv) > 1 else "all"
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("what", nargs="?", default="all",
+                    choices=["all", "unit", "qemu"])
+    ap.add_argument("--arch", default="", help="x86_64 or aarch64 (both)")
+    for name in ("machine", "gic", "el", "smp", "mem", "kvm", "extra"):
+        ap.add_argument("--" + name, default="")
+    a = ap.parse_args()
+    what = a.what
+    arches = [a.arch] if a.arch else ["x86_64", "aarch64"]
+    opts = {k: getattr(a, k) for k in
+            ("machine", "gic", "el", "smp", "mem", "kvm", "extra")
+            if getattr(a, k)}
     res = Results()
     start = time.monotonic()
     if what in ("all", "unit"):
         run_unit(res)
         run_fuzz_smoke(res)
     if what in ("all", "qemu"):
-        run_ktest(res)
-        run_shell(res)
+        run_ktest(res, arches)
+        run_shell(res, arches, opts)
     print("\n%d tests in %.0f s" % (res.passed + len(res.failed),
                                    time.monotonic() - start))
     for name in res.failed:

@@ -84,19 +84,18 @@ static bool test_probe_read_mapped(void)
 static bool test_extable_rejects_other_pcs(void)
 {
 	KT_CHECK(extable_find(0) == 0);
-	KT_CHECK(extable_find((uintptr_t)&test_extable_rejects_other_pcs) ==
-		 0);
+	KT_CHECK(extable_find((uintptr_t)&test_extable_rejects_other_pcs) == 0);
 	return true;
 }
 
 static const struct ktest_case cases[] = {
-	{"format_into_buffer", test_format_into_buffer},
-	{"breakpoint_returns", test_breakpoint_returns},
-	{"syscall_trap_returns", test_syscall_trap_returns},
-	{"fault_read_is_fixed_up", test_fault_read_is_fixed_up},
-	{"undefined_is_fixed_up", test_undefined_is_fixed_up},
-	{"probe_read_mapped", test_probe_read_mapped},
-	{"extable_rejects_other_pcs", test_extable_rejects_other_pcs},
+    {"format_into_buffer", test_format_into_buffer},
+    {"breakpoint_returns", test_breakpoint_returns},
+    {"syscall_trap_returns", test_syscall_trap_returns},
+    {"fault_read_is_fixed_up", test_fault_read_is_fixed_up},
+    {"undefined_is_fixed_up", test_undefined_is_fixed_up},
+    {"probe_read_mapped", test_probe_read_mapped},
+    {"extable_rejects_other_pcs", test_extable_rejects_other_pcs},
 };
 
 int ktest_run_all(void)

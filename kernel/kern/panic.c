@@ -42,10 +42,12 @@ void backtrace_print(uintptr_t fp)
 		unsigned long next, ret;
 
 		if (fp & 7) {
-			kprintf("  (misaligned frame pointer %p)\n", (void *)fp);
+			kprintf("  (misaligned frame pointer %p)\n",
+				(void *)fp);
 			return;
 		}
-		if (arch_probe_read(fp, &next) || arch_probe_read(fp + 8, &ret)) {
+		if (arch_probe_read(fp, &next) ||
+		    arch_probe_read(fp + 8, &ret)) {
 			kprintf("  (unreadable frame at %p)\n", (void *)fp);
 			return;
 		}

@@ -7,11 +7,12 @@
 #include <stdint.h>
 
 struct spec {
-	bool left;	/* '-': pad on the right */
-	bool zero;	/* '0': pad numbers with zeros */
-	int width;	/* minimum field width, 0 = none */
-	int precision;	/* -1 = none */
-	int length;	/* 0 int, 1 long, 2 long long, -1 short, -2 char, 3 size_t */
+	bool left;     /* '-': pad on the right */
+	bool zero;     /* '0': pad numbers with zeros */
+	int width;     /* minimum field width, 0 = none */
+	int precision; /* -1 = none */
+	int length; /* 0 int, 1 long, 2 long long, -1 short, -2 char, 3 size_t
+		     */
 };
 
 struct out {
@@ -56,7 +57,8 @@ static void emit_str(struct out *o, const struct spec *sp, const char *s)
 
 /* Digits are produced backwards into a buffer big enough for 64 bits. */
 static void emit_num(struct out *o, const struct spec *sp, uint64_t v,
-		     bool negative, unsigned base, bool upper, const char *prefix)
+		     bool negative, unsigned base, bool upper,
+		     const char *prefix)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char buf[24];

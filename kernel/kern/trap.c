@@ -27,11 +27,11 @@ void trap_note_fixup(unsigned long code, const char *name, uintptr_t pc,
 {
 	counts.fixups++;
 	last_fixup = (struct fault_record){
-		.seq = counts.fixups,
-		.code = code,
-		.name = name,
-		.pc = pc,
-		.addr = addr,
+	    .seq = counts.fixups,
+	    .code = code,
+	    .name = name,
+	    .pc = pc,
+	    .addr = addr,
 	};
 }
 

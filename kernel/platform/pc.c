@@ -6,9 +6,9 @@
 #include "platform/pc.h"
 
 const struct pc_platform pc_platform = {
-	.name = "pc",
-	.com_ports = {0x3f8, 0x2f8, 0x3e8, 0x2e8},
-	.console_baud = 115200,
-	/* QEMU's isa-debug-exit, placed there by scripts/qemu.py. */
-	.debug_exit_port = 0xf4,
+    .name = "pc",
+    .com_ports = {0x3f8, 0x2f8, 0x3e8, 0x2e8},
+    .console_baud = 115200,
+    /* QEMU's isa-debug-exit, placed there by scripts/qemu.py. */
+    .debug_exit_port = 0xf4,
 };

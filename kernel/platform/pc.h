@@ -6,9 +6,9 @@
 
 struct pc_platform {
 	const char *name;
-	uint16_t com_ports[4];		/* COM1..COM4, probed for presence */
+	uint16_t com_ports[4]; /* COM1..COM4, probed for presence */
 	uint32_t console_baud;
-	uint16_t debug_exit_port;	/* QEMU isa-debug-exit */
+	uint16_t debug_exit_port; /* QEMU isa-debug-exit */
 };
 
 extern const struct pc_platform pc_platform;

@@ -151,13 +151,13 @@ static int cmd_ktest(int argc, char **argv)
 }
 
 const struct shell_command shell_commands[] = {
-	{"help", "", "list the commands", cmd_help},
-	{"echo", "TEXT...", "print the words", cmd_echo},
-	{"fault", "read [ADDR]|undef|break|syscall|stack",
-	 "take an exception and survive it", cmd_fault},
-	{"ktest", "", "run the in-kernel tests (KTAP)", cmd_ktest},
-	{"panic", "", "panic: registers, backtrace, halt", cmd_panic},
-	{"poweroff", "", "turn the machine off", cmd_poweroff},
+    {"help", "", "list the commands", cmd_help},
+    {"echo", "TEXT...", "print the words", cmd_echo},
+    {"fault", "read [ADDR]|undef|break|syscall|stack",
+     "take an exception and survive it", cmd_fault},
+    {"ktest", "", "run the in-kernel tests (KTAP)", cmd_ktest},
+    {"panic", "", "panic: registers, backtrace, halt", cmd_panic},
+    {"poweroff", "", "turn the machine off", cmd_poweroff},
 };
 
 const size_t shell_command_count = ARRAY_SIZE(shell_commands);

@@ -15,12 +15,12 @@
 #include "kern/string.h"
 
 #define LINE_MAX 128
-#define PROMPT "kite> "
+#define PROMPT	 "kite> "
 
-#define CTRL(c) ((c)&0x1f)
+#define CTRL(c)	      ((c)&0x1f)
 #define KEY_BACKSPACE 0x08
-#define KEY_DEL 0x7f
-#define KEY_ESC 0x1b
+#define KEY_DEL	      0x7f
+#define KEY_ESC	      0x1b
 
 int shell_split(char *line, char **argv, int max)
 {

@@ -1,7 +1,8 @@
 """Boot each port and talk to its shell over the serial port.
 
-Each test is a function taking the port name; TESTS lists them with the
-ports they run on. A test fails by raising (AssertionError or Timeout).
+Each test is a function taking the port name and the QEMU options of the
+run (machine, gic, ...); TESTS lists them. A test fails by raising
+(AssertionError or Timeout).
 """
 import re
 
@@ -35,8 +36,8 @@ def boot(arch, **opts):
     return g
 
 
-def test_banner_and_cmdline(arch):
-    with Guest(arch, cmdline="hello=world quiet") as g:
+def test_banner_and_cmdline(arch, **opts):
+    with Guest(arch, cmdline="hello=world quiet", **opts) as g:
         m = g.expect(r"kite 0\.1 on (\S+), booted by ([^\n]+)", timeout=30)
         assert m.group(1) == arch, m.group(0)
         g.expect(r'command line: "hello=world quiet"')
@@ -44,14 +45,14 @@ def test_banner_and_cmdline(arch):
         g.expect(re.escape(PROMPT))
 
 
-def test_echo(arch):
-    with boot(arch) as g:
+def test_echo(arch, **opts):
+    with boot(arch, **opts) as g:
         out = g.command("echo hello   kite 42")
         assert out.strip() == "hello kite 42", repr(out)
 
 
-def test_line_editing(arch):
-    with boot(arch) as g:
+def test_line_editing(arch, **opts):
+    with boot(arch, **opts) as g:
         # Backspace (DEL and ^H) erases, Ctrl-U drops the line.
         out = g.command("echo abX\x7fc\x08d")
         assert out.strip() == "abd", repr(out)
@@ -72,8 +73,8 @@ def expect_report(out, arch, what):
     assert "fixed up by the exception table" in out, out
 
 
-def test_fault_read(arch):
-    with boot(arch) as g:
+def test_fault_read(arch, **opts):
+    with boot(arch, **opts) as g:
         out = g.command("fault read")
         expect_report(out, arch, "read")
         assert "fault survived" in out, out
@@ -85,15 +86,15 @@ def test_fault_read(arch):
         assert "(no fault)" in out and "EXCEPTION" not in out, out
 
 
-def test_fault_undef(arch):
-    with boot(arch) as g:
+def test_fault_undef(arch, **opts):
+    with boot(arch, **opts) as g:
         out = g.command("fault undef")
         expect_report(out, arch, "undef")
         assert g.command("echo alive").strip() == "alive"
 
 
-def test_fault_break_and_syscall(arch):
-    with boot(arch) as g:
+def test_fault_break_and_syscall(arch, **opts):
+    with boot(arch, **opts) as g:
         out = g.command("fault break")
         assert re.search(r"breakpoint \((#BP|BRK #0)\) at [0-9a-f]{16}, "
                          r"continuing", out), out
@@ -103,8 +104,8 @@ def test_fault_break_and_syscall(arch):
         assert g.command("echo alive").strip() == "alive"
 
 
-def test_panic_halts(arch):
-    with boot(arch) as g:
+def test_panic_halts(arch, **opts):
+    with boot(arch, **opts) as g:
         g.send("panic\r")
         g.expect(r"\*\*\* PANIC: requested from the shell")
         for rx in FAULTS[arch]["regs"]:
@@ -120,8 +121,8 @@ def test_panic_halts(arch):
         raise AssertionError("the shell answered after a panic")
 
 
-def test_stack_overflow(arch):
-    with boot(arch) as g:
+def test_stack_overflow(arch, **opts):
+    with boot(arch, **opts) as g:
         if arch != "x86_64":
             out = g.command("fault stack")
             assert "no stack guard yet" in out, out
@@ -135,8 +136,8 @@ def test_stack_overflow(arch):
         g.expect(r"\*\*\* fatal exception: system halted")
 
 
-def test_poweroff(arch):
-    with boot(arch) as g:
+def test_poweroff(arch, **opts):
+    with boot(arch, **opts) as g:
         g.send("poweroff\r")
         g.expect("powering off")
         status = g.wait_exit(timeout=15)

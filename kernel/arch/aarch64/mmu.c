@@ -14,27 +14,27 @@
 #define GIB (1ull << 30)
 
 /* Block descriptor fields (D8.3). */
-#define DESC_BLOCK 0x1ull
+#define DESC_BLOCK	 0x1ull
 #define DESC_ATTRINDX(n) ((uint64_t)(n) << 2)
-#define DESC_SH_INNER (3ull << 8)
-#define DESC_AF (1ull << 10)
-#define DESC_PXN (1ull << 53)
-#define DESC_UXN (1ull << 54)
+#define DESC_SH_INNER	 (3ull << 8)
+#define DESC_AF		 (1ull << 10)
+#define DESC_PXN	 (1ull << 53)
+#define DESC_UXN	 (1ull << 54)
 
 /* MAIR_EL1 attribute slots. */
 #define MAIR_DEVICE_nGnRnE 0x00ull /* slot 0 */
-#define MAIR_NORMAL_WB 0xffull	    /* slot 1: inner/outer WB RW-allocate */
-#define ATTR_DEVICE 0
-#define ATTR_NORMAL 1
+#define MAIR_NORMAL_WB	   0xffull /* slot 1: inner/outer WB RW-allocate */
+#define ATTR_DEVICE	   0
+#define ATTR_NORMAL	   1
 
 /* TCR_EL1 fields. */
-#define TCR_T0SZ(n) ((uint64_t)(n))
+#define TCR_T0SZ(n)    ((uint64_t)(n))
 #define TCR_IRGN0_WBWA (1ull << 8)
 #define TCR_ORGN0_WBWA (1ull << 10)
-#define TCR_SH0_INNER (3ull << 12)
-#define TCR_TG0_4K (0ull << 14)
-#define TCR_EPD1 (1ull << 23) /* no TTBR1 walks: no high half */
-#define TCR_IPS_SHIFT 32
+#define TCR_SH0_INNER  (3ull << 12)
+#define TCR_TG0_4K     (0ull << 14)
+#define TCR_EPD1       (1ull << 23) /* no TTBR1 walks: no high half */
+#define TCR_IPS_SHIFT  32
 
 #define SCTLR_M (1ull << 0)
 #define SCTLR_C (1ull << 2)
@@ -50,19 +50,19 @@ void mmu_init(uint64_t ram_base, uint64_t ram_size)
 		uint64_t start = i * GIB, end = start + GIB;
 		bool ram = ram_base < end && ram_base + ram_size > start;
 
-		level1[i] = start | DESC_BLOCK | DESC_AF |
-			    (ram ? DESC_ATTRINDX(ATTR_NORMAL) | DESC_SH_INNER
-				 : DESC_ATTRINDX(ATTR_DEVICE) | DESC_PXN |
-					   DESC_UXN);
+		level1[i] =
+		    start | DESC_BLOCK | DESC_AF |
+		    (ram ? DESC_ATTRINDX(ATTR_NORMAL) | DESC_SH_INNER
+			 : DESC_ATTRINDX(ATTR_DEVICE) | DESC_PXN | DESC_UXN);
 	}
 
 	write_sysreg(mair_el1, MAIR_DEVICE_nGnRnE << (8 * ATTR_DEVICE) |
-				       MAIR_NORMAL_WB << (8 * ATTR_NORMAL));
+				   MAIR_NORMAL_WB << (8 * ATTR_NORMAL));
 	/* IPS: the CPU's own physical address size (ID_AA64MMFR0.PARange). */
 	write_sysreg(tcr_el1, TCR_T0SZ(32) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA |
-				      TCR_SH0_INNER | TCR_TG0_4K | TCR_EPD1 |
-				      (pa_range > 5 ? 5 : pa_range)
-					      << TCR_IPS_SHIFT);
+				  TCR_SH0_INNER | TCR_TG0_4K | TCR_EPD1 |
+				  (pa_range > 5 ? 5 : pa_range)
+				      << TCR_IPS_SHIFT);
 	write_sysreg(ttbr0_el1, (uintptr_t)level1);
 	dsb_sy();
 	__asm__ volatile("tlbi vmalle1" ::: "memory");

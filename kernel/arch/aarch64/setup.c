@@ -26,7 +26,7 @@ const char arch_name[] = "aarch64";
 #define CONSOLE_BAUD 115200
 
 /* PSCI 1.1 (Arm DEN 0022) function IDs, SMC32 calling convention. */
-#define PSCI_SYSTEM_OFF 0x84000008u
+#define PSCI_SYSTEM_OFF	  0x84000008u
 #define PSCI_SYSTEM_RESET 0x84000009u
 
 enum psci_conduit { PSCI_NONE, PSCI_HVC, PSCI_SMC };
@@ -78,7 +78,7 @@ static void memory_from_dt(void)
 			break;
 		}
 		boot.memmap[boot.memmap_count++] =
-			(struct boot_mem_range){base, size, BOOT_MEM_RAM};
+		    (struct boot_mem_range){base, size, BOOT_MEM_RAM};
 	}
 	if (!boot.memmap_count) {
 		panic("device tree has no /memory");
@@ -144,11 +144,11 @@ static uint64_t psci_call(uint32_t fn)
 	register uint64_t x0 __asm__("x0") = fn;
 
 	if (psci_conduit == PSCI_HVC) {
-		__asm__ volatile("hvc #0" : "+r"(x0)::"x1", "x2", "x3",
-				 "memory");
+		__asm__ volatile("hvc #0"
+				 : "+r"(x0)::"x1", "x2", "x3", "memory");
 	} else if (psci_conduit == PSCI_SMC) {
-		__asm__ volatile("smc #0" : "+r"(x0)::"x1", "x2", "x3",
-				 "memory");
+		__asm__ volatile("smc #0"
+				 : "+r"(x0)::"x1", "x2", "x3", "memory");
 	}
 	return x0;
 }

@@ -13,20 +13,20 @@
 #include "trap_frame.h"
 
 /* ESR_EL1.EC values used below. */
-#define EC_UNKNOWN 0x00
-#define EC_SVC64 0x15
+#define EC_UNKNOWN  0x00
+#define EC_SVC64    0x15
 #define EC_IABT_LOW 0x20
 #define EC_IABT_CUR 0x21
 #define EC_PC_ALIGN 0x22
 #define EC_DABT_LOW 0x24
 #define EC_DABT_CUR 0x25
-#define EC_BRK64 0x3c
+#define EC_BRK64    0x3c
 
-#define ESR_EC(esr) (((esr) >> 26) & 0x3f)
-#define ESR_IL (1u << 25)
+#define ESR_EC(esr)  (((esr) >> 26) & 0x3f)
+#define ESR_IL	     (1u << 25)
 #define ESR_ISS(esr) ((esr)&0x1ffffff)
 #define ISS_DABT_WNR (1u << 6)
-#define ISS_ABT_FNV (1u << 10)
+#define ISS_ABT_FNV  (1u << 10)
 
 #define BRK_INSN_SIZE 4
 
@@ -43,12 +43,10 @@ enum vector_kind {
 	KIND_SERROR,
 };
 
-static const char *const kind_names[] = {"Synchronous", "IRQ", "FIQ",
-					 "SError"};
-static const char *const origin_names[] = {"current EL, SP_EL0",
-					   "current EL, SP_ELx",
-					   "lower EL, AArch64",
-					   "lower EL, AArch32"};
+static const char *const kind_names[] = {"Synchronous", "IRQ", "FIQ", "SError"};
+static const char *const origin_names[] = {
+    "current EL, SP_EL0", "current EL, SP_ELx", "lower EL, AArch64",
+    "lower EL, AArch32"};
 
 static const char *ec_name(unsigned ec)
 {
@@ -129,7 +127,7 @@ static void print_fault_status(uint64_t esr)
 	}
 	kprintf("FSC 0x%02x: %s, level %u%s%s\n", fsc, what, level,
 		ESR_EC(esr) >= EC_DABT_LOW && (esr & ISS_DABT_WNR) ? ", write"
-								  : ", read",
+								   : ", read",
 		esr & ISS_ABT_FNV ? ", FAR not valid" : "");
 }
 
@@ -191,8 +189,8 @@ static bool handle_sync(struct trap_frame *f)
 	if (!fixup) {
 		return false;
 	}
-	trap_note_fixup(ec, ec_name(ec),
-			f->elr, ec == EC_DABT_CUR || ec == EC_IABT_CUR ? f->far : 0);
+	trap_note_fixup(ec, ec_name(ec), f->elr,
+			ec == EC_DABT_CUR || ec == EC_IABT_CUR ? f->far : 0);
 	kprintf("*** fixed up by the exception table: resuming at %016lx\n",
 		fixup);
 	f->elr = fixup;

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 struct trap_frame {
-	uint64_t x[31];	/* 0x000: x0..x30 (x29 = fp, x30 = lr) */
+	uint64_t x[31]; /* 0x000: x0..x30 (x29 = fp, x30 = lr) */
 	uint64_t sp;	/* 0x0f8: SP before the exception */
 	uint64_t elr;	/* 0x100: ELR_EL1, where to return */
 	uint64_t spsr;	/* 0x108: SPSR_EL1 */

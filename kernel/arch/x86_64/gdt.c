@@ -11,12 +11,12 @@
 
 struct tss {
 	uint32_t reserved0;
-	uint64_t rsp[3];	/* 0x04: stacks for privilege changes */
+	uint64_t rsp[3]; /* 0x04: stacks for privilege changes */
 	uint64_t reserved1;
-	uint64_t ist[7];	/* 0x24: IST1..IST7 */
+	uint64_t ist[7]; /* 0x24: IST1..IST7 */
 	uint64_t reserved2;
 	uint16_t reserved3;
-	uint16_t iomap_base;	/* 0x66 */
+	uint16_t iomap_base; /* 0x66 */
 } __packed;
 _Static_assert(sizeof(struct tss) == 104, "TSS is 104 bytes");
 
@@ -34,7 +34,7 @@ struct gdt_ptr {
 } __packed;
 
 #define SEG_CODE64 0x00af9a000000ffffull /* P, DPL0, code, exec/read, L */
-#define SEG_DATA 0x00cf92000000ffffull	 /* P, DPL0, data, read/write */
+#define SEG_DATA   0x00cf92000000ffffull /* P, DPL0, data, read/write */
 
 static void gdt_set_tss(uint64_t *slot, uintptr_t base, uint32_t limit)
 {
@@ -49,11 +49,11 @@ void gdt_init(void)
 {
 	struct gdt_ptr ptr = {sizeof(gdt) - 1, (uintptr_t)gdt};
 
-	tss.ist[IST_DOUBLE_FAULT - 1] = (uintptr_t)ist_stacks[0] +
-					IST_STACK_SIZE;
+	tss.ist[IST_DOUBLE_FAULT - 1] =
+	    (uintptr_t)ist_stacks[0] + IST_STACK_SIZE;
 	tss.ist[IST_NMI - 1] = (uintptr_t)ist_stacks[1] + IST_STACK_SIZE;
-	tss.ist[IST_MACHINE_CHECK - 1] = (uintptr_t)ist_stacks[2] +
-					 IST_STACK_SIZE;
+	tss.ist[IST_MACHINE_CHECK - 1] =
+	    (uintptr_t)ist_stacks[2] + IST_STACK_SIZE;
 	tss.iomap_base = sizeof(tss); /* no I/O permission bitmap */
 
 	gdt[GDT_KERNEL_CODE / 8] = SEG_CODE64;

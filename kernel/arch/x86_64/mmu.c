@@ -9,10 +9,10 @@
 #include "kern/string.h"
 #include "cpu.h"
 
-#define PTE_P (1ull << 0)
-#define PTE_W (1ull << 1)
-#define PTE_PS (1ull << 7)
-#define PAGE_SIZE 4096ul
+#define PTE_P	   (1ull << 0)
+#define PTE_W	   (1ull << 1)
+#define PTE_PS	   (1ull << 7)
+#define PAGE_SIZE  4096ul
 #define LARGE_PAGE 0x200000ul
 
 #define SMALL_PAGE_TABLES 2 /* 2 x 2 MiB = the first 4 MiB */

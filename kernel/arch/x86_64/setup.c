@@ -64,8 +64,9 @@ static void parse_start_info(const struct hvm_start_info *si)
 		size_t len = strnlen(src, sizeof(cmdline) - 1);
 
 		if (src[len]) {
-			kprintf("warning: command line truncated to %zu bytes\n",
-				len);
+			kprintf(
+			    "warning: command line truncated to %zu bytes\n",
+			    len);
 		}
 		memcpy(cmdline, src, len);
 		boot.cmdline = cmdline;
@@ -73,7 +74,7 @@ static void parse_start_info(const struct hvm_start_info *si)
 	boot.rsdp = si->rsdp_paddr;
 	if (si->version >= 1 && si->memmap_paddr) {
 		const struct hvm_memmap_entry *e =
-			(const void *)(uintptr_t)si->memmap_paddr;
+		    (const void *)(uintptr_t)si->memmap_paddr;
 
 		for (uint32_t i = 0; i < si->memmap_entries; i++) {
 			if (boot.memmap_count == BOOT_MEMMAP_MAX) {
@@ -83,8 +84,8 @@ static void parse_start_info(const struct hvm_start_info *si)
 				break;
 			}
 			boot.memmap[boot.memmap_count++] =
-				(struct boot_mem_range){e[i].addr, e[i].size,
-							e[i].type};
+			    (struct boot_mem_range){e[i].addr, e[i].size,
+						    e[i].type};
 		}
 	}
 }

@@ -15,13 +15,13 @@
 #include "gdt.h"
 #include "trap_frame.h"
 
-#define VEC_BREAKPOINT 3
-#define VEC_NMI 2
-#define VEC_DOUBLE_FAULT 8
-#define VEC_MACHINE_CHECK 18
+#define VEC_BREAKPOINT	   3
+#define VEC_NMI		   2
+#define VEC_DOUBLE_FAULT   8
+#define VEC_MACHINE_CHECK  18
 #define VEC_INVALID_OPCODE 6
-#define VEC_PAGE_FAULT 14
-#define VEC_SYSCALL 0x80
+#define VEC_PAGE_FAULT	   14
+#define VEC_SYSCALL	   0x80
 
 const uintptr_t arch_unmapped_addr = 0xdead0000000ul;
 const unsigned long arch_read_fault_code = VEC_PAGE_FAULT;
@@ -31,8 +31,8 @@ const bool arch_stack_guard = true;
 struct idt_gate {
 	uint16_t offset_low;
 	uint16_t selector;
-	uint8_t ist;		/* bits 0-2: IST slot, 0 = none */
-	uint8_t type_attr;	/* P, DPL, type */
+	uint8_t ist;	   /* bits 0-2: IST slot, 0 = none */
+	uint8_t type_attr; /* P, DPL, type */
 	uint16_t offset_mid;
 	uint32_t offset_high;
 	uint32_t reserved;
@@ -49,38 +49,38 @@ extern const char boot_stack_guard[];
 #define PAGE_SIZE 4096
 
 static const char *const exception_names[32] = {
-	"#DE Divide Error",
-	"#DB Debug",
-	"NMI Non-Maskable Interrupt",
-	"#BP Breakpoint",
-	"#OF Overflow",
-	"#BR BOUND Range Exceeded",
-	"#UD Invalid Opcode",
-	"#NM Device Not Available",
-	"#DF Double Fault",
-	"Coprocessor Segment Overrun",
-	"#TS Invalid TSS",
-	"#NP Segment Not Present",
-	"#SS Stack-Segment Fault",
-	"#GP General Protection",
-	"#PF Page Fault",
-	"Reserved (15)",
-	"#MF x87 Floating-Point Error",
-	"#AC Alignment Check",
-	"#MC Machine Check",
-	"#XM SIMD Floating-Point",
-	"#VE Virtualization Exception",
-	"#CP Control Protection",
-	"Reserved (22)",
-	"Reserved (23)",
-	"Reserved (24)",
-	"Reserved (25)",
-	"Reserved (26)",
-	"Reserved (27)",
-	"#HV Hypervisor Injection",
-	"#VC VMM Communication",
-	"#SX Security Exception",
-	"Reserved (31)",
+    "#DE Divide Error",
+    "#DB Debug",
+    "NMI Non-Maskable Interrupt",
+    "#BP Breakpoint",
+    "#OF Overflow",
+    "#BR BOUND Range Exceeded",
+    "#UD Invalid Opcode",
+    "#NM Device Not Available",
+    "#DF Double Fault",
+    "Coprocessor Segment Overrun",
+    "#TS Invalid TSS",
+    "#NP Segment Not Present",
+    "#SS Stack-Segment Fault",
+    "#GP General Protection",
+    "#PF Page Fault",
+    "Reserved (15)",
+    "#MF x87 Floating-Point Error",
+    "#AC Alignment Check",
+    "#MC Machine Check",
+    "#XM SIMD Floating-Point",
+    "#VE Virtualization Exception",
+    "#CP Control Protection",
+    "Reserved (22)",
+    "Reserved (23)",
+    "Reserved (24)",
+    "Reserved (25)",
+    "Reserved (26)",
+    "Reserved (27)",
+    "#HV Hypervisor Injection",
+    "#VC VMM Communication",
+    "#SX Security Exception",
+    "Reserved (31)",
 };
 
 static void idt_set(unsigned vec, uint8_t ist)
@@ -88,12 +88,12 @@ static void idt_set(unsigned vec, uint8_t ist)
 	uintptr_t addr = (uintptr_t)vector_stubs + 16 * vec;
 
 	idt[vec] = (struct idt_gate){
-		.offset_low = addr & 0xffff,
-		.selector = GDT_KERNEL_CODE,
-		.ist = ist,
-		.type_attr = GATE_INTERRUPT,
-		.offset_mid = (addr >> 16) & 0xffff,
-		.offset_high = addr >> 32,
+	    .offset_low = addr & 0xffff,
+	    .selector = GDT_KERNEL_CODE,
+	    .ist = ist,
+	    .type_attr = GATE_INTERRUPT,
+	    .offset_mid = (addr >> 16) & 0xffff,
+	    .offset_high = addr >> 32,
 	};
 }
 
@@ -125,8 +125,7 @@ void trap_print_frame(const struct trap_frame *f)
 {
 	kprintf("RIP %016lx CS %04lx RFLAGS %016lx\n", f->rip, f->cs,
 		f->rflags);
-	kprintf("RSP %016lx SS %04lx CR3 %016lx\n", f->rsp, f->ss,
-		read_cr3());
+	kprintf("RSP %016lx SS %04lx CR3 %016lx\n", f->rsp, f->ss, read_cr3());
 	kprintf("RAX %016lx RBX %016lx RCX %016lx\n", f->rax, f->rbx, f->rcx);
 	kprintf("RDX %016lx RSI %016lx RDI %016lx\n", f->rdx, f->rsi, f->rdi);
 	kprintf("RBP %016lx R8  %016lx R9  %016lx\n", f->rbp, f->r8, f->r9);
@@ -141,7 +140,9 @@ static void print_page_fault(const struct trap_frame *f, uint64_t cr2)
 
 	kprintf("CR2 %016lx (%s, %s, %s mode%s%s)\n", cr2,
 		e & 1 ? "protection violation" : "page not present",
-		e & 2 ? "write" : e & 16 ? "instruction fetch" : "read",
+		e & 2	 ? "write"
+		: e & 16 ? "instruction fetch"
+			 : "read",
 		e & 4 ? "user" : "kernel", e & 8 ? ", reserved bit set" : "",
 		e & 32 ? ", protection key" : "");
 }
@@ -172,8 +173,7 @@ void trap_dispatch(struct trap_frame *f)
 	switch (f->vector) {
 	case VEC_BREAKPOINT:
 		trap_note_breakpoint();
-		kprintf("breakpoint (#BP) at %016lx, continuing\n",
-			f->rip - 1);
+		kprintf("breakpoint (#BP) at %016lx, continuing\n", f->rip - 1);
 		return;
 	case VEC_SYSCALL:
 		trap_note_syscall();
@@ -190,8 +190,7 @@ void trap_dispatch(struct trap_frame *f)
 	report(f, cr2);
 	fixup = extable_find(f->rip);
 	if (fixup) {
-		trap_note_fixup(f->vector, vector_name(f->vector), f->rip,
-				cr2);
+		trap_note_fixup(f->vector, vector_name(f->vector), f->rip, cr2);
 		kprintf("*** fixed up by the exception table: resuming at "
 			"%016lx\n",
 			fixup);

@@ -12,9 +12,9 @@
 struct trap_frame {
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
 	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
-	uint64_t vector;	/* 0x78: pushed by the stub */
-	uint64_t error;		/* 0x80: by the CPU, or 0 by the stub */
-	uint64_t rip;		/* 0x88: from here on, by the CPU */
+	uint64_t vector; /* 0x78: pushed by the stub */
+	uint64_t error;	 /* 0x80: by the CPU, or 0 by the stub */
+	uint64_t rip;	 /* 0x88: from here on, by the CPU */
 	uint64_t cs;
 	uint64_t rflags;
 	uint64_t rsp;

@@ -6,24 +6,24 @@
 #include "drivers/serial/pl011.h"
 #include "kern/mmio.h"
 
-#define UARTDR 0x000
-#define UARTFR 0x018
-#define UARTIBRD 0x024
-#define UARTFBRD 0x028
+#define UARTDR	  0x000
+#define UARTFR	  0x018
+#define UARTIBRD  0x024
+#define UARTFBRD  0x028
 #define UARTLCR_H 0x02c
-#define UARTCR 0x030
-#define UARTIMSC 0x038
-#define UARTICR 0x044
+#define UARTCR	  0x030
+#define UARTIMSC  0x038
+#define UARTICR	  0x044
 
-#define FR_BUSY (1u << 3)
-#define FR_RXFE (1u << 4)
-#define FR_TXFF (1u << 5)
-#define LCR_H_FEN (1u << 4)
+#define FR_BUSY	     (1u << 3)
+#define FR_RXFE	     (1u << 4)
+#define FR_TXFF	     (1u << 5)
+#define LCR_H_FEN    (1u << 4)
 #define LCR_H_WLEN_8 (3u << 5)
-#define CR_UARTEN (1u << 0)
-#define CR_TXE (1u << 8)
-#define CR_RXE (1u << 9)
-#define ICR_ALL 0x7ff
+#define CR_UARTEN    (1u << 0)
+#define CR_TXE	     (1u << 8)
+#define CR_RXE	     (1u << 9)
+#define ICR_ALL	     0x7ff
 
 #define TX_WAIT_LIMIT 100000
 
@@ -61,9 +61,9 @@ void pl011_init_polled(struct pl011 *u)
 	}
 	if (u->clock_hz && u->baud) {
 		/* Divisor = UARTCLK / (16 * baud), 6 fractional bits. */
-		uint32_t div64 = (uint32_t)(((uint64_t)u->clock_hz * 4 +
-					     u->baud / 2) /
-					    u->baud);
+		uint32_t div64 =
+		    (uint32_t)(((uint64_t)u->clock_hz * 4 + u->baud / 2) /
+			       u->baud);
 
 		mmio_write32(u->base + UARTIBRD, div64 >> 6);
 		mmio_write32(u->base + UARTFBRD, div64 & 0x3f);
@@ -73,9 +73,9 @@ void pl011_init_polled(struct pl011 *u)
 	mmio_write32(u->base + UARTICR, ICR_ALL);
 	mmio_write32(u->base + UARTCR, CR_UARTEN | CR_TXE | CR_RXE);
 	u->console = (struct console){
-		.name = "pl011",
-		.putc = pl011_putc,
-		.getc = pl011_getc,
-		.priv = u,
+	    .name = "pl011",
+	    .putc = pl011_putc,
+	    .getc = pl011_getc,
+	    .priv = u,
 	};
 }

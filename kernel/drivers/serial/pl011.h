@@ -6,8 +6,8 @@
 #include "kern/console.h"
 
 struct pl011 {
-	uintptr_t base;		/* from the device tree's reg */
-	uint32_t clock_hz;	/* UARTCLK from the DT; 0 = keep the divisor */
+	uintptr_t base;	   /* from the device tree's reg */
+	uint32_t clock_hz; /* UARTCLK from the DT; 0 = keep the divisor */
 	uint32_t baud;
 	struct console console;
 };

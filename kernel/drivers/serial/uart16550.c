@@ -18,19 +18,19 @@
 #define UART_LSR 5 /* line status */
 #define UART_SCR 7 /* scratch */
 
-#define LCR_8N1 0x03
-#define LCR_DLAB 0x80
-#define FCR_ENABLE 0x01
+#define LCR_8N1	     0x03
+#define LCR_DLAB     0x80
+#define FCR_ENABLE   0x01
 #define FCR_CLEAR_RX 0x02
 #define FCR_CLEAR_TX 0x04
-#define MCR_DTR 0x01
-#define MCR_RTS 0x02
-#define MCR_OUT2 0x08
-#define LSR_DR 0x01   /* data ready */
-#define LSR_THRE 0x20 /* transmit holding register empty */
+#define MCR_DTR	     0x01
+#define MCR_RTS	     0x02
+#define MCR_OUT2     0x08
+#define LSR_DR	     0x01 /* data ready */
+#define LSR_THRE     0x20 /* transmit holding register empty */
 
-#define UART_CLOCK 1843200u /* the PC's 1.8432 MHz crystal */
-#define TX_WAIT_LIMIT 100000 /* polls; ~10 ms on real hardware */
+#define UART_CLOCK    1843200u /* the PC's 1.8432 MHz crystal */
+#define TX_WAIT_LIMIT 100000   /* polls; ~10 ms on real hardware */
 
 bool uart16550_present(uint16_t base)
 {
@@ -77,9 +77,9 @@ void uart16550_init_polled(struct uart16550 *u)
 	outb(u->base + UART_FCR, FCR_ENABLE | FCR_CLEAR_RX | FCR_CLEAR_TX);
 	outb(u->base + UART_MCR, MCR_DTR | MCR_RTS | MCR_OUT2);
 	u->console = (struct console){
-		.name = "uart16550",
-		.putc = uart_putc,
-		.getc = uart_getc,
-		.priv = u,
+	    .name = "uart16550",
+	    .putc = uart_putc,
+	    .getc = uart_getc,
+	    .priv = u,
 	};
 }

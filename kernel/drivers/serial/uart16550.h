@@ -6,7 +6,7 @@
 #include "kern/compiler.h"
 
 struct uart16550 {
-	uint16_t base;		/* I/O port base, from the platform */
+	uint16_t base; /* I/O port base, from the platform */
 	uint32_t baud;
 	struct console console;
 };

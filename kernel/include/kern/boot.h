@@ -25,10 +25,10 @@ struct boot_mem_range {
 };
 
 struct boot_info {
-	const char *protocol;	/* "PVH", "arm64 Image" */
-	const char *cmdline;	/* never NULL; "" when none */
-	uint64_t rsdp;		/* ACPI RSDP physical address, 0 if unknown */
-	const void *dtb;	/* flattened device tree, NULL if none */
+	const char *protocol; /* "PVH", "arm64 Image" */
+	const char *cmdline;  /* never NULL; "" when none */
+	uint64_t rsdp;	      /* ACPI RSDP physical address, 0 if unknown */
+	const void *dtb;      /* flattened device tree, NULL if none */
 	size_t dtb_size;
 	unsigned int memmap_count;
 	struct boot_mem_range memmap[BOOT_MEMMAP_MAX];

@@ -20,7 +20,7 @@ int ktest_run_all(void);
 #define KT_CHECK(cond)                                                         \
 	do {                                                                   \
 		if (!(cond)) {                                                 \
-			kprintf("    # %s:%d: check failed: %s\n", __FILE__,     \
+			kprintf("    # %s:%d: check failed: %s\n", __FILE__,   \
 				__LINE__, #cond);                              \
 			return false;                                          \
 		}                                                              \

@@ -23,11 +23,11 @@ uintptr_t extable_find(uintptr_t insn);
 
 /* The last exception that an exception-table fixup survived. */
 struct fault_record {
-	unsigned long seq;	/* how many fixups so far */
-	unsigned long code;	/* x86 vector or AArch64 ESR exception class */
-	const char *name;	/* "#PF Page Fault", "Data Abort (same EL)" */
-	uintptr_t pc;		/* faulting instruction */
-	uintptr_t addr;		/* CR2 / FAR_EL1, 0 when not meaningful */
+	unsigned long seq;  /* how many fixups so far */
+	unsigned long code; /* x86 vector or AArch64 ESR exception class */
+	const char *name;   /* "#PF Page Fault", "Data Abort (same EL)" */
+	uintptr_t pc;	    /* faulting instruction */
+	uintptr_t addr;	    /* CR2 / FAR_EL1, 0 when not meaningful */
 };
 
 struct trap_counts {
