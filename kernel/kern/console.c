@@ -1,11 +1,33 @@
 /*
- * Console output and input. Serial consoles want "\r\n", so '\n' is
- * expanded here once instead of in every driver.
+ * Console output (locked, mirrored) and the input queue. Serial consoles
+ * want "\r\n", so '\n' is expanded here once instead of in every driver.
  */
 #include "kern/console.h"
+#include "kern/arch.h"
+#include "kern/irq.h"
+#include "kern/irqflags.h"
 #include "kern/printf.h"
+#include "kern/ring.h"
+
+#define MAX_MIRRORS 2
+#define INPUT_SIZE  4096
 
 static struct console *console;
+static struct console *mirrors[MAX_MIRRORS];
+static unsigned int nr_mirrors;
+
+/*
+ * The output lock is a spinlock that tolerates re-entry on the CPU that
+ * holds it: an exception or NMI while printing must still be able to
+ * report itself (its output may then land mid-line).
+ */
+static int out_locked;
+static int out_owner = -1;
+
+static uint8_t input_storage[INPUT_SIZE];
+static struct ring input = RING_INIT(input_storage);
+static bool input_irq_driven;
+static void (*input_unthrottle)(void);
 
 void console_register(struct console *con)
 {
@@ -17,21 +39,80 @@ struct console *console_get(void)
 	return console;
 }
 
+void console_add_mirror(struct console *con)
+{
+	if (nr_mirrors < MAX_MIRRORS) {
+		mirrors[nr_mirrors++] = con;
+	}
+}
+
+/* Returns whether this call took the lock (and must release it). */
+static bool out_lock(unsigned long *flags)
+{
+	int cpu = (int)arch_cpu_id();
+
+	*flags = arch_irq_save();
+	if (__atomic_load_n(&out_owner, __ATOMIC_RELAXED) == cpu) {
+		return false;
+	}
+	while (__atomic_exchange_n(&out_locked, 1, __ATOMIC_ACQUIRE)) {
+		arch_cpu_relax();
+	}
+	out_owner = cpu;
+	return true;
+}
+
+static void out_unlock(bool taken, unsigned long flags)
+{
+	if (taken) {
+		out_owner = -1;
+		__atomic_store_n(&out_locked, 0, __ATOMIC_RELEASE);
+	}
+	arch_irq_restore(flags);
+}
+
+static void put_raw(char c)
+{
+	if (console) {
+		console->putc(console, c);
+	}
+	for (unsigned int i = 0; i < nr_mirrors; i++) {
+		mirrors[i]->putc(mirrors[i], c);
+	}
+}
+
+static void put_char(char c)
+{
+	if (c == '\n') {
+		put_raw('\r');
+	}
+	put_raw(c);
+}
+
 void console_putc(char c)
 {
-	if (!console) {
-		return;
-	}
-	if (c == '\n') {
-		console->putc(console, '\r');
-	}
-	console->putc(console, c);
+	unsigned long flags;
+	bool taken = out_lock(&flags);
+
+	put_char(c);
+	out_unlock(taken, flags);
 }
 
 void console_write(const char *s, unsigned long len)
 {
+	unsigned long flags;
+	bool taken = out_lock(&flags);
+
 	for (unsigned long i = 0; i < len; i++) {
-		console_putc(s[i]);
+		put_char(s[i]);
+	}
+	out_unlock(taken, flags);
+}
+
+void console_flush(void)
+{
+	if (console && console->flush) {
+		console->flush(console);
 	}
 }
 
@@ -43,12 +124,17 @@ int console_getc(void)
 static void console_sink(char c, void *ctx)
 {
 	(void)ctx;
-	console_putc(c);
+	put_char(c);
 }
 
 int kvprintf(const char *fmt, va_list ap)
 {
-	return kvformat(console_sink, NULL, fmt, ap);
+	unsigned long flags;
+	bool taken = out_lock(&flags);
+	int n = kvformat(console_sink, NULL, fmt, ap);
+
+	out_unlock(taken, flags);
+	return n;
 }
 
 int kprintf(const char *fmt, ...)
@@ -60,4 +146,56 @@ int kprintf(const char *fmt, ...)
 	n = kvprintf(fmt, ap);
 	va_end(ap);
 	return n;
+}
+
+/* Handlers call this with interrupts off; the consumer takes them off
+ * too, so the ring needs no further lock on one CPU. */
+bool console_input_push(uint8_t byte)
+{
+	return ring_put(&input, byte);
+}
+
+unsigned int console_input_space(void)
+{
+	return ring_space(&input);
+}
+
+void console_input_set_irq_driven(void (*unthrottle)(void))
+{
+	input_unthrottle = unthrottle;
+	input_irq_driven = true;
+}
+
+int console_getc_nowait(void)
+{
+	unsigned long flags = arch_irq_save();
+	int c = ring_get(&input);
+	bool low = ring_count(&input) < INPUT_SIZE / 2;
+
+	/* A producer that stopped because we were full may go on now. */
+	if (c >= 0 && low && input_unthrottle) {
+		input_unthrottle();
+	}
+	arch_irq_restore(flags);
+	return c;
+}
+
+int console_getc_wait(void)
+{
+	unsigned long flags;
+	int c;
+
+	if (!input_irq_driven) {
+		while ((c = console_getc()) < 0) {
+			arch_cpu_relax();
+		}
+		return c;
+	}
+	flags = arch_irq_save();
+	/* Check and wait with interrupts off: no wake-up can be lost. */
+	while ((c = console_getc_nowait()) < 0) {
+		arch_wait_for_interrupt();
+	}
+	arch_irq_restore(flags);
+	return c;
 }

@@ -4,6 +4,9 @@
  */
 #include "kern/arch.h"
 #include "kern/boot.h"
+#include "kern/device.h"
+#include "kern/irq.h"
+#include "kern/irqflags.h"
 #include "kern/ktest.h"
 #include "kern/printf.h"
 #include "kern/string.h"
@@ -57,6 +60,12 @@ void kernel_main(struct boot_info *bi)
 		bi->protocol);
 	kprintf("command line: \"%s\"\n", bi->cmdline);
 	print_memory(bi);
+
+	/* Devices, then their interrupts: nothing fires before this. */
+	irq_core_init();
+	arch_devices_init();
+	devices_probe();
+	arch_irq_enable();
 
 	if (cmdline_has("ktest")) {
 		int failed = ktest_run_all();

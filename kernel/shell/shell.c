@@ -73,14 +73,10 @@ int shell_execute(char *line)
 	return -ENOENT;
 }
 
+/* Halts until input arrives (polls before input is interrupt-driven). */
 static int wait_key(void)
 {
-	int c;
-
-	while ((c = console_getc()) < 0) {
-		arch_cpu_relax();
-	}
-	return c;
+	return console_getc_wait();
 }
 
 /* Consume the rest of an escape sequence: ESC [ params final-byte. */

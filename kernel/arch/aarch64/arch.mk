@@ -8,6 +8,7 @@ ARCH_SRCS := \
 	kernel/arch/aarch64/setup.c \
 	kernel/arch/aarch64/trap.c \
 	kernel/arch/aarch64/mmu.c \
+	kernel/arch/aarch64/irqflags.c \
 	kernel/drivers/serial/pl011.c
 # An arm64 Image (raw binary with the 64-byte header) so that QEMU
 # passes the device tree in x0.

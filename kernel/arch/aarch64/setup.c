@@ -153,6 +153,11 @@ static uint64_t psci_call(uint32_t fn)
 	return x0;
 }
 
+/* The device tree's devices and the GIC come with the interrupt work. */
+void arch_devices_init(void)
+{
+}
+
 void arch_cpu_relax(void)
 {
 	__asm__ volatile("yield");
@@ -160,6 +165,8 @@ void arch_cpu_relax(void)
 
 void arch_halt(void)
 {
+	__asm__ volatile("msr daifset, #0xf" ::: "memory");
+	console_flush();
 	for (;;) {
 		__asm__ volatile("msr daifset, #0xf\n\twfi" ::: "memory");
 	}
@@ -170,6 +177,7 @@ void arch_poweroff(void)
 	if (psci_conduit == PSCI_NONE) {
 		kprintf("no PSCI in the device tree: halting instead\n");
 	} else {
+		console_flush();
 		psci_call(PSCI_SYSTEM_OFF);
 		kprintf("PSCI SYSTEM_OFF returned: halting\n");
 	}
@@ -178,6 +186,7 @@ void arch_poweroff(void)
 
 void arch_emulator_exit(int code)
 {
+	console_flush();
 	if (semihosting_exit((unsigned long)code) < 0) {
 		kprintf("semihosting is off: powering off instead\n");
 	}

@@ -9,7 +9,10 @@ ARCH_SRCS := \
 	kernel/arch/x86_64/gdt.c \
 	kernel/arch/x86_64/trap.c \
 	kernel/arch/x86_64/mmu.c \
+	kernel/arch/x86_64/irqflags.c \
 	kernel/drivers/serial/uart16550.c \
+	kernel/drivers/irqchip/i8259.c \
+	kernel/drivers/timer/pit.c \
 	kernel/platform/pc.c
 # QEMU boots the ELF itself through its PVH note.
 KERNEL_IMAGE = $(KERNEL_ELF)

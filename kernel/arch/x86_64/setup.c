@@ -100,7 +100,7 @@ void x86_64_entry(const struct hvm_start_info *si)
 	gdt_init();
 	idt_init();
 
-	com1.base = pc_platform.com_ports[0];
+	com1.base = device_io(pc_platform.console, 0);
 	com1.baud = pc_platform.console_baud;
 	uart16550_init_polled(&com1);
 	console_register(&com1.console);
@@ -110,6 +110,11 @@ void x86_64_entry(const struct hvm_start_info *si)
 	kernel_main(&boot);
 }
 
+void arch_devices_init(void)
+{
+	pc_platform_init();
+}
+
 void arch_cpu_relax(void)
 {
 	__asm__ volatile("pause");
@@ -117,6 +122,8 @@ void arch_cpu_relax(void)
 
 void arch_halt(void)
 {
+	cli();
+	console_flush();
 	for (;;) {
 		cli();
 		hlt();
@@ -126,6 +133,7 @@ void arch_halt(void)
 void arch_emulator_exit(int code)
 {
 	/* isa-debug-exit: QEMU exits with status (value << 1) | 1. */
+	console_flush();
 	outl(pc_platform.debug_exit_port, (uint32_t)code);
 	kprintf("emulator exit device did not respond; halting\n");
 	arch_halt();

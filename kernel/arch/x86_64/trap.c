@@ -14,6 +14,9 @@
 #include "cpu.h"
 #include "gdt.h"
 #include "trap_frame.h"
+#include "vectors.h"
+#include "kern/errno.h"
+#include "kern/irq.h"
 
 #define VEC_BREAKPOINT	   3
 #define VEC_NMI		   2
@@ -82,6 +85,25 @@ static const char *const exception_names[32] = {
     "#SX Security Exception",
     "Reserved (31)",
 };
+
+/* Vectors 32-255 belong to interrupt controllers (8259, LAPIC). */
+static struct {
+	vector_handler_fn fn;
+	void *data;
+} vector_handlers[256];
+
+int x86_vector_set(unsigned int vector, vector_handler_fn fn, void *data)
+{
+	if (vector < VECTOR_IRQ_BASE || vector > 255) {
+		return -EINVAL;
+	}
+	if (vector_handlers[vector].fn && fn) {
+		return -EBUSY;
+	}
+	vector_handlers[vector].fn = fn;
+	vector_handlers[vector].data = data;
+	return 0;
+}
 
 static void idt_set(unsigned vec, uint8_t ist)
 {
@@ -181,9 +203,14 @@ void trap_dispatch(struct trap_frame *f)
 		return;
 	}
 
-	if (f->vector >= 32) {
-		/* No interrupt sources are enabled yet (interrupt core). */
-		kprintf("unexpected interrupt, vector %lu\n", f->vector);
+	if (f->vector >= VECTOR_IRQ_BASE) {
+		if (vector_handlers[f->vector].fn) {
+			vector_handlers[f->vector].fn(
+			    f->vector, vector_handlers[f->vector].data);
+		} else {
+			/* No controller owns it: nothing to acknowledge. */
+			irq_note_error();
+		}
 		return;
 	}
 

@@ -10,6 +10,13 @@
 /* "x86_64" or "aarch64". */
 extern const char arch_name[];
 
+/*
+ * Describe the machine's devices and register their drivers (the PC's
+ * legacy devices, later ACPI; the device tree on AArch64). Called once,
+ * after the interrupt core is initialised and before devices_probe().
+ */
+void arch_devices_init(void);
+
 /* A hint to the CPU inside a polling loop (pause / yield). */
 void arch_cpu_relax(void);
 

@@ -1,22 +1,56 @@
 /*
- * The console: one output device, polled for now. kprintf() writes here.
- * A port registers its UART early in boot; before that, output is dropped.
+ * The console: one output device and one input queue.
+ *
+ * Output: kprintf() formats under the console lock (interrupts off), so a
+ * line printed by a handler never lands inside another line, and never
+ * waits for a lock the interrupted code holds: while code holds the lock,
+ * interrupts are off on its CPU. The device's putc may buffer (the
+ * interrupt-driven UART) or poll.
+ *
+ * Input: interrupt handlers (serial receive, keyboard) push bytes into the
+ * input queue; console_getc_wait() halts the CPU until one arrives. Before
+ * any driver feeds the queue, input is polled from the device.
  */
 #ifndef KERN_CONSOLE_H
 #define KERN_CONSOLE_H
 
+#include "kern/compiler.h"
+
 struct console {
 	const char *name;
 	void (*putc)(struct console *con, char c);
-	/* Next received byte, or -1 when none is waiting (never blocks). */
+	/* Polled input: next byte or -1 (never blocks). Early boot only. */
 	int (*getc)(struct console *con);
+	/* Push out anything buffered, by polling (before halting). */
+	void (*flush)(struct console *con);
 	void *priv;
 };
 
 void console_register(struct console *con);
 struct console *console_get(void);
+
+/* Extra output devices that mirror the console (the VGA screen). */
+void console_add_mirror(struct console *con);
+
 void console_putc(char c);
+/* Drain buffered output synchronously: called before the CPU stops. */
+void console_flush(void);
 void console_write(const char *s, unsigned long len);
+
+/* Polled read from the console device: a byte or -1. */
 int console_getc(void);
+
+/*
+ * Input queue. Handlers push; false means the queue is full and the byte
+ * was not taken (the caller keeps it, e.g. in the UART FIFO).
+ */
+bool console_input_push(uint8_t byte);
+unsigned int console_input_space(void);
+/* From now on input arrives by interrupt: console_getc_wait() halts. */
+void console_input_set_irq_driven(void (*unthrottle)(void));
+/* Wait for the next input byte (halting); from thread context only. */
+int console_getc_wait(void);
+/* The next input byte if one is queued, else -1 (never waits). */
+int console_getc_nowait(void);
 
 #endif

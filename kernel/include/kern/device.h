@@ -1,0 +1,87 @@
+/*
+ * Devices and drivers. Firmware (ACPI, the device tree) or, failing that,
+ * a platform file describes devices with their resources; drivers match
+ * them by ID and ask for resources by index:
+ *
+ *	int irq = device_irq(dev, 0);       never a literal IRQ number
+ *	uint16_t port = device_io(dev, 1);  never a literal port
+ *
+ * IDs share one namespace: ACPI/PNP IDs ("PNP0303") and device-tree
+ * compatible strings ("arm,pl011").
+ */
+#ifndef KERN_DEVICE_H
+#define KERN_DEVICE_H
+
+#include "kern/compiler.h"
+
+#define DEVICE_MAX_RES 8
+#define DEVICE_MAX_IDS 4
+
+enum resource_type {
+	RES_IO,	 /* I/O ports: start, size */
+	RES_MEM, /* MMIO: start, size */
+	RES_IRQ, /* start = the line on the interrupt parent; flags IRQF_* */
+};
+
+struct resource {
+	enum resource_type type;
+	uint64_t start;
+	uint64_t size;
+	unsigned int flags;
+};
+
+struct device;
+
+/* An interrupt controller turns its line numbers into kernel IRQs. */
+typedef int (*irq_xlate_fn)(struct device *ctrl, const struct resource *res);
+
+struct device {
+	const char *name;
+	const char *path; /* where firmware described it */
+	const char *ids[DEVICE_MAX_IDS];
+	struct resource res[DEVICE_MAX_RES];
+	unsigned int nres;
+	struct device *irq_parent; /* controller its RES_IRQs belong to */
+	irq_xlate_fn irq_xlate;	   /* set by a controller's driver */
+	const struct driver *driver;
+	int probe_result; /* last probe's error, 0 if bound or not tried */
+	void *driver_data;
+	struct device *next;
+};
+
+struct driver {
+	const char *name;
+	const char *const *ids; /* NULL-terminated match table */
+	int (*probe)(struct device *dev);
+	struct driver *next;
+};
+
+void device_add(struct device *dev);
+void driver_register(struct driver *drv);
+
+/*
+ * Bind every unbound device to the first driver that matches it. A device
+ * whose interrupt parent is not bound yet waits for a later pass, so
+ * controllers always probe before their children.
+ */
+void devices_probe(void);
+
+/* The index-th resource of a type, or NULL. */
+const struct resource *device_resource(const struct device *dev,
+				       enum resource_type type,
+				       unsigned int index);
+/* The index-th interrupt as a kernel IRQ number, or a negative errno. */
+int device_irq(const struct device *dev, unsigned int index);
+/* IRQF_TRIGGER_* and IRQF_SHARED of the index-th interrupt (0 if none). */
+unsigned int device_irq_flags(const struct device *dev, unsigned int index);
+/* The start of the index-th I/O or MMIO range; 0 if there is none. */
+uint64_t device_io(const struct device *dev, unsigned int index);
+uint64_t device_mem(const struct device *dev, unsigned int index);
+
+bool device_has_id(const struct device *dev, const char *id);
+struct device *device_first(void);
+
+/* The shell's `devices`. */
+void devices_print(void);
+
+#endif

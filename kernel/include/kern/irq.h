@@ -1,0 +1,151 @@
+/*
+ * The portable interrupt core.
+ *
+ * Controllers (8259, IOAPIC, GIC) are struct irq_chip drivers. Each one
+ * registers a range of its hardware lines with irq_domain_add() and gets a
+ * range of kernel IRQ numbers; every number has a valid struct irq_desc
+ * from boot, so an interrupt nobody asked for reaches a handler that
+ * counts it as stray, masks the line and says so.
+ *
+ * Drivers call irq_request() with the number their device's resources
+ * name (never a literal) and get their handler called with their cookie;
+ * a handler returns IRQ_HANDLED if its device raised the interrupt, else
+ * IRQ_NONE. The chip's flow handler (edge, level, fast EOI) decides where
+ * ack, mask and EOI happen.
+ *
+ * Rules: handlers run with interrupts off and never sleep or poll without
+ * bound; irq_request/irq_free are not called from handlers.
+ */
+#ifndef KERN_IRQ_H
+#define KERN_IRQ_H
+
+#include "kern/compiler.h"
+#include "kern/spinlock.h"
+
+#define NR_IRQS 256
+#define NR_CPUS 8
+
+enum irq_return {
+	IRQ_NONE,    /* not my device */
+	IRQ_HANDLED, /* my device, dealt with */
+};
+
+typedef enum irq_return (*irq_handler_fn)(unsigned int irq, void *dev);
+
+/* irq_request() flags. */
+#define IRQF_SHARED	     (1u << 0)
+#define IRQF_TRIGGER_RISING  (1u << 1)
+#define IRQF_TRIGGER_FALLING (1u << 2)
+#define IRQF_TRIGGER_HIGH    (1u << 3)
+#define IRQF_TRIGGER_LOW     (1u << 4)
+#define IRQF_TRIGGER_MASK                                                      \
+	(IRQF_TRIGGER_RISING | IRQF_TRIGGER_FALLING | IRQF_TRIGGER_HIGH |      \
+	 IRQF_TRIGGER_LOW)
+#define IRQF_TRIGGER_LEVEL (IRQF_TRIGGER_HIGH | IRQF_TRIGGER_LOW)
+
+struct irq_desc;
+
+/* One interrupt controller's operations; unused ones may be NULL. */
+struct irq_chip {
+	const char *name;
+	void (*mask)(struct irq_desc *desc);
+	void (*unmask)(struct irq_desc *desc);
+	void (*ack)(struct irq_desc *desc); /* edge: before the handlers */
+	void (*eoi)(struct irq_desc *desc); /* after the handlers */
+	/* Program the trigger (IRQF_TRIGGER_*); may pick a new flow. */
+	int (*set_type)(struct irq_desc *desc, unsigned int type);
+};
+
+struct irq_action {
+	irq_handler_fn handler;
+	void *dev;
+	const char *name;
+	unsigned int flags;
+	unsigned long handled; /* how often this handler said IRQ_HANDLED */
+	struct irq_action *next;
+};
+
+typedef void (*irq_flow_fn)(struct irq_desc *desc);
+
+struct irq_desc {
+	unsigned int irq;
+	struct irq_chip *chip; /* NULL: no controller owns this number */
+	void *chip_data;
+	unsigned long hwirq;
+	irq_flow_fn flow;      /* what runs now: chip_flow, or the stray flow */
+	irq_flow_fn chip_flow; /* the chip's flow; set_type may change it */
+	struct irq_action *actions;
+	unsigned int trigger; /* IRQF_TRIGGER_* in force, 0 = unknown */
+	unsigned int depth;   /* masked while > 0 */
+	bool masked;
+	bool nobody_cared; /* masked by the spurious detector */
+	unsigned long count[NR_CPUS];
+	unsigned long unhandled; /* no handler said HANDLED */
+	unsigned long stray;	 /* arrived with no handler at all */
+	unsigned int window;	 /* interrupts in the current window */
+	unsigned int window_unhandled;
+	unsigned long last_report; /* stray reports, rate limit */
+	struct spinlock lock;
+};
+
+/* The flows: which chip calls happen around the handlers. */
+void irq_flow_edge(struct irq_desc *desc);
+void irq_flow_level(struct irq_desc *desc);
+void irq_flow_fasteoi(struct irq_desc *desc);
+
+/*
+ * Give hardware lines [hwirq_base, hwirq_base + count) of a chip kernel
+ * numbers; returns the first number or -ENOSPC. flow is the default.
+ */
+int irq_domain_add(struct irq_chip *chip, void *chip_data,
+		   unsigned long hwirq_base, unsigned int count,
+		   irq_flow_fn flow);
+
+/* The kernel number of a chip's hardware line, or -ENOENT. */
+int irq_find_mapping(const struct irq_chip *chip, unsigned long hwirq);
+
+/*
+ * The controller-level entry: the chip driver's dispatch calls this with
+ * the kernel number it decoded. Runs the flow, counts, detects storms.
+ */
+void irq_handle(unsigned int irq);
+
+/* A controller saw an interrupt that belongs to no line (8259 IRQ 7/15
+ * without ISR bit, GIC INTID 1023, LAPIC spurious vector). */
+void irq_note_spurious(void);
+/* A controller reported an error (APIC error interrupt, bad vector). */
+void irq_note_error(void);
+
+int irq_request(unsigned int irq, irq_handler_fn handler, unsigned int flags,
+		const char *name, void *dev);
+int irq_free(unsigned int irq, void *dev);
+
+/* Nest by depth: masked from the first disable to the last enable. */
+void irq_disable(unsigned int irq);
+void irq_enable(unsigned int irq);
+
+struct irq_desc *irq_to_desc(unsigned int irq);
+
+/* Are we inside irq_handle() on this CPU? */
+bool in_irq(void);
+
+/* Totals for the SPU and ERR rows of irqstat. */
+unsigned long irq_spurious_count(void);
+unsigned long irq_error_count(void);
+
+/* The nobody-cared window: so many interrupts, of which over so many
+ * unhandled, mask the line (the ratio Linux uses). */
+#define IRQ_SPURIOUS_WINDOW 100000
+#define IRQ_SPURIOUS_LIMIT  99900
+
+/* Print the /proc/interrupts-style table (shell `irqstat`). */
+void irq_print_stats(void);
+
+/* Every descriptor to its boot state: no chip, no actions, stray flow.
+ * Called once at boot (and by the host tests between cases). */
+void irq_core_init(void);
+
+/* How many CPUs irqstat shows columns for. */
+extern unsigned int irq_cpus_online;
+
+#endif

@@ -1,0 +1,37 @@
+/*
+ * The tick: a periodic interrupt at HZ per second from whichever timer a
+ * port has (PIT, LAPIC timer, ARM generic timer), counted in jiffies.
+ */
+#ifndef KERN_TIMER_H
+#define KERN_TIMER_H
+
+#include "kern/compiler.h"
+
+#ifndef HZ
+#define HZ 1000
+#endif
+
+/* Ticks since the tick source started. */
+uint64_t jiffies_read(void);
+
+/* Called by the tick source's interrupt handler, once per tick. */
+void timer_tick(void);
+
+/* The name of the device driving the tick ("pit", "arm-timer"). */
+void timer_set_source(const char *name);
+const char *timer_source(void);
+
+/*
+ * Sleep at least ms milliseconds, halting between ticks. Must be called
+ * with interrupts enabled and outside interrupt handlers.
+ */
+void msleep(unsigned int ms);
+
+/* Milliseconds since the tick started. */
+uint64_t uptime_ms(void);
+
+/* Optional per-tick hook (timerdemo); NULL to remove. Runs in the
+ * interrupt handler. */
+void timer_set_hook(void (*hook)(uint64_t jiffies));
+
+#endif
