@@ -82,6 +82,22 @@ def run_fuzz_smoke(res):
                    p.stderr[-3000:])
 
 
+def run_format(res):
+    """Every tracked C file is as clang-format would write it."""
+    files = subprocess.run(["git", "ls-files", "*.c", "*.h"], cwd=ROOT,
+                           capture_output=True, text=True).stdout.split()
+    if not files:
+        # Not a git checkout (an exported tree): check what is there.
+        files = [os.path.relpath(f, ROOT) for pattern in ("**/*.c", "**/*.h")
+                 for f in glob.glob(os.path.join(ROOT, pattern),
+                                    recursive=True)
+                 if "/build/" not in f]
+    p = subprocess.run(["clang-format", "--dry-run", "--Werror"] + files,
+                       cwd=ROOT, capture_output=True, text=True)
+    res.record("format/clang-format (%d files)" % len(files),
+               p.returncode == 0, p.stderr[-3000:])
+
+
 def run_ktest(res, arches):
     for arch, label, opts in KTEST_CONFIGS:
         if arch not in arches:
@@ -140,6 +156,7 @@ def main():
     if what in ("all", "unit"):
         run_unit(res)
         run_fuzz_smoke(res)
+        run_format(res)
     if what in ("all", "qemu"):
         run_ktest(res, arches)
         run_shell(res, arches, opts)
