@@ -128,7 +128,10 @@ def run_ktest(res, arches):
 
 def run_shell(res, arches, opts):
     for arch in arches:
-        for test in test_shell.TESTS:
+        tests = test_shell.TESTS
+        if arch == "x86_64":
+            tests = tests + test_shell.IRQ_TESTS
+        for test in tests:
             name = "qemu[%s]/%s" % (arch, test.__name__[5:])
             try:
                 test(arch, **opts)

@@ -6,6 +6,7 @@
 #include "kern/printf.h"
 #include "kern/string.h"
 #include "kern/trap.h"
+#include "shell/commands.h"
 #include "shell/shell.h"
 
 static int cmd_help(int argc, char **argv)
@@ -15,7 +16,7 @@ static int cmd_help(int argc, char **argv)
 	for (size_t i = 0; i < shell_command_count; i++) {
 		const struct shell_command *c = &shell_commands[i];
 
-		kprintf("  %-8s %-18s %s\n", c->name, c->usage, c->help);
+		kprintf("  %-11s %-18s %s\n", c->name, c->usage, c->help);
 	}
 	return 0;
 }
@@ -156,6 +157,16 @@ const struct shell_command shell_commands[] = {
     {"fault", "read [ADDR]|undef|break|syscall|stack",
      "take an exception and survive it", cmd_fault},
     {"ktest", "", "run the in-kernel tests (KTAP)", cmd_ktest},
+    {"irqstat", "", "interrupt counts, like /proc/interrupts", cmd_irqstat},
+    {"devices", "", "devices, resources, drivers", cmd_devices},
+    {"uptime", "", "time since the tick started", cmd_uptime},
+    {"ticks", "", "the tick count", cmd_ticks},
+    {"serialstat", "", "serial port counters", cmd_serialstat},
+    {"rxcheck", "N", "read N raw bytes, print count and CRC-32", cmd_rxcheck},
+    {"timerdemo", "", "\"Timer interrupt!\" each second until a key",
+     cmd_timerdemo},
+    {"printstress", "[SECONDS]", "print from a handler and the shell at once",
+     cmd_printstress},
     {"panic", "", "panic: registers, backtrace, halt", cmd_panic},
     {"poweroff", "", "turn the machine off", cmd_poweroff},
 };

@@ -1,26 +1,50 @@
 /*
- * The shell's line editor and dispatcher. Input is polled for now (the
- * interrupt-driven console comes with the interrupt core).
+ * The shell's line editor and dispatcher. Input comes from the console
+ * input queue (serial receive and keyboard interrupts); while it is empty
+ * the CPU halts.
  *
- * Editing: printable characters insert, Backspace/DEL erases one, Ctrl-U
- * erases the line, Ctrl-C abandons it, Enter runs it. Escape sequences
- * (arrow keys) are swallowed rather than inserted.
+ * Editing: printable characters insert at the cursor; Backspace/DEL
+ * erase before it; Left/Right move it; Home/End (or Ctrl-A/Ctrl-E) jump;
+ * Up/Down walk the history; Ctrl-U erases the line; Ctrl-C abandons it;
+ * Enter runs it. Keys arrive as bytes, arrows as VT100 escape sequences
+ * (the keyboard driver produces the same ones a terminal sends).
  */
 #include "shell/shell.h"
 
-#include "kern/arch.h"
 #include "kern/console.h"
 #include "kern/errno.h"
 #include "kern/printf.h"
 #include "kern/string.h"
 
 #define LINE_MAX 128
+#define HISTORY	 8
 #define PROMPT	 "kite> "
 
 #define CTRL(c)	      ((c)&0x1f)
 #define KEY_BACKSPACE 0x08
 #define KEY_DEL	      0x7f
 #define KEY_ESC	      0x1b
+
+/* What an escape sequence meant. */
+enum edit_key {
+	EDIT_NONE,
+	EDIT_UP,
+	EDIT_DOWN,
+	EDIT_RIGHT,
+	EDIT_LEFT,
+	EDIT_HOME,
+	EDIT_END,
+	EDIT_DELETE,
+};
+
+struct line {
+	char buf[LINE_MAX];
+	size_t len;
+	size_t cursor;
+};
+
+static char history[HISTORY][LINE_MAX];
+static unsigned int history_count; /* lines ever added */
 
 int shell_split(char *line, char **argv, int max)
 {
@@ -73,73 +97,203 @@ int shell_execute(char *line)
 	return -ENOENT;
 }
 
-/* Halts until input arrives (polls before input is interrupt-driven). */
-static int wait_key(void)
+/* ESC [ params final, or ESC O final: the keys we use, else NONE. */
+static enum edit_key read_escape(void)
 {
-	return console_getc_wait();
-}
-
-/* Consume the rest of an escape sequence: ESC [ params final-byte. */
-static void skip_escape(void)
-{
-	int c = wait_key();
+	int c = console_getc_wait(), param = 0;
 
 	if (c != '[' && c != 'O') {
+		return EDIT_NONE;
+	}
+	while ((c = console_getc_wait()) >= '0' && c <= '9') {
+		param = param * 10 + (c - '0');
+	}
+	switch (c) {
+	case 'A':
+		return EDIT_UP;
+	case 'B':
+		return EDIT_DOWN;
+	case 'C':
+		return EDIT_RIGHT;
+	case 'D':
+		return EDIT_LEFT;
+	case 'H':
+		return EDIT_HOME;
+	case 'F':
+		return EDIT_END;
+	case '~':
+		return param == 1 || param == 7	  ? EDIT_HOME
+		       : param == 4 || param == 8 ? EDIT_END
+		       : param == 3		  ? EDIT_DELETE
+						  : EDIT_NONE;
+	default:
+		/* Swallow the rest of an unknown sequence's parameters. */
+		return EDIT_NONE;
+	}
+}
+
+/* Reprint from the cursor to the end, clear what is left, put the
+ * cursor back: the one way the screen is updated after an edit. */
+static void redraw_tail(const struct line *l, size_t old_len)
+{
+	size_t n = l->len - l->cursor;
+
+	console_write(l->buf + l->cursor, n);
+	if (old_len > l->len) {
+		kprintf("\x1b[K");
+	}
+	if (n) {
+		kprintf("\x1b[%zuD", n);
+	}
+}
+
+static void move_to(struct line *l, size_t pos)
+{
+	if (pos < l->cursor) {
+		kprintf("\x1b[%zuD", l->cursor - pos);
+	} else if (pos > l->cursor) {
+		console_write(l->buf + l->cursor, pos - l->cursor);
+	}
+	l->cursor = pos;
+}
+
+static void replace_line(struct line *l, const char *text)
+{
+	size_t old = l->len;
+
+	move_to(l, 0);
+	l->len = strnlen(text, LINE_MAX - 1);
+	memcpy(l->buf, text, l->len);
+	l->cursor = 0;
+	redraw_tail(l, old);
+	move_to(l, l->len);
+}
+
+static void insert_char(struct line *l, char c)
+{
+	if (l->len + 1 >= LINE_MAX) {
 		return;
 	}
-	do {
-		c = wait_key();
-	} while (c >= 0x20 && c < 0x40);
+	memmove(l->buf + l->cursor + 1, l->buf + l->cursor, l->len - l->cursor);
+	l->buf[l->cursor] = c;
+	l->len++;
+	console_putc(c);
+	l->cursor++;
+	redraw_tail(l, l->len);
 }
 
-static void erase_chars(size_t n)
+static void delete_at(struct line *l, size_t pos)
 {
-	while (n--) {
-		kprintf("\b \b");
+	memmove(l->buf + pos, l->buf + pos + 1, l->len - pos - 1);
+	l->len--;
+	redraw_tail(l, l->len + 1);
+}
+
+static void history_add(const char *text)
+{
+	if (!*text ||
+	    (history_count &&
+	     strcmp(history[(history_count - 1) % HISTORY], text) == 0)) {
+		return;
+	}
+	memcpy(history[history_count % HISTORY], text,
+	       strnlen(text, LINE_MAX - 1) + 1);
+	history_count++;
+}
+
+static void edit_key(struct line *l, enum edit_key k, unsigned int *hist)
+{
+	unsigned int oldest =
+	    history_count > HISTORY ? history_count - HISTORY : 0;
+
+	switch (k) {
+	case EDIT_LEFT:
+		if (l->cursor) {
+			move_to(l, l->cursor - 1);
+		}
+		break;
+	case EDIT_RIGHT:
+		if (l->cursor < l->len) {
+			move_to(l, l->cursor + 1);
+		}
+		break;
+	case EDIT_HOME:
+		move_to(l, 0);
+		break;
+	case EDIT_END:
+		move_to(l, l->len);
+		break;
+	case EDIT_DELETE:
+		if (l->cursor < l->len) {
+			delete_at(l, l->cursor);
+		}
+		break;
+	case EDIT_UP:
+		if (*hist > oldest) {
+			(*hist)--;
+			replace_line(l, history[*hist % HISTORY]);
+		}
+		break;
+	case EDIT_DOWN:
+		if (*hist < history_count) {
+			(*hist)++;
+			replace_line(l, *hist == history_count
+					    ? ""
+					    : history[*hist % HISTORY]);
+		}
+		break;
+	case EDIT_NONE:
+		break;
 	}
 }
 
-/* Read one line into buf (NUL-terminated); returns false on Ctrl-C. */
-static bool read_line(char *buf, size_t size)
+/* Read one line into l->buf (NUL-terminated); false on Ctrl-C. */
+static bool read_line(struct line *l)
 {
-	size_t len = 0;
+	unsigned int hist = history_count;
 
+	l->len = l->cursor = 0;
 	for (;;) {
-		int c = wait_key();
+		int c = console_getc_wait();
 
 		if (c == '\r' || c == '\n') {
+			move_to(l, l->len);
 			kprintf("\n");
-			buf[len] = '\0';
+			l->buf[l->len] = '\0';
 			return true;
 		} else if (c == KEY_BACKSPACE || c == KEY_DEL) {
-			if (len) {
-				len--;
-				erase_chars(1);
+			if (l->cursor) {
+				kprintf("\b");
+				l->cursor--;
+				delete_at(l, l->cursor);
 			}
 		} else if (c == CTRL('u')) {
-			erase_chars(len);
-			len = 0;
+			replace_line(l, "");
 		} else if (c == CTRL('c')) {
 			kprintf("^C\n");
 			return false;
+		} else if (c == CTRL('a')) {
+			edit_key(l, EDIT_HOME, &hist);
+		} else if (c == CTRL('e')) {
+			edit_key(l, EDIT_END, &hist);
 		} else if (c == KEY_ESC) {
-			skip_escape();
-		} else if (c >= 0x20 && c < 0x7f && len + 1 < size) {
-			buf[len++] = (char)c;
-			console_putc((char)c);
+			edit_key(l, read_escape(), &hist);
+		} else if (c >= 0x20 && c < 0x7f) {
+			insert_char(l, (char)c);
 		}
 	}
 }
 
 void shell_run(void)
 {
-	char line[LINE_MAX];
+	static struct line line;
 
 	kprintf("Type 'help' for the commands.\n");
 	for (;;) {
 		kprintf(PROMPT);
-		if (read_line(line, sizeof(line))) {
-			shell_execute(line);
+		if (read_line(&line)) {
+			history_add(line.buf);
+			shell_execute(line.buf);
 		}
 	}
 }

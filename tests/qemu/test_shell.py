@@ -4,7 +4,10 @@ Each test is a function taking the port name and the QEMU options of the
 run (machine, gic, ...); TESTS lists them. A test fails by raising
 (AssertionError or Timeout).
 """
+import os
 import re
+import time
+import zlib
 
 from kite import Guest, PROMPT, Timeout
 
@@ -63,6 +66,21 @@ def test_line_editing(arch, **opts):
         out = g.command("help")
         for name in ("echo", "fault", "panic", "poweroff", "ktest"):
             assert re.search(r"^  %s " % name, out, re.M), out
+
+
+def test_history_and_cursor(arch, **opts):
+    with boot(arch, **opts) as g:
+        assert g.command("echo first").strip() == "first"
+        assert g.command("echo second").strip() == "second"
+        # Up twice recalls "echo first"; Down once returns to "echo second".
+        out = g.command("\x1b[A\x1b[A\x1b[B")
+        assert out.strip() == "second", repr(out)
+        # Left arrows then insert in the middle; Home/End keys.
+        out = g.command("echo ac\x1b[Db\x1b[H\x1b[F!")
+        assert out.strip() == "abc!", repr(out)
+        # Delete key under the cursor, Ctrl-A/Ctrl-E.
+        out = g.command("echo xyz\x1b[D\x1b[D\x1b[3~\x05w")
+        assert out.strip() == "xzw", repr(out)
 
 
 def expect_report(out, arch, what):
@@ -131,7 +149,7 @@ def test_stack_overflow(arch, **opts):
         # #PF frame there and raises #DF, which runs on its IST stack.
         g.send("fault stack\r")
         g.expect(r"#DF Double Fault \(vector 8\) error code 0x0\n"
-                 r"kernel stack overflow: RSP is in the guard page")
+                 r"kernel stack overflow: RSP has reached the guard page")
         g.expect(r"RIP [0-9a-f]{16} CS 0008")
         g.expect(r"\*\*\* fatal exception: system halted")
 
@@ -147,10 +165,114 @@ def test_poweroff(arch, **opts):
         assert status == expected, "QEMU exit status %s" % status
 
 
+def irq_rows(out):
+    """irqstat rows as {action name: (irq, count, chip, trigger)}."""
+    rows = {}
+    for m in re.finditer(r"^ *(\d+) +(\d+)  (\S+) +(\d+)  (\S+) +(.*)$",
+                         out, re.M):
+        for action in re.findall(r"([\w.-]+)\(\d+\)", m.group(6)):
+            rows[action] = (int(m.group(1)), int(m.group(2)), m.group(3),
+                            m.group(5))
+    return rows
+
+
+def test_irqstat_counts_rise(arch, **opts):
+    with boot(arch, **opts) as g:
+        first = irq_rows(g.command("irqstat"))
+        time.sleep(0.5)
+        g.command("echo some serial traffic to count")
+        out = g.command("irqstat")
+        second = irq_rows(out)
+        assert re.search(r"^ SPU +\d+$", out, re.M), out
+        assert re.search(r"^ ERR +\d+$", out, re.M), out
+        assert "timer" in second and "com1" in second, out
+        assert second["timer"][1] > first["timer"][1], (first, second)
+        assert second["com1"][1] > first["com1"][1], (first, second)
+        assert second["timer"][2] == "XT-PIC", out
+
+
+def test_ticks_match_wall_time(arch, **opts):
+    with boot(arch, **opts) as g:
+        t0 = time.monotonic()
+        a = int(g.command("ticks"))
+        time.sleep(3)
+        b = int(g.command("ticks"))
+        elapsed = time.monotonic() - t0
+        # HZ is 1000. QEMU's timers under load are noisy (and the PIT
+        # loses ticks under TCG): a loose bound, but a dead or runaway
+        # tick fails it.
+        rate = (b - a) / elapsed
+        assert 500 < rate < 1500, "%.0f ticks/s" % rate
+        out = g.command("uptime")
+        assert re.search(r"up \d+\.\d{3} s \(\d+ ticks at 1000 Hz from \w+\)",
+                         out), out
+
+
+def test_rxcheck_64k(arch, **opts):
+    with boot(arch, **opts) as g:
+        data = os.urandom(64 * 1024)
+        g.send("rxcheck %d\r" % len(data))
+        g.expect("rxcheck: send %d bytes" % len(data))
+        g.send(data.decode("latin-1"))
+        m = g.expect(r"rxcheck: (\d+) bytes crc32 ([0-9a-f]{8}) in \d+ ms",
+                     timeout=120)
+        assert int(m.group(1)) == len(data)
+        assert int(m.group(2), 16) == zlib.crc32(data), m.group(0)
+        g.expect(re.escape(PROMPT))
+        out = g.command("serialstat")
+        assert re.search(r"overrun 0 ", out), out
+
+
+def test_printing_from_handler_and_shell(arch, **opts):
+    with boot(arch, **opts) as g:
+        g.send("printstress 3\r")
+        m = g.expect(r"printstress: (\d+) main lines, (\d+) handler lines",
+                     timeout=60)
+        assert int(m.group(1)) > 100 and int(m.group(2)) > 50, m.group(0)
+        g.expect(re.escape(PROMPT))
+        # Both kinds of line came through whole.
+        assert re.search(r"^\[handler line \d+ at tick \d+\]$", g.out, re.M)
+        assert re.search(r"^main line \d+$", g.out, re.M)
+        assert g.command("echo alive").strip() == "alive"
+
+
+def test_timerdemo(arch, **opts):
+    with boot(arch, **opts) as g:
+        g.send("timerdemo\r")
+        g.expect("Timer interrupt!", timeout=5)
+        g.expect("Timer interrupt!", timeout=5)
+        g.send("x")
+        g.expect(re.escape(PROMPT))
+        pos = len(g.out)
+        time.sleep(2.5)
+        g._read(0.5)
+        assert "Timer interrupt!" not in g.out[pos:], g.out[pos:]
+
+
+def test_devices(arch, **opts):
+    with boot(arch, **opts) as g:
+        out = g.command("devices")
+        assert re.search(r"^com1 .*driver: uart16550$", out, re.M), out
+        assert re.search(r"^pit .*driver: pit$", out, re.M), out
+        assert re.search(r"^    io   0x03f8-0x03ff$", out, re.M), out
+
+
+# Tests that need the interrupt-driven console and a tick: the PC port now,
+# AArch64 with the GIC work.
+IRQ_TESTS = [
+    test_irqstat_counts_rise,
+    test_ticks_match_wall_time,
+    test_rxcheck_64k,
+    test_printing_from_handler_and_shell,
+    test_timerdemo,
+    test_devices,
+]
+
 TESTS = [
     test_banner_and_cmdline,
     test_echo,
     test_line_editing,
+    test_history_and_cursor,
     test_fault_read,
     test_fault_undef,
     test_fault_break_and_syscall,

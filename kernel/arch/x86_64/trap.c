@@ -176,10 +176,12 @@ static void report(const struct trap_frame *f, uint64_t cr2)
 	if (f->vector == VEC_PAGE_FAULT) {
 		print_page_fault(f, cr2);
 	}
+	/* In the guard page, or so close above it that the next push (the
+	 * CPU's own, delivering a fault) lands there. */
 	if (f->rsp >= (uintptr_t)boot_stack_guard &&
-	    f->rsp < (uintptr_t)boot_stack_guard + PAGE_SIZE) {
-		kprintf("kernel stack overflow: RSP is in the guard page below "
-			"the boot stack\n");
+	    f->rsp < (uintptr_t)boot_stack_guard + PAGE_SIZE + 256) {
+		kprintf("kernel stack overflow: RSP has reached the guard page "
+			"below the boot stack\n");
 	}
 	trap_print_frame(f);
 	kprintf("  #- %016lx (faulting instruction)\n", f->rip);

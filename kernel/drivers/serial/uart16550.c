@@ -338,6 +338,7 @@ static int uart16550_probe(struct device *dev)
 	}
 	uarts[nr_uarts++] = u;
 	dev->driver_data = u;
+	serial_register_stats(uart16550_print_stats);
 	return 0;
 }
 

@@ -1,0 +1,18 @@
+/* The shell's command handlers, grouped by file. */
+#ifndef SHELL_COMMANDS_H
+#define SHELL_COMMANDS_H
+
+#include "kern/compiler.h"
+
+bool parse_count(const char *s, unsigned long max, unsigned long *out);
+
+int cmd_irqstat(int argc, char **argv);
+int cmd_devices(int argc, char **argv);
+int cmd_uptime(int argc, char **argv);
+int cmd_ticks(int argc, char **argv);
+int cmd_serialstat(int argc, char **argv);
+int cmd_rxcheck(int argc, char **argv);
+int cmd_timerdemo(int argc, char **argv);
+int cmd_printstress(int argc, char **argv);
+
+#endif
