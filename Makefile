@@ -76,7 +76,7 @@ QEMU_ARGS = --arch $(ARCH) --machine $(MACHINE) --gic $(GIC) --el $(EL) \
 	--smp $(SMP) --mem $(MEM) --kvm $(KVM) --cmdline "$(CMDLINE)" \
 	--extra "$(QEMU_EXTRA)" --image $(KERNEL_IMAGE)
 
-.PHONY: all run debug test test-unit test-qemu kernels fuzz deps clean format \
+.PHONY: all run run-gui debug test test-unit test-qemu kernels fuzz deps clean format \
 	check-format
 
 all: $(KERNEL_IMAGE)
@@ -101,6 +101,10 @@ $(BUILD)/%.S.o: %.S
 
 run: deps all
 	$(PYTHON) scripts/qemu.py run $(QEMU_ARGS)
+
+# A QEMU window: the VGA screen and the PS/2 keyboard; serial stays here.
+run-gui: deps all
+	$(PYTHON) scripts/qemu.py run-gui $(QEMU_ARGS)
 
 debug: deps all
 	$(PYTHON) scripts/qemu.py debug $(QEMU_ARGS) --elf $(KERNEL_ELF)

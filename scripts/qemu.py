@@ -32,7 +32,9 @@ def qemu_command(arch="x86_64", image=None, machine="pc", gic="3", el="2",
     """The QEMU argument list.
 
     console: "stdio" for a person (serial and monitor on the terminal,
-    Ctrl-A X quits), "pipe" for tests (serial on stdin/stdout, no monitor).
+    Ctrl-A X quits), "gui" (a QEMU window with the screen and the PS/2
+    keyboard, serial on the terminal), "pipe" for tests (serial on
+    stdin/stdout, no monitor).
     """
     use_kvm = str(kvm) == "1"
     if use_kvm and not kvm_usable():
@@ -62,6 +64,8 @@ def qemu_command(arch="x86_64", image=None, machine="pc", gic="3", el="2",
         cmd += ["-append", cmdline]
     if console == "stdio":
         cmd += ["-nographic"]
+    elif console == "gui":
+        cmd += ["-serial", "stdio"]
     else:
         cmd += ["-display", "none", "-serial", "stdio", "-monitor", "none"]
     cmd += shlex.split(extra or "")
@@ -77,7 +81,7 @@ def exit_status(arch, returncode):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("mode", choices=["run", "debug"])
+    ap.add_argument("mode", choices=["run", "run-gui", "debug"])
     for name, default in [("arch", "x86_64"), ("machine", "pc"), ("gic", "3"),
                           ("el", "2"), ("smp", "1"), ("mem", "128M"),
                           ("kvm", "0"), ("cmdline", ""), ("extra", ""),
@@ -86,7 +90,8 @@ def main():
     a = ap.parse_args()
 
     cmd = qemu_command(a.arch, a.image, a.machine, a.gic, a.el, a.smp,
-                       a.mem, a.kvm, a.cmdline, a.extra)
+                       a.mem, a.kvm, a.cmdline, a.extra,
+                       console="gui" if a.mode == "run-gui" else "stdio")
     if a.mode == "debug":
         cmd += ["-s", "-S"]
         print("QEMU is waiting for gdb on localhost:1234. Attach with:")

@@ -3,11 +3,15 @@
 Boots through scripts/qemu.py's qemu_command() (the same command line
 `make run` uses, with the serial port on pipes instead of the terminal).
 """
+import json
 import os
 import re
 import select
+import shutil
+import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -26,8 +30,15 @@ class Timeout(Exception):
 
 
 class Guest:
-    def __init__(self, arch, cmdline="", **opts):
+    def __init__(self, arch, cmdline="", qmp=False, **opts):
         self.arch = arch
+        self.tmp = tempfile.mkdtemp(prefix="kite-qemu-")
+        self.qmp_path = os.path.join(self.tmp, "qmp.sock")
+        self.qmp_file = None
+        if qmp:
+            extra = opts.get("extra", "")
+            opts["extra"] = ("%s -qmp unix:%s,server=on,wait=off"
+                             % (extra, self.qmp_path)).strip()
         cmd = qemu.qemu_command(arch, IMAGES[arch], cmdline=cmdline,
                                 console="pipe", **opts)
         self.cmd = cmd
@@ -104,7 +115,46 @@ class Guest:
             pass
         return status
 
+    def qmp(self, command, **arguments):
+        """Run a QMP command; return its "return" value."""
+        if self.qmp_file is None:
+            sock = socket.socket(socket.AF_UNIX)
+            deadline = time.monotonic() + 10
+            while True:
+                try:
+                    sock.connect(self.qmp_path)
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.05)
+            self.qmp_file = sock.makefile("rw")
+            json.loads(self.qmp_file.readline())  # the greeting
+            self.qmp("qmp_capabilities")
+        msg = {"execute": command}
+        if arguments:
+            msg["arguments"] = arguments
+        self.qmp_file.write(json.dumps(msg) + "\n")
+        self.qmp_file.flush()
+        while True:
+            reply = json.loads(self.qmp_file.readline())
+            if "event" in reply:
+                continue
+            if "error" in reply:
+                raise RuntimeError("QMP %s: %s" % (command, reply["error"]))
+            return reply["return"]
+
+    def hmp(self, line):
+        """A human-monitor command through QMP; returns its text."""
+        return self.qmp("human-monitor-command", **{"command-line": line})
+
     def close(self):
+        if self.qmp_file is not None:
+            try:
+                self.qmp_file.close()
+            except OSError:
+                pass
+        shutil.rmtree(self.tmp, ignore_errors=True)
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()

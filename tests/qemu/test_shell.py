@@ -257,6 +257,25 @@ def test_devices(arch, **opts):
         assert re.search(r"^    io   0x03f8-0x03ff$", out, re.M), out
 
 
+def vga_text(g, rows=25):
+    """The VGA text buffer's characters, read from guest memory."""
+    words = []
+    for row in range(rows):
+        out = g.hmp("xp /80hx 0x%x" % (0xb8000 + row * 160))
+        words += [int(w, 16) for w in re.findall(r"0x([0-9a-f]{4})\b", out)]
+    return "\n".join("".join(chr(w & 0xff) for w in words[r * 80:(r + 1) * 80])
+                     for r in range(rows))
+
+
+def test_vga_mirrors_console(arch, **opts):
+    with Guest(arch, qmp=True, **opts) as g:
+        g.expect(re.escape(PROMPT), timeout=30)
+        g.command("echo mirrored on the screen")
+        screen = vga_text(g)
+        assert "kite> echo mirrored on the screen" in screen, screen
+        assert re.search(r"^mirrored on the screen +$", screen, re.M), screen
+
+
 # Tests that need the interrupt-driven console and a tick: the PC port now,
 # AArch64 with the GIC work.
 IRQ_TESTS = [
@@ -266,6 +285,7 @@ IRQ_TESTS = [
     test_printing_from_handler_and_shell,
     test_timerdemo,
     test_devices,
+    test_vga_mirrors_console,
 ]
 
 TESTS = [
