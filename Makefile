@@ -138,7 +138,7 @@ fuzz: deps $(FUZZ_TARGETS)
 	@for f in $(FUZZ_TARGETS); do \
 		mkdir -p $(HOST_BUILD)/corpus/$$(basename $$f); \
 		echo "== $$f for $(FUZZ_SECONDS) s"; \
-		$$f -max_total_time=$(FUZZ_SECONDS) \
+		$$f -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
 			$(HOST_BUILD)/corpus/$$(basename $$f) tests/fixtures \
 			|| exit 1; \
 	done

@@ -581,32 +581,58 @@ int fdt_next_prop(const struct fdt *fdt, int prop)
 							    : bad_token(tag);
 }
 
+/*
+ * Whether the strings block holds name[0..n) and its NUL at nameoff.
+ * Compares in place, never reading past the block.
+ */
+static bool strings_match(const struct fdt *fdt, uint32_t nameoff,
+			  const char *name, size_t n)
+{
+	const uint8_t *p = fdt->blob + fdt->off_strings + nameoff;
+
+	if (nameoff >= fdt->size_strings || n >= fdt->size_strings - nameoff) {
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] != (uint8_t)name[i]) {
+			return false;
+		}
+	}
+	return p[n] == '\0';
+}
+
 /* fdt_get_prop with the name given as n bytes, not NUL-terminated. */
 static int get_prop_span(const struct fdt *fdt, int node, const char *name,
 			 size_t n, const void **val, uint32_t *len)
 {
-	const char *pname;
-	const void *pval;
-	uint32_t plen;
-	int prop, err;
+	const uint8_t *p;
+	int off = node_body(fdt, node), next, tag;
 
-	for (prop = fdt_first_prop(fdt, node); prop >= 0;
-	     prop = fdt_next_prop(fdt, prop)) {
-		err = fdt_prop_info(fdt, prop, &pname, &pval, &plen);
-		if (err) {
-			return err;
-		}
-		if (span_eq(name, n, pname)) {
-			if (val) {
-				*val = pval;
+	while (off >= 0) {
+		tag = token_next(fdt, off, &next);
+		if (tag == FDT_PROP) {
+			/* FDT_PROP, len, nameoff, value: token_next saw it
+			 * all inside the block. */
+			p = struct_at(fdt, (uint32_t)off);
+			if (strings_match(fdt, get_be32(p + 8), name, n)) {
+				if (val) {
+					*val = p + 4 + FDT_PROP_HDR_LEN;
+				}
+				if (len) {
+					*len = get_be32(p + 4);
+				}
+				return 0;
 			}
-			if (len) {
-				*len = plen;
-			}
-			return 0;
+		} else if (tag != FDT_NOP) {
+			/* Properties come first: a child or the end means
+			 * there is no such property. */
+			return tag == FDT_BEGIN_NODE || tag == FDT_END_NODE
+				   ? -ENOENT
+				   : bad_token(tag);
 		}
+		off = next;
 	}
-	return prop;
+	return off;
 }
 
 int fdt_get_prop(const struct fdt *fdt, int node, const char *name,
