@@ -47,8 +47,10 @@ KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=4096 \
 
 # The portable core: every .c under kern/ and shell/, plus the firmware
 # readers, on every port.
+# (The scan-code decoder and keymaps are pure code, usable by any port.)
 PORTABLE_SRCS := $(wildcard kernel/kern/*.c) $(wildcard kernel/shell/*.c) \
-	$(wildcard kernel/firmware/fdt/*.c)
+	$(wildcard kernel/firmware/fdt/*.c) \
+	kernel/drivers/input/scancode.c kernel/drivers/input/keymap.c
 KERNEL_SRCS := $(PORTABLE_SRCS) $(ARCH_SRCS)
 KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SRCS))
 
@@ -59,7 +61,9 @@ HOST_CFLAGS := -std=c11 $(WARNINGS) -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-Ikernel/include -Ikernel -DKITE_HOST_TEST
 # (kern/string.c is left out: it would replace the C library's own.)
-HOST_KERNEL_SRCS := kernel/kern/printf.c \
+HOST_KERNEL_SRCS := kernel/kern/printf.c kernel/kern/crc32.c \
+	kernel/kern/irq.c kernel/kern/spinlock.c \
+	kernel/drivers/input/scancode.c kernel/drivers/input/keymap.c \
 	$(wildcard kernel/firmware/fdt/*.c)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BIN := $(HOST_BUILD)/unit

@@ -101,8 +101,8 @@ extern struct driver i8259_driver, pit_driver, uart16550_driver, i8042_driver,
 void pc_platform_init(void)
 {
 	static struct driver *const drivers[] = {
-	    &i8259_driver, &pit_driver, &uart16550_driver, &vga_driver,
-	    /* &i8042_driver, */
+	    &i8259_driver, &pit_driver,	  &uart16550_driver,
+	    &vga_driver,   &i8042_driver,
 	};
 
 	device_add(&pic);

@@ -14,5 +14,7 @@ int cmd_serialstat(int argc, char **argv);
 int cmd_rxcheck(int argc, char **argv);
 int cmd_timerdemo(int argc, char **argv);
 int cmd_printstress(int argc, char **argv);
+int cmd_kbdlayout(int argc, char **argv);
+int cmd_keytest(int argc, char **argv);
 
 #endif

@@ -16,7 +16,7 @@
 #include "kern/printf.h"
 #include "kern/string.h"
 
-#define LINE_MAX 128
+#define LINE_MAX 256
 #define HISTORY	 8
 #define PROMPT	 "kite> "
 

@@ -276,6 +276,121 @@ def test_vga_mirrors_console(arch, **opts):
         assert re.search(r"^mirrored on the screen +$", screen, re.M), screen
 
 
+# QEMU's names (QKeyCode) for the keys the keyboard tests type.
+QKEY = {" ": "spc", "-": "minus", "=": "equal", ".": "dot", ",": "comma",
+        "/": "slash", ";": "semicolon", "'": "apostrophe", "[": "bracket_left",
+        "]": "bracket_right", "\\": "backslash", "`": "grave_accent",
+        "\n": "ret"}
+QKEY_SHIFTED = {"!": "1", "@": "2", "#": "3", "$": "4", "%": "5", "^": "6",
+                "&": "7", "*": "8", "(": "9", ")": "0", "_": "minus",
+                "+": "equal", ":": "semicolon", '"': "apostrophe",
+                "<": "comma", ">": "dot", "?": "slash", "{": "bracket_left",
+                "}": "bracket_right", "|": "backslash", "~": "grave_accent"}
+
+
+def key_event(g, qcode, down):
+    g.qmp("input-send-event", events=[{
+        "type": "key", "data": {"down": down,
+                                "key": {"type": "qcode", "data": qcode}}}])
+
+
+def type_keys(g, text, pace=0.005):
+    """Type text on the PS/2 keyboard (US layout), one key per QMP command
+    and paced: QEMU's PS/2 model keeps only 16 bytes and drops the rest."""
+    for ch in text:
+        shift = ch.isupper() or ch in QKEY_SHIFTED
+        if ch.isalnum():
+            qcode = ch.lower()
+        else:
+            qcode = QKEY_SHIFTED.get(ch) or QKEY[ch]
+        if shift:
+            key_event(g, "shift", True)
+        key_event(g, qcode, True)
+        key_event(g, qcode, False)
+        if shift:
+            key_event(g, "shift", False)
+        time.sleep(pace)
+
+
+def kbd_command(g, line):
+    """Type a command on the keyboard; return its output."""
+    start = g.pos
+    type_keys(g, line + "\n")
+    g.expect(re.escape(PROMPT), timeout=30)
+    text = g.out[start:g.pos - len(PROMPT)]
+    return text.split("\n", 1)[1] if "\n" in text else ""
+
+
+def test_keyboard_typing(arch, **opts):
+    with Guest(arch, qmp=True, **opts) as g:
+        g.expect(re.escape(PROMPT), timeout=30)
+        out = kbd_command(g, "echo Hello, World! 42 (x_y) [a-b] {c|d} ~")
+        assert out.strip() == "Hello, World! 42 (x_y) [a-b] {c|d} ~", \
+            repr(out)
+        # Caps Lock: letters up, digits and punctuation untouched;
+        # Shift inverts it for letters.
+        start = g.pos
+        type_keys(g, "echo ")
+        key_event(g, "caps_lock", True)
+        key_event(g, "caps_lock", False)
+        type_keys(g, "abc1;")
+        key_event(g, "shift", True)
+        type_keys(g, "d")
+        key_event(g, "shift", False)
+        key_event(g, "caps_lock", True)
+        key_event(g, "caps_lock", False)
+        type_keys(g, "e\n")
+        g.expect(re.escape(PROMPT), timeout=30)
+        out = g.out[start:g.pos].split("\n", 1)[1]
+        assert out.startswith("ABC1;de\n"), repr(out)
+        # The keyboard's interrupts are counted under its handler's name.
+        rows = irq_rows(g.command("irqstat"))
+        assert rows["i8042-kbd"][1] > 50, rows
+
+
+def test_keyboard_burst_of_200(arch, **opts):
+    with Guest(arch, qmp=True, **opts) as g:
+        g.expect(re.escape(PROMPT), timeout=30)
+        text = "".join("abcdefghijklmnopqrstuvwxyz0123456789"[i * 7 % 36]
+                       for i in range(200))
+        start = g.pos
+        type_keys(g, "echo " + text + "\n", pace=0.002)
+        g.expect(re.escape(PROMPT), timeout=60)
+        out = g.out[start:g.pos].split("\n")[1]
+        assert out == text, "%d of 200 keys: %r" % (len(out), out)
+
+
+def test_keytest_raw_scancodes(arch, **opts):
+    with Guest(arch, qmp=True, **opts) as g:
+        g.expect(re.escape(PROMPT), timeout=30)
+        g.send("keytest raw\r")
+        g.expect("scan codes until Esc")
+        key_event(g, "a", True)
+        key_event(g, "a", False)
+        key_event(g, "right", True)
+        key_event(g, "right", False)
+        key_event(g, "esc", True)
+        key_event(g, "esc", False)
+        g.expect(re.escape(PROMPT), timeout=10)
+        codes = re.findall(r"scan code: 0x([0-9a-f]{2})", g.out)
+        assert codes == ["1e", "9e", "e0", "4d", "e0", "cd", "01", "81"], codes
+
+
+def test_kbdlayout_german(arch, **opts):
+    with Guest(arch, qmp=True, **opts) as g:
+        g.expect(re.escape(PROMPT), timeout=30)
+        assert "layout: de" in g.command("kbdlayout de")
+        # On a German keyboard the key labelled Z sits where US has Y.
+        start = g.pos
+        for q in ("e", "c", "h", "o", "spc", "y", "z", "ret"):
+            key_event(g, q, True)
+            key_event(g, q, False)
+            time.sleep(0.005)
+        g.expect(re.escape(PROMPT), timeout=30)
+        out = g.out[start:g.pos].split("\n")[1]
+        assert out == "zy", repr(out)
+
+
 # Tests that need the interrupt-driven console and a tick: the PC port now,
 # AArch64 with the GIC work.
 IRQ_TESTS = [
@@ -286,6 +401,10 @@ IRQ_TESTS = [
     test_timerdemo,
     test_devices,
     test_vga_mirrors_console,
+    test_keyboard_typing,
+    test_keyboard_burst_of_200,
+    test_keytest_raw_scancodes,
+    test_kbdlayout_german,
 ]
 
 TESTS = [

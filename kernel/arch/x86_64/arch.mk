@@ -14,6 +14,7 @@ ARCH_SRCS := \
 	kernel/drivers/irqchip/i8259.c \
 	kernel/drivers/timer/pit.c \
 	kernel/drivers/video/vgacon.c \
+	kernel/drivers/input/i8042.c \
 	kernel/platform/pc.c
 # QEMU boots the ELF itself through its PVH note.
 KERNEL_IMAGE = $(KERNEL_ELF)

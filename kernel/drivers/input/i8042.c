@@ -1,0 +1,281 @@
+/*
+ * The i8042 keyboard controller and a PS/2 keyboard on its first port
+ * (IBM PS/2 Hardware Interface Technical Reference; the 8042 commands are
+ * facts every PC BIOS relies on). Ports and IRQ come from the device.
+ *
+ * The controller translates the keyboard's set 2 codes to set 1 (its
+ * configuration bit 6), which drivers/input/scancode.c decodes. The
+ * handler reads the data port only when the status port says the output
+ * buffer is full, and returns IRQ_NONE otherwise: on a shared or spurious
+ * IRQ 1 there may be nothing to read.
+ */
+#include "kern/device.h"
+#include "kern/errno.h"
+#include "kern/input.h"
+#include "kern/irq.h"
+#include "kern/printf.h"
+#include "kern/spinlock.h"
+#include "kern/string.h"
+#include "arch/x86_64/cpu.h"
+
+/* Status register bits (port 0x64 on a PC). */
+#define STATUS_OBF 0x01 /* output buffer full: data to read */
+#define STATUS_IBF 0x02 /* input buffer full: don't write yet */
+#define STATUS_AUX 0x20 /* the byte came from the mouse port */
+
+/* Controller commands. */
+#define CMD_READ_CONFIG	       0x20
+#define CMD_WRITE_CONFIG       0x60
+#define CMD_DISABLE_AUX	       0xa7
+#define CMD_SELF_TEST	       0xaa
+#define CMD_TEST_PORT1	       0xab
+#define CMD_DISABLE_PORT1      0xad
+#define CMD_ENABLE_PORT1       0xae
+#define CMD_WRITE_PORT1_OUTPUT 0xd2 /* as if the keyboard sent it */
+#define SELF_TEST_OK	       0x55
+#define PORT_TEST_OK	       0x00
+
+/* Configuration byte bits. */
+#define CONFIG_IRQ1	       0x01
+#define CONFIG_IRQ12	       0x02
+#define CONFIG_PORT1_CLOCK_OFF 0x10
+#define CONFIG_TRANSLATE       0x40
+
+/* Keyboard commands and replies. */
+#define KBD_SET_LEDS	 0xed
+#define KBD_RESET	 0xff
+#define KBD_ACK		 0xfa
+#define KBD_SELF_TEST_OK 0xaa
+
+#define POLL_LIMIT  200000 /* status polls; ~200 ms on real hardware */
+#define FLUSH_LIMIT 32	   /* stale bytes drained at init */
+#define DRAIN_LIMIT 16	   /* bytes taken per interrupt */
+
+enum led_state { LED_IDLE, LED_WAIT_CMD_ACK, LED_WAIT_VALUE_ACK };
+
+struct i8042 {
+	uint16_t data, status; /* from the device's I/O resources */
+	int irq;
+	enum led_state led_state;
+	uint8_t leds_wanted, leds_sent;
+	struct spinlock lock;
+};
+
+static struct i8042 kbc;
+
+static bool wait_status(uint8_t bit, bool set)
+{
+	for (int i = 0; i < POLL_LIMIT; i++) {
+		if (!!(inb(kbc.status) & bit) == set) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static int write_cmd(uint8_t cmd)
+{
+	if (!wait_status(STATUS_IBF, false)) {
+		return -ETIMEDOUT;
+	}
+	outb(kbc.status, cmd);
+	return 0;
+}
+
+static int write_data(uint8_t byte)
+{
+	if (!wait_status(STATUS_IBF, false)) {
+		return -ETIMEDOUT;
+	}
+	outb(kbc.data, byte);
+	return 0;
+}
+
+static int read_data(void)
+{
+	if (!wait_status(STATUS_OBF, true)) {
+		return -ETIMEDOUT;
+	}
+	return inb(kbc.data);
+}
+
+/* Lock LEDs: 0xED, ACK, value, ACK, driven by the interrupts' bytes. */
+static void leds_update(void)
+{
+	kbc.leds_wanted = input_leds();
+	if (kbc.led_state == LED_IDLE && kbc.leds_wanted != kbc.leds_sent) {
+		if (write_data(KBD_SET_LEDS) == 0) {
+			kbc.led_state = LED_WAIT_CMD_ACK;
+		}
+	}
+}
+
+/* Returns true if the byte was the answer to our LED command. */
+static bool leds_reply(uint8_t byte)
+{
+	if (kbc.led_state == LED_IDLE || byte != KBD_ACK) {
+		return false;
+	}
+	if (kbc.led_state == LED_WAIT_CMD_ACK) {
+		write_data(kbc.leds_wanted);
+		kbc.leds_sent = kbc.leds_wanted;
+		kbc.led_state = LED_WAIT_VALUE_ACK;
+	} else {
+		kbc.led_state = LED_IDLE;
+		leds_update(); /* changed again meanwhile? */
+	}
+	return true;
+}
+
+static void keyboard_byte(uint8_t byte)
+{
+	if (leds_reply(byte)) {
+		return;
+	}
+	input_scancode(byte);
+	leds_update();
+}
+
+static enum irq_return i8042_interrupt(unsigned int irq, void *dev)
+{
+	enum irq_return ret = IRQ_NONE;
+	unsigned long flags = spin_lock_irqsave(&kbc.lock);
+
+	(void)irq;
+	(void)dev;
+	for (int i = 0; i < DRAIN_LIMIT; i++) {
+		uint8_t status = inb(kbc.status);
+
+		if (!(status & STATUS_OBF)) {
+			break;
+		}
+		ret = IRQ_HANDLED;
+		if (status & STATUS_AUX) {
+			inb(kbc.data); /* a mouse byte: no mouse driver yet */
+			continue;
+		}
+		keyboard_byte(inb(kbc.data));
+	}
+	spin_unlock_irqrestore(&kbc.lock, flags);
+	return ret;
+}
+
+/* Controller bring-up, each step checked (see the file header). */
+static int controller_init(void)
+{
+	int config, reply;
+
+	if (write_cmd(CMD_DISABLE_PORT1) || write_cmd(CMD_DISABLE_AUX)) {
+		return -ETIMEDOUT;
+	}
+	for (int i = 0; i < FLUSH_LIMIT && (inb(kbc.status) & STATUS_OBF);
+	     i++) {
+		inb(kbc.data);
+	}
+	if (write_cmd(CMD_READ_CONFIG) || (config = read_data()) < 0) {
+		return -ETIMEDOUT;
+	}
+	config &= ~(CONFIG_IRQ1 | CONFIG_IRQ12);
+	config |= CONFIG_TRANSLATE;
+	if (write_cmd(CMD_WRITE_CONFIG) || write_data((uint8_t)config)) {
+		return -ETIMEDOUT;
+	}
+	if (write_cmd(CMD_SELF_TEST) || (reply = read_data()) < 0) {
+		return -ETIMEDOUT;
+	}
+	if (reply != SELF_TEST_OK) {
+		kprintf("i8042: self-test failed (0x%02x)\n", reply);
+		return -EIO;
+	}
+	/* The self-test may reset the configuration: write it again. */
+	if (write_cmd(CMD_WRITE_CONFIG) || write_data((uint8_t)config)) {
+		return -ETIMEDOUT;
+	}
+	if (write_cmd(CMD_TEST_PORT1) || (reply = read_data()) < 0) {
+		return -ETIMEDOUT;
+	}
+	if (reply != PORT_TEST_OK) {
+		kprintf("i8042: keyboard port test failed (0x%02x)\n", reply);
+		return -EIO;
+	}
+	return config;
+}
+
+static int keyboard_reset(void)
+{
+	int reply;
+
+	if (write_cmd(CMD_ENABLE_PORT1) || write_data(KBD_RESET)) {
+		return -ETIMEDOUT;
+	}
+	reply = read_data();
+	if (reply != KBD_ACK) {
+		return reply < 0 ? reply : -EIO;
+	}
+	reply = read_data();
+	return reply == KBD_SELF_TEST_OK ? 0 : (reply < 0 ? reply : -EIO);
+}
+
+/* Self-test: the controller's "write keyboard output" command makes it
+ * deliver the byte, with IRQ 1, as if the keyboard had sent it. */
+static int i8042_inject(uint8_t byte)
+{
+	unsigned long flags = spin_lock_irqsave(&kbc.lock);
+	int ret = write_cmd(CMD_WRITE_PORT1_OUTPUT);
+
+	if (ret == 0) {
+		ret = write_data(byte);
+	}
+	spin_unlock_irqrestore(&kbc.lock, flags);
+	return ret;
+}
+
+static const struct keyboard_ops i8042_keyboard = {
+    .name = "i8042",
+    .inject = i8042_inject,
+};
+
+static int i8042_probe(struct device *dev)
+{
+	int config, ret;
+
+	kbc.data = device_io(dev, 0);
+	kbc.status = device_io(dev, 1);
+	kbc.irq = device_irq(dev, 0);
+	if (!kbc.data || !kbc.status || kbc.irq < 0) {
+		return kbc.irq < 0 ? kbc.irq : -ENODEV;
+	}
+	spin_lock_init(&kbc.lock, "i8042");
+	config = controller_init();
+	if (config < 0) {
+		kprintf("i8042: no working controller (%d)\n", config);
+		return config;
+	}
+	ret = keyboard_reset();
+	if (ret < 0) {
+		kprintf("i8042: keyboard did not reset (%d)\n", ret);
+		return ret;
+	}
+	ret = irq_request(kbc.irq, i8042_interrupt, device_irq_flags(dev, 0),
+			  "i8042-kbd", &kbc);
+	if (ret < 0) {
+		return ret;
+	}
+	config |= CONFIG_IRQ1;
+	config &= ~CONFIG_PORT1_CLOCK_OFF;
+	if (write_cmd(CMD_WRITE_CONFIG) || write_data((uint8_t)config)) {
+		irq_free(kbc.irq, &kbc);
+		return -ETIMEDOUT;
+	}
+	input_register_keyboard(&i8042_keyboard);
+	dev->driver_data = &kbc;
+	return 0;
+}
+
+static const char *const i8042_ids[] = {"PNP0303", NULL};
+
+struct driver i8042_driver = {
+    .name = "i8042",
+    .ids = i8042_ids,
+    .probe = i8042_probe,
+};

@@ -1,0 +1,43 @@
+/*
+ * Keyboard input, portable part. A keyboard driver (i8042 on the PC)
+ * hands every scan-code byte (set 1) to input_scancode() from its
+ * interrupt handler; this decodes it, translates it with the current
+ * layout and queues characters (or VT100 escape sequences for keys
+ * without one) on the console input, and keeps the raw bytes for keytest.
+ */
+#ifndef KERN_INPUT_H
+#define KERN_INPUT_H
+
+#include "kern/compiler.h"
+
+struct keyboard_ops {
+	const char *name;
+	/* Deliver `byte` as if the keyboard sent it, through a real
+	 * interrupt (self-test); may be NULL. */
+	int (*inject)(uint8_t byte);
+};
+
+void input_register_keyboard(const struct keyboard_ops *ops);
+bool input_present(void);
+
+/* From the keyboard's interrupt handler, one byte at a time. */
+void input_scancode(uint8_t byte);
+/* Lock LEDs the keyboard should show (bit 0 Scroll, 1 Num, 2 Caps). */
+uint8_t input_leds(void);
+/* Bytes input_scancode() has taken. */
+unsigned long input_bytes_seen(void);
+
+/* Select a layout by name ("us", "uk", "de"); -ENOENT if unknown. */
+int input_set_layout(const char *name);
+const char *input_layout(void);
+void input_print_layouts(void);
+
+/* Raw scan codes: -1 when none is queued. */
+int input_raw_get(void);
+/* While raw mode is on, keys go only to the raw queue (keytest raw). */
+void input_set_raw(bool on);
+
+/* See keyboard_ops.inject; -ENODEV without a keyboard that can. */
+int input_inject_scancode(uint8_t byte);
+
+#endif

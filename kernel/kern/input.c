@@ -1,0 +1,177 @@
+/* Scan codes to characters, layouts, the raw queue (kern/input.h). */
+#include "kern/input.h"
+#include "drivers/input/keymap.h"
+#include "drivers/input/scancode.h"
+#include "kern/console.h"
+#include "kern/errno.h"
+#include "kern/printf.h"
+#include "kern/ring.h"
+#include "kern/spinlock.h"
+
+static const struct keyboard_ops *keyboard;
+static struct scancode_decoder decoder;
+static const struct keymap *layout;
+static bool raw_mode;
+static uint8_t raw_storage[256];
+static struct ring raw_ring = RING_INIT(raw_storage);
+static unsigned long bytes_seen, raw_dropped;
+static struct spinlock lock = SPINLOCK_INIT("input");
+
+void input_register_keyboard(const struct keyboard_ops *ops)
+{
+	scancode_init(&decoder);
+	if (!layout) {
+		layout = keymap_find("us");
+	}
+	keyboard = ops;
+}
+
+bool input_present(void)
+{
+	return keyboard != NULL;
+}
+
+static void push_string(const char *s)
+{
+	while (*s) {
+		console_input_push((uint8_t)*s++);
+	}
+}
+
+/* A code point to the console as UTF-8. */
+static void push_codepoint(uint32_t cp)
+{
+	if (cp < 0x80) {
+		console_input_push((uint8_t)cp);
+	} else if (cp < 0x800) {
+		console_input_push((uint8_t)(0xc0 | cp >> 6));
+		console_input_push((uint8_t)(0x80 | (cp & 0x3f)));
+	} else {
+		console_input_push((uint8_t)(0xe0 | cp >> 12));
+		console_input_push((uint8_t)(0x80 | (cp >> 6 & 0x3f)));
+		console_input_push((uint8_t)(0x80 | (cp & 0x3f)));
+	}
+}
+
+/* Keys without a character: what a VT100 terminal sends for them. */
+static const char *key_escape(const struct key_event *ev)
+{
+	bool nav = !(ev->mods & KEYMOD_NUMLOCK); /* keypad as arrows */
+
+	switch (ev->code) {
+	case KEY_UP:
+		return "\x1b[A";
+	case KEY_DOWN:
+		return "\x1b[B";
+	case KEY_RIGHT:
+		return "\x1b[C";
+	case KEY_LEFT:
+		return "\x1b[D";
+	case KEY_HOME:
+		return "\x1b[H";
+	case KEY_END:
+		return "\x1b[F";
+	case KEY_DELETE:
+		return "\x1b[3~";
+	case KEY_KP8:
+		return nav ? "\x1b[A" : NULL;
+	case KEY_KP2:
+		return nav ? "\x1b[B" : NULL;
+	case KEY_KP6:
+		return nav ? "\x1b[C" : NULL;
+	case KEY_KP4:
+		return nav ? "\x1b[D" : NULL;
+	case KEY_KP7:
+		return nav ? "\x1b[H" : NULL;
+	case KEY_KP1:
+		return nav ? "\x1b[F" : NULL;
+	case KEY_KPDOT:
+		return nav ? "\x1b[3~" : NULL;
+	default:
+		return NULL;
+	}
+}
+
+void input_scancode(uint8_t byte)
+{
+	unsigned long flags = spin_lock_irqsave(&lock);
+	struct key_event ev;
+	const char *esc;
+	uint32_t cp;
+
+	bytes_seen++;
+	if (!ring_put(&raw_ring, byte)) {
+		raw_dropped++;
+	}
+	if (!scancode_feed(&decoder, byte, &ev) || raw_mode || !ev.pressed) {
+		goto out;
+	}
+	esc = key_escape(&ev);
+	if (esc) {
+		push_string(esc);
+	} else if ((cp = keymap_translate(layout, &ev)) != 0) {
+		push_codepoint(cp);
+	}
+out:
+	spin_unlock_irqrestore(&lock, flags);
+}
+
+uint8_t input_leds(void)
+{
+	return scancode_leds(&decoder);
+}
+
+unsigned long input_bytes_seen(void)
+{
+	return __atomic_load_n(&bytes_seen, __ATOMIC_RELAXED);
+}
+
+int input_set_layout(const char *name)
+{
+	const struct keymap *km = keymap_find(name);
+
+	if (!km) {
+		return -ENOENT;
+	}
+	layout = km;
+	return 0;
+}
+
+const char *input_layout(void)
+{
+	return layout ? keymap_name(layout) : "none";
+}
+
+void input_print_layouts(void)
+{
+	for (size_t i = 0; i < keymap_count(); i++) {
+		kprintf("  %s\n", keymap_name(keymap_at(i)));
+	}
+}
+
+int input_raw_get(void)
+{
+	unsigned long flags = spin_lock_irqsave(&lock);
+	int c = ring_get(&raw_ring);
+
+	spin_unlock_irqrestore(&lock, flags);
+	return c;
+}
+
+void input_set_raw(bool on)
+{
+	unsigned long flags = spin_lock_irqsave(&lock);
+
+	raw_mode = on;
+	/* Start from what comes next, not from keys typed long ago. */
+	raw_ring.tail = raw_ring.head;
+	spin_unlock_irqrestore(&lock, flags);
+}
+
+int input_inject_scancode(uint8_t byte)
+{
+	if (!keyboard || !keyboard->inject) {
+		return -ENODEV;
+	}
+	return keyboard->inject(byte);
+}
