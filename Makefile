@@ -70,17 +70,18 @@ UNIT_BIN := $(HOST_BUILD)/unit
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(HOST_BUILD)/%,$(wildcard tests/fuzz/*.c))
 FUZZ_SECONDS ?= 60
 
-# The QEMU tests take the same variables; ARCH only when given explicitly
-# (make test covers both ports by default).
-TEST_ARGS = $(if $(filter command line,$(origin ARCH)),--arch $(ARCH)) \
-	--machine $(MACHINE) --gic $(GIC) --el $(EL) --smp $(SMP) --mem $(MEM) \
+# The QEMU tests take the same variables; ARCH and MACHINE only when given
+# explicitly (by default make test covers both ports, and pc and q35).
+given = $(if $(filter command line,$(origin $(1))),--$(2) $($(1)))
+TEST_ARGS = $(call given,ARCH,arch) $(call given,MACHINE,machine) \
+	--gic $(GIC) --el $(EL) --smp $(SMP) --mem $(MEM) \
 	--kvm $(KVM) --extra "$(QEMU_EXTRA)"
 
 QEMU_ARGS = --arch $(ARCH) --machine $(MACHINE) --gic $(GIC) --el $(EL) \
 	--smp $(SMP) --mem $(MEM) --kvm $(KVM) --cmdline "$(CMDLINE)" \
 	--extra "$(QEMU_EXTRA)" --image $(KERNEL_IMAGE)
 
-.PHONY: all run run-gui debug test test-unit test-qemu kernels fuzz deps clean format \
+.PHONY: all run run-gui debug bench test test-unit test-qemu kernels fuzz deps clean format \
 	check-format
 
 all: $(KERNEL_IMAGE)
@@ -136,6 +137,10 @@ test-unit: deps $(UNIT_BIN) $(FUZZ_TARGETS)
 
 test-qemu: deps kernels
 	$(PYTHON) scripts/test.py qemu $(TEST_ARGS)
+
+# Numbers, not verdicts: time to prompt, idle CPU, serial throughput.
+bench: deps all
+	$(PYTHON) scripts/bench.py --arch $(ARCH)
 
 # Fuzz each parser for FUZZ_SECONDS, starting from the captured fixtures.
 fuzz: deps $(FUZZ_TARGETS)

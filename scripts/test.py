@@ -144,15 +144,27 @@ def run_ktest(res, arches):
                        g.out[-3000:]))
 
 
-def run_shell(res, arches, opts):
+def shell_runs(arches, opts):
+    """(label, arch, options, tests) for each QEMU shell-test run."""
     for arch in arches:
-        tests = test_shell.TESTS
-        if arch == "x86_64":
-            tests = tests + test_shell.IRQ_TESTS
+        if arch != "x86_64":
+            yield arch, arch, opts, test_shell.TESTS
+            continue
+        machine = opts.get("machine")
+        yield ("%s-%s" % (arch, machine or "pc"), arch, opts,
+               test_shell.TESTS + test_shell.IRQ_TESTS)
+        if not machine:
+            # The interrupt tests on the other PC machine too.
+            yield ("%s-q35" % arch, arch, dict(opts, machine="q35"),
+                   test_shell.IRQ_TESTS)
+
+
+def run_shell(res, arches, opts):
+    for label, arch, run_opts, tests in shell_runs(arches, opts):
         for test in tests:
-            name = "qemu[%s]/%s" % (arch, test.__name__[5:])
+            name = "qemu[%s]/%s" % (label, test.__name__[5:])
             try:
-                test(arch, **opts)
+                test(arch, **run_opts)
                 res.record(name, True)
             except Exception:
                 res.record(name, False, traceback.format_exc()[-4000:])
