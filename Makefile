@@ -4,7 +4,8 @@
 #   make test       every test, both ports; ends with "N passed, N failed"
 #
 # Variables: ARCH=x86_64|aarch64, MACHINE=pc|q35, GIC=3|2, EL=2|1 (aarch64
-# entry level), SMP, MEM, KVM=1, CMDLINE, QEMU_EXTRA.
+# entry level), SMP, MEM, KVM=1, CMDLINE, QEMU_EXTRA, HZ (the tick rate;
+# a change needs `make clean`).
 
 ARCH ?= x86_64
 MACHINE ?= pc
@@ -13,6 +14,7 @@ EL ?= 2
 SMP ?= 1
 MEM ?= 128M
 KVM ?= 0
+HZ ?= 1000
 CMDLINE ?=
 QEMU_EXTRA ?=
 
@@ -41,7 +43,7 @@ WARNINGS := -Wall -Wextra -Werror
 KERNEL_CFLAGS := --target=$(ARCH_TARGET) -std=c11 $(WARNINGS) -O2 -g \
 	-ffreestanding -fno-stack-protector -fno-pic -fno-pie \
 	-fno-omit-frame-pointer -fno-common \
-	-Ikernel/include -Ikernel $(ARCH_CFLAGS) -MMD -MP
+	-Ikernel/include -Ikernel -DHZ=$(HZ) $(ARCH_CFLAGS) -MMD -MP
 KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=4096 \
 	-T kernel/arch/$(ARCH)/linker.ld
 
@@ -74,7 +76,7 @@ FUZZ_SECONDS ?= 60
 # explicitly (by default make test covers both ports, and pc and q35).
 given = $(if $(filter command line,$(origin $(1))),--$(2) $($(1)))
 TEST_ARGS = $(call given,ARCH,arch) $(call given,MACHINE,machine) \
-	--gic $(GIC) --el $(EL) --smp $(SMP) --mem $(MEM) \
+	$(call given,GIC,gic) --el $(EL) --smp $(SMP) --mem $(MEM) \
 	--kvm $(KVM) --extra "$(QEMU_EXTRA)"
 
 QEMU_ARGS = --arch $(ARCH) --machine $(MACHINE) --gic $(GIC) --el $(EL) \

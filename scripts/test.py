@@ -147,16 +147,22 @@ def run_ktest(res, arches):
 def shell_runs(arches, opts):
     """(label, arch, options, tests) for each QEMU shell-test run."""
     for arch in arches:
+        every = test_shell.TESTS + test_shell.IRQ_TESTS
         if arch != "x86_64":
-            yield arch, arch, opts, test_shell.TESTS
+            gic = opts.get("gic")
+            yield ("%s-gicv%s" % (arch, gic or "3"), arch, opts, every)
+            if not gic:
+                # The interrupt tests on the other GIC too.
+                yield ("%s-gicv2" % arch, arch, dict(opts, gic="2"),
+                       test_shell.IRQ_TESTS)
             continue
+        pc = test_shell.IRQ_TESTS + test_shell.PC_TESTS
         machine = opts.get("machine")
         yield ("%s-%s" % (arch, machine or "pc"), arch, opts,
-               test_shell.TESTS + test_shell.IRQ_TESTS)
+               test_shell.TESTS + pc)
         if not machine:
             # The interrupt tests on the other PC machine too.
-            yield ("%s-q35" % arch, arch, dict(opts, machine="q35"),
-                   test_shell.IRQ_TESTS)
+            yield ("%s-q35" % arch, arch, dict(opts, machine="q35"), pc)
 
 
 def run_shell(res, arches, opts):

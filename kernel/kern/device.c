@@ -59,8 +59,11 @@ static int probe_pass(void)
 		if (dev->driver || dev->probe_result) {
 			continue;
 		}
-		if (dev->irq_parent && !dev->irq_parent->driver) {
-			continue; /* its controller first */
+		/* Its controller first (a controller may name itself, as
+		 * the GIC does for its maintenance interrupt). */
+		if (dev->irq_parent && dev->irq_parent != dev &&
+		    !dev->irq_parent->driver) {
+			continue;
 		}
 		drv = driver_match(dev);
 		if (!drv) {
@@ -138,6 +141,11 @@ static void print_resource(const struct resource *r)
 			(unsigned long long)(r->start + r->size - 1));
 		break;
 	case RES_MEM:
+		if (!r->size) {
+			kprintf("    reg  0x%llx\n",
+				(unsigned long long)r->start);
+			break;
+		}
 		kprintf("    mem  0x%08llx-0x%08llx\n",
 			(unsigned long long)r->start,
 			(unsigned long long)(r->start + r->size - 1));

@@ -203,7 +203,14 @@ static void flow_stray(struct irq_desc *desc)
 	if (desc->chip && desc->chip->ack) {
 		desc->chip->ack(desc);
 	}
-	mask_line(desc);
+	/*
+	 * Mask at the chip whatever the cached state says: the interrupt
+	 * came, so the line is live (firmware may have left it enabled).
+	 */
+	if (desc->chip && desc->chip->mask) {
+		desc->chip->mask(desc);
+	}
+	desc->masked = true;
 	if (desc->chip && desc->chip->eoi) {
 		desc->chip->eoi(desc);
 	}
@@ -400,6 +407,17 @@ int irq_free(unsigned int irq, void *dev)
 	return -ENOENT;
 }
 
+int irq_set_pending(unsigned int irq)
+{
+	struct irq_desc *desc = irq_to_desc(irq);
+
+	if (!desc || !desc->chip) {
+		return -EINVAL;
+	}
+	return desc->chip->set_pending ? desc->chip->set_pending(desc)
+				       : -ENOSYS;
+}
+
 void irq_disable(unsigned int irq)
 {
 	struct irq_desc *desc = irq_to_desc(irq);
@@ -469,6 +487,9 @@ void irq_print_stats(void)
 		for (const struct irq_action *a = d->actions; a; a = a->next) {
 			kprintf("%s(%lu)%s", a->name, a->handled,
 				a->next ? ", " : "");
+		}
+		if (d->unhandled) {
+			kprintf(" [unhandled %lu]", d->unhandled);
 		}
 		if (d->stray) {
 			kprintf("[stray %lu]", d->stray);

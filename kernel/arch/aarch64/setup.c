@@ -13,6 +13,8 @@
 #include "kern/printf.h"
 #include "kern/string.h"
 #include "drivers/serial/pl011.h"
+#include "kern/device.h"
+#include "platform/dt.h"
 #include "firmware/fdt/fdt.h"
 #include "sysreg.h"
 #include "trap_frame.h"
@@ -153,9 +155,18 @@ static uint64_t psci_call(uint32_t fn)
 	return x0;
 }
 
-/* The device tree's devices and the GIC come with the interrupt work. */
+extern struct driver gicv3_driver, gicv2_driver, arm_timer_driver, pl011_driver;
+
+/* Every device the device tree describes, and the drivers for them. */
 void arch_devices_init(void)
 {
+	static struct driver *const drivers[] = {
+	    &gicv3_driver, &gicv2_driver, &arm_timer_driver, &pl011_driver};
+
+	dt_devices_add(&fdt);
+	for (unsigned int i = 0; i < ARRAY_SIZE(drivers); i++) {
+		driver_register(drivers[i]);
+	}
 }
 
 void arch_cpu_relax(void)

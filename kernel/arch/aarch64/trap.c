@@ -197,9 +197,21 @@ static bool handle_sync(struct trap_frame *f)
 	return true;
 }
 
+static void (*irq_root)(void);
+
+void aarch64_set_irq_handler(void (*handler)(void))
+{
+	irq_root = handler;
+}
+
 void trap_dispatch(struct trap_frame *f, unsigned kind)
 {
 	if (kind % 4 == KIND_SYNC && kind / 4 == 1 && handle_sync(f)) {
+		return;
+	}
+	/* IRQs taken at EL1: the interrupt controller's dispatch. */
+	if (kind % 4 == KIND_IRQ && kind / 4 == 1 && irq_root) {
+		irq_root();
 		return;
 	}
 	if (kind % 4 != KIND_SYNC || kind / 4 != 1) {

@@ -22,7 +22,7 @@
 #include "kern/compiler.h"
 #include "kern/spinlock.h"
 
-#define NR_IRQS 256
+#define NR_IRQS 512
 #define NR_CPUS 8
 
 enum irq_return {
@@ -54,6 +54,8 @@ struct irq_chip {
 	void (*eoi)(struct irq_desc *desc); /* after the handlers */
 	/* Program the trigger (IRQF_TRIGGER_*); may pick a new flow. */
 	int (*set_type)(struct irq_desc *desc, unsigned int type);
+	/* Make the line pending from software (GIC ISPENDR, SGIs). */
+	int (*set_pending)(struct irq_desc *desc);
 };
 
 struct irq_action {
@@ -125,6 +127,10 @@ void irq_disable(unsigned int irq);
 void irq_enable(unsigned int irq);
 
 struct irq_desc *irq_to_desc(unsigned int irq);
+
+/* Raise the line from software, as if its device had (self-tests);
+ * -ENOSYS when the controller cannot. */
+int irq_set_pending(unsigned int irq);
 
 /* Are we inside irq_handle() on this CPU? */
 bool in_irq(void);

@@ -1,0 +1,92 @@
+/*
+ * The Arm generic timer (Arm ARM D11), EL1 physical timer, as the tick.
+ *
+ * Why the physical timer (PPI 14, INTID 30 on virt) and not the virtual
+ * one (PPI 11, INTID 27): it is the seed's, and when we enter at EL2 the
+ * boot code gives EL1 access to it (CNTHCTL_EL2.EL1PCEN) with CNTVOFF
+ * zero, so both count the same. Its interrupt is the timer node's second
+ * entry ("non-secure EL1 physical") in the device tree.
+ *
+ * Periodic without drift: each deadline is the previous deadline plus the
+ * interval (CNTP_CVAL_EL0), never "now + interval"; ticks missed while
+ * interrupts were off are counted when the handler catches up, so jiffies
+ * follow the counter.
+ */
+#include "arch/aarch64/sysreg.h"
+#include "kern/device.h"
+#include "kern/errno.h"
+#include "kern/irq.h"
+#include "kern/printf.h"
+#include "kern/timer.h"
+
+#define TIMER_IRQ_EL1_PHYS 1 /* index in the DT node's interrupts */
+#define CNTP_CTL_ENABLE	   (1u << 0)
+#define CNTP_CTL_IMASK	   (1u << 1)
+#define CNTP_CTL_ISTATUS   (1u << 2)
+#define MAX_CATCH_UP	   HZ /* ticks accounted in one interrupt */
+
+static uint64_t interval, deadline;
+
+static enum irq_return arm_timer_interrupt(unsigned int irq, void *dev)
+{
+	uint64_t now = read_sysreg(cntpct_el0);
+	unsigned int ticks = 0;
+
+	(void)irq;
+	(void)dev;
+	if (!(read_sysreg(cntp_ctl_el0) & CNTP_CTL_ISTATUS)) {
+		return IRQ_NONE;
+	}
+	do {
+		deadline += interval;
+		ticks++;
+	} while (deadline <= now && ticks < MAX_CATCH_UP);
+	if (deadline <= now) {
+		deadline = now + interval; /* hopelessly behind: resync */
+	}
+	/* Writing CVAL deasserts the (level) line before the EOI. */
+	write_sysreg(cntp_cval_el0, deadline);
+	while (ticks--) {
+		timer_tick();
+	}
+	return IRQ_HANDLED;
+}
+
+static int arm_timer_probe(struct device *dev)
+{
+	int irq = device_irq(dev, TIMER_IRQ_EL1_PHYS), ret;
+	uint64_t freq = read_sysreg(cntfrq_el0);
+
+	if (irq < 0) {
+		return irq;
+	}
+	if (!freq || freq < HZ) {
+		kprintf("arm-timer: CNTFRQ_EL0 is %llu: unusable\n",
+			(unsigned long long)freq);
+		return -ENODEV;
+	}
+	interval = freq / HZ;
+	write_sysreg(cntp_ctl_el0, CNTP_CTL_IMASK);
+	ret = irq_request(irq, arm_timer_interrupt,
+			  device_irq_flags(dev, TIMER_IRQ_EL1_PHYS), "timer",
+			  dev);
+	if (ret < 0) {
+		return ret;
+	}
+	deadline = read_sysreg(cntpct_el0) + interval;
+	write_sysreg(cntp_cval_el0, deadline);
+	write_sysreg(cntp_ctl_el0, CNTP_CTL_ENABLE);
+	timer_set_source("arm-timer");
+	kprintf("arm-timer: %llu Hz counter, %u Hz tick, irq %d\n",
+		(unsigned long long)freq, HZ, irq);
+	return 0;
+}
+
+static const char *const arm_timer_ids[] = {"arm,armv8-timer",
+					    "arm,armv7-timer", NULL};
+
+struct driver arm_timer_driver = {
+    .name = "arm-timer",
+    .ids = arm_timer_ids,
+    .probe = arm_timer_probe,
+};

@@ -1,0 +1,165 @@
+/*
+ * The device tree's devices as struct devices (see dt.h). Two passes: the
+ * first creates a device per node, the second resolves interrupt parents
+ * to those devices and decodes the specifiers.
+ */
+#include "platform/dt.h"
+#include "drivers/irqchip/gic_dt.h"
+#include "firmware/fdt/fdt_irq.h"
+#include "kern/device.h"
+#include "kern/errno.h"
+#include "kern/printf.h"
+#include "kern/string.h"
+
+#define DT_MAX_DEVICES 96
+#define DT_PATH_MAX    48
+
+struct dt_device {
+	struct device dev;
+	int node;
+	char path[DT_PATH_MAX];
+};
+
+static struct dt_device pool[DT_MAX_DEVICES];
+static unsigned int nr_pool;
+
+static struct dt_device *by_node(int node)
+{
+	for (unsigned int i = 0; i < nr_pool; i++) {
+		if (pool[i].node == node) {
+			return &pool[i];
+		}
+	}
+	return NULL;
+}
+
+static void set_ids(const struct fdt *fdt, struct dt_device *d)
+{
+	const void *val;
+	uint32_t len, off = 0;
+	unsigned int n = 0;
+
+	if (fdt_get_prop(fdt, d->node, "compatible", &val, &len) < 0) {
+		return;
+	}
+	/* A list of NUL-terminated strings; fdt.c checked it is inside. */
+	while (off < len && n < DEVICE_MAX_IDS) {
+		const char *s = (const char *)val + off;
+		size_t slen = strnlen(s, len - off);
+
+		if (slen == len - off) {
+			break; /* unterminated: ignore the rest */
+		}
+		d->dev.ids[n++] = s;
+		off += (uint32_t)slen + 1;
+	}
+}
+
+static void add_regs(const struct fdt *fdt, struct dt_device *d)
+{
+	uint64_t addr, size;
+
+	for (unsigned int i = 0; d->dev.nres < DEVICE_MAX_RES &&
+				 fdt_reg(fdt, d->node, i, &addr, &size) == 0;
+	     i++) {
+		d->dev.res[d->dev.nres++] =
+		    (struct resource){RES_MEM, addr, size, 0};
+	}
+}
+
+/* The second pass: interrupts, decoded by their controller's format. */
+static void add_irqs(const struct fdt *fdt, struct dt_device *d)
+{
+	struct fdt_irq spec;
+
+	for (unsigned int i = 0; d->dev.nres < DEVICE_MAX_RES &&
+				 fdt_irq_get(fdt, d->node, i, &spec) == 0;
+	     i++) {
+		struct dt_device *ctrl = by_node(spec.ctrl);
+		uint32_t intid;
+		unsigned int flags;
+
+		if (!ctrl || !ctrl->dev.ids[0] ||
+		    !gic_compatible(ctrl->dev.ids[0])) {
+			kprintf("dt: %s: interrupt %u: controller not "
+				"supported\n",
+				d->path, i);
+			return;
+		}
+		if (gic_decode_specifier(spec.cells, spec.ncells, &intid,
+					 &flags) < 0) {
+			kprintf("dt: %s: interrupt %u: bad specifier\n",
+				d->path, i);
+			return;
+		}
+		d->dev.irq_parent = &ctrl->dev;
+		d->dev.res[d->dev.nres++] =
+		    (struct resource){RES_IRQ, intid, 1, flags};
+	}
+}
+
+static void make_path(const struct fdt *fdt, int node, const char *parent,
+		      char *out)
+{
+	const char *name = "";
+
+	fdt_node_name(fdt, node, &name);
+	ksnprintf(out, DT_PATH_MAX, "%s/%s", strcmp(parent, "/") ? parent : "",
+		  name);
+}
+
+int dt_devices_add(const struct fdt *fdt)
+{
+	/* Depth-first walk with an explicit stack (fdt_init bounds depth). */
+	int stack[FDT_MAX_DEPTH + 1];
+	char paths[FDT_MAX_DEPTH + 1][DT_PATH_MAX];
+	int depth = 0, node = fdt_root(fdt);
+
+	if (node < 0) {
+		return node;
+	}
+	stack[0] = node;
+	memcpy(paths[0], "/", 2);
+	while (depth >= 0) {
+		node = stack[depth];
+		if (node >= 0 &&
+		    fdt_get_prop(fdt, node, "compatible", NULL, NULL) == 0 &&
+		    fdt_node_enabled(fdt, node) && nr_pool < DT_MAX_DEVICES) {
+			struct dt_device *d = &pool[nr_pool++];
+			const char *name = "";
+
+			d->node = node;
+			memcpy(d->path, paths[depth], DT_PATH_MAX);
+			fdt_node_name(fdt, node, &name);
+			d->dev.name = *name ? name : "/";
+			d->dev.path = d->path;
+			set_ids(fdt, d);
+			add_regs(fdt, d);
+		}
+		/* Next: the first child, else the next sibling, else up. */
+		int child = node >= 0 ? fdt_first_child(fdt, node) : -1;
+
+		if (child >= 0 && depth < FDT_MAX_DEPTH) {
+			make_path(fdt, child, paths[depth], paths[depth + 1]);
+			stack[++depth] = child;
+			continue;
+		}
+		while (depth >= 0) {
+			int next =
+			    depth ? fdt_next_sibling(fdt, stack[depth]) : -1;
+
+			if (next >= 0) {
+				stack[depth] = next;
+				make_path(fdt, next, paths[depth - 1],
+					  paths[depth]);
+				break;
+			}
+			depth--;
+		}
+	}
+	for (unsigned int i = 0; i < nr_pool; i++) {
+		add_irqs(fdt, &pool[i]);
+		device_add(&pool[i].dev);
+	}
+	return (int)nr_pool;
+}
