@@ -73,6 +73,27 @@ unsigned long irq_error_count(void)
 	return __atomic_load_n(&error_total, __ATOMIC_RELAXED);
 }
 
+static int (*spurious_selftest)(void);
+
+void irq_set_spurious_selftest(int (*fn)(void))
+{
+	spurious_selftest = fn;
+}
+
+int irq_spurious_selftest(void)
+{
+	unsigned long flags;
+	int ret;
+
+	if (!spurious_selftest) {
+		return -ENOSYS;
+	}
+	flags = arch_irq_save();
+	ret = spurious_selftest();
+	arch_irq_restore(flags);
+	return ret;
+}
+
 void irq_note_spurious(void)
 {
 	__atomic_fetch_add(&spurious_total, 1, __ATOMIC_RELAXED);

@@ -175,6 +175,179 @@ static bool test_shared_keyboard_line(void)
 	return true;
 }
 
+/*
+ * A line the controller can raise from software (GIC: an SGI for
+ * want_sgi, else an SPI) that nobody uses; -ENOENT if there is none.
+ */
+static int find_free_line(bool want_sgi)
+{
+	for (int irq = NR_IRQS - 1; irq >= 0; irq--) {
+		const struct irq_desc *d = irq_to_desc((unsigned int)irq);
+
+		if (!d->chip || !d->chip->set_pending || d->actions ||
+		    d->stray || d->nobody_cared) {
+			continue;
+		}
+		if (want_sgi ? d->hwirq < 16 : d->hwirq >= 32) {
+			return irq;
+		}
+	}
+	return -ENOENT;
+}
+
+static unsigned long total_count(const struct irq_desc *d)
+{
+	unsigned long n = 0;
+
+	for (unsigned int c = 0; c < NR_CPUS; c++) {
+		n += d->count[c];
+	}
+	return n;
+}
+
+static volatile unsigned long calls_a, calls_b;
+
+static enum irq_return handler_claims(unsigned int irq, void *dev)
+{
+	(void)irq;
+	(void)dev;
+	calls_a++;
+	return IRQ_HANDLED;
+}
+
+static enum irq_return handler_declines(unsigned int irq, void *dev)
+{
+	(void)irq;
+	(void)dev;
+	calls_b++;
+	return IRQ_NONE;
+}
+
+/* Wait up to ~100 ms (halting) for *counter to reach want. */
+static bool wait_count(volatile unsigned long *counter, unsigned long want)
+{
+	for (int i = 0; i < 100 && *counter < want; i++) {
+		msleep(1);
+	}
+	return *counter >= want;
+}
+
+static bool test_sgi_delivered(void)
+{
+	static int cookie;
+	int irq = find_free_line(true);
+	const struct irq_desc *d;
+	unsigned long before;
+
+	if (irq < 0) {
+		KT_SKIP("no software-generated interrupts on this controller");
+	}
+	d = irq_to_desc((unsigned int)irq);
+	before = total_count(d);
+	calls_a = 0;
+	KT_CHECK(irq_request((unsigned int)irq, handler_claims,
+			     IRQF_TRIGGER_RISING, "ktest-sgi", &cookie) == 0);
+	KT_CHECK(irq_set_pending((unsigned int)irq) == 0);
+	KT_CHECK(wait_count(&calls_a, 1));
+	KT_CHECK(calls_a == 1);
+	KT_CHECK(total_count(d) == before + 1);
+	KT_CHECK(irq_free((unsigned int)irq, &cookie) == 0);
+	return true;
+}
+
+/* Two shared handlers on a software-pended SPI: both asked, one claims. */
+static bool test_pended_spi_shared(void)
+{
+	static int cookie_a, cookie_b;
+	int irq = find_free_line(false);
+	const struct irq_desc *d;
+	unsigned long unhandled;
+
+	if (irq < 0) {
+		KT_SKIP("no software-pendable shared lines on this controller");
+	}
+	d = irq_to_desc((unsigned int)irq);
+	unhandled = d->unhandled;
+	calls_a = calls_b = 0;
+	KT_CHECK(irq_request((unsigned int)irq, handler_claims,
+			     IRQF_SHARED | IRQF_TRIGGER_RISING, "ktest-a",
+			     &cookie_a) == 0);
+	KT_CHECK(irq_request((unsigned int)irq, handler_declines,
+			     IRQF_SHARED | IRQF_TRIGGER_RISING, "ktest-b",
+			     &cookie_b) == 0);
+	KT_CHECK(irq_set_pending((unsigned int)irq) == 0);
+	KT_CHECK(wait_count(&calls_b, 1));
+	KT_CHECK(calls_a == 1 && calls_b == 1);
+	KT_CHECK(d->actions->handled == 1 && d->actions->next->handled == 0);
+	KT_CHECK(d->unhandled == unhandled);
+	KT_CHECK(irq_free((unsigned int)irq, &cookie_a) == 0);
+	/* Alone now, the declining handler leaves it unhandled. */
+	KT_CHECK(irq_set_pending((unsigned int)irq) == 0);
+	KT_CHECK(wait_count(&calls_b, 2));
+	KT_CHECK(calls_a == 1);
+	KT_CHECK(d->unhandled == unhandled + 1);
+	KT_CHECK(irq_free((unsigned int)irq, &cookie_b) == 0);
+	return true;
+}
+
+/* A stuck device: its interrupt comes back at once, and the only handler
+ * keeps saying it is not its device. */
+static enum irq_return handler_storm(unsigned int irq, void *dev)
+{
+	(void)dev;
+	calls_b++;
+	irq_set_pending(irq);
+	return IRQ_NONE;
+}
+
+/*
+ * A software-pended SPI that nobody takes (its handler declines, and the
+ * line fires again at once): after IRQ_SPURIOUS_WINDOW interrupts of which
+ * more than IRQ_SPURIOUS_LIMIT were unhandled the core masks it.
+ */
+static bool test_pended_spi_nobody_cared(void)
+{
+	static int cookie;
+	int irq = find_free_line(false);
+	const struct irq_desc *d;
+	unsigned long unhandled;
+
+	if (irq < 0) {
+		KT_SKIP("no software-pendable lines on this controller");
+	}
+	d = irq_to_desc((unsigned int)irq);
+	unhandled = d->unhandled;
+	calls_b = 0;
+	KT_CHECK(irq_request((unsigned int)irq, handler_storm,
+			     IRQF_TRIGGER_RISING, "ktest-storm", &cookie) == 0);
+	KT_CHECK(irq_set_pending((unsigned int)irq) == 0);
+	for (int i = 0; i < 200 && !d->nobody_cared; i++) {
+		msleep(50);
+	}
+	KT_CHECK(d->nobody_cared);
+	KT_CHECK(d->masked);
+	KT_CHECK(calls_b == IRQ_SPURIOUS_WINDOW);
+	KT_CHECK(d->unhandled - unhandled == IRQ_SPURIOUS_WINDOW);
+	/* Masked: nothing more gets through. */
+	msleep(20);
+	KT_CHECK(calls_b == IRQ_SPURIOUS_WINDOW);
+	KT_CHECK(irq_free((unsigned int)irq, &cookie) == 0);
+	return true;
+}
+
+static bool test_spurious_is_never_eoied(void)
+{
+	unsigned long before = irq_spurious_count();
+	int eois = irq_spurious_selftest();
+
+	if (eois == -ENOSYS) {
+		KT_SKIP("the interrupt controller has no spurious self-test");
+	}
+	KT_CHECK(eois == 0);
+	KT_CHECK(irq_spurious_count() == before + 1);
+	return true;
+}
+
 static volatile unsigned long stress_handler_prints;
 
 static void stress_hook(uint64_t now)
@@ -222,6 +395,10 @@ static const struct ktest_case cases[] = {
     {"tick_advances", test_tick_advances},
     {"shared_keyboard_line", test_shared_keyboard_line},
     {"print_from_handler_no_deadlock", test_print_from_handler_no_deadlock},
+    {"sgi_delivered", test_sgi_delivered},
+    {"pended_spi_shared", test_pended_spi_shared},
+    {"pended_spi_nobody_cared", test_pended_spi_nobody_cared},
+    {"spurious_is_never_eoied", test_spurious_is_never_eoied},
 };
 
 int ktest_run_all(void)

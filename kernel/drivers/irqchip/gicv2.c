@@ -42,6 +42,7 @@ struct gicv2 {
 	unsigned int lines;
 	uint8_t cpu_mask; /* our interface's bit in ITARGETSR */
 	int irq_base;
+	unsigned long eois;
 };
 
 static struct gicv2 gic;
@@ -65,6 +66,7 @@ static void gicv2_eoi(struct irq_desc *desc)
 {
 	dsb_sy();
 	mmio_write32(gic.cpu + GICC_EOIR, desc->hwirq);
+	gic.eois++;
 }
 
 static int gicv2_set_type(struct irq_desc *desc, unsigned int type)
@@ -117,9 +119,22 @@ static void gicv2_dispatch(void)
 	if (intid >= gic.lines) {
 		irq_note_error();
 		mmio_write32(gic.cpu + GICC_EOIR, iar);
+		gic.eois++;
 		return;
 	}
 	irq_handle((unsigned int)gic.irq_base + intid);
+}
+
+/* Every priority masked, the acknowledge reads 1023: no EOI may follow. */
+static int gicv2_spurious_selftest(void)
+{
+	uint32_t pmr = mmio_read32(gic.cpu + GICC_PMR);
+	unsigned long before = gic.eois;
+
+	mmio_write32(gic.cpu + GICC_PMR, 0);
+	gicv2_dispatch();
+	mmio_write32(gic.cpu + GICC_PMR, pmr);
+	return (int)(gic.eois - before);
 }
 
 static int gicv2_xlate(struct device *ctrl, const struct resource *res)
@@ -173,6 +188,7 @@ static int gicv2_probe(struct device *dev)
 	gic.irq_base = base;
 	dev->irq_xlate = gicv2_xlate;
 	aarch64_set_irq_handler(gicv2_dispatch);
+	irq_set_spurious_selftest(gicv2_spurious_selftest);
 	kprintf("gicv2: %u INTIDs, CPU interface mask 0x%x\n", gic.lines,
 		gic.cpu_mask);
 	return 0;

@@ -210,9 +210,24 @@ static void gicv3_dispatch(void)
 	if (intid >= gic.lines) {
 		irq_note_error();
 		write_sysreg(ICC_EOIR1_EL1, intid);
+		gic.eois++;
 		return;
 	}
 	irq_handle((unsigned int)gic.irq_base + intid);
+}
+
+/* Every priority masked, the acknowledge reads 1023: no EOI may follow. */
+static int gicv3_spurious_selftest(void)
+{
+	uint64_t pmr = read_sysreg(ICC_PMR_EL1);
+	unsigned long before = gic.eois;
+
+	write_sysreg(ICC_PMR_EL1, 0);
+	__asm__ volatile("isb" ::: "memory");
+	gicv3_dispatch();
+	write_sysreg(ICC_PMR_EL1, pmr);
+	__asm__ volatile("isb" ::: "memory");
+	return (int)(gic.eois - before);
 }
 
 static int gicv3_xlate(struct device *ctrl, const struct resource *res)
@@ -327,6 +342,7 @@ static int gicv3_probe(struct device *dev)
 	gic.irq_base = base;
 	dev->irq_xlate = gicv3_xlate;
 	aarch64_set_irq_handler(gicv3_dispatch);
+	irq_set_spurious_selftest(gicv3_spurious_selftest);
 	kprintf("gicv3: %u INTIDs, redistributor at %p\n", gic.lines,
 		(void *)gic.rdist);
 	return 0;

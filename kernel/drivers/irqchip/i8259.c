@@ -30,6 +30,7 @@
 struct i8259 {
 	uint16_t master, slave; /* command ports, from the device */
 	uint16_t mask;		/* cached IMR: bit n = line n masked */
+	unsigned long eois;
 	int irq_base;
 };
 
@@ -65,6 +66,7 @@ static void i8259_unmask(struct irq_desc *desc)
 
 static void i8259_eoi_line(unsigned long line)
 {
+	pic.eois++;
 	if (line >= 8) {
 		outb(pic.slave + PIC_CMD, OCW2_EOI);
 	}
@@ -112,9 +114,19 @@ static void i8259_dispatch(unsigned int vector, void *data)
 	    !(read_isr(pic.slave) & (1u << SPURIOUS_LINE))) {
 		irq_note_spurious();
 		outb(pic.master + PIC_CMD, OCW2_EOI); /* the cascade was real */
+		pic.eois++;
 		return;
 	}
 	irq_handle(pic.irq_base + line);
+}
+
+/* With nothing in service, IRQ 7 must be recognised as spurious. */
+static int i8259_spurious_selftest(void)
+{
+	unsigned long before = pic.eois;
+
+	i8259_dispatch(VECTOR_IRQ_BASE + SPURIOUS_LINE, &pic);
+	return (int)(pic.eois - before);
 }
 
 static int i8259_xlate(struct device *ctrl, const struct resource *res)
@@ -166,6 +178,7 @@ static int i8259_probe(struct device *dev)
 	}
 	dev->irq_xlate = i8259_xlate;
 	dev->driver_data = &pic;
+	irq_set_spurious_selftest(i8259_spurious_selftest);
 	return 0;
 }
 

@@ -135,6 +135,16 @@ int irq_set_pending(unsigned int irq);
 /* Are we inside irq_handle() on this CPU? */
 bool in_irq(void);
 
+/*
+ * Self-test of the root controller's spurious path: its driver registers a
+ * function that makes it take a spurious interrupt through its real
+ * dispatch code (8259: IRQ 7 with no ISR bit; GIC: acknowledge with every
+ * priority masked, reading 1023) and returns how many EOIs it wrote then,
+ * which must be none. irq_spurious_selftest() returns -ENOSYS without one.
+ */
+void irq_set_spurious_selftest(int (*fn)(void));
+int irq_spurious_selftest(void);
+
 /* Totals for the SPU and ERR rows of irqstat. */
 unsigned long irq_spurious_count(void);
 unsigned long irq_error_count(void);
