@@ -144,6 +144,14 @@ static int cmd_poweroff(int argc, char **argv)
 	arch_poweroff();
 }
 
+static int cmd_reboot(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	kprintf("rebooting\n");
+	arch_reboot();
+}
+
 static int cmd_ktest(int argc, char **argv)
 {
 	(void)argc;
@@ -172,6 +180,7 @@ const struct shell_command shell_commands[] = {
      cmd_printstress},
     {"panic", "", "panic: registers, backtrace, halt", cmd_panic},
     {"poweroff", "", "turn the machine off", cmd_poweroff},
+    {"reboot", "", "reset the machine", cmd_reboot},
 };
 
 const size_t shell_command_count = ARRAY_SIZE(shell_commands);

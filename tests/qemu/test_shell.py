@@ -427,6 +427,17 @@ PC_TESTS = [
     test_kbdlayout_german,
 ]
 
+def test_reboot(arch, **opts):
+    with boot(arch, **opts) as g:
+        g.send("reboot\r")
+        g.expect("rebooting")
+        # -no-reboot: QEMU exits when the guest resets (x86_64: triple
+        # fault; AArch64: PSCI SYSTEM_RESET), with status 0.
+        status = g.wait_exit(timeout=15)
+        assert status == 0, "QEMU exit status %s" % status
+        assert "EXCEPTION" not in g.out[g.pos:], g.out[g.pos:]
+
+
 TESTS = [
     test_banner_and_cmdline,
     test_echo,
@@ -438,4 +449,5 @@ TESTS = [
     test_panic_halts,
     test_stack_overflow,
     test_poweroff,
+    test_reboot,
 ]

@@ -1825,3 +1825,206 @@ TEST(fdt_fuzz_duplicate_prop_names)
 	free(d->blob);
 	free(d);
 }
+
+/* ---- Interrupt specifiers (fdt_irq.c) and the GIC decoder ------------- */
+
+#include "drivers/irqchip/gic_dt.h"
+#include "firmware/fdt/fdt_irq.h"
+#include "kern/irq.h"
+
+/* On QEMU's trees: the PL011 is SPI 1 = INTID 33, level high, on the GIC
+ * named by the root's interrupt-parent; the timer's four PPIs. */
+TEST(fdt_irq_fixtures_pl011_and_timer)
+{
+	for (size_t i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
+		struct fdt f;
+		size_t len;
+		uint8_t *blob = open_fixture(i, &f, &len);
+		struct fdt_irq spec;
+		uint32_t intid, root_parent;
+		unsigned int flags;
+		int uart, timer, gic;
+		static const uint32_t timer_intids[] = {29, 30, 27, 26};
+
+		REQUIRE(blob != NULL);
+		uart = fdt_path_offset(&f, "/pl011@9000000");
+		timer = fdt_path_offset(&f, "/timer");
+		REQUIRE(uart >= 0 && timer >= 0);
+		REQUIRE_EQ_INT(fdt_prop_u32(&f, fdt_root(&f),
+					    "interrupt-parent", &root_parent),
+			       0);
+		gic = fdt_node_by_phandle(&f, root_parent);
+		CHECK(gic >= 0);
+		CHECK_EQ_INT(fdt_irq_parent(&f, uart), gic);
+		CHECK_EQ_INT(fdt_irq_count(&f, uart), 1);
+		REQUIRE_EQ_INT(fdt_irq_get(&f, uart, 0, &spec), 0);
+		CHECK_EQ_INT(spec.ctrl, gic);
+		CHECK_EQ_INT(spec.ncells, 3);
+		CHECK_EQ_INT(gic_decode_specifier(spec.cells, spec.ncells,
+						  &intid, &flags),
+			     0);
+		CHECK_EQ_INT(intid, 33);
+		CHECK_EQ_INT(flags, IRQF_TRIGGER_HIGH);
+		CHECK_EQ_INT(fdt_irq_get(&f, uart, 1, &spec), -ENOENT);
+
+		CHECK_EQ_INT(fdt_irq_count(&f, timer), 4);
+		for (unsigned int t = 0; t < 4; t++) {
+			REQUIRE_EQ_INT(fdt_irq_get(&f, timer, t, &spec), 0);
+			/* GICv2's PPIs carry a CPU mask in cell 2 bits 15:8. */
+			CHECK_EQ_INT(gic_decode_specifier(spec.cells,
+							  spec.ncells, &intid,
+							  &flags),
+				     0);
+			CHECK_EQ_INT(intid, timer_intids[t]);
+			CHECK_EQ_INT(flags, IRQF_TRIGGER_HIGH);
+		}
+		/* The GIC has no parent but itself. */
+		CHECK_EQ_INT(fdt_irq_parent(&f, gic), gic);
+		free(blob);
+	}
+}
+
+TEST(gic_decode_specifier_rules)
+{
+	uint32_t intid = 0;
+	unsigned int flags = 0;
+	const uint32_t spi_edge[] = {0, 5, 1}, ppi_low[] = {1, 13, 8},
+		       ppi_mask[] = {1, 14, 0xf04}, bad_kind[] = {2, 1, 4},
+		       bad_trigger[] = {0, 1, 3}, big_ppi[] = {1, 16, 4},
+		       big_spi[] = {0, 988, 4}, last_spi[] = {0, 987, 4},
+		       zero_trigger[] = {0, 1, 0};
+
+	CHECK_EQ_INT(gic_decode_specifier(spi_edge, 3, &intid, &flags), 0);
+	CHECK_EQ_INT(intid, 37);
+	CHECK_EQ_INT(flags, IRQF_TRIGGER_RISING);
+	CHECK_EQ_INT(gic_decode_specifier(ppi_low, 3, &intid, &flags), 0);
+	CHECK_EQ_INT(intid, 29);
+	CHECK_EQ_INT(flags, IRQF_TRIGGER_LOW);
+	CHECK_EQ_INT(gic_decode_specifier(ppi_mask, 3, &intid, &flags), 0);
+	CHECK_EQ_INT(intid, 30);
+	CHECK_EQ_INT(gic_decode_specifier(last_spi, 3, &intid, &flags), 0);
+	CHECK_EQ_INT(intid, 1019);
+	CHECK_EQ_INT(gic_decode_specifier(bad_kind, 3, &intid, &flags),
+		     -EINVAL);
+	CHECK_EQ_INT(gic_decode_specifier(bad_trigger, 3, &intid, &flags),
+		     -EINVAL);
+	CHECK_EQ_INT(gic_decode_specifier(zero_trigger, 3, &intid, &flags),
+		     -EINVAL);
+	CHECK_EQ_INT(gic_decode_specifier(big_ppi, 3, &intid, &flags), -EINVAL);
+	CHECK_EQ_INT(gic_decode_specifier(big_spi, 3, &intid, &flags), -EINVAL);
+	CHECK_EQ_INT(gic_decode_specifier(spi_edge, 2, &intid, &flags),
+		     -EINVAL);
+}
+
+/*
+ * A hand-made tree: the root names gic (3 cells); /soc overrides with its
+ * own interrupt-parent, an "intmux" of 2 cells; one device under /soc has
+ * its own interrupt-parent back to the gic; another uses
+ * interrupts-extended to both; a broken one names a phandle that is no
+ * controller.
+ */
+static void build_irq_tree(struct dtb *d)
+{
+	const uint32_t gic_irq[] = {0, 4, 4}, mux_irq[] = {7, 1},
+		       mux_two[] = {1, 2, 3, 4}, ext[] = {1, 0, 9, 4, 2, 5, 8},
+		       bad_ext[] = {1, 0, 9};
+
+	dtb_start(d);
+	dtb_begin(d, "");
+	dtb_prop_u32(d, "interrupt-parent", 1);
+	dtb_begin(d, "gic");
+	dtb_prop_u32(d, "phandle", 1);
+	dtb_prop(d, "interrupt-controller", "", 0);
+	dtb_prop_u32(d, "#interrupt-cells", 3);
+	dtb_end(d);
+	dtb_begin(d, "soc");
+	dtb_prop_u32(d, "interrupt-parent", 2);
+	dtb_begin(d, "intmux");
+	dtb_prop_u32(d, "phandle", 2);
+	dtb_prop(d, "interrupt-controller", "", 0);
+	dtb_prop_u32(d, "#interrupt-cells", 2);
+	dtb_prop_cells(d, "interrupts", 3, gic_irq); /* itself on soc's? */
+	dtb_prop_u32(d, "interrupt-parent", 1);
+	dtb_end(d);
+	dtb_begin(d, "a");
+	dtb_prop_cells(d, "interrupts", 2, mux_irq);
+	dtb_end(d);
+	dtb_begin(d, "b");
+	dtb_prop_u32(d, "interrupt-parent", 1);
+	dtb_prop_cells(d, "interrupts", 3, gic_irq);
+	dtb_end(d);
+	dtb_begin(d, "c");
+	dtb_prop_cells(d, "interrupts-extended", 7, ext);
+	dtb_prop_cells(d, "interrupts", 4, mux_two); /* ignored */
+	dtb_end(d);
+	dtb_begin(d, "d");
+	dtb_prop_cells(d, "interrupts", 3, gic_irq); /* 3 cells, mux has 2 */
+	dtb_end(d);
+	dtb_begin(d, "e");
+	dtb_prop_cells(d, "interrupts-extended", 3, bad_ext); /* short */
+	dtb_end(d);
+	dtb_begin(d, "f");
+	dtb_prop_u32(d, "interrupt-parent", 99); /* no such phandle */
+	dtb_prop_cells(d, "interrupts", 2, mux_irq);
+	dtb_end(d);
+	dtb_end(d); /* soc */
+	dtb_end(d); /* root */
+	dtb_finish(d);
+}
+
+TEST(fdt_irq_built_parents_and_cells)
+{
+	struct dtb *d = malloc(sizeof(*d));
+	struct fdt f;
+	struct fdt_irq spec;
+	int gic, mux, a, b, c;
+
+	REQUIRE(d != NULL);
+	build_irq_tree(d);
+	REQUIRE_EQ_INT(fdt_init(&f, d->blob, d->len), 0);
+	gic = fdt_path_offset(&f, "/gic");
+	mux = fdt_path_offset(&f, "/soc/intmux");
+	a = fdt_path_offset(&f, "/soc/a");
+	b = fdt_path_offset(&f, "/soc/b");
+	c = fdt_path_offset(&f, "/soc/c");
+	REQUIRE(gic >= 0 && mux >= 0 && a >= 0 && b >= 0 && c >= 0);
+
+	/* Inherited from /soc, not from the root. */
+	CHECK_EQ_INT(fdt_irq_parent(&f, a), mux);
+	REQUIRE_EQ_INT(fdt_irq_get(&f, a, 0, &spec), 0);
+	CHECK_EQ_INT(spec.ctrl, mux);
+	CHECK_EQ_INT(spec.ncells, 2);
+	CHECK_EQ_INT(spec.cells[0], 7);
+	CHECK_EQ_INT(spec.cells[1], 1);
+	/* The node's own interrupt-parent wins. */
+	CHECK_EQ_INT(fdt_irq_parent(&f, b), gic);
+	REQUIRE_EQ_INT(fdt_irq_get(&f, b, 0, &spec), 0);
+	CHECK_EQ_INT(spec.ncells, 3);
+	CHECK_EQ_INT(spec.cells[2], 4);
+	/* The mux's own interrupt goes to the gic (its interrupt-parent). */
+	CHECK_EQ_INT(fdt_irq_parent(&f, mux), gic);
+	/* interrupts-extended: different controllers and cell counts, and
+	 * it takes precedence over interrupts. */
+	CHECK_EQ_INT(fdt_irq_count(&f, c), 2);
+	REQUIRE_EQ_INT(fdt_irq_get(&f, c, 0, &spec), 0);
+	CHECK_EQ_INT(spec.ctrl, gic);
+	CHECK_EQ_INT(spec.ncells, 3);
+	CHECK_EQ_INT(spec.cells[1], 9);
+	REQUIRE_EQ_INT(fdt_irq_get(&f, c, 1, &spec), 0);
+	CHECK_EQ_INT(spec.ctrl, mux);
+	CHECK_EQ_INT(spec.ncells, 2);
+	CHECK_EQ_INT(spec.cells[0], 5);
+	CHECK_EQ_INT(spec.cells[1], 8);
+	CHECK_EQ_INT(fdt_irq_get(&f, c, 2, &spec), -ENOENT);
+	/* Broken ones: wrong length, short extended, dangling phandle. */
+	CHECK_EQ_INT(fdt_irq_get(&f, fdt_path_offset(&f, "/soc/d"), 0, &spec),
+		     -EBADMSG);
+	CHECK_EQ_INT(fdt_irq_get(&f, fdt_path_offset(&f, "/soc/e"), 0, &spec),
+		     -EBADMSG);
+	CHECK(fdt_irq_get(&f, fdt_path_offset(&f, "/soc/f"), 0, &spec) < 0);
+	/* No interrupts at all. */
+	CHECK_EQ_INT(fdt_irq_get(&f, gic, 0, &spec), -ENOENT);
+	CHECK_EQ_INT(fdt_irq_count(&f, gic), 0);
+	free(d->blob);
+	free(d);
+}

@@ -195,6 +195,16 @@ void arch_poweroff(void)
 	arch_halt();
 }
 
+void arch_reboot(void)
+{
+	if (psci_conduit != PSCI_NONE) {
+		console_flush();
+		psci_call(PSCI_SYSTEM_RESET);
+	}
+	kprintf("no PSCI SYSTEM_RESET: halting\n");
+	arch_halt();
+}
+
 void arch_emulator_exit(int code)
 {
 	console_flush();

@@ -148,6 +148,23 @@ void arch_poweroff(void)
 	arch_emulator_exit(0);
 }
 
+/*
+ * A triple fault resets every PC: an empty IDT makes the breakpoint
+ * undeliverable, and so the double fault and the fault after it.
+ */
+void arch_reboot(void)
+{
+	static const struct {
+		uint16_t limit;
+		uint64_t base;
+	} __packed empty = {0, 0};
+
+	console_flush();
+	cli();
+	__asm__ volatile("lidt %0\n\tint3" ::"m"(empty));
+	arch_halt();
+}
+
 void arch_dump_caller(void)
 {
 	struct trap_frame f;

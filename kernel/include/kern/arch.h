@@ -26,6 +26,9 @@ __noreturn void arch_halt(void);
 /* Turn the machine off; halts if the machine ignores the request. */
 __noreturn void arch_poweroff(void);
 
+/* Reset the machine (QEMU with -no-reboot exits instead). */
+__noreturn void arch_reboot(void);
+
 /*
  * Leave the emulator with a verdict (in-kernel tests): code 0 = success.
  * x86_64 uses QEMU's isa-debug-exit, AArch64 semihosting SYS_EXIT.
