@@ -250,6 +250,8 @@ void irq_flow_edge(struct irq_desc *desc)
 		desc->chip->ack(desc);
 	}
 	if (desc->depth) {
+		/* An edge is gone once acknowledged: remember it. */
+		desc->pending = true;
 		mask_line(desc);
 		return;
 	}
@@ -306,14 +308,29 @@ void irq_handle(unsigned int irq)
 	irq_depth[cpu]--;
 }
 
-static struct irq_action *action_alloc(void)
+/* Find and claim a slot in one step: the pool is shared by every line,
+ * and two CPUs may request different lines at once. */
+static struct irq_action *action_alloc(irq_handler_fn handler)
 {
-	for (unsigned int i = 0; i < NR_ACTIONS; i++) {
+	unsigned long flags = spin_lock_irqsave(&core_lock);
+	struct irq_action *found = NULL;
+
+	for (unsigned int i = 0; i < NR_ACTIONS && !found; i++) {
 		if (!action_pool[i].handler) {
-			return &action_pool[i];
+			found = &action_pool[i];
+			found->handler = handler;
 		}
 	}
-	return NULL;
+	spin_unlock_irqrestore(&core_lock, flags);
+	return found;
+}
+
+static void action_release(struct irq_action *action)
+{
+	unsigned long flags = spin_lock_irqsave(&core_lock);
+
+	memset(action, 0, sizeof(*action));
+	spin_unlock_irqrestore(&core_lock, flags);
 }
 
 /* May a new action with these flags join the line's existing ones? */
@@ -379,7 +396,7 @@ int irq_request(unsigned int irq, irq_handler_fn handler, unsigned int flags,
 	if (ret < 0) {
 		goto out;
 	}
-	action = action_alloc();
+	action = action_alloc(handler);
 	if (!action) {
 		ret = -ENOMEM;
 		goto out;
@@ -387,6 +404,7 @@ int irq_request(unsigned int irq, irq_handler_fn handler, unsigned int flags,
 	if (!desc->actions) {
 		ret = line_start(desc, flags);
 		if (ret < 0) {
+			action_release(action);
 			goto out;
 		}
 	}
@@ -414,7 +432,7 @@ int irq_free(unsigned int irq, void *dev)
 			struct irq_action *gone = *pp;
 
 			*pp = gone->next;
-			memset(gone, 0, sizeof(*gone));
+			action_release(gone);
 			if (!desc->actions) {
 				mask_line(desc);
 				desc->depth = 1;
@@ -467,6 +485,12 @@ void irq_enable(unsigned int irq)
 		kprintf("irq %u: unbalanced irq_enable\n", irq);
 	} else if (--desc->depth == 0 && desc->actions && !desc->nobody_cared) {
 		unmask_line(desc);
+		/* Replay an edge that came while disabled, where the chip can
+		 * raise it again. */
+		if (desc->pending && desc->chip->set_pending) {
+			desc->chip->set_pending(desc);
+		}
+		desc->pending = false;
 	}
 	spin_unlock_irqrestore(&desc->lock, flags);
 }
@@ -475,6 +499,10 @@ static const char *trigger_name(unsigned int trigger)
 {
 	if (trigger & IRQF_TRIGGER_LEVEL) {
 		return trigger & IRQF_TRIGGER_HIGH ? "level-high" : "level-low";
+	}
+	if ((trigger & IRQF_TRIGGER_FALLING) &&
+	    (trigger & IRQF_TRIGGER_RISING)) {
+		return "edge-both";
 	}
 	if (trigger & IRQF_TRIGGER_FALLING) {
 		return "edge-fall";
@@ -513,7 +541,7 @@ void irq_print_stats(void)
 			kprintf(" [unhandled %lu]", d->unhandled);
 		}
 		if (d->stray) {
-			kprintf("[stray %lu]", d->stray);
+			kprintf(" [stray %lu]", d->stray);
 		}
 		if (d->nobody_cared) {
 			kprintf(" [disabled: nobody cared]");

@@ -81,6 +81,7 @@ struct irq_desc {
 	unsigned int depth;   /* masked while > 0 */
 	bool masked;
 	bool nobody_cared; /* masked by the spurious detector */
+	bool pending;	   /* an edge arrived while disabled */
 	unsigned long count[NR_CPUS];
 	unsigned long unhandled; /* no handler said HANDLED */
 	unsigned long stray;	 /* arrived with no handler at all */

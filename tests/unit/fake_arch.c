@@ -1,0 +1,215 @@
+/*
+ * The port and console as the host tests see them: a simulated interrupt
+ * flag, a settable CPU number, a captured console and a panic() that a
+ * test can catch. See fake_arch.h.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kern/arch.h"
+#include "kern/irqflags.h"
+#include "kern/panic.h"
+#include "kern/printf.h"
+#include "fake_arch.h"
+
+#define FAKE_CONSOLE_SIZE (64 * 1024)
+#define FAKE_PANIC_SIZE	  512
+
+bool fake_irqs_on = true;
+unsigned int fake_cpu_id;
+
+static char console_buf[FAKE_CONSOLE_SIZE];
+static size_t console_len;
+static bool console_overflow;
+
+static char panic_msg[FAKE_PANIC_SIZE];
+static unsigned int panic_count;
+static jmp_buf *panic_jb;
+
+/* arch_cpu_relax() calls since the reset; see there. */
+#define FAKE_SPIN_LIMIT 50000000ul
+static unsigned long relax_count;
+
+void fake_arch_reset(void)
+{
+	fake_irqs_on = true;
+	fake_cpu_id = 0;
+	fake_console_clear();
+	panic_msg[0] = '\0';
+	panic_count = 0;
+	panic_jb = NULL;
+	relax_count = 0;
+}
+
+/* --- kern/irqflags.h --------------------------------------------------- */
+
+unsigned long arch_irq_save(void)
+{
+	unsigned long was = fake_irqs_on;
+
+	fake_irqs_on = false;
+	return was;
+}
+
+void arch_irq_restore(unsigned long flags)
+{
+	fake_irqs_on = flags != 0;
+}
+
+void arch_irq_enable(void)
+{
+	fake_irqs_on = true;
+}
+
+void arch_irq_disable(void)
+{
+	fake_irqs_on = false;
+}
+
+bool arch_irqs_enabled(void)
+{
+	return fake_irqs_on;
+}
+
+/* Nothing can arrive on the host: tests raise interrupts themselves. */
+void arch_wait_for_interrupt(void)
+{
+}
+
+unsigned int arch_cpu_id(void)
+{
+	return fake_cpu_id;
+}
+
+/* --- kern/arch.h -------------------------------------------------------- */
+
+/*
+ * Nothing on the host ever releases a lock behind a test's back, so a
+ * spin that goes on this long is a deadlock: say so rather than hang.
+ */
+void arch_cpu_relax(void)
+{
+	if (++relax_count == FAKE_SPIN_LIMIT) {
+		relax_count = 0;
+		panic("fake_arch: spun %lu times in arch_cpu_relax (deadlock)",
+		      FAKE_SPIN_LIMIT);
+	}
+}
+
+/* --- the console -------------------------------------------------------- */
+
+static bool verbose(void)
+{
+	const char *v = getenv("KITE_UNIT_VERBOSE");
+
+	return v != NULL && v[0] != '\0';
+}
+
+const char *fake_console_text(void)
+{
+	return console_buf;
+}
+
+void fake_console_clear(void)
+{
+	console_len = 0;
+	console_buf[0] = '\0';
+	console_overflow = false;
+}
+
+bool fake_console_overflowed(void)
+{
+	return console_overflow;
+}
+
+unsigned int fake_console_count(const char *needle)
+{
+	unsigned int n = 0;
+	size_t len = strlen(needle);
+
+	if (len == 0) {
+		return 0;
+	}
+	for (const char *p = strstr(console_buf, needle); p != NULL;
+	     p = strstr(p + len, needle)) {
+		n++;
+	}
+	return n;
+}
+
+/* Formats with the kernel's own printf engine, into the capture buffer. */
+int kvprintf(const char *fmt, va_list ap)
+{
+	size_t room = sizeof(console_buf) - console_len;
+	char *at = console_buf + console_len;
+	int n = kvsnprintf(at, room, fmt, ap);
+
+	if (n < 0) {
+		return n;
+	}
+	if ((size_t)n >= room) {
+		console_overflow = true;
+		n = (int)(room - 1);
+	}
+	console_len += (size_t)n;
+	if (verbose()) {
+		fwrite(at, 1, (size_t)n, stdout);
+	}
+	return n;
+}
+
+int kprintf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = kvprintf(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+/* --- kern/panic.h ------------------------------------------------------- */
+
+const char *fake_panic_message(void)
+{
+	return panic_msg;
+}
+
+unsigned int fake_panic_count(void)
+{
+	return panic_count;
+}
+
+void fake_panic_arm(jmp_buf *jb)
+{
+	panic_jb = jb;
+}
+
+void fake_panic_disarm(void)
+{
+	panic_jb = NULL;
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+	jmp_buf *jb = panic_jb;
+
+	va_start(ap, fmt);
+	kvsnprintf(panic_msg, sizeof(panic_msg), fmt, ap);
+	va_end(ap);
+	panic_count++;
+	if (verbose() || jb == NULL) {
+		printf("# PANIC: %s\n", panic_msg);
+	}
+	if (jb == NULL) {
+		fflush(stdout);
+		abort();
+	}
+	panic_jb = NULL;
+	longjmp(*jb, 1);
+}
