@@ -34,8 +34,9 @@ static struct device pit = {
     .name = "pit",
     .path = "pc:pit",
     .ids = {"PNP0100"},
-    .res = {IO(0x40, 4), IRQ(0, ISA_EDGE)},
-    .nres = 2,
+    /* counters and mode; port 0x61: channel 2 gate, speaker, output */
+    .res = {IO(0x40, 4), IO(0x61, 1), IRQ(0, ISA_EDGE)},
+    .nres = 3,
     .irq_parent = &pic,
 };
 

@@ -34,10 +34,12 @@ int cmd_uptime(int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
-	kprintf("up %llu.%03llu s (%llu ticks at %u Hz from %s)\n",
+	kprintf("up %llu.%03llu s (%llu ticks at %u Hz from %s, time from "
+		"%s)\n",
 		(unsigned long long)(ms / 1000),
 		(unsigned long long)(ms % 1000),
-		(unsigned long long)jiffies_read(), HZ, timer_source());
+		(unsigned long long)jiffies_read(), HZ, timer_source(),
+		timer_clocksource());
 	return 0;
 }
 

@@ -8,9 +8,9 @@
  * entry ("non-secure EL1 physical") in the device tree.
  *
  * Periodic without drift: each deadline is the previous deadline plus the
- * interval (CNTP_CVAL_EL0), never "now + interval"; ticks missed while
- * interrupts were off are counted when the handler catches up, so jiffies
- * follow the counter.
+ * interval (CNTP_CVAL_EL0), never "now + interval". The counter is also
+ * the clocksource, so ticks missed while interrupts were off are still
+ * counted: jiffies follow the counter.
  */
 #include "arch/aarch64/sysreg.h"
 #include "kern/device.h"
@@ -23,32 +23,31 @@
 #define CNTP_CTL_ENABLE	   (1u << 0)
 #define CNTP_CTL_IMASK	   (1u << 1)
 #define CNTP_CTL_ISTATUS   (1u << 2)
-#define MAX_CATCH_UP	   HZ /* ticks accounted in one interrupt */
 
 static uint64_t interval, deadline;
 
+static uint64_t read_counter(void)
+{
+	return read_sysreg(cntpct_el0);
+}
+
 static enum irq_return arm_timer_interrupt(unsigned int irq, void *dev)
 {
-	uint64_t now = read_sysreg(cntpct_el0);
-	unsigned int ticks = 0;
+	uint64_t now = read_counter();
 
 	(void)irq;
 	(void)dev;
 	if (!(read_sysreg(cntp_ctl_el0) & CNTP_CTL_ISTATUS)) {
 		return IRQ_NONE;
 	}
-	do {
-		deadline += interval;
-		ticks++;
-	} while (deadline <= now && ticks < MAX_CATCH_UP);
+	/* The next deadline on the grid, skipping any that already passed. */
+	deadline += interval;
 	if (deadline <= now) {
-		deadline = now + interval; /* hopelessly behind: resync */
+		deadline += ((now - deadline) / interval + 1) * interval;
 	}
 	/* Writing CVAL deasserts the (level) line before the EOI. */
 	write_sysreg(cntp_cval_el0, deadline);
-	while (ticks--) {
-		timer_tick();
-	}
+	timer_tick(); /* jiffies follow the counter (kern/timer.c) */
 	return IRQ_HANDLED;
 }
 
@@ -77,6 +76,7 @@ static int arm_timer_probe(struct device *dev)
 	write_sysreg(cntp_cval_el0, deadline);
 	write_sysreg(cntp_ctl_el0, CNTP_CTL_ENABLE);
 	timer_set_source("arm-timer");
+	timer_set_clocksource("cntpct", read_counter, freq);
 	kprintf("arm-timer: %llu Hz counter, %u Hz tick, irq %d\n",
 		(unsigned long long)freq, HZ, irq);
 	return 0;

@@ -14,8 +14,21 @@
 /* Ticks since the tick source started. */
 uint64_t jiffies_read(void);
 
-/* Called by the tick source's interrupt handler, once per tick. */
+/*
+ * Called by the tick source's interrupt handler. With a clocksource
+ * registered, jiffies follow the clocksource (a tick source that loses
+ * interrupts, like the PIT under emulation, cannot make time run slow);
+ * without one, each call is one jiffy.
+ */
 void timer_tick(void);
+
+/*
+ * A free-running counter to keep time with (x86_64: the TSC, calibrated
+ * against the PIT; AArch64: the generic timer's counter). freq in Hz.
+ */
+void timer_set_clocksource(const char *name, uint64_t (*read)(void),
+			   uint64_t freq);
+const char *timer_clocksource(void);
 
 /* The name of the device driving the tick ("pit", "arm-timer"). */
 void timer_set_source(const char *name);
