@@ -60,6 +60,9 @@ void kernel_main(struct boot_info *bi)
 		bi->protocol);
 	kprintf("command line: \"%s\"\n", bi->cmdline);
 	print_memory(bi);
+	if (bi->rsdp) {
+		kprintf("ACPI RSDP at %p\n", (void *)(uintptr_t)bi->rsdp);
+	}
 
 	/* Devices, then their interrupts: nothing fires before this. */
 	irq_core_init();
