@@ -5,6 +5,7 @@
  * and the guard page below the boot stack (an overflow faults, and #DF
  * reports it on its IST stack). Everything above 4 GiB is unmapped.
  */
+#include "kern/boot.h"
 #include "kern/compiler.h"
 #include "kern/string.h"
 #include "cpu.h"
@@ -12,6 +13,9 @@
 #define PTE_P	   (1ull << 0)
 #define PTE_W	   (1ull << 1)
 #define PTE_PS	   (1ull << 7)
+#define PTE_PWT	   (1ull << 3)
+#define PTE_PCD	   (1ull << 4) /* with PWT: uncached, for device memory */
+#define PTE_UC	   (PTE_PWT | PTE_PCD)
 #define PAGE_SIZE  4096ul
 #define LARGE_PAGE 0x200000ul
 
@@ -29,14 +33,33 @@ static void unmap_small(uintptr_t addr)
 	pt[addr / LARGE_PAGE][(addr / PAGE_SIZE) % 512] = 0;
 }
 
-void mmu_init(void)
+/*
+ * Device memory must not be cached: everything the boot memory map does
+ * not call RAM (the PCI hole with the IOAPIC and LAPIC, the legacy
+ * 0xA0000-0xFFFFF window with VGA text memory) is mapped uncached.
+ */
+static bool is_ram(const struct boot_info *bi, uint64_t addr, uint64_t size)
+{
+	for (unsigned int i = 0; i < bi->memmap_count; i++) {
+		const struct boot_mem_range *r = &bi->memmap[i];
+
+		if (r->type == BOOT_MEM_RAM && addr >= r->base &&
+		    addr + size <= r->base + r->size) {
+			return true;
+		}
+	}
+	return false;
+}
+
+void mmu_init(const struct boot_info *bi)
 {
 	for (unsigned i = 0; i < 4; i++) {
 		pdpt[i] = (uintptr_t)pd[i] | PTE_P | PTE_W;
 		for (unsigned j = 0; j < 512; j++) {
 			uint64_t addr = ((uint64_t)i * 512 + j) * LARGE_PAGE;
 
-			pd[i][j] = addr | PTE_P | PTE_W | PTE_PS;
+			pd[i][j] = addr | PTE_P | PTE_W | PTE_PS |
+				   (is_ram(bi, addr, LARGE_PAGE) ? 0 : PTE_UC);
 		}
 	}
 	for (unsigned t = 0; t < SMALL_PAGE_TABLES; t++) {
@@ -44,7 +67,8 @@ void mmu_init(void)
 		for (unsigned j = 0; j < 512; j++) {
 			uint64_t addr = t * LARGE_PAGE + j * PAGE_SIZE;
 
-			pt[t][j] = addr | PTE_P | PTE_W;
+			pt[t][j] = addr | PTE_P | PTE_W |
+				   (is_ram(bi, addr, PAGE_SIZE) ? 0 : PTE_UC);
 		}
 	}
 	unmap_small(0);

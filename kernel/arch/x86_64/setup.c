@@ -17,7 +17,7 @@
 #include "trap_frame.h"
 
 void idt_init(void);
-void mmu_init(void);
+void mmu_init(const struct boot_info *bi);
 void arch_capture_frame(struct trap_frame *f);
 
 const char arch_name[] = "x86_64";
@@ -106,7 +106,7 @@ void x86_64_entry(const struct hvm_start_info *si)
 	console_register(&com1.console);
 
 	parse_start_info(si);
-	mmu_init();
+	mmu_init(&boot);
 	kernel_main(&boot);
 }
 
