@@ -66,7 +66,7 @@ HOST_CFLAGS := -std=c11 $(WARNINGS) -g -O1 -fno-omit-frame-pointer \
 HOST_KERNEL_SRCS := kernel/kern/printf.c kernel/kern/crc32.c \
 	kernel/kern/irq.c kernel/kern/spinlock.c kernel/drivers/irqchip/gic_dt.c \
 	kernel/drivers/input/scancode.c kernel/drivers/input/keymap.c \
-	$(wildcard kernel/firmware/fdt/*.c)
+	$(wildcard kernel/firmware/fdt/*.c) $(wildcard kernel/firmware/acpi/*.c)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BIN := $(HOST_BUILD)/unit
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(HOST_BUILD)/%,$(wildcard tests/fuzz/*.c))
@@ -128,7 +128,7 @@ $(UNIT_BIN): $(UNIT_SRCS) $(HOST_KERNEL_SRCS) $(wildcard tests/unit/*.h)
 
 # The fuzz targets take only the pure parsers.
 FUZZ_KERNEL_SRCS := $(wildcard kernel/firmware/fdt/*.c) \
-	kernel/drivers/irqchip/gic_dt.c
+	$(wildcard kernel/firmware/acpi/*.c) kernel/drivers/irqchip/gic_dt.c
 
 $(HOST_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_KERNEL_SRCS)
 	@mkdir -p $(dir $@)

@@ -31,6 +31,7 @@ import test_shell  # noqa: E402
 KTEST_CONFIGS = [
     ("x86_64", "pc", {"machine": "pc"}),
     ("x86_64", "q35", {"machine": "q35"}),
+    ("x86_64", "pc-noapic", {"machine": "pc", "noapic": True}),
     ("aarch64", "gicv3-el2", {"gic": "3", "el": "2"}),
     ("aarch64", "gicv3-el1", {"gic": "3", "el": "1"}),
     ("aarch64", "gicv2-el2", {"gic": "2", "el": "2"}),
@@ -117,7 +118,9 @@ def run_ktest(res, arches):
         if arch not in arches:
             continue
         prefix = "ktest[%s-%s]" % (arch, label)
-        g = kite.Guest(arch, cmdline="ktest", semihosting=True, **opts)
+        opts = dict(opts)
+        cmdline = "ktest noapic" if opts.pop("noapic", False) else "ktest"
+        g = kite.Guest(arch, cmdline=cmdline, semihosting=True, **opts)
         try:
             status = g.wait_exit(timeout=60)
         except kite.Timeout as e:
@@ -161,8 +164,11 @@ def shell_runs(arches, opts):
         yield ("%s-%s" % (arch, machine or "pc"), arch, opts,
                test_shell.TESTS + pc)
         if not machine:
-            # The interrupt tests on the other PC machine too.
+            # The interrupt tests on the other PC machine too, and on the
+            # 8259 path that `noapic` keeps.
             yield ("%s-q35" % arch, arch, dict(opts, machine="q35"), pc)
+            yield ("%s-pc-noapic" % arch, arch,
+                   dict(opts, machine="pc", cmdline="noapic"), pc)
 
 
 def run_shell(res, arches, opts):

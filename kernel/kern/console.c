@@ -21,8 +21,7 @@ static unsigned int nr_mirrors;
  * holds it: an exception or NMI while printing must still be able to
  * report itself (its output may then land mid-line).
  */
-static int out_locked;
-static int out_owner = -1;
+static int out_owner; /* 0 = free, else the holder's CPU + 1 */
 
 static uint8_t input_storage[INPUT_SIZE];
 static struct ring input = RING_INIT(input_storage);
@@ -49,24 +48,26 @@ void console_add_mirror(struct console *con)
 /* Returns whether this call took the lock (and must release it). */
 static bool out_lock(unsigned long *flags)
 {
-	int cpu = (int)arch_cpu_id();
+	int me = (int)arch_cpu_id() + 1, free = 0;
 
 	*flags = arch_irq_save();
-	if (__atomic_load_n(&out_owner, __ATOMIC_RELAXED) == cpu) {
+	/* One word is both the lock and its owner: an NMI on this CPU sees
+	 * itself as owner at every instant, never a half-taken lock. */
+	if (__atomic_load_n(&out_owner, __ATOMIC_RELAXED) == me) {
 		return false;
 	}
-	while (__atomic_exchange_n(&out_locked, 1, __ATOMIC_ACQUIRE)) {
+	while (!__atomic_compare_exchange_n(
+	    &out_owner, &free, me, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+		free = 0;
 		arch_cpu_relax();
 	}
-	out_owner = cpu;
 	return true;
 }
 
 static void out_unlock(bool taken, unsigned long flags)
 {
 	if (taken) {
-		out_owner = -1;
-		__atomic_store_n(&out_locked, 0, __ATOMIC_RELEASE);
+		__atomic_store_n(&out_owner, 0, __ATOMIC_RELEASE);
 	}
 	arch_irq_restore(flags);
 }

@@ -7,6 +7,7 @@
 #include "kern/printf.h"
 #include "kern/ring.h"
 #include "kern/spinlock.h"
+#include "kern/string.h"
 
 static const struct keyboard_ops *keyboard;
 static struct scancode_decoder decoder;
@@ -31,8 +32,12 @@ bool input_present(void)
 	return keyboard != NULL;
 }
 
+/* All of an escape sequence or none of it: half of one is garbage. */
 static void push_string(const char *s)
 {
+	if (console_input_space() < strlen(s)) {
+		return;
+	}
 	while (*s) {
 		console_input_push((uint8_t)*s++);
 	}

@@ -280,6 +280,10 @@ void irq_flow_level(struct irq_desc *desc)
 void irq_flow_fasteoi(struct irq_desc *desc)
 {
 	if (desc->depth) {
+		/* An acknowledged edge would be gone: remember it. */
+		if (!(desc->trigger & IRQF_TRIGGER_LEVEL)) {
+			desc->pending = true;
+		}
 		mask_line(desc);
 	} else {
 		run_actions(desc);
@@ -372,6 +376,7 @@ static int line_start(struct irq_desc *desc, unsigned int flags)
 		desc->trigger = type;
 	}
 	desc->depth = 0;
+	desc->pending = false;
 	desc->nobody_cared = false;
 	desc->window = 0;
 	desc->window_unhandled = 0;
@@ -437,6 +442,7 @@ int irq_free(unsigned int irq, void *dev)
 				mask_line(desc);
 				desc->depth = 1;
 				desc->flow = flow_stray;
+				desc->pending = false;
 			}
 			spin_unlock_irqrestore(&desc->lock, flags);
 			return 0;

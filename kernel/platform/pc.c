@@ -6,7 +6,12 @@
  * devices instead.
  */
 #include "platform/pc.h"
+#include "arch/x86_64/cpu.h"
+#include "drivers/irqchip/apic.h"
+#include "kern/boot.h"
+#include "kern/errno.h"
 #include "kern/irq.h"
+#include "kern/printf.h"
 
 #define ISA_EDGE IRQF_TRIGGER_RISING
 #define IO(start, size)                                                        \
@@ -30,6 +35,8 @@ static struct device pic = {
     .nres = 2,
 };
 
+static struct pc_pit_data pit_data = {.tick = true};
+
 static struct device pit = {
     .name = "pit",
     .path = "pc:pit",
@@ -38,6 +45,7 @@ static struct device pit = {
     .res = {IO(0x40, 4), IO(0x61, 1), IRQ(0, ISA_EDGE)},
     .nres = 3,
     .irq_parent = &pic,
+    .platform_data = &pit_data,
 };
 
 static struct device i8042 = {
@@ -97,24 +105,204 @@ const struct pc_platform pc_platform = {
 };
 
 extern struct driver i8259_driver, pit_driver, uart16550_driver, i8042_driver,
-    vga_driver;
+    vga_driver, lapic_driver, ioapic_driver, lapic_timer_driver;
+
+/* ---- ACPI: the MADT decides the interrupt path ------------------------ */
+
+static struct acpi acpi;
+static bool have_acpi;
+static struct acpi_madt_info madt;
+static struct acpi_fadt_info fadt;
+static bool have_s5;
+static uint8_t s5_typa, s5_typb;
+
+#define PAGE_SIZE 4096u
+#define FOUR_GIB  (1ull << 32)
+
+/* Physical memory is identity-mapped below 4 GiB, except page 0. */
+static const void *phys_map(void *ctx, uint64_t phys, size_t len)
+{
+	(void)ctx;
+	if (phys < PAGE_SIZE || phys >= FOUR_GIB || len > FOUR_GIB - phys) {
+		return NULL;
+	}
+	return (const void *)(uintptr_t)phys;
+}
+
+static const struct acpi_mem phys_mem = {phys_map, NULL};
+
+const struct acpi *pc_acpi(void)
+{
+	return have_acpi ? &acpi : NULL;
+}
+
+static void acpi_read(void)
+{
+	const struct acpi_table *t;
+	uint64_t rsdp = boot_info()->rsdp;
+	int ret;
+
+	if (!rsdp && acpi_find_rsdp(&phys_mem, &rsdp) < 0) {
+		kprintf("acpi: no RSDP: legacy PC\n");
+		return;
+	}
+	ret = acpi_init(&acpi, &phys_mem, rsdp);
+	if (ret < 0) {
+		kprintf("acpi: bad tables at %p (%d): legacy PC\n",
+			(void *)(uintptr_t)rsdp, ret);
+		return;
+	}
+	have_acpi = true;
+	kprintf("acpi: %u tables via the %s, OEM \"%s\"%s\n", acpi.count,
+		acpi.xsdt ? "XSDT" : "RSDT", acpi.oem_id,
+		acpi.skipped ? " (some skipped)" : "");
+	t = acpi_find(&acpi, "APIC", 0);
+	if (t && acpi_parse_madt(t->data, t->length, &madt) < 0) {
+		kprintf("acpi: MADT unusable: 8259 path\n");
+		madt.nioapics = 0;
+	}
+	t = acpi_find(&acpi, "FACP", 0);
+	if (t && acpi_parse_fadt(t->data, t->length, &fadt) == 0) {
+		t = acpi_find(&acpi, "DSDT", 0);
+		have_s5 = t && acpi_find_s5(t->data, t->length, &s5_typa,
+					    &s5_typb) == 0;
+	}
+}
+
+void pc_acpi_poweroff(void)
+{
+	/* PM1x_CNT: SLP_TYP in bits 10-12, SLP_EN bit 13 (4.8.3.2.1). */
+	if (!have_s5 || !fadt.pm1a_cnt) {
+		return;
+	}
+	outw((uint16_t)fadt.pm1a_cnt, (uint16_t)(s5_typa << 10 | 1u << 13));
+	if (fadt.pm1b_cnt) {
+		outw((uint16_t)fadt.pm1b_cnt,
+		     (uint16_t)(s5_typb << 10 | 1u << 13));
+	}
+}
+
+/* ---- The APIC path ---------------------------------------------------- */
+
+static struct device lapic = {
+    .name = "lapic",
+    .path = "acpi:MADT",
+    .ids = {"kite,lapic"},
+    .nres = 1,
+};
+static struct apic_lapic_data lapic_data;
+
+static struct device lapic_timer = {
+    .name = "lapic-timer",
+    .path = "acpi:MADT",
+    .ids = {"kite,lapic-timer"},
+    .res = {IRQ(0, 0)},
+    .nres = 1,
+    .irq_parent = &lapic,
+};
+
+static struct device ioapic[ACPI_MAX_IOAPICS];
+static struct apic_ioapic_data ioapic_data[ACPI_MAX_IOAPICS];
+static char ioapic_names[ACPI_MAX_IOAPICS][12];
+
+static struct device *ioapic_for(uint32_t gsi)
+{
+	for (unsigned int i = 0; i < madt.nioapics; i++) {
+		/* The I/O APIC whose range starts highest below gsi. */
+		if (gsi >= madt.ioapics[i].gsi_base &&
+		    (i + 1 == madt.nioapics ||
+		     gsi < madt.ioapics[i + 1].gsi_base)) {
+			return &ioapic[i];
+		}
+	}
+	return madt.nioapics ? &ioapic[0] : NULL;
+}
+
+/* ISA IRQ resources -> GSIs with the override's polarity and trigger. */
+static void route_isa_irqs(struct device *dev)
+{
+	for (unsigned int i = 0; i < dev->nres; i++) {
+		struct resource *r = &dev->res[i];
+		uint32_t gsi;
+		bool low, level;
+
+		if (r->type != RES_IRQ) {
+			continue;
+		}
+		acpi_isa_irq(&madt, (uint8_t)r->start, &gsi, &low, &level);
+		r->start = gsi;
+		r->flags = (r->flags & IRQF_SHARED) |
+			   (level ? (low ? IRQF_TRIGGER_LOW : IRQF_TRIGGER_HIGH)
+				  : (low ? IRQF_TRIGGER_FALLING
+					 : IRQF_TRIGGER_RISING));
+		dev->irq_parent = ioapic_for(gsi);
+	}
+}
+
+static void add_apic_devices(void)
+{
+	lapic.res[0] = (struct resource){RES_MEM, madt.lapic_addr, 0x1000, 0};
+	for (unsigned int i = 0; i < madt.nlapic_nmis; i++) {
+		uint8_t lint = madt.lapic_nmis[i].lint & 1;
+
+		lapic_data.lint_nmi[lint] = true;
+		lapic_data.lint_nmi_low[lint] =
+		    madt.lapic_nmis[i].polarity == ACPI_POL_LOW;
+		lapic_data.lint_nmi_level[lint] =
+		    madt.lapic_nmis[i].trigger == ACPI_TRIG_LEVEL;
+	}
+	lapic.platform_data = &lapic_data;
+	device_add(&lapic);
+	for (unsigned int i = 0; i < madt.nioapics; i++) {
+		ksnprintf(ioapic_names[i], sizeof(ioapic_names[i]), "ioapic%u",
+			  i);
+		ioapic_data[i].gsi_base = madt.ioapics[i].gsi_base;
+		ioapic[i] = (struct device){
+		    .name = ioapic_names[i],
+		    .path = "acpi:MADT",
+		    .ids = {"kite,ioapic"},
+		    .res = {{RES_MEM, madt.ioapics[i].addr, 0x20, 0}},
+		    .nres = 1,
+		    .platform_data = &ioapic_data[i],
+		};
+		device_add(&ioapic[i]);
+	}
+}
 
 void pc_platform_init(void)
 {
 	static struct driver *const drivers[] = {
-	    &i8259_driver, &pit_driver,	  &uart16550_driver,
+	    &i8259_driver, &lapic_driver,	&ioapic_driver,
+	    &pit_driver,   &lapic_timer_driver, &uart16550_driver,
 	    &vga_driver,   &i8042_driver,
 	};
+	bool apic;
 
+	acpi_read();
+	apic = madt.nioapics > 0 && !cmdline_has("noapic");
+	if (madt.nioapics && !apic) {
+		kprintf("noapic: interrupts through the 8259 pair\n");
+	}
 	device_add(&pic);
+	if (apic) {
+		add_apic_devices();
+		pit_data.tick = false;
+		route_isa_irqs(&pit);
+		route_isa_irqs(&i8042);
+		for (unsigned int i = 0; i < 4; i++) {
+			route_isa_irqs(&com[i]);
+		}
+	}
 	device_add(&pit);
+	if (apic) {
+		device_add(&lapic_timer);
+	}
 	device_add(&i8042);
 	for (unsigned int i = 0; i < 4; i++) {
 		device_add(&com[i]);
 	}
 	device_add(&vga);
-	for (unsigned int i = 0; i < sizeof(drivers) / sizeof(drivers[0]);
-	     i++) {
+	for (unsigned int i = 0; i < ARRAY_SIZE(drivers); i++) {
 		driver_register(drivers[i]);
 	}
 }

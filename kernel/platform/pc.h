@@ -4,6 +4,7 @@
 
 #include "kern/compiler.h"
 #include "kern/device.h"
+#include "firmware/acpi/acpi.h"
 
 struct pc_platform {
 	const char *name;
@@ -14,7 +15,25 @@ struct pc_platform {
 
 extern const struct pc_platform pc_platform;
 
-/* Add the PC's fixed devices and register the drivers that bind them. */
+/* The PIT device's platform_data: is it the tick, or only a reference
+ * clock for calibrating the TSC (the LAPIC timer ticks)? */
+struct pc_pit_data {
+	bool tick;
+};
+
+/*
+ * Read the ACPI tables (MADT, FADT), add the PC's devices and register
+ * the drivers that bind them. With a MADT and without `noapic` on the
+ * command line the legacy devices' interrupts go through the I/O APIC
+ * (ISA IRQs mapped to GSIs by the MADT's overrides) and the local APIC
+ * timer ticks; otherwise through the 8259 pair with the PIT ticking.
+ */
 void pc_platform_init(void);
+
+/* The ACPI tables found at boot, NULL without ACPI. */
+const struct acpi *pc_acpi(void);
+
+/* S5 through the FADT's PM1 control blocks; returns only on failure. */
+void pc_acpi_poweroff(void);
 
 #endif

@@ -12,6 +12,9 @@ ARCH_SRCS := \
 	kernel/arch/x86_64/irqflags.c \
 	kernel/drivers/serial/uart16550.c \
 	kernel/drivers/irqchip/i8259.c \
+	kernel/drivers/irqchip/lapic.c \
+	kernel/drivers/irqchip/ioapic.c \
+	kernel/firmware/acpi/acpi.c \
 	kernel/drivers/timer/pit.c \
 	kernel/drivers/video/vgacon.c \
 	kernel/drivers/input/i8042.c \

@@ -60,6 +60,7 @@ pvh_start:
 	cpuid
 	test	$(1 << 29), %edx
 	jz	no_long_mode
+	mov	%edx, %esi			/* bit 20: NX, for EFER below */
 
 	/* PML4[0] -> PDPT; PDPT[0..3] -> four page directories. */
 	mov	$boot_pdpt, %eax
@@ -90,8 +91,11 @@ pvh_start:
 	mov	%eax, %cr3
 	mov	$MSR_EFER, %ecx
 	rdmsr
-	or	$(EFER_LME | EFER_NXE), %eax
-	wrmsr
+	or	$EFER_LME, %eax
+	test	$(1 << 20), %esi		/* NXE is #GP without NX */
+	jz	1f
+	or	$EFER_NXE, %eax
+1:	wrmsr
 	mov	%cr0, %eax
 	or	$(CR0_PE | CR0_PG | CR0_WP), %eax
 	mov	%eax, %cr0

@@ -140,11 +140,13 @@ void arch_emulator_exit(int code)
 }
 
 /*
- * Until ACPI (S5 through the FADT's PM1 control block) arrives, power-off
- * is QEMU's isa-debug-exit with code 0.
+ * S5 through the FADT's PM1 control blocks when ACPI gave us \_S5;
+ * else QEMU's isa-debug-exit with code 0.
  */
 void arch_poweroff(void)
 {
+	console_flush();
+	pc_acpi_poweroff();
 	arch_emulator_exit(0);
 }
 

@@ -45,11 +45,13 @@
 #define KBD_SET_LEDS	 0xed
 #define KBD_RESET	 0xff
 #define KBD_ACK		 0xfa
+#define KBD_RESEND	 0xfe
 #define KBD_SELF_TEST_OK 0xaa
 
-#define POLL_LIMIT  200000 /* status polls; ~200 ms on real hardware */
-#define FLUSH_LIMIT 32	   /* stale bytes drained at init */
-#define DRAIN_LIMIT 16	   /* bytes taken per interrupt */
+#define POLL_LIMIT	 200000	 /* status polls; ~200 ms on real hardware */
+#define RESET_POLL_LIMIT 2000000 /* ~2 s: a keyboard's self-test */
+#define FLUSH_LIMIT	 32	 /* stale bytes drained at init */
+#define DRAIN_LIMIT	 16	 /* bytes taken per interrupt */
 
 enum led_state { LED_IDLE, LED_WAIT_CMD_ACK, LED_WAIT_VALUE_ACK };
 
@@ -63,14 +65,19 @@ struct i8042 {
 
 static struct i8042 kbc;
 
-static bool wait_status(uint8_t bit, bool set)
+static bool wait_status_for(uint8_t bit, bool set, int polls)
 {
-	for (int i = 0; i < POLL_LIMIT; i++) {
+	for (int i = 0; i < polls; i++) {
 		if (!!(inb(kbc.status) & bit) == set) {
 			return true;
 		}
 	}
 	return false;
+}
+
+static bool wait_status(uint8_t bit, bool set)
+{
+	return wait_status_for(bit, set, POLL_LIMIT);
 }
 
 static int write_cmd(uint8_t cmd)
@@ -113,8 +120,15 @@ static void leds_update(void)
 /* Returns true if the byte was the answer to our LED command. */
 static bool leds_reply(uint8_t byte)
 {
-	if (kbc.led_state == LED_IDLE || byte != KBD_ACK) {
+	if (kbc.led_state == LED_IDLE) {
 		return false;
+	}
+	if (byte != KBD_ACK) {
+		/* A resend request or a lost ACK: give up this update rather
+		 * than wait for an ACK forever; the next lock key retries. */
+		kbc.led_state = LED_IDLE;
+		kbc.leds_sent = ~kbc.leds_wanted;
+		return byte == KBD_RESEND;
 	}
 	if (kbc.led_state == LED_WAIT_CMD_ACK) {
 		write_data(kbc.leds_wanted);
@@ -212,7 +226,11 @@ static int keyboard_reset(void)
 	if (reply != KBD_ACK) {
 		return reply < 0 ? reply : -EIO;
 	}
-	reply = read_data();
+	/* The keyboard's power-on self-test takes 500-750 ms. */
+	if (!wait_status_for(STATUS_OBF, true, RESET_POLL_LIMIT)) {
+		return -ETIMEDOUT;
+	}
+	reply = inb(kbc.data);
 	return reply == KBD_SELF_TEST_OK ? 0 : (reply < 0 ? reply : -EIO);
 }
 

@@ -19,6 +19,7 @@
 #define GICD_ICENABLER	0x180
 #define GICD_ISPENDR	0x200
 #define GICD_ICPENDR	0x280
+#define GICD_ICACTIVER	0x380
 #define GICD_IPRIORITYR 0x400
 #define GICD_ITARGETSR	0x800
 #define GICD_ICFGR	0xc00
@@ -152,6 +153,7 @@ static void dist_init(void)
 	for (uint32_t i = 0; i < gic.lines; i += 32) {
 		mmio_write32(gic.dist + GICD_ICENABLER + i / 8, ~0u);
 		mmio_write32(gic.dist + GICD_ICPENDR + i / 8, ~0u);
+		mmio_write32(gic.dist + GICD_ICACTIVER + i / 8, ~0u);
 	}
 	for (uint32_t i = 0; i < gic.lines; i++) {
 		mmio_write8(gic.dist + GICD_IPRIORITYR + i, DEFAULT_PRIORITY);
@@ -175,6 +177,10 @@ static int gicv2_probe(struct device *dev)
 	gic.lines = ((mmio_read32(gic.dist + GICD_TYPER) & 0x1f) + 1) * 32;
 	if (gic.lines > SPECIAL_INTID) {
 		gic.lines = SPECIAL_INTID;
+	}
+	/* Lines we could not number would never be handled: take fewer. */
+	if (gic.lines > NR_IRQS / 2) {
+		gic.lines = NR_IRQS / 2;
 	}
 	dist_init();
 	mmio_write32(gic.cpu + GICC_PMR, 0xff);

@@ -57,13 +57,17 @@
 #define GICR_FRAME_V4		   0x40000 /* RD + SGI + VLPI + reserved */
 
 /* CPU interface system registers (by encoding: older assemblers). */
-#define ICC_SRE_EL1	s3_0_c12_c12_5
-#define ICC_PMR_EL1	s3_0_c4_c6_0
-#define ICC_BPR1_EL1	s3_0_c12_c12_3
-#define ICC_IGRPEN1_EL1 s3_0_c12_c12_7
-#define ICC_IAR1_EL1	s3_0_c12_c12_0
-#define ICC_EOIR1_EL1	s3_0_c12_c12_1
-#define ICC_SGI1R_EL1	s3_0_c12_c11_5
+#define ICC_SRE_EL1	 s3_0_c12_c12_5
+#define ICC_PMR_EL1	 s3_0_c4_c6_0
+#define ICC_BPR1_EL1	 s3_0_c12_c12_3
+#define ICC_IGRPEN1_EL1	 s3_0_c12_c12_7
+#define ICC_IAR1_EL1	 s3_0_c12_c12_0
+#define ICC_EOIR1_EL1	 s3_0_c12_c12_1
+#define ICC_SGI1R_EL1	 s3_0_c12_c11_5
+#define ICC_CTLR_EL1	 s3_0_c12_c12_4
+#define ICC_CTLR_EOIMODE (1u << 1)
+#define GICD_ICACTIVER	 0x0380
+#define GICR_ICACTIVER0	 (GICR_SGI_BASE + 0x0380)
 
 #define DEFAULT_PRIORITY 0xa0
 #define POLL_LIMIT	 1000000
@@ -201,8 +205,7 @@ static struct irq_chip gicv3_chip = {
 static void gicv3_dispatch(void)
 {
 	uint32_t intid = read_sysreg(ICC_IAR1_EL1) & 0xffffff;
-
-	if (intid >= MAX_INTID) {
+	if (intid >= MAX_INTID && intid <= GIC_SPURIOUS) {
 		/* 1020-1023: nothing to acknowledge, so nothing to EOI. */
 		irq_note_spurious();
 		return;
@@ -270,6 +273,7 @@ static void dist_init(void)
 		mmio_write32(gic.dist + GICD_IGROUPR + i / 8, ~0u);
 		mmio_write32(gic.dist + GICD_ICENABLER + i / 8, ~0u);
 		mmio_write32(gic.dist + GICD_ICPENDR + i / 8, ~0u);
+		mmio_write32(gic.dist + GICD_ICACTIVER + i / 8, ~0u);
 	}
 	for (uint32_t i = GIC_SPI_BASE; i < gic.lines; i++) {
 		mmio_write8(gic.dist + GICD_IPRIORITYR + i, DEFAULT_PRIORITY);
@@ -298,6 +302,7 @@ static void rdist_init(void)
 	mmio_write32(gic.rdist + GICR_IGROUPR0, ~0u);
 	mmio_write32(gic.rdist + GICR_ICENABLER0, ~0u);
 	mmio_write32(gic.rdist + GICR_ICPENDR0, ~0u);
+	mmio_write32(gic.rdist + GICR_ICACTIVER0, ~0u);
 	rdist_wait();
 	for (uint32_t i = 0; i < GIC_SPI_BASE; i++) {
 		mmio_write8(gic.rdist + GICR_IPRIORITYR + i, DEFAULT_PRIORITY);
@@ -310,6 +315,10 @@ static void cpu_interface_init(void)
 	__asm__ volatile("isb" ::: "memory");
 	write_sysreg(ICC_PMR_EL1, 0xff); /* let every priority through */
 	write_sysreg(ICC_BPR1_EL1, 0);
+	/* EOImode 0: the EOI both drops priority and deactivates, whatever
+	 * firmware left there. */
+	write_sysreg(ICC_CTLR_EL1,
+		     read_sysreg(ICC_CTLR_EL1) & ~ICC_CTLR_EOIMODE);
 	write_sysreg(ICC_IGRPEN1_EL1, 1);
 	__asm__ volatile("isb" ::: "memory");
 }
@@ -330,6 +339,10 @@ static int gicv3_probe(struct device *dev)
 	gic.lines = ((mmio_read32(gic.dist + GICD_TYPER) & 0x1f) + 1) * 32;
 	if (gic.lines > MAX_INTID) {
 		gic.lines = MAX_INTID;
+	}
+	/* Lines we could not number would never be handled: take fewer. */
+	if (gic.lines > NR_IRQS / 2) {
+		gic.lines = NR_IRQS / 2;
 	}
 	dist_init();
 	rdist_init();

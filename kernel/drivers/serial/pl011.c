@@ -94,7 +94,9 @@ static void pl011_putc(struct console *con, char c)
 	struct pl011 *u = con->priv;
 	unsigned long flags;
 
-	if (!u->irq_mode) {
+	/* Polled before interrupts, and when an exception prints while
+	 * this CPU is inside the lock below. */
+	if (!u->irq_mode || spin_is_held(&u->lock)) {
 		put_polled(u, (uint8_t)c);
 		return;
 	}

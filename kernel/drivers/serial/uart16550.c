@@ -63,6 +63,7 @@
 #define TX_WAIT_LIMIT  100000	/* polls; ~10 ms on real hardware */
 #define IIR_LOOP_LIMIT 64	/* one interrupt's worth of work, bounded */
 #define MAX_UARTS      4
+#define RX_DRAIN_LIMIT 256 /* bytes per drain */
 
 static struct uart16550 *uarts[MAX_UARTS];
 static struct uart16550 uart_pool[MAX_UARTS];
@@ -115,7 +116,9 @@ static void uart_putc(struct console *con, char c)
 	struct uart16550 *u = con->priv;
 	unsigned long flags;
 
-	if (!u->irq_mode) {
+	/* Polled before interrupts, and when an exception or NMI prints
+	 * while this CPU is inside the lock below. */
+	if (!u->irq_mode || spin_is_held(&u->lock)) {
 		put_polled(u, (uint8_t)c);
 		return;
 	}
@@ -199,7 +202,8 @@ static void note_line_status(struct uart16550 *u, uint8_t lsr)
 /* Drain the receive FIFO into the console input queue; lock held. */
 static void rx_drain(struct uart16550 *u)
 {
-	for (;;) {
+	/* Bounded: a vanished UART reads 0xFF, data ready forever. */
+	for (int n = 0; n < RX_DRAIN_LIMIT; n++) {
 		uint8_t lsr = inb(u->base + UART_LSR);
 
 		note_line_status(u, lsr);

@@ -8,7 +8,9 @@
 #include "kern/irq.h"
 #include "kern/printf.h"
 #include "kern/timer.h"
+#include "platform/pc.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/msr.h"
 
 #define PIT_INPUT_HZ 1193182u /* the PC's 14.31818 MHz / 12 */
 #define PIT_CHANNEL0 0	      /* offsets in the device's I/O range */
@@ -36,14 +38,6 @@ static enum irq_return pit_interrupt(unsigned int irq, void *dev)
 	/* The PIT has no status to check: an interrupt on its line is it. */
 	timer_tick();
 	return IRQ_HANDLED;
-}
-
-static uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return (uint64_t)hi << 32 | lo;
 }
 
 /*
@@ -75,14 +69,14 @@ static uint64_t calibrate_tsc(uint16_t base, uint16_t ctrl)
 	return (end - start) * (1000 / CALIBRATE_MS);
 }
 
-static int pit_probe(struct device *dev)
+/* Channel 0 as the periodic tick on the device's interrupt. */
+static int start_tick(struct device *dev, uint16_t base)
 {
-	uint16_t base = device_io(dev, 0), ctrl = device_io(dev, 1);
 	uint32_t divisor = (PIT_INPUT_HZ + HZ / 2) / HZ;
 	int irq = device_irq(dev, 0), ret;
 
-	if (!base || irq < 0) {
-		return irq < 0 ? irq : -ENODEV;
+	if (irq < 0) {
+		return irq;
 	}
 	if (divisor > 0xffff) {
 		return -ERANGE;
@@ -97,6 +91,28 @@ static int pit_probe(struct device *dev)
 	}
 	timer_set_source("pit");
 	kprintf("pit: %u Hz tick (divisor %u), irq %d\n", HZ, divisor, irq);
+	return 0;
+}
+
+/*
+ * The PIT is always the reference the TSC is calibrated against; it is
+ * the tick too unless the platform has a better one (the LAPIC timer).
+ */
+static int pit_probe(struct device *dev)
+{
+	const struct pc_pit_data *pd = dev->platform_data;
+	uint16_t base = device_io(dev, 0), ctrl = device_io(dev, 1);
+	int ret;
+
+	if (!base) {
+		return -ENODEV;
+	}
+	if (!pd || pd->tick) {
+		ret = start_tick(dev, base);
+		if (ret < 0) {
+			return ret;
+		}
+	}
 	if (ctrl) {
 		uint64_t tsc_hz = calibrate_tsc(base, ctrl);
 

@@ -46,6 +46,8 @@ struct device {
 	const struct driver *driver;
 	int probe_result; /* last probe's error, 0 if bound or not tried */
 	void *driver_data;
+	/* What the platform tells the driver beyond resources. */
+	const void *platform_data;
 	struct device *next;
 };
 

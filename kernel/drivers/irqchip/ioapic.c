@@ -1,0 +1,182 @@
+/*
+ * The I/O APIC (Intel 82093AA datasheet): each redirection entry turns a
+ * global system interrupt (GSI) into a vector for the local APIC. Lines
+ * are masked until requested; polarity and trigger come from the
+ * request's flags, which the platform took from ACPI (the MADT's
+ * interrupt source overrides: ISA IRQ 0 is GSI 2 on QEMU and most PCs).
+ *
+ * Flow: fast EOI. The local APIC's EOI ends the interrupt; for a level
+ * line the LAPIC broadcasts it to the I/O APICs, which clears Remote IRR,
+ * so the line can fire again only after the handler quieted the device.
+ */
+#include "arch/x86_64/vectors.h"
+#include "drivers/irqchip/apic.h"
+#include "kern/device.h"
+#include "kern/errno.h"
+#include "kern/irq.h"
+#include "kern/mmio.h"
+#include "kern/printf.h"
+
+#define IOREGSEL    0x00
+#define IOWIN	    0x10
+#define IOAPICID    0x00
+#define IOAPICVER   0x01
+#define IOREDTBL(n) (0x10 + 2 * (n))
+
+#define RTE_POLARITY_LOW (1u << 13)
+#define RTE_REMOTE_IRR	 (1u << 14)
+#define RTE_LEVEL	 (1u << 15)
+#define RTE_MASKED	 (1u << 16)
+
+#define MAX_IOAPICS 4
+
+struct ioapic {
+	uintptr_t base;
+	uint32_t gsi_base;
+	unsigned int lines;
+	int irq_base;
+	uint32_t rte[APIC_MAX_GSI]; /* low words as last written */
+};
+
+static struct ioapic ioapics[MAX_IOAPICS];
+static unsigned int nr_ioapics;
+
+static uint32_t ioapic_read(struct ioapic *io, uint32_t reg)
+{
+	mmio_write32(io->base + IOREGSEL, reg);
+	return mmio_read32(io->base + IOWIN);
+}
+
+static void ioapic_write(struct ioapic *io, uint32_t reg, uint32_t v)
+{
+	mmio_write32(io->base + IOREGSEL, reg);
+	mmio_write32(io->base + IOWIN, v);
+}
+
+static void rte_update(struct irq_desc *desc, uint32_t clear, uint32_t set)
+{
+	struct ioapic *io = desc->chip_data;
+	unsigned int pin = desc->hwirq - io->gsi_base;
+
+	io->rte[pin] = (io->rte[pin] & ~clear) | set;
+	ioapic_write(io, IOREDTBL(pin), io->rte[pin]);
+}
+
+static void ioapic_mask(struct irq_desc *desc)
+{
+	rte_update(desc, 0, RTE_MASKED);
+}
+
+static void ioapic_unmask(struct irq_desc *desc)
+{
+	rte_update(desc, RTE_MASKED, 0);
+}
+
+static void ioapic_eoi(struct irq_desc *desc)
+{
+	(void)desc;
+	lapic_eoi();
+}
+
+static int ioapic_set_type(struct irq_desc *desc, unsigned int type)
+{
+	uint32_t set = 0;
+
+	switch (type) {
+	case IRQF_TRIGGER_RISING:
+		break;
+	case IRQF_TRIGGER_FALLING:
+		set = RTE_POLARITY_LOW;
+		break;
+	case IRQF_TRIGGER_HIGH:
+		set = RTE_LEVEL;
+		break;
+	case IRQF_TRIGGER_LOW:
+		set = RTE_LEVEL | RTE_POLARITY_LOW;
+		break;
+	default:
+		return -EINVAL;
+	}
+	rte_update(desc, RTE_LEVEL | RTE_POLARITY_LOW, set);
+	return 0;
+}
+
+static struct irq_chip ioapic_chip = {
+    .name = "IO-APIC",
+    .mask = ioapic_mask,
+    .unmask = ioapic_unmask,
+    .eoi = ioapic_eoi,
+    .set_type = ioapic_set_type,
+};
+
+/* Vector (APIC_GSI_VECTOR_BASE + GSI) -> the GSI's kernel IRQ. */
+static void ioapic_dispatch(unsigned int vector, void *data)
+{
+	struct ioapic *io = data;
+
+	irq_handle((unsigned int)io->irq_base +
+		   (vector - APIC_GSI_VECTOR_BASE - io->gsi_base));
+}
+
+static int ioapic_xlate(struct device *ctrl, const struct resource *res)
+{
+	struct ioapic *io = ctrl->driver_data;
+
+	if (res->start < io->gsi_base ||
+	    res->start - io->gsi_base >= io->lines) {
+		return -EINVAL;
+	}
+	return io->irq_base + (int)(res->start - io->gsi_base);
+}
+
+static int ioapic_probe(struct device *dev)
+{
+	const struct apic_ioapic_data *pd = dev->platform_data;
+	struct ioapic *io;
+	int base;
+
+	if (!pd || nr_ioapics == MAX_IOAPICS || !device_mem(dev, 0)) {
+		return -ENODEV;
+	}
+	io = &ioapics[nr_ioapics];
+	io->base = device_mem(dev, 0);
+	io->gsi_base = pd->gsi_base;
+	io->lines = ((ioapic_read(io, IOAPICVER) >> 16) & 0xff) + 1;
+	if (io->gsi_base + io->lines > APIC_MAX_GSI) {
+		kprintf("ioapic: GSIs %u-%u beyond what we route\n",
+			io->gsi_base, io->gsi_base + io->lines - 1);
+		return -ERANGE;
+	}
+	/* Every pin masked, edge, active high, fixed delivery to CPU 0. */
+	for (unsigned int pin = 0; pin < io->lines; pin++) {
+		io->rte[pin] =
+		    RTE_MASKED | (APIC_GSI_VECTOR_BASE + io->gsi_base + pin);
+		ioapic_write(io, IOREDTBL(pin) + 1, lapic_id() << 24);
+		ioapic_write(io, IOREDTBL(pin), io->rte[pin]);
+	}
+	base = irq_domain_add(&ioapic_chip, io, io->gsi_base, io->lines,
+			      irq_flow_fasteoi);
+	if (base < 0) {
+		return base;
+	}
+	io->irq_base = base;
+	for (unsigned int pin = 0; pin < io->lines; pin++) {
+		x86_vector_set(APIC_GSI_VECTOR_BASE + io->gsi_base + pin,
+			       ioapic_dispatch, io);
+	}
+	nr_ioapics++;
+	dev->driver_data = io;
+	dev->irq_xlate = ioapic_xlate;
+	kprintf("ioapic: id %u, GSIs %u-%u at %p\n",
+		ioapic_read(io, IOAPICID) >> 24 & 0xf, io->gsi_base,
+		io->gsi_base + io->lines - 1, (void *)io->base);
+	return 0;
+}
+
+static const char *const ioapic_ids[] = {"kite,ioapic", NULL};
+
+struct driver ioapic_driver = {
+    .name = "ioapic",
+    .ids = ioapic_ids,
+    .probe = ioapic_probe,
+};
