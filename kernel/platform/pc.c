@@ -169,6 +169,42 @@ static void acpi_read(void)
 	}
 }
 
+void platform_print_firmware_tables(void)
+{
+	if (!have_acpi) {
+		kprintf("no ACPI tables\n");
+		return;
+	}
+	kprintf("RSDP at %p, revision %u, OEM \"%s\", via the %s\n",
+		(void *)(uintptr_t)acpi.rsdp_phys, acpi.rsdp_revision,
+		acpi.oem_id, acpi.xsdt ? "XSDT" : "RSDT");
+	kprintf("SIG  OEMID  TABLEID   REV  LENGTH  ADDRESS             "
+		"CHECKSUM\n");
+	for (unsigned int i = 0; i < acpi.count; i++) {
+		const struct acpi_table *t = &acpi.tables[i];
+
+		kprintf("%-4s %-6s %-8s %4u %7u  %p  %s\n", t->sig, t->oem_id,
+			t->oem_table_id, t->revision, t->length,
+			(void *)(uintptr_t)t->phys,
+			t->checksum_ok ? "ok" : "BAD");
+	}
+	if (acpi.skipped) {
+		kprintf("%u entries skipped (unmapped or impossible)\n",
+			acpi.skipped);
+	}
+	if (madt.nioapics) {
+		kprintf(
+		    "MADT: %u CPU(s), %u I/O APIC(s), %u override(s), LAPIC "
+		    "at %p\n",
+		    madt.ncpus, madt.nioapics, madt.nisos,
+		    (void *)(uintptr_t)madt.lapic_addr);
+	}
+	if (have_s5) {
+		kprintf("S5: SLP_TYPa %u SLP_TYPb %u, PM1a_CNT 0x%x\n", s5_typa,
+			s5_typb, fadt.pm1a_cnt);
+	}
+}
+
 void pc_acpi_poweroff(void)
 {
 	/* PM1x_CNT: SLP_TYP in bits 10-12, SLP_EN bit 13 (4.8.3.2.1). */

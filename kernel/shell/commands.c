@@ -1,5 +1,6 @@
 /* The shell's commands: each is a thin user of a kernel API. */
 #include "kern/arch.h"
+#include "kern/boot.h"
 #include "kern/errno.h"
 #include "kern/ktest.h"
 #include "kern/panic.h"
@@ -152,6 +153,14 @@ static int cmd_reboot(int argc, char **argv)
 	arch_reboot();
 }
 
+static int cmd_acpi(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	platform_print_firmware_tables();
+	return 0;
+}
+
 static int cmd_ktest(int argc, char **argv)
 {
 	(void)argc;
@@ -167,6 +176,7 @@ const struct shell_command shell_commands[] = {
     {"ktest", "", "run the in-kernel tests (KTAP)", cmd_ktest},
     {"irqstat", "", "interrupt counts, like /proc/interrupts", cmd_irqstat},
     {"devices", "", "devices, resources, drivers", cmd_devices},
+    {"acpi", "", "the firmware's ACPI tables", cmd_acpi},
     {"uptime", "", "time since the tick started", cmd_uptime},
     {"ticks", "", "the tick count", cmd_ticks},
     {"serialstat", "", "serial port counters", cmd_serialstat},

@@ -426,7 +426,24 @@ IRQ_TESTS = [
     test_printing_from_handler_and_shell,
     test_timerdemo,
     test_devices,
+    test_acpi_tables,
 ]
+
+def test_acpi_tables(arch, **opts):
+    with boot(arch, **opts) as g:
+        out = g.command("acpi")
+        if arch != "x86_64":
+            assert "described by its device tree" in out, out
+            return
+        # QEMU gives an RSDT (no XSDT); the DSDT and FACS come from the FADT.
+        assert re.search(r"via the RSDT", out), out
+        for sig in ("RSDT", "FACP", "APIC", "DSDT", "FACS"):
+            assert re.search(r"^%s .* ok$" % sig, out, re.M), (sig, out)
+        assert "BAD" not in out, out
+        assert re.search(r"MADT: 1 CPU\(s\), 1 I/O APIC\(s\), 5 override\(s\), "
+                         r"LAPIC at 0x00000000fee00000", out), out
+        assert re.search(r"S5: SLP_TYPa 0 SLP_TYPb 0, PM1a_CNT 0x604", out), out
+
 
 # The PC's screen and keyboard.
 PC_TESTS = [

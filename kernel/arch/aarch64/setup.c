@@ -169,6 +169,13 @@ void arch_devices_init(void)
 	}
 }
 
+void platform_print_firmware_tables(void)
+{
+	kprintf("no ACPI: this machine is described by its device tree (%zu "
+		"bytes at %p)\n",
+		boot.dtb_size, boot.dtb);
+}
+
 void arch_cpu_relax(void)
 {
 	__asm__ volatile("yield");

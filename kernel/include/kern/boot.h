@@ -40,6 +40,9 @@ __noreturn void kernel_main(struct boot_info *bi);
 /* The boot information kernel_main() was given. */
 const struct boot_info *boot_info(void);
 
+/* The shell's `acpi`: the firmware tables this machine booted with. */
+void platform_print_firmware_tables(void);
+
 /* Is `word` one of the space-separated words of the command line? */
 bool cmdline_has(const char *word);
 
