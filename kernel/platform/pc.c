@@ -116,8 +116,9 @@ static struct acpi_fadt_info fadt;
 static bool have_s5;
 static uint8_t s5_typa, s5_typb;
 
-#define PAGE_SIZE 4096u
-#define FOUR_GIB  (1ull << 32)
+#define PAGE_SIZE     4096u
+#define FOUR_GIB      (1ull << 32)
+#define S5_WAIT_SPINS 200000000ul /* a second or more */
 
 /* Physical memory is identity-mapped below 4 GiB, except page 0. */
 static const void *phys_map(void *ctx, uint64_t phys, size_t len)
@@ -216,6 +217,12 @@ void pc_acpi_poweroff(void)
 		outw((uint16_t)fadt.pm1b_cnt,
 		     (uint16_t)(s5_typb << 10 | 1u << 13));
 	}
+	/* The machine goes off a little later (QEMU: at its next main-loop
+	 * turn); give it time before the caller's fallback. */
+	for (unsigned long i = 0; i < S5_WAIT_SPINS; i++) {
+		__asm__ volatile("pause");
+	}
+	kprintf("acpi: S5 did not power off\n");
 }
 
 /* ---- The APIC path ---------------------------------------------------- */

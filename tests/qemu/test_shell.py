@@ -418,17 +418,6 @@ def test_kbdlayout_german(arch, **opts):
         assert out == "zy", repr(out)
 
 
-# Tests of interrupt-driven I/O and the tick, on every port.
-IRQ_TESTS = [
-    test_irqstat_counts_rise,
-    test_ticks_match_wall_time,
-    test_rxcheck_64k,
-    test_printing_from_handler_and_shell,
-    test_timerdemo,
-    test_devices,
-    test_acpi_tables,
-]
-
 def test_acpi_tables(arch, **opts):
     with boot(arch, **opts) as g:
         out = g.command("acpi")
@@ -444,6 +433,17 @@ def test_acpi_tables(arch, **opts):
                          r"LAPIC at 0x00000000fee00000", out), out
         assert re.search(r"S5: SLP_TYPa 0 SLP_TYPb 0, PM1a_CNT 0x604", out), out
 
+
+# Tests of interrupt-driven I/O and the tick, on every port.
+IRQ_TESTS = [
+    test_irqstat_counts_rise,
+    test_ticks_match_wall_time,
+    test_rxcheck_64k,
+    test_printing_from_handler_and_shell,
+    test_timerdemo,
+    test_devices,
+    test_acpi_tables,
+]
 
 # The PC's screen and keyboard.
 PC_TESTS = [

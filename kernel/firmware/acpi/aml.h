@@ -1,0 +1,131 @@
+/*
+ * AML namespace walker and a small evaluator (ACPI 6.x, chapter 20 "ACPI
+ * Machine Language"), enough to enumerate the Devices of a DSDT and its
+ * SSDTs with their _HID, _CID, _UID, _STA and _CRS.
+ *
+ * Loading. Each table (full table, 36-byte header included) is walked as a
+ * TermList. The walker builds a namespace (static storage, AML_MAX_NODES
+ * nodes) from: Scope, Device, Name, Method (body location and argument
+ * count recorded, never executed while walking), Alias, Processor,
+ * PowerResource, ThermalZone, OperationRegion (space, base and length
+ * evaluated when they are constant expressions), Field and IndexField
+ * (their named units), Mutex, Event, External (declaration only: no node).
+ * Name strings with '\', '^', DualNamePrefix, MultiNamePrefix and NullName
+ * are understood. Anything else at namespace level that carries a
+ * PkgLength (If/Else/While blocks, BankField, ...) is skipped by it and
+ * counted in stats->skipped_ops; an opcode whose length is not known stops
+ * the walk of that scope (also counted): no guessing. Nesting deeper than
+ * AML_MAX_DEPTH stops that scope too.
+ *
+ * Evaluating. _HID/_CID/_UID/_STA/_CRS may be Names or Methods. Methods
+ * run in a bounded interpreter (AML_BUDGET opcodes per evaluation, call
+ * depth AML_MAX_CALLS, expression depth AML_MAX_DEPTH) that knows: Return,
+ * If/Else, While/Break/Continue, Noop, Local0-7, Arg0-6, Store, integer
+ * and string/buffer/package constants, Revision, Add, Subtract, Multiply,
+ * And, Or, XOr, Not, ShiftLeft, ShiftRight, Increment, Decrement, LEqual,
+ * LLess, LGreater, LNot, LAnd, LOr, SizeOf, ToInteger, references to Names
+ * (and through Aliases), calls to other Methods, and reads of Field units
+ * in SystemMemory/SystemIO regions through the host callback
+ * (aml_set_host). Stores go to Locals, Args or nowhere (NullName, Debug);
+ * a store into a named object, any other opcode, a read with no callback
+ * or of another address space (PCI_Config, EC, ...) fails the evaluation:
+ * the device's `error` is set and stats->eval_failures counted.
+ *
+ * Integers are 64-bit, or 32-bit in a table whose revision is below 2.
+ *
+ * Not reentrant: the namespace lives in static storage; serialize calls.
+ * Stack use is a few KiB at most (frames of the interpreter nest up to
+ * AML_MAX_CALLS deep).
+ */
+#ifndef KERNEL_FIRMWARE_ACPI_AML_H
+#define KERNEL_FIRMWARE_ACPI_AML_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include "firmware/acpi/resource.h"
+
+#define AML_MAX_DEVICES 64
+#define AML_MAX_NODES	2048 /* namespace objects over all tables */
+#define AML_MAX_TABLES	16
+#define AML_MAX_DEPTH	32     /* scope nesting and expression nesting */
+#define AML_MAX_CALLS	8      /* method call depth */
+#define AML_BUDGET	100000 /* opcodes per top-level evaluation */
+
+/* Operation region address spaces passed to aml_host.read */
+#define AML_SPACE_MEMORY 0
+#define AML_SPACE_IO	 1
+
+/*
+ * How the evaluator reads hardware: read(ctx, space, addr, width) returns
+ * the `width`-bit (8, 16, 32 or 64) value at addr in `space`
+ * (AML_SPACE_MEMORY: physical address; AML_SPACE_IO: port).
+ */
+struct aml_host {
+	uint64_t (*read)(void *ctx, int space, uint64_t addr, int width);
+	void *ctx;
+};
+
+/*
+ * Set (or, with NULL, clear) the callback used for Field reads by later
+ * aml_enumerate calls. The struct is copied. Without one, any evaluation
+ * that reads a Field fails with -ENOSYS.
+ */
+void aml_set_host(const struct aml_host *host);
+
+struct aml_device {
+	/* Absolute path, segments separated by '.', trailing '_' padding
+	 * of each segment trimmed: "\_SB.PCI0.S08.KBD" (a segment of only
+	 * '_' keeps one). Paths longer than 63 chars are cut and set
+	 * error = -ERANGE. */
+	char path[64];
+	/* "PNP0303" (an integer _HID is decoded as an EISA ID: 7 chars) or
+	 * a string _HID cut to 8 chars; "" if none */
+	char hid[9];
+	char cid[4][9]; /* the same for _CID (integer, string, package) */
+	unsigned int ncid;
+	uint64_t uid; /* integer _UID, or a string _UID of decimal
+			 digits / "0x" hex; has_uid false otherwise */
+	bool has_uid;
+	uint32_t sta; /* _STA; 0x0F when absent; 0 when it failed */
+	struct acpi_res res[8]; /* decoded _CRS (first 8 entries) */
+	unsigned int nres;
+	bool res_truncated; /* _CRS had more than 8 entries */
+	/*
+	 * 0, or the first failure evaluating _HID/_CID/_UID/_STA/_CRS (or
+	 * decoding _CRS, or -ERANGE for a cut path). A device with error != 0
+	 * should be left out by users. _CRS is not evaluated (nres = 0) when
+	 * _STA evaluated fine but says "not present" (bit 0 clear).
+	 */
+	int error;
+};
+
+struct aml_stats {
+	unsigned int devices;	   /* Device objects in the namespace */
+	unsigned int named;	   /* namespace nodes created */
+	unsigned int methods;	   /* Method objects */
+	unsigned int skipped_ops;  /* namespace-level objects skipped or
+				      walks stopped */
+	unsigned int eval_failures; /* failed evaluations */
+	unsigned int bad_tables;   /* tables rejected (length, no room) */
+};
+
+/*
+ * Load tables[0..ntables) (DSDT first, then SSDTs; full tables with the
+ * header: the header length must be >= 36 and <= lens[i], a table failing
+ * that is skipped and counted in stats->bad_tables) into a fresh
+ * namespace, then describe every Device, in namespace creation order, in
+ * out[0..max).
+ *
+ * Returns 0; -ENOSPC when there were more than max Devices (out holds the
+ * first max) or the namespace ran out of nodes (later objects missing);
+ * -EINVAL for bad arguments (NULL pointers, more than AML_MAX_TABLES
+ * tables). *count (devices written) and *stats are written on every
+ * return except -EINVAL. stats may be NULL.
+ */
+int aml_enumerate(const uint8_t *const *tables, const size_t *lens,
+		  unsigned int ntables, struct aml_device *out,
+		  unsigned int max, unsigned int *count,
+		  struct aml_stats *stats);
+
+#endif
