@@ -5,7 +5,8 @@
 #
 # Variables: ARCH=x86_64|aarch64, MACHINE=pc|q35, GIC=3|2, EL=2|1 (aarch64
 # entry level), SMP, MEM, KVM=1, CMDLINE, QEMU_EXTRA, HZ (the tick rate;
-# a change needs `make clean`).
+# a change needs `make clean`), ACPI_SSDT (x86_64: an extra ACPI table,
+# .dsl compiled with iasl or .aml, given to QEMU with -acpitable).
 
 ARCH ?= x86_64
 MACHINE ?= pc
@@ -17,6 +18,7 @@ KVM ?= 0
 HZ ?= 1000
 CMDLINE ?=
 QEMU_EXTRA ?=
+ACPI_SSDT ?=
 
 ifeq ($(filter $(ARCH),x86_64 aarch64),)
 $(error ARCH must be x86_64 or aarch64, not '$(ARCH)')
@@ -81,7 +83,7 @@ TEST_ARGS = $(call given,ARCH,arch) $(call given,MACHINE,machine) \
 
 QEMU_ARGS = --arch $(ARCH) --machine $(MACHINE) --gic $(GIC) --el $(EL) \
 	--smp $(SMP) --mem $(MEM) --kvm $(KVM) --cmdline "$(CMDLINE)" \
-	--extra "$(QEMU_EXTRA)" --image $(KERNEL_IMAGE)
+	--extra "$(QEMU_EXTRA)" --acpi-ssdt "$(ACPI_SSDT)" --image $(KERNEL_IMAGE)
 
 .PHONY: all run run-gui debug bench test test-unit test-qemu kernels fuzz deps clean format \
 	check-format

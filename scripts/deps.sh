@@ -15,6 +15,7 @@ need qemu-system-aarch64 qemu-system-arm
 need python3 python3
 need make make
 need clang-format clang-format
+need iasl acpica-tools
 # The sanitizer and libFuzzer runtimes of the clang in use.
 rt=$(clang -print-resource-dir 2>/dev/null)/lib/linux/libclang_rt.fuzzer-x86_64.a
 if command -v clang >/dev/null 2>&1 && [ ! -f "$rt" ]; then

@@ -26,9 +26,20 @@ def kvm_usable():
     return True
 
 
+def compile_ssdt(path, outdir):
+    """An ACPI table for -acpitable: .aml as is, .dsl compiled with iasl."""
+    if path.endswith(".aml"):
+        return path
+    os.makedirs(outdir, exist_ok=True)
+    base = os.path.join(outdir, os.path.splitext(os.path.basename(path))[0])
+    subprocess.run(["iasl", "-p", base, path], check=True,
+                   stdout=subprocess.DEVNULL)
+    return base + ".aml"
+
+
 def qemu_command(arch="x86_64", image=None, machine="pc", gic="3", el="2",
                  smp="1", mem="128M", kvm="0", cmdline="", extra="",
-                 console="stdio", semihosting=False):
+                 console="stdio", semihosting=False, acpi_ssdt=""):
     """The QEMU argument list.
 
     console: "stdio" for a person (serial and monitor on the terminal,
@@ -46,6 +57,10 @@ def qemu_command(arch="x86_64", image=None, machine="pc", gic="3", el="2",
         cmd = ["qemu-system-x86_64", "-M", machine]
         cmd += ["-cpu", "host"] if use_kvm else []
         cmd += X86_DEBUG_EXIT
+        if acpi_ssdt:
+            aml = compile_ssdt(acpi_ssdt, os.path.join(
+                os.path.dirname(os.path.abspath(image)), "acpi"))
+            cmd += ["-acpitable", "file=" + aml]
     elif arch == "aarch64":
         opts = "virt,gic-version=%s" % gic
         if str(el) == "2":
@@ -85,13 +100,15 @@ def main():
     for name, default in [("arch", "x86_64"), ("machine", "pc"), ("gic", "3"),
                           ("el", "2"), ("smp", "1"), ("mem", "128M"),
                           ("kvm", "0"), ("cmdline", ""), ("extra", ""),
+                          ("acpi-ssdt", ""),
                           ("image", None), ("elf", None)]:
         ap.add_argument("--" + name, default=default)
     a = ap.parse_args()
 
     cmd = qemu_command(a.arch, a.image, a.machine, a.gic, a.el, a.smp,
                        a.mem, a.kvm, a.cmdline, a.extra,
-                       console="gui" if a.mode == "run-gui" else "stdio")
+                       console="gui" if a.mode == "run-gui" else "stdio",
+                       acpi_ssdt=a.acpi_ssdt)
     if a.mode == "debug":
         cmd += ["-s", "-S"]
         print("QEMU is waiting for gdb on localhost:1234. Attach with:")

@@ -1,0 +1,1969 @@
+/*
+ * AML namespace walker and a small evaluator; see aml.h. Written from
+ * ACPI 6.x chapter 20 ("ACPI Machine Language"), 19.6 (ASL operators, for
+ * the semantics) and 5.3 (namespace search rules).
+ *
+ * Every byte is read through a cursor whose end is the enclosing PkgLength
+ * (never past the table); every loop consumes input or is bounded by the
+ * instruction budget; recursion is bounded by AML_MAX_DEPTH (scopes,
+ * expressions) and AML_MAX_CALLS (method frames, kept in static storage).
+ */
+#include "kern/compiler.h"
+#include "kern/errno.h"
+#include "kern/string.h"
+#include "firmware/acpi/aml.h"
+
+#define HDR_LEN 36
+
+/* Opcodes (20.3) */
+#define OP_ZERO	     0x00
+#define OP_ONE	     0x01
+#define OP_ALIAS     0x06
+#define OP_NAME	     0x08
+#define OP_BYTE	     0x0A
+#define OP_WORD	     0x0B
+#define OP_DWORD     0x0C
+#define OP_STRING    0x0D
+#define OP_QWORD     0x0E
+#define OP_SCOPE     0x10
+#define OP_BUFFER    0x11
+#define OP_PACKAGE   0x12
+#define OP_VARPKG    0x13
+#define OP_METHOD    0x14
+#define OP_EXTERNAL  0x15
+#define OP_DUAL	     0x2E
+#define OP_MULTI     0x2F
+#define OP_EXT	     0x5B
+#define OP_ROOT	     0x5C
+#define OP_PARENT    0x5E
+#define OP_LOCAL0    0x60
+#define OP_LOCAL7    0x67
+#define OP_ARG0	     0x68
+#define OP_ARG6	     0x6E
+#define OP_STORE     0x70
+#define OP_ADD	     0x72
+#define OP_SUBTRACT  0x74
+#define OP_INCREMENT 0x75
+#define OP_DECREMENT 0x76
+#define OP_MULTIPLY  0x77
+#define OP_DIVIDE    0x78
+#define OP_SHL	     0x79
+#define OP_SHR	     0x7A
+#define OP_AND	     0x7B
+#define OP_NAND	     0x7C
+#define OP_OR	     0x7D
+#define OP_NOR	     0x7E
+#define OP_XOR	     0x7F
+#define OP_NOT	     0x80
+#define OP_SIZEOF    0x87
+#define OP_LAND	     0x90
+#define OP_LOR	     0x91
+#define OP_LNOT	     0x92
+#define OP_LEQUAL    0x93
+#define OP_LGREATER  0x94
+#define OP_LLESS     0x95
+#define OP_TOINTEGER 0x99
+#define OP_CONTINUE  0x9F
+#define OP_IF	     0xA0
+#define OP_ELSE	     0xA1
+#define OP_WHILE     0xA2
+#define OP_NOOP	     0xA3
+#define OP_RETURN    0xA4
+#define OP_BREAK     0xA5
+#define OP_ONES	     0xFF
+
+/* after OP_EXT */
+#define EXT_MUTEX      0x01
+#define EXT_EVENT      0x02
+#define EXT_STALL      0x21
+#define EXT_SLEEP      0x22
+#define EXT_REVISION   0x30
+#define EXT_DEBUG      0x31
+#define EXT_REGION     0x80
+#define EXT_FIELD      0x81
+#define EXT_DEVICE     0x82
+#define EXT_PROCESSOR  0x83
+#define EXT_POWERRES   0x84
+#define EXT_THERMAL    0x85
+#define EXT_INDEXFIELD 0x86
+#define EXT_BANKFIELD  0x87
+
+enum node_type {
+	N_SCOPE = 1,
+	N_DEVICE,
+	N_NAME,
+	N_METHOD,
+	N_ALIAS,
+	N_REGION,
+	N_FIELD,
+	N_INDEXFIELD,
+	N_PROCESSOR,
+	N_POWER,
+	N_THERMAL,
+	N_OTHER,
+};
+
+/*
+ * A namespace object. Children are a singly linked list (child, sibling)
+ * in creation order reversed; the root is node 0.
+ *   N_NAME:   data object at [off, end) of table `table`
+ *   N_METHOD: body at [off, end), a = MethodFlags (bits 2:0 arg count)
+ *   N_ALIAS:  off = the source NameString, resolved from `scope`
+ *   N_FIELD:  off = the region NameString, resolved from `scope`;
+ *             a = bit offset, b = bit width, flags = FieldFlags
+ *   N_REGION: a = space, base/rlen when `flags` is 1 (constant)
+ */
+struct node {
+	uint32_t name;
+	int16_t parent, child, sibling, scope;
+	uint8_t type, table, flags;
+	uint32_t off, end, a, b;
+	uint64_t base, rlen;
+};
+
+static struct node g_nodes[AML_MAX_NODES];
+static unsigned int g_nnodes;
+static bool g_full;
+static const uint8_t *g_tab[AML_MAX_TABLES];
+static size_t g_tlen[AML_MAX_TABLES];
+static uint64_t g_mask[AML_MAX_TABLES]; /* integer width of each table */
+static struct aml_host g_host;
+static struct aml_stats g_st;
+
+void aml_set_host(const struct aml_host *host)
+{
+	if (host != NULL) {
+		g_host = *host;
+	} else {
+		g_host.read = NULL;
+		g_host.ctx = NULL;
+	}
+}
+
+#define NAME4(a, b, c, d)                                                      \
+	((uint32_t)(a) | ((uint32_t)(b) << 8) | ((uint32_t)(c) << 16) |        \
+	 ((uint32_t)(d) << 24))
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
+	       ((uint32_t)p[3] << 24);
+}
+
+/* ---- cursor ---------------------------------------------------------- */
+
+/* A window [pos, end) of table `table` (b is the table's first byte). */
+struct cur {
+	const uint8_t *b;
+	size_t pos, end;
+	uint8_t table;
+};
+
+static int rd8(struct cur *c, uint8_t *v)
+{
+	if (c->pos >= c->end) {
+		return -EBADMSG;
+	}
+	*v = c->b[c->pos++];
+	return 0;
+}
+
+static int peek8(const struct cur *c, uint8_t *v)
+{
+	if (c->pos >= c->end) {
+		return -EBADMSG;
+	}
+	*v = c->b[c->pos];
+	return 0;
+}
+
+static int rdn(struct cur *c, unsigned int n, uint64_t *v)
+{
+	unsigned int i;
+
+	if (c->end - c->pos < n) {
+		return -EBADMSG;
+	}
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		*v |= (uint64_t)c->b[c->pos + i] << (8 * i);
+	}
+	c->pos += n;
+	return 0;
+}
+
+/* The PkgLength encoding as a plain number (FieldList bit counts). */
+static int pkg_value(struct cur *c, size_t *v)
+{
+	uint8_t lead, x;
+	unsigned int n, i;
+	size_t len;
+
+	if (rd8(c, &lead)) {
+		return -EBADMSG;
+	}
+	n = lead >> 6;
+	if (n == 0) {
+		*v = lead & 0x3F;
+		return 0;
+	}
+	len = lead & 0x0F;
+	for (i = 0; i < n; i++) {
+		if (rd8(c, &x)) {
+			return -EBADMSG;
+		}
+		len |= (size_t)x << (4 + 8 * i);
+	}
+	*v = len;
+	return 0;
+}
+
+/* PkgLength (20.2.4): *end = where the package ends, inside the cursor. */
+static int pkg_length(struct cur *c, size_t *end)
+{
+	size_t start = c->pos, len;
+
+	if (pkg_value(c, &len)) {
+		return -EBADMSG;
+	}
+	if (len < c->pos - start || len > c->end - start) {
+		return -EBADMSG;
+	}
+	*end = start + len;
+	return 0;
+}
+
+/* ---- name strings ---------------------------------------------------- */
+
+struct nstr {
+	bool root;
+	uint8_t up;   /* '^' count */
+	uint8_t nseg; /* 0 = NullName */
+	size_t segs;  /* offset of the first NameSeg in the table */
+};
+
+static bool lead_char(uint8_t ch)
+{
+	return (ch >= 'A' && ch <= 'Z') || ch == '_';
+}
+
+static bool name_char(uint8_t ch)
+{
+	return lead_char(ch) || (ch >= '0' && ch <= '9');
+}
+
+static bool name_start(uint8_t ch)
+{
+	return lead_char(ch) || ch == OP_ROOT || ch == OP_PARENT ||
+	       ch == OP_DUAL || ch == OP_MULTI;
+}
+
+static int name_string(struct cur *c, struct nstr *ns)
+{
+	uint8_t ch;
+	unsigned int i, j;
+
+	ns->root = false;
+	ns->up = 0;
+	ns->nseg = 0;
+	if (peek8(c, &ch)) {
+		return -EBADMSG;
+	}
+	if (ch == OP_ROOT) {
+		ns->root = true;
+		c->pos++;
+	} else {
+		while (ch == OP_PARENT) {
+			if (ns->up == 255) {
+				return -EBADMSG;
+			}
+			ns->up++;
+			c->pos++;
+			if (peek8(c, &ch)) {
+				return -EBADMSG;
+			}
+		}
+	}
+	if (peek8(c, &ch)) {
+		return -EBADMSG;
+	}
+	if (ch == OP_ZERO) {
+		c->pos++;
+		ns->segs = c->pos;
+		return 0;
+	} else if (ch == OP_DUAL) {
+		c->pos++;
+		ns->nseg = 2;
+	} else if (ch == OP_MULTI) {
+		c->pos++;
+		if (rd8(c, &ns->nseg) || ns->nseg == 0) {
+			return -EBADMSG;
+		}
+	} else if (lead_char(ch)) {
+		ns->nseg = 1;
+	} else {
+		return -EBADMSG;
+	}
+	if ((size_t)ns->nseg * 4 > c->end - c->pos) {
+		return -EBADMSG;
+	}
+	for (i = 0; i < ns->nseg; i++) {
+		const uint8_t *s = c->b + c->pos + 4 * i;
+
+		if (!lead_char(s[0])) {
+			return -EBADMSG;
+		}
+		for (j = 1; j < 4; j++) {
+			if (!name_char(s[j])) {
+				return -EBADMSG;
+			}
+		}
+	}
+	ns->segs = c->pos;
+	c->pos += 4 * (size_t)ns->nseg;
+	return 0;
+}
+
+/* ---- namespace ------------------------------------------------------- */
+
+static int find_child(int parent, uint32_t name)
+{
+	int i = g_nodes[parent].child;
+	unsigned int guard = 0;
+
+	while (i >= 0 && guard++ < AML_MAX_NODES) {
+		if (g_nodes[i].name == name) {
+			return i;
+		}
+		i = g_nodes[i].sibling;
+	}
+	return -ENOENT;
+}
+
+static int new_node(int parent, uint32_t name, uint8_t type, uint8_t table)
+{
+	struct node *n;
+
+	if (g_nnodes >= AML_MAX_NODES) {
+		g_full = true;
+		return -ENOSPC;
+	}
+	n = &g_nodes[g_nnodes];
+	memset(n, 0, sizeof(*n));
+	n->name = name;
+	n->parent = (int16_t)parent;
+	n->child = -1;
+	n->scope = -1;
+	n->type = type;
+	n->table = table;
+	n->sibling = parent >= 0 ? g_nodes[parent].child : -1;
+	if (parent >= 0) {
+		g_nodes[parent].child = (int16_t)g_nnodes;
+	}
+	return (int)g_nnodes++;
+}
+
+/* The node named by the prefix and the first nseg segments of ns, taken
+ * literally (no search rules). */
+static int lookup_prefix(const struct nstr *ns, const uint8_t *tab, int scope,
+			 unsigned int nseg)
+{
+	int n = ns->root ? 0 : scope;
+	unsigned int i;
+
+	for (i = 0; i < ns->up; i++) {
+		if (n == 0) {
+			return -ENOENT;
+		}
+		n = g_nodes[n].parent;
+	}
+	for (i = 0; i < nseg; i++) {
+		n = find_child(n, get32(tab + ns->segs + 4 * i));
+		if (n < 0) {
+			return -ENOENT;
+		}
+	}
+	return n;
+}
+
+/* Resolve a reference (5.3): a lone NameSeg is searched for in scope and
+ * then in each parent scope up to the root. */
+static int resolve(const struct nstr *ns, const uint8_t *tab, int scope)
+{
+	if (!ns->root && ns->up == 0 && ns->nseg == 1) {
+		uint32_t name = get32(tab + ns->segs);
+		unsigned int guard = 0;
+		int s = scope;
+
+		while (guard++ < AML_MAX_NODES) {
+			int n = find_child(s, name);
+
+			if (n >= 0) {
+				return n;
+			}
+			if (s == 0) {
+				break;
+			}
+			s = g_nodes[s].parent;
+		}
+		return -ENOENT;
+	}
+	return lookup_prefix(ns, tab, scope, ns->nseg);
+}
+
+/* Create the object ns names (its parent must exist). */
+static int declare(const struct nstr *ns, const struct cur *c, int scope,
+		   uint8_t type)
+{
+	int parent, n;
+	uint32_t name;
+
+	if (ns->nseg == 0) {
+		return -EBADMSG;
+	}
+	parent = lookup_prefix(ns, c->b, scope, ns->nseg - 1u);
+	if (parent < 0) {
+		return parent;
+	}
+	name = get32(c->b + ns->segs + 4 * (ns->nseg - 1u));
+	if (find_child(parent, name) >= 0) {
+		return -EEXIST;
+	}
+	n = new_node(parent, name, type, c->table);
+	if (n >= 0) {
+		g_st.named++;
+	}
+	return n;
+}
+
+/* ---- values and the evaluator ---------------------------------------- */
+
+enum val_type { V_NONE, V_INT, V_STR, V_BUF, V_PKG };
+
+/*
+ * A value. Strings, buffers and packages point into the table they came
+ * from (read-only): V_STR/V_BUF: p, len bytes. V_PKG: p = the element
+ * list, len its bytes, i = NumElements, scope/table for names in it.
+ */
+struct val {
+	uint8_t type, table;
+	int16_t scope;
+	uint32_t len;
+	uint64_t i;
+	const uint8_t *p;
+};
+
+struct frame {
+	struct val local[8];
+	struct val arg[7];
+	int scope;
+	uint8_t table;
+};
+
+struct ectx {
+	unsigned int budget;
+	unsigned int calls; /* frames in use */
+};
+
+static struct frame g_frames[AML_MAX_CALLS];
+
+enum { ST_NORMAL, ST_RETURN, ST_BREAK, ST_CONTINUE };
+
+static int term_arg(struct ectx *e, struct frame *f, struct cur *c,
+		    struct val *v, unsigned int depth);
+static int exec_list(struct ectx *e, struct frame *f, struct cur *c,
+		     struct val *ret, unsigned int depth);
+static int node_value(struct ectx *e, int n, struct val *v,
+		      unsigned int depth);
+
+static void set_int(struct val *v, uint64_t i)
+{
+	memset(v, 0, sizeof(*v));
+	v->type = V_INT;
+	v->i = i;
+}
+
+/* Implicit conversion to Integer (19.3.5): buffers little-endian, strings
+ * as hex. */
+static int to_int(const struct val *v, uint64_t *out)
+{
+	uint64_t x = 0;
+	uint32_t i;
+
+	switch (v->type) {
+	case V_INT:
+		*out = v->i;
+		return 0;
+	case V_BUF:
+		for (i = 0; i < v->len && i < 8; i++) {
+			x |= (uint64_t)v->p[i] << (8 * i);
+		}
+		*out = x;
+		return 0;
+	case V_STR:
+		for (i = 0; i < v->len && i < 16; i++) {
+			uint8_t ch = v->p[i];
+			unsigned int d;
+
+			if (ch >= '0' && ch <= '9') {
+				d = ch - '0';
+			} else if (ch >= 'a' && ch <= 'f') {
+				d = ch - 'a' + 10;
+			} else if (ch >= 'A' && ch <= 'F') {
+				d = ch - 'A' + 10;
+			} else {
+				break;
+			}
+			x = (x << 4) | d;
+		}
+		*out = x;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* The string at the cursor (after StringPrefix): up to its NUL. */
+static int string_at(struct cur *c, struct val *v)
+{
+	size_t s = c->pos;
+
+	while (c->pos < c->end && c->b[c->pos] != 0) {
+		c->pos++;
+	}
+	if (c->pos >= c->end) {
+		return -EBADMSG;
+	}
+	memset(v, 0, sizeof(*v));
+	v->type = V_STR;
+	v->p = c->b + s;
+	v->len = (uint32_t)(c->pos - s);
+	c->pos++;
+	return 0;
+}
+
+/*
+ * A DataObject (20.2.3) of a Name or a Package element: computational
+ * data, Package, VarPackage. Buffer sizes and VarPackage counts must be
+ * integer constants here.
+ */
+static int data_object(struct cur *c, int scope, struct val *v,
+		       unsigned int depth)
+{
+	uint8_t op, x;
+	uint64_t i;
+	size_t end;
+
+	if (depth > 2 || rd8(c, &op)) {
+		return -EBADMSG;
+	}
+	switch (op) {
+	case OP_ZERO:
+	case OP_ONE:
+		set_int(v, op);
+		return 0;
+	case OP_ONES:
+		set_int(v, g_mask[c->table]);
+		return 0;
+	case OP_BYTE:
+	case OP_WORD:
+	case OP_DWORD:
+	case OP_QWORD:
+		if (rdn(c,
+			op == OP_BYTE	? 1
+			: op == OP_WORD ? 2
+			: op == OP_DWORD ? 4
+					 : 8,
+			&i)) {
+			return -EBADMSG;
+		}
+		set_int(v, i);
+		return 0;
+	case OP_STRING:
+		return string_at(c, v);
+	case OP_EXT:
+		if (rd8(c, &x) || x != EXT_REVISION) {
+			return -EBADMSG;
+		}
+		set_int(v, 2);
+		return 0;
+	case OP_BUFFER:
+	case OP_PACKAGE:
+	case OP_VARPKG: {
+		struct cur in;
+		struct val n;
+
+		if (pkg_length(c, &end)) {
+			return -EBADMSG;
+		}
+		in = *c;
+		in.end = end;
+		c->pos = end;
+		if (op == OP_PACKAGE) {
+			if (rd8(&in, &x)) {
+				return -EBADMSG;
+			}
+			n.i = x;
+		} else if (data_object(&in, scope, &n, depth + 1) ||
+			   n.type != V_INT) {
+			return -EBADMSG;
+		}
+		memset(v, 0, sizeof(*v));
+		v->type = op == OP_BUFFER ? V_BUF : V_PKG;
+		v->p = in.b + in.pos;
+		v->len = (uint32_t)(in.end - in.pos);
+		v->table = in.table;
+		v->scope = (int16_t)scope;
+		if (op == OP_BUFFER) {
+			/* a declared size below the initializer grows to it;
+			 * above it, the zero padding is not represented */
+			if (n.i < v->len) {
+				v->len = (uint32_t)n.i > v->len ? v->len
+								: v->len;
+			}
+		} else {
+			v->i = n.i;
+		}
+		return 0;
+	}
+	default:
+		return -EBADMSG;
+	}
+}
+
+/* Skip one DataObject (Name's value) without keeping it. */
+static int skip_data(struct cur *c)
+{
+	struct val v;
+
+	return data_object(c, 0, &v, 0);
+}
+
+/* Element idx of a package (a DataRefObject or a NameString). */
+static int pkg_elem(struct ectx *e, const struct val *pkg, unsigned int idx,
+		    struct val *out, unsigned int depth)
+{
+	struct cur c;
+	unsigned int k;
+
+	if (pkg->type != V_PKG || idx >= pkg->i) {
+		return -ERANGE;
+	}
+	c.b = g_tab[pkg->table];
+	c.pos = (size_t)(pkg->p - c.b);
+	c.end = c.pos + pkg->len;
+	c.table = pkg->table;
+	for (k = 0; k <= idx; k++) {
+		uint8_t ch;
+		int r;
+
+		if (c.pos >= c.end) {
+			return -ERANGE; /* fewer initializers: uninitialized */
+		}
+		if (peek8(&c, &ch)) {
+			return -EBADMSG;
+		}
+		if (name_start(ch)) {
+			struct nstr ns;
+
+			if (name_string(&c, &ns)) {
+				return -EBADMSG;
+			}
+			if (k == idx) {
+				int n = resolve(&ns, c.b, pkg->scope);
+
+				if (n < 0) {
+					return n;
+				}
+				return node_value(e, n, out, depth + 1);
+			}
+			continue;
+		}
+		r = data_object(&c, pkg->scope, out, 0);
+		if (r) {
+			return r;
+		}
+	}
+	return 0;
+}
+
+/* Read a Field unit through the host callback. */
+static int field_read(const struct node *fn, struct val *v)
+{
+	const struct node *rg;
+	struct cur c;
+	struct nstr ns;
+	uint64_t bit = fn->a, width = fn->b, res = 0, u, accb;
+	unsigned int acc;
+	int r;
+
+	if (fn->type != N_FIELD) {
+		return -ENOSYS;
+	}
+	c.b = g_tab[fn->table];
+	c.pos = fn->off;
+	c.end = g_tlen[fn->table];
+	c.table = fn->table;
+	if (name_string(&c, &ns)) {
+		return -EBADMSG;
+	}
+	r = resolve(&ns, c.b, fn->scope);
+	if (r < 0) {
+		return r;
+	}
+	rg = &g_nodes[r];
+	if (rg->type != N_REGION || !rg->flags) {
+		return -ENOSYS;
+	}
+	if ((rg->a != AML_SPACE_MEMORY && rg->a != AML_SPACE_IO) ||
+	    g_host.read == NULL) {
+		return -ENOSYS;
+	}
+	if (width == 0 || width > 64 || bit + width > rg->rlen * 8) {
+		return -ERANGE;
+	}
+	switch (fn->flags & 0x0F) {
+	case 2:
+		acc = 2;
+		break;
+	case 3:
+		acc = 4;
+		break;
+	case 4:
+		acc = 8;
+		break;
+	default: /* AnyAcc, ByteAcc, BufferAcc */
+		acc = 1;
+		break;
+	}
+	accb = acc * 8u;
+	/* at most 9 units: width <= 64 */
+	for (u = bit / accb; u <= (bit + width - 1) / accb; u++) {
+		uint64_t raw = g_host.read(g_host.ctx, (int)rg->a,
+					   rg->base + u * acc, (int)accb);
+		uint64_t lo = bit > u * accb ? bit : u * accb;
+		uint64_t hi = bit + width < (u + 1) * accb ? bit + width
+							    : (u + 1) * accb;
+		uint64_t n = hi - lo;
+		uint64_t m = n >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << n) - 1);
+
+		res |= ((raw >> (lo - u * accb)) & m) << (lo - bit);
+	}
+	set_int(v, res);
+	return 0;
+}
+
+static int call_method(struct ectx *e, int n, const struct val *args,
+		       unsigned int nargs, struct val *ret, unsigned int depth)
+{
+	const struct node *m = &g_nodes[n];
+	struct frame *f;
+	struct cur c;
+	int r;
+
+	if (e->calls >= AML_MAX_CALLS || depth > AML_MAX_DEPTH) {
+		return -E2BIG;
+	}
+	f = &g_frames[e->calls];
+	memset(f, 0, sizeof(*f));
+	f->scope = n;
+	f->table = m->table;
+	if (nargs > 7) {
+		return -EINVAL;
+	}
+	memcpy(f->arg, args, nargs * sizeof(*args));
+	c.b = g_tab[m->table];
+	c.pos = m->off;
+	c.end = m->end;
+	c.table = m->table;
+	ret->type = V_NONE;
+	e->calls++;
+	r = exec_list(e, f, &c, ret, depth + 1);
+	e->calls--;
+	if (r < 0) {
+		return r;
+	}
+	if (r == ST_BREAK || r == ST_CONTINUE) {
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+/* The value of a named object (Name, Field, Alias, argument-less
+ * Method). */
+static int node_value(struct ectx *e, int n, struct val *v,
+		      unsigned int depth)
+{
+	unsigned int hops;
+
+	for (hops = 0; hops < 8 && g_nodes[n].type == N_ALIAS; hops++) {
+		const struct node *a = &g_nodes[n];
+		struct cur c = {g_tab[a->table], a->off, g_tlen[a->table],
+				a->table};
+		struct nstr ns;
+
+		if (name_string(&c, &ns)) {
+			return -EBADMSG;
+		}
+		n = resolve(&ns, c.b, a->scope);
+		if (n < 0) {
+			return n;
+		}
+	}
+	switch (g_nodes[n].type) {
+	case N_NAME: {
+		const struct node *d = &g_nodes[n];
+		struct cur c = {g_tab[d->table], d->off, d->end, d->table};
+
+		return data_object(&c, d->parent, v, 0);
+	}
+	case N_FIELD:
+	case N_INDEXFIELD:
+		return field_read(&g_nodes[n], v);
+	case N_METHOD:
+		if (g_nodes[n].a & 7) {
+			return -EINVAL;
+		}
+		return call_method(e, n, NULL, 0, v, depth);
+	default:
+		return -ENOSYS;
+	}
+}
+
+/* Where a result goes: nowhere, a Local or an Arg. */
+struct target {
+	struct val *slot; /* NULL: discard */
+};
+
+static int target(struct frame *f, struct cur *c, struct target *t)
+{
+	uint8_t op, x;
+
+	if (peek8(c, &op)) {
+		return -EBADMSG;
+	}
+	t->slot = NULL;
+	if (op == OP_ZERO) {
+		c->pos++;
+		return 0;
+	}
+	if (op >= OP_LOCAL0 && op <= OP_LOCAL7) {
+		c->pos++;
+		t->slot = &f->local[op - OP_LOCAL0];
+		return 0;
+	}
+	if (op >= OP_ARG0 && op <= OP_ARG6) {
+		c->pos++;
+		t->slot = &f->arg[op - OP_ARG0];
+		return 0;
+	}
+	if (op == OP_EXT && c->end - c->pos >= 2 &&
+	    c->b[c->pos + 1] == EXT_DEBUG) {
+		c->pos += 2;
+		return 0;
+	}
+	(void)x;
+	/* named objects, RefOf, Index, ...: not supported */
+	return -ENOSYS;
+}
+
+static void store(const struct target *t, const struct val *v)
+{
+	if (t->slot != NULL) {
+		*t->slot = *v;
+	}
+}
+
+/* Compare two values: <0, 0, >0; strings and buffers bytewise. */
+static int compare(const struct val *a, const struct val *b, int *res)
+{
+	uint64_t x, y;
+
+	if ((a->type == V_STR || a->type == V_BUF) &&
+	    (b->type == V_STR || b->type == V_BUF)) {
+		uint32_t n = a->len < b->len ? a->len : b->len;
+		int m = n ? memcmp(a->p, b->p, n) : 0;
+
+		if (m == 0) {
+			m = a->len < b->len ? -1 : a->len > b->len ? 1 : 0;
+		}
+		*res = m;
+		return 0;
+	}
+	if (to_int(a, &x) || to_int(b, &y)) {
+		return -EINVAL;
+	}
+	*res = x < y ? -1 : x > y ? 1 : 0;
+	return 0;
+}
+
+static int int_arg(struct ectx *e, struct frame *f, struct cur *c,
+		   uint64_t *out, unsigned int depth)
+{
+	struct val v;
+	int r = term_arg(e, f, c, &v, depth);
+
+	if (r) {
+		return r;
+	}
+	return to_int(&v, out);
+}
+
+static int binary(struct ectx *e, struct frame *f, struct cur *c, uint8_t op,
+		  struct val *v, unsigned int depth)
+{
+	uint64_t a, b, x = 0, mask = g_mask[c->table];
+	struct target t;
+	int r;
+
+	if ((r = int_arg(e, f, c, &a, depth)) ||
+	    (r = int_arg(e, f, c, &b, depth))) {
+		return r;
+	}
+	if (op == OP_DIVIDE) {
+		struct target rem;
+		struct val rv;
+
+		if (b == 0) {
+			return -EINVAL;
+		}
+		if ((r = target(f, c, &rem)) || (r = target(f, c, &t))) {
+			return r;
+		}
+		set_int(&rv, a % b);
+		store(&rem, &rv);
+		set_int(v, a / b);
+		store(&t, v);
+		return 0;
+	}
+	if ((r = target(f, c, &t))) {
+		return r;
+	}
+	switch (op) {
+	case OP_ADD:
+		x = a + b;
+		break;
+	case OP_SUBTRACT:
+		x = a - b;
+		break;
+	case OP_MULTIPLY:
+		x = a * b;
+		break;
+	case OP_SHL:
+		x = b >= 64 ? 0 : a << b;
+		break;
+	case OP_SHR:
+		x = b >= 64 ? 0 : a >> b;
+		break;
+	case OP_AND:
+		x = a & b;
+		break;
+	case OP_NAND:
+		x = ~(a & b);
+		break;
+	case OP_OR:
+		x = a | b;
+		break;
+	case OP_NOR:
+		x = ~(a | b);
+		break;
+	case OP_XOR:
+		x = a ^ b;
+		break;
+	}
+	set_int(v, x & mask);
+	store(&t, v);
+	return 0;
+}
+
+static int logical(struct ectx *e, struct frame *f, struct cur *c, uint8_t op,
+		   struct val *v, unsigned int depth)
+{
+	struct val a, b;
+	uint64_t x, y, ones = g_mask[c->table];
+	int r, cmp;
+
+	if (op == OP_LNOT) {
+		if ((r = int_arg(e, f, c, &x, depth))) {
+			return r;
+		}
+		set_int(v, x ? 0 : ones);
+		return 0;
+	}
+	if ((r = term_arg(e, f, c, &a, depth)) ||
+	    (r = term_arg(e, f, c, &b, depth))) {
+		return r;
+	}
+	if (op == OP_LAND || op == OP_LOR) {
+		if (to_int(&a, &x) || to_int(&b, &y)) {
+			return -EINVAL;
+		}
+		set_int(v, (op == OP_LAND ? (x && y) : (x || y)) ? ones : 0);
+		return 0;
+	}
+	if ((r = compare(&a, &b, &cmp))) {
+		return r;
+	}
+	if (op == OP_LEQUAL) {
+		set_int(v, cmp == 0 ? ones : 0);
+	} else if (op == OP_LGREATER) {
+		set_int(v, cmp > 0 ? ones : 0);
+	} else {
+		set_int(v, cmp < 0 ? ones : 0);
+	}
+	return 0;
+}
+
+/* A method invocation or a reference to a named object. */
+static int named(struct ectx *e, struct frame *f, struct cur *c,
+		 struct val *v, unsigned int depth)
+{
+	struct nstr ns;
+	struct val args[7];
+	unsigned int nargs, i;
+	int n, r;
+
+	if (name_string(c, &ns)) {
+		return -EBADMSG;
+	}
+	n = resolve(&ns, c->b, f->scope);
+	if (n < 0) {
+		return n; /* unknown: its argument count is too */
+	}
+	if (g_nodes[n].type != N_METHOD) {
+		return node_value(e, n, v, depth);
+	}
+	nargs = g_nodes[n].a & 7;
+	if (nargs > 7) {
+		return -EBADMSG;
+	}
+	for (i = 0; i < nargs; i++) {
+		if ((r = term_arg(e, f, c, &args[i], depth))) {
+			return r;
+		}
+	}
+	return call_method(e, n, args, nargs, v, depth);
+}
+
+static int term_arg(struct ectx *e, struct frame *f, struct cur *c,
+		    struct val *v, unsigned int depth)
+{
+	uint8_t op, x;
+	uint64_t a;
+	struct target t;
+	size_t end;
+	int r;
+
+	if (depth > AML_MAX_DEPTH) {
+		return -E2BIG;
+	}
+	if (e->budget == 0) {
+		return -ETIMEDOUT;
+	}
+	e->budget--;
+	if (peek8(c, &op)) {
+		return -EBADMSG;
+	}
+	if (name_start(op)) {
+		return named(e, f, c, v, depth + 1);
+	}
+	switch (op) {
+	case OP_ZERO:
+	case OP_ONE:
+	case OP_ONES:
+	case OP_BYTE:
+	case OP_WORD:
+	case OP_DWORD:
+	case OP_QWORD:
+	case OP_STRING:
+	case OP_PACKAGE:
+		return data_object(c, f->scope, v, 0);
+	case OP_BUFFER:
+	case OP_VARPKG: {
+		struct cur in;
+		uint64_t n;
+
+		c->pos++;
+		if (pkg_length(c, &end)) {
+			return -EBADMSG;
+		}
+		in = *c;
+		in.end = end;
+		c->pos = end;
+		if ((r = int_arg(e, f, &in, &n, depth + 1))) {
+			return r;
+		}
+		memset(v, 0, sizeof(*v));
+		v->type = op == OP_BUFFER ? V_BUF : V_PKG;
+		v->p = in.b + in.pos;
+		v->len = (uint32_t)(in.end - in.pos);
+		v->table = in.table;
+		v->scope = (int16_t)f->scope;
+		if (op == OP_VARPKG) {
+			v->i = n;
+		}
+		return 0;
+	}
+	case OP_EXT:
+		if (c->end - c->pos >= 2 && c->b[c->pos + 1] == EXT_REVISION) {
+			c->pos += 2;
+			set_int(v, 2);
+			return 0;
+		}
+		return -ENOSYS;
+	case OP_STORE:
+		c->pos++;
+		if ((r = term_arg(e, f, c, v, depth + 1)) ||
+		    (r = target(f, c, &t))) {
+			return r;
+		}
+		store(&t, v);
+		return 0;
+	case OP_ADD:
+	case OP_SUBTRACT:
+	case OP_MULTIPLY:
+	case OP_DIVIDE:
+	case OP_SHL:
+	case OP_SHR:
+	case OP_AND:
+	case OP_NAND:
+	case OP_OR:
+	case OP_NOR:
+	case OP_XOR:
+		c->pos++;
+		return binary(e, f, c, op, v, depth + 1);
+	case OP_NOT:
+		c->pos++;
+		if ((r = int_arg(e, f, c, &a, depth + 1)) ||
+		    (r = target(f, c, &t))) {
+			return r;
+		}
+		set_int(v, ~a & g_mask[c->table]);
+		store(&t, v);
+		return 0;
+	case OP_INCREMENT:
+	case OP_DECREMENT:
+		c->pos++;
+		if ((r = target(f, c, &t))) {
+			return r;
+		}
+		if (t.slot == NULL || to_int(t.slot, &a)) {
+			return -EINVAL;
+		}
+		a = op == OP_INCREMENT ? a + 1 : a - 1;
+		set_int(v, a & g_mask[c->table]);
+		store(&t, v);
+		return 0;
+	case OP_LAND:
+	case OP_LOR:
+	case OP_LNOT:
+	case OP_LEQUAL:
+	case OP_LGREATER:
+	case OP_LLESS:
+		c->pos++;
+		return logical(e, f, c, op, v, depth + 1);
+	case OP_SIZEOF:
+		c->pos++;
+		if ((r = term_arg(e, f, c, v, depth + 1))) {
+			return r;
+		}
+		if (v->type == V_STR || v->type == V_BUF) {
+			set_int(v, v->len);
+		} else if (v->type == V_PKG) {
+			set_int(v, v->i);
+		} else {
+			return -EINVAL;
+		}
+		return 0;
+	case OP_TOINTEGER:
+		c->pos++;
+		if ((r = int_arg(e, f, c, &a, depth + 1)) ||
+		    (r = target(f, c, &t))) {
+			return r;
+		}
+		set_int(v, a & g_mask[c->table]);
+		store(&t, v);
+		return 0;
+	default:
+		if (op >= OP_LOCAL0 && op <= OP_ARG6) {
+			const struct val *s;
+
+			c->pos++;
+			s = op <= OP_LOCAL7 ? &f->local[op - OP_LOCAL0]
+					    : &f->arg[op - OP_ARG0];
+			if (s->type == V_NONE) {
+				return -ENODATA;
+			}
+			*v = *s;
+			return 0;
+		}
+		(void)x;
+		return -ENOSYS;
+	}
+}
+
+static int exec_one(struct ectx *e, struct frame *f, struct cur *c,
+		    struct val *ret, unsigned int depth)
+{
+	uint8_t op;
+	size_t end, pred;
+	struct val v;
+	uint64_t p;
+	int r;
+
+	if (depth > AML_MAX_DEPTH) {
+		return -E2BIG;
+	}
+	if (e->budget == 0) {
+		return -ETIMEDOUT;
+	}
+	e->budget--;
+	if (peek8(c, &op)) {
+		return -EBADMSG;
+	}
+	switch (op) {
+	case OP_RETURN:
+		c->pos++;
+		if ((r = term_arg(e, f, c, ret, depth + 1))) {
+			return r;
+		}
+		return ST_RETURN;
+	case OP_IF: {
+		struct cur in;
+		bool has_else = false;
+		size_t else_end = 0;
+
+		c->pos++;
+		if (pkg_length(c, &end)) {
+			return -EBADMSG;
+		}
+		in = *c;
+		in.end = end;
+		c->pos = end;
+		if ((r = int_arg(e, f, &in, &p, depth + 1))) {
+			return r;
+		}
+		if (c->pos < c->end && c->b[c->pos] == OP_ELSE) {
+			struct cur ec = *c;
+
+			ec.pos++;
+			if (pkg_length(&ec, &else_end)) {
+				return -EBADMSG;
+			}
+			has_else = true;
+			if (!p) {
+				in = ec;
+				in.end = else_end;
+			}
+		}
+		if (has_else) {
+			c->pos = else_end;
+		}
+		if (!p && !has_else) {
+			return ST_NORMAL;
+		}
+		return exec_list(e, f, &in, ret, depth + 1);
+	}
+	case OP_ELSE: /* an Else with no If before it: skip */
+		c->pos++;
+		if (pkg_length(c, &end)) {
+			return -EBADMSG;
+		}
+		c->pos = end;
+		return ST_NORMAL;
+	case OP_WHILE:
+		c->pos++;
+		if (pkg_length(c, &end)) {
+			return -EBADMSG;
+		}
+		pred = c->pos;
+		c->pos = end;
+		/* every pass spends budget in int_arg: bounded */
+		for (;;) {
+			struct cur in = *c;
+
+			in.pos = pred;
+			in.end = end;
+			if ((r = int_arg(e, f, &in, &p, depth + 1))) {
+				return r;
+			}
+			if (!p) {
+				return ST_NORMAL;
+			}
+			r = exec_list(e, f, &in, ret, depth + 1);
+			if (r < 0 || r == ST_RETURN) {
+				return r;
+			}
+			if (r == ST_BREAK) {
+				return ST_NORMAL;
+			}
+		}
+	case OP_BREAK:
+		c->pos++;
+		return ST_BREAK;
+	case OP_CONTINUE:
+		c->pos++;
+		return ST_CONTINUE;
+	case OP_NOOP:
+		c->pos++;
+		return ST_NORMAL;
+	case OP_EXT:
+		if (c->end - c->pos >= 2 && (c->b[c->pos + 1] == EXT_SLEEP ||
+					     c->b[c->pos + 1] == EXT_STALL)) {
+			c->pos += 2;
+			r = int_arg(e, f, c, &p, depth + 1);
+			return r ? r : ST_NORMAL;
+		}
+		break;
+	default:
+		break;
+	}
+	r = term_arg(e, f, c, &v, depth + 1);
+	return r ? r : ST_NORMAL;
+}
+
+static int exec_list(struct ectx *e, struct frame *f, struct cur *c,
+		     struct val *ret, unsigned int depth)
+{
+	while (c->pos < c->end) {
+		int r = exec_one(e, f, c, ret, depth);
+
+		if (r != ST_NORMAL) {
+			return r;
+		}
+	}
+	return ST_NORMAL;
+}
+
+/* ---- the namespace walk ---------------------------------------------- */
+
+static int walk(struct cur *c, int scope, unsigned int depth);
+
+/* Walk the TermList [pos, end) of an object that opens a scope. */
+static void walk_body(struct cur *c, size_t end, int node, unsigned int depth)
+{
+	struct cur in = *c;
+
+	in.end = end;
+	if (node < 0) {
+		g_st.skipped_ops++;
+	} else if (depth + 1 > AML_MAX_DEPTH) {
+		g_st.skipped_ops++;
+	} else {
+		(void)walk(&in, node, depth + 1);
+	}
+	c->pos = end;
+}
+
+/* FieldList (20.2.5.2) of a Field or IndexField. */
+static int field_list(struct cur *c, int scope, size_t region_off,
+		      uint8_t flags, uint8_t type)
+{
+	uint64_t bit = 0;
+
+	while (c->pos < c->end) {
+		uint8_t ch, x;
+		size_t n;
+		uint64_t skip;
+
+		if (rd8(c, &ch)) {
+			return -EBADMSG;
+		}
+		if (ch == 0x00) { /* ReservedField */
+			if (pkg_value(c, &n)) {
+				return -EBADMSG;
+			}
+			bit += n;
+		} else if (ch == 0x01) { /* AccessField */
+			if (rd8(c, &x) || rdn(c, 1, &skip)) {
+				return -EBADMSG;
+			}
+			flags = (uint8_t)((flags & 0xF0) | (x & 0x0F));
+		} else if (ch == 0x03) { /* ExtendedAccessField */
+			if (rd8(c, &x) || rdn(c, 2, &skip)) {
+				return -EBADMSG;
+			}
+			flags = (uint8_t)((flags & 0xF0) | (x & 0x0F));
+		} else if (ch == 0x02) { /* ConnectField */
+			struct nstr ns;
+			size_t end;
+
+			if (peek8(c, &x)) {
+				return -EBADMSG;
+			}
+			if (x == OP_BUFFER) {
+				c->pos++;
+				if (pkg_length(c, &end)) {
+					return -EBADMSG;
+				}
+				c->pos = end;
+			} else if (name_string(c, &ns)) {
+				return -EBADMSG;
+			}
+		} else if (lead_char(ch)) { /* NamedField */
+			struct cur nc = *c;
+			struct nstr ns;
+			int nd;
+
+			nc.pos--;
+			nc.end = c->pos + 3 <= c->end ? c->pos + 3 : c->end;
+			if (name_string(&nc, &ns) || ns.nseg != 1) {
+				return -EBADMSG;
+			}
+			c->pos = nc.pos;
+			if (pkg_value(c, &n)) {
+				return -EBADMSG;
+			}
+			nd = declare(&ns, c, scope, type);
+			if (nd >= 0) {
+				g_nodes[nd].off = (uint32_t)region_off;
+				g_nodes[nd].scope = (int16_t)scope;
+				g_nodes[nd].a = (uint32_t)bit;
+				g_nodes[nd].b = (uint32_t)n;
+				g_nodes[nd].flags = flags;
+			} else if (nd == -ENOSPC) {
+				return nd;
+			} else {
+				g_st.skipped_ops++;
+			}
+			bit += n;
+		} else {
+			return -EBADMSG;
+		}
+	}
+	return 0;
+}
+
+/* OperationRegion: NameString RegionSpace RegionOffset RegionLen. */
+static int op_region(struct cur *c, int scope)
+{
+	struct ectx e = {AML_BUDGET, 1};
+	struct frame *f = &g_frames[0];
+	struct nstr ns;
+	uint8_t space;
+	uint64_t base, len;
+	int n;
+
+	if (name_string(c, &ns) || rd8(c, &space)) {
+		return -EBADMSG;
+	}
+	memset(f, 0, sizeof(*f));
+	f->scope = scope;
+	f->table = c->table;
+	/* the walk cannot go on if these do not parse */
+	if (int_arg(&e, f, c, &base, 0) || int_arg(&e, f, c, &len, 0)) {
+		return -ENOSYS;
+	}
+	n = declare(&ns, c, scope, N_REGION);
+	if (n >= 0) {
+		g_nodes[n].a = space;
+		g_nodes[n].base = base;
+		g_nodes[n].rlen = len;
+		g_nodes[n].flags = 1;
+		return 0;
+	}
+	return n == -ENOSPC ? n : 1;
+}
+
+/* Declare, and count what could not be. */
+static int decl_or_skip(const struct nstr *ns, const struct cur *c, int scope,
+			uint8_t type)
+{
+	int n = declare(ns, c, scope, type);
+
+	if (n < 0 && n != -ENOSPC) {
+		g_st.skipped_ops++;
+	}
+	return n;
+}
+
+/* One namespace-level term. 0: go on; <0: stop this scope. */
+static int walk_one(struct cur *c, int scope, unsigned int depth)
+{
+	struct nstr ns, ns2;
+	uint8_t op, ext, x;
+	size_t end, start;
+	uint64_t skip;
+	int n;
+
+	if (rd8(c, &op)) {
+		return -EBADMSG;
+	}
+	switch (op) {
+	case OP_SCOPE:
+		if (pkg_length(c, &end)) {
+			return -EBADMSG;
+		}
+		{
+			struct cur in = *c;
+
+			in.end = end;
+			if (name_string(&in, &ns)) {
+				return -EBADMSG;
+			}
+			n = resolve(&ns, c->b, scope);
+			c->pos = in.pos;
+			walk_body(c, end, n, depth);
+		}
+		return 0;
+	case OP_NAME:
+		if (name_string(c, &ns)) {
+			return -EBADMSG;
+		}
+		start = c->pos;
+		if (skip_data(c)) {
+			return -EBADMSG;
+		}
+		n = decl_or_skip(&ns, c, scope, N_NAME);
+		if (n >= 0) {
+			g_nodes[n].off = (uint32_t)start;
+			g_nodes[n].end = (uint32_t)c->pos;
+		}
+		return n == -ENOSPC ? n : 0;
+	case OP_METHOD:
+		if (pkg_length(c, &end)) {
+			return -EBADMSG;
+		}
+		{
+			struct cur in = *c;
+
+			in.end = end;
+			if (name_string(&in, &ns) || rd8(&in, &x)) {
+				return -EBADMSG;
+			}
+			n = decl_or_skip(&ns, c, scope, N_METHOD);
+			if (n >= 0) {
+				g_nodes[n].off = (uint32_t)in.pos;
+				g_nodes[n].end = (uint32_t)end;
+				g_nodes[n].a = x;
+				g_st.methods++;
+			}
+		}
+		c->pos = end;
+		return n == -ENOSPC ? n : 0;
+	case OP_ALIAS:
+		start = c->pos;
+		if (name_string(c, &ns) || name_string(c, &ns2)) {
+			return -EBADMSG;
+		}
+		n = decl_or_skip(&ns2, c, scope, N_ALIAS);
+		if (n >= 0) {
+			g_nodes[n].off = (uint32_t)start;
+			g_nodes[n].scope = (int16_t)scope;
+		}
+		return n == -ENOSPC ? n : 0;
+	case OP_EXTERNAL:
+		if (name_string(c, &ns) || rdn(c, 2, &skip)) {
+			return -EBADMSG;
+		}
+		return 0;
+	case OP_IF:
+	case OP_ELSE:
+	case OP_WHILE:
+	case OP_BUFFER:
+	case OP_PACKAGE:
+	case OP_VARPKG:
+		if (pkg_length(c, &end)) {
+			return -EBADMSG;
+		}
+		c->pos = end;
+		g_st.skipped_ops++;
+		return 0;
+	case OP_EXT:
+		break;
+	default:
+		g_st.skipped_ops++;
+		return -ENOSYS;
+	}
+
+	if (rd8(c, &ext)) {
+		return -EBADMSG;
+	}
+	switch (ext) {
+	case EXT_DEVICE:
+	case EXT_THERMAL:
+	case EXT_PROCESSOR:
+	case EXT_POWERRES: {
+		struct cur in;
+		uint8_t type = ext == EXT_DEVICE	? N_DEVICE
+			       : ext == EXT_THERMAL	? N_THERMAL
+			       : ext == EXT_PROCESSOR ? N_PROCESSOR
+						      : N_POWER;
+
+		if (pkg_length(c, &end)) {
+			return -EBADMSG;
+		}
+		in = *c;
+		in.end = end;
+		if (name_string(&in, &ns)) {
+			return -EBADMSG;
+		}
+		/* ProcID, PblkAddr, PblkLen / SystemLevel, ResourceOrder */
+		if ((ext == EXT_PROCESSOR && rdn(&in, 6, &skip)) ||
+		    (ext == EXT_POWERRES && rdn(&in, 3, &skip))) {
+			return -EBADMSG;
+		}
+		n = decl_or_skip(&ns, c, scope, type);
+		if (n == -ENOSPC) {
+			return n;
+		}
+		c->pos = in.pos;
+		walk_body(c, end, n, depth);
+		return 0;
+	}
+	case EXT_REGION:
+		n = op_region(c, scope);
+		if (n > 0) {
+			g_st.skipped_ops++;
+			return 0;
+		}
+		if (n < 0) {
+			g_st.skipped_ops++;
+		}
+		return n;
+	case EXT_FIELD:
+	case EXT_INDEXFIELD: {
+		struct cur in;
+		size_t region;
+
+		if (pkg_length(c, &end)) {
+			return -EBADMSG;
+		}
+		in = *c;
+		in.end = end;
+		region = in.pos;
+		if (name_string(&in, &ns) ||
+		    (ext == EXT_INDEXFIELD && name_string(&in, &ns2)) ||
+		    rd8(&in, &x)) {
+			return -EBADMSG;
+		}
+		n = field_list(&in, scope, region, x,
+			       ext == EXT_FIELD ? N_FIELD : N_INDEXFIELD);
+		if (n == -ENOSPC) {
+			return n;
+		}
+		if (n < 0) {
+			g_st.skipped_ops++;
+		}
+		c->pos = end;
+		return 0;
+	}
+	case EXT_MUTEX:
+	case EXT_EVENT:
+		if (name_string(c, &ns) ||
+		    (ext == EXT_MUTEX && rdn(c, 1, &skip))) {
+			return -EBADMSG;
+		}
+		n = decl_or_skip(&ns, c, scope, N_OTHER);
+		return n == -ENOSPC ? n : 0;
+	case EXT_BANKFIELD:
+		if (pkg_length(c, &end)) {
+			return -EBADMSG;
+		}
+		c->pos = end;
+		g_st.skipped_ops++;
+		return 0;
+	default:
+		g_st.skipped_ops++;
+		return -ENOSYS;
+	}
+}
+
+static int walk(struct cur *c, int scope, unsigned int depth)
+{
+	/* every term consumes at least one byte */
+	while (c->pos < c->end) {
+		int r = walk_one(c, scope, depth);
+
+		if (r < 0) {
+			if (r == -EBADMSG) {
+				g_st.skipped_ops++;
+			}
+			return r;
+		}
+	}
+	return 0;
+}
+
+/* ---- devices --------------------------------------------------------- */
+
+static void eisa_id(uint32_t v, char *out)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	uint32_t s = ((v & 0xFF) << 24) | ((v & 0xFF00) << 8) |
+		     ((v >> 8) & 0xFF00) | (v >> 24);
+
+	out[0] = (char)('@' + ((s >> 26) & 0x1F));
+	out[1] = (char)('@' + ((s >> 21) & 0x1F));
+	out[2] = (char)('@' + ((s >> 16) & 0x1F));
+	out[3] = hex[(s >> 12) & 0xF];
+	out[4] = hex[(s >> 8) & 0xF];
+	out[5] = hex[(s >> 4) & 0xF];
+	out[6] = hex[s & 0xF];
+	out[7] = '\0';
+}
+
+/* An ID (_HID, _CID element): EISA integer or string, into out[9]. */
+static int id_value(const struct val *v, char *out)
+{
+	uint32_t i;
+
+	if (v->type == V_INT) {
+		eisa_id((uint32_t)v->i, out);
+		return 0;
+	}
+	if (v->type != V_STR) {
+		return -EINVAL;
+	}
+	for (i = 0; i < v->len && i < 8; i++) {
+		out[i] = (char)v->p[i];
+	}
+	out[i] = '\0';
+	return 0;
+}
+
+static int make_path(int n, char *out, size_t size)
+{
+	int segs[AML_MAX_DEPTH * 2];
+	unsigned int k = 0, i;
+	size_t pos = 0;
+
+	while (n > 0) {
+		if (k == ARRAY_SIZE(segs)) {
+			return -ERANGE;
+		}
+		segs[k++] = n;
+		n = g_nodes[n].parent;
+	}
+	out[pos++] = '\\';
+	for (i = k; i-- > 0;) {
+		uint32_t name = g_nodes[segs[i]].name;
+		unsigned int len = 4, j;
+
+		while (len > 1 && ((name >> (8 * (len - 1))) & 0xFF) == '_') {
+			len--;
+		}
+		if (pos + len + (i + 1 < k ? 1 : 0) >= size) {
+			out[pos] = '\0';
+			return -ERANGE;
+		}
+		if (i + 1 < k) {
+			out[pos++] = '.';
+		}
+		for (j = 0; j < len; j++) {
+			out[pos++] = (char)((name >> (8 * j)) & 0xFF);
+		}
+	}
+	out[pos] = '\0';
+	return 0;
+}
+
+/* Evaluate child `name` of device d: 1 absent, 0 value, <0 failure. */
+static int eval_child(int d, uint32_t name, struct val *v)
+{
+	struct ectx e = {AML_BUDGET, 0};
+	int n = find_child(d, name);
+
+	if (n < 0) {
+		return 1;
+	}
+	n = node_value(&e, n, v, 0);
+	if (n < 0) {
+		g_st.eval_failures++;
+	}
+	return n;
+}
+
+static void fail(struct aml_device *dev, int err)
+{
+	if (dev->error == 0) {
+		dev->error = err;
+	}
+}
+
+static void describe(int d, struct aml_device *dev)
+{
+	struct val v, el;
+	unsigned int i, skipped;
+	uint64_t x;
+	int r;
+
+	memset(dev, 0, sizeof(*dev));
+	dev->sta = 0x0F;
+	if ((r = make_path(d, dev->path, sizeof(dev->path)))) {
+		fail(dev, r);
+	}
+
+	r = eval_child(d, NAME4('_', 'H', 'I', 'D'), &v);
+	if (r == 0 && (r = id_value(&v, dev->hid)) < 0) {
+		g_st.eval_failures++;
+	}
+	if (r < 0) {
+		fail(dev, r);
+	}
+
+	r = eval_child(d, NAME4('_', 'C', 'I', 'D'), &v);
+	if (r == 0 && v.type == V_PKG) {
+		struct ectx e = {AML_BUDGET, 0};
+
+		for (i = 0; i < v.i && dev->ncid < 4; i++) {
+			if ((r = pkg_elem(&e, &v, i, &el, 0)) ||
+			    (r = id_value(&el, dev->cid[dev->ncid]))) {
+				break;
+			}
+			dev->ncid++;
+		}
+		if (r < 0) {
+			g_st.eval_failures++;
+		}
+	} else if (r == 0) {
+		if ((r = id_value(&v, dev->cid[0])) == 0) {
+			dev->ncid = 1;
+		} else {
+			g_st.eval_failures++;
+		}
+	}
+	if (r < 0) {
+		fail(dev, r);
+	}
+
+	r = eval_child(d, NAME4('_', 'U', 'I', 'D'), &v);
+	if (r == 0 && v.type == V_INT) {
+		dev->uid = v.i;
+		dev->has_uid = true;
+	} else if (r == 0 && v.type == V_STR && v.len > 0) {
+		/* decimal, or hex after "0x" */
+		bool hex = v.len > 2 && v.p[0] == '0' &&
+			   (v.p[1] == 'x' || v.p[1] == 'X');
+		bool ok = true;
+
+		x = 0;
+		for (i = hex ? 2 : 0; i < v.len && ok; i++) {
+			uint8_t ch = v.p[i];
+
+			if (ch >= '0' && ch <= '9') {
+				x = x * (hex ? 16 : 10) + (ch - '0');
+			} else if (hex && ch >= 'a' && ch <= 'f') {
+				x = x * 16 + (ch - 'a' + 10);
+			} else if (hex && ch >= 'A' && ch <= 'F') {
+				x = x * 16 + (ch - 'A' + 10);
+			} else {
+				ok = false;
+			}
+		}
+		dev->uid = ok ? x : 0;
+		dev->has_uid = ok;
+	} else if (r < 0) {
+		fail(dev, r);
+	}
+
+	r = eval_child(d, NAME4('_', 'S', 'T', 'A'), &v);
+	if (r == 0 && to_int(&v, &x) == 0) {
+		dev->sta = (uint32_t)x;
+	} else if (r == 0) {
+		g_st.eval_failures++;
+		dev->sta = 0;
+		fail(dev, -EINVAL);
+	} else if (r < 0) {
+		dev->sta = 0;
+		fail(dev, r);
+	}
+	if (r == 0 && !(dev->sta & 1)) {
+		return; /* not present: its _CRS means nothing */
+	}
+
+	r = eval_child(d, NAME4('_', 'C', 'R', 'S'), &v);
+	if (r == 0 && v.type != V_BUF) {
+		g_st.eval_failures++;
+		r = -EINVAL;
+	} else if (r == 0) {
+		r = acpi_res_decode(v.p, v.len, dev->res, ARRAY_SIZE(dev->res),
+				    &dev->nres, &skipped);
+		if (r == -ENOSPC) {
+			dev->res_truncated = true;
+			r = 0;
+		} else if (r < 0) {
+			g_st.eval_failures++;
+		}
+	}
+	if (r < 0) {
+		fail(dev, r);
+	}
+}
+
+int aml_enumerate(const uint8_t *const *tables, const size_t *lens,
+		  unsigned int ntables, struct aml_device *out,
+		  unsigned int max, unsigned int *count,
+		  struct aml_stats *stats)
+{
+	static const uint32_t roots[] = {
+	    NAME4('_', 'S', 'B', '_'), NAME4('_', 'G', 'P', 'E'),
+	    NAME4('_', 'P', 'R', '_'), NAME4('_', 'T', 'Z', '_'),
+	    NAME4('_', 'S', 'I', '_')};
+	unsigned int i, n = 0;
+
+	if ((tables == NULL && ntables) || (lens == NULL && ntables) ||
+	    ntables > AML_MAX_TABLES || (out == NULL && max) ||
+	    count == NULL) {
+		return -EINVAL;
+	}
+	for (i = 0; i < ntables; i++) {
+		if (tables[i] == NULL) {
+			return -EINVAL;
+		}
+	}
+	*count = 0;
+	memset(&g_st, 0, sizeof(g_st));
+	g_nnodes = 0;
+	g_full = false;
+	new_node(-1, NAME4('\\', '_', '_', '_'), N_SCOPE, 0);
+	for (i = 0; i < ARRAY_SIZE(roots); i++) {
+		new_node(0, roots[i], N_SCOPE, 0);
+	}
+
+	for (i = 0; i < ntables; i++) {
+		const uint8_t *t = tables[i];
+		size_t len;
+		struct cur c;
+
+		g_tab[i] = t;
+		g_tlen[i] = 0;
+		g_mask[i] = ~(uint64_t)0;
+		if (lens[i] < HDR_LEN) {
+			g_st.bad_tables++;
+			continue;
+		}
+		len = get32(t + 4);
+		if (len < HDR_LEN || len > lens[i]) {
+			g_st.bad_tables++;
+			continue;
+		}
+		g_tlen[i] = len;
+		if (t[8] < 2) {
+			g_mask[i] = 0xFFFFFFFFu;
+		}
+		c.b = t;
+		c.pos = HDR_LEN;
+		c.end = len;
+		c.table = (uint8_t)i;
+		(void)walk(&c, 0, 0);
+		if (g_full) {
+			break;
+		}
+	}
+
+	for (i = 0; i < g_nnodes; i++) {
+		if (g_nodes[i].type != N_DEVICE) {
+			continue;
+		}
+		g_st.devices++;
+		if (n < max) {
+			describe((int)i, &out[n++]);
+		}
+	}
+	*count = n;
+	if (stats != NULL) {
+		*stats = g_st;
+	}
+	return (g_full || g_st.devices > n) ? -ENOSPC : 0;
+}
