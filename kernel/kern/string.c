@@ -106,3 +106,17 @@ char *strchr(const char *s, int c)
 		}
 	}
 }
+
+char *strrchr(const char *s, int c)
+{
+	const char *last = NULL;
+
+	for (;; s++) {
+		if (*s == (char)c) {
+			last = s;
+		}
+		if (!*s) {
+			return (char *)last;
+		}
+	}
+}

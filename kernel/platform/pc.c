@@ -12,6 +12,8 @@
 #include "kern/errno.h"
 #include "kern/irq.h"
 #include "kern/printf.h"
+#include "kern/string.h"
+#include "firmware/acpi/aml.h"
 
 #define ISA_EDGE IRQF_TRIGGER_RISING
 #define IO(start, size)                                                        \
@@ -35,7 +37,7 @@ static struct device pic = {
     .nres = 2,
 };
 
-static struct pc_pit_data pit_data = {.tick = true};
+static struct pc_pit_data pit_data = {.tick = true, .port_b = 0x61};
 
 static struct device pit = {
     .name = "pit",
@@ -105,7 +107,7 @@ const struct pc_platform pc_platform = {
 };
 
 extern struct driver i8259_driver, pit_driver, uart16550_driver, i8042_driver,
-    vga_driver, lapic_driver, ioapic_driver, lapic_timer_driver;
+    vga_driver, lapic_driver, ioapic_driver, lapic_timer_driver, kbd0001_driver;
 
 /* ---- ACPI: the MADT decides the interrupt path ------------------------ */
 
@@ -312,16 +314,172 @@ static void add_apic_devices(void)
 	}
 }
 
+/* ---- Devices from the DSDT and SSDTs ----------------------------------- */
+
+static struct aml_device aml_devs[AML_MAX_DEVICES];
+static unsigned int naml;
+static struct device acpi_devs[AML_MAX_DEVICES];
+
+/* Field reads for the AML interpreter: I/O ports and mapped memory. */
+static uint64_t aml_read(void *ctx, int space, uint64_t addr, int width)
+{
+	const void *p;
+
+	(void)ctx;
+	if (space == AML_SPACE_IO) {
+		return width == 8    ? inb((uint16_t)addr)
+		       : width == 16 ? inw((uint16_t)addr)
+				     : inl((uint16_t)addr);
+	}
+	p = phys_map(NULL, addr, (size_t)width / 8);
+	if (!p) {
+		return ~0ull;
+	}
+	switch (width) {
+	case 8:
+		return *(const volatile uint8_t *)p;
+	case 16:
+		return *(const volatile uint16_t *)p;
+	case 32:
+		return *(const volatile uint32_t *)p;
+	default:
+		return *(const volatile uint64_t *)p;
+	}
+}
+
+static bool aml_usable(const struct aml_device *d)
+{
+	return !d->error && (d->sta & 1) && d->hid[0];
+}
+
+static void acpi_namespace_read(void)
+{
+	static const struct aml_host host = {aml_read, NULL};
+	const uint8_t *tables[AML_MAX_TABLES];
+	size_t lens[AML_MAX_TABLES];
+	unsigned int n = 0, usable = 0;
+	const struct acpi_table *t = acpi_find(&acpi, "DSDT", 0);
+	struct aml_stats st;
+
+	if (!t) {
+		return;
+	}
+	tables[n] = t->data;
+	lens[n++] = t->length;
+	for (unsigned int i = 0;
+	     n < AML_MAX_TABLES && (t = acpi_find(&acpi, "SSDT", i)) != NULL;
+	     i++) {
+		tables[n] = t->data;
+		lens[n++] = t->length;
+	}
+	aml_set_host(&host);
+	aml_enumerate(tables, lens, n, aml_devs, AML_MAX_DEVICES, &naml, &st);
+	for (unsigned int i = 0; i < naml; i++) {
+		usable += aml_usable(&aml_devs[i]);
+	}
+	kprintf("acpi: %u AML table(s): %u devices, %u present with an ID; "
+		"%u methods, %u objects skipped, %u evaluations failed\n",
+		n, naml, usable, st.methods, st.skipped_ops, st.eval_failures);
+}
+
+static bool acpi_provides(const char *id)
+{
+	for (unsigned int i = 0; i < naml; i++) {
+		const struct aml_device *d = &aml_devs[i];
+
+		if (!aml_usable(d)) {
+			continue;
+		}
+		if (strcmp(d->hid, id) == 0) {
+			return true;
+		}
+		for (unsigned int c = 0; c < d->ncid; c++) {
+			if (strcmp(d->cid[c], id) == 0) {
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/*
+ * An interrupt from _CRS. A small IRQ descriptor names an ISA IRQ, which
+ * on the APIC path goes through the MADT's overrides (they describe the
+ * wiring, and win over the descriptor's flags); an Extended Interrupt
+ * names a GSI. Both appear as lines below 16 on the PC: those are taken
+ * as ISA IRQs.
+ */
+static struct resource irq_resource(const struct acpi_res *r, bool apic,
+				    struct device **parent)
+{
+	unsigned int flags = r->flags & ACPI_RES_SHARED ? IRQF_SHARED : 0;
+	uint32_t line = (uint32_t)r->start;
+	bool low = r->flags & ACPI_RES_ACTIVE_LOW;
+	bool level = r->flags & ACPI_RES_LEVEL;
+
+	if (apic && line < 16) {
+		acpi_isa_irq(&madt, (uint8_t)line, &line, &low, &level);
+	}
+	flags |= level ? (low ? IRQF_TRIGGER_LOW : IRQF_TRIGGER_HIGH)
+		       : (low ? IRQF_TRIGGER_FALLING : IRQF_TRIGGER_RISING);
+	*parent = apic ? ioapic_for(line) : &pic;
+	return (struct resource){RES_IRQ, line, 1, flags};
+}
+
+static void acpi_devices_add(bool apic)
+{
+	for (unsigned int i = 0; i < naml; i++) {
+		const struct aml_device *a = &aml_devs[i];
+		struct device *d = &acpi_devs[i];
+		const char *name = strrchr(a->path, '.');
+
+		if (!aml_usable(a)) {
+			continue;
+		}
+		*d = (struct device){.name = name ? name + 1 : a->path,
+				     .path = a->path};
+		d->ids[0] = a->hid;
+		for (unsigned int c = 0; c < a->ncid && c + 1 < DEVICE_MAX_IDS;
+		     c++) {
+			d->ids[c + 1] = a->cid[c];
+		}
+		for (unsigned int r = 0;
+		     r < a->nres && d->nres < DEVICE_MAX_RES; r++) {
+			const struct acpi_res *res = &a->res[r];
+
+			if (res->type == ACPI_RES_IO) {
+				d->res[d->nres++] = (struct resource){
+				    RES_IO, res->start, res->len, 0};
+			} else if (res->type == ACPI_RES_MEM && res->len) {
+				d->res[d->nres++] = (struct resource){
+				    RES_MEM, res->start, res->len, 0};
+			} else if (res->type == ACPI_RES_IRQ) {
+				d->res[d->nres++] =
+				    irq_resource(res, apic, &d->irq_parent);
+			}
+		}
+		if (device_has_id(d, "PNP0100")) {
+			d->platform_data = &pit_data;
+		}
+		device_add(d);
+	}
+}
+
 void pc_platform_init(void)
 {
 	static struct driver *const drivers[] = {
 	    &i8259_driver, &lapic_driver,	&ioapic_driver,
 	    &pit_driver,   &lapic_timer_driver, &uart16550_driver,
-	    &vga_driver,   &i8042_driver,
+	    &vga_driver,   &i8042_driver,	&kbd0001_driver,
 	};
+	struct device *legacy[] = {&pit,    &i8042,  &com[0], &com[1],
+				   &com[2], &com[3], &vga};
 	bool apic;
 
 	acpi_read();
+	if (have_acpi) {
+		acpi_namespace_read();
+	}
 	apic = madt.nioapics > 0 && !cmdline_has("noapic");
 	if (madt.nioapics && !apic) {
 		kprintf("noapic: interrupts through the 8259 pair\n");
@@ -330,21 +488,21 @@ void pc_platform_init(void)
 	if (apic) {
 		add_apic_devices();
 		pit_data.tick = false;
-		route_isa_irqs(&pit);
-		route_isa_irqs(&i8042);
-		for (unsigned int i = 0; i < 4; i++) {
-			route_isa_irqs(&com[i]);
-		}
 	}
-	device_add(&pit);
+	/* What the firmware describes replaces the static list. */
+	acpi_devices_add(apic);
+	for (unsigned int i = 0; i < ARRAY_SIZE(legacy); i++) {
+		if (acpi_provides(legacy[i]->ids[0])) {
+			continue;
+		}
+		if (apic) {
+			route_isa_irqs(legacy[i]);
+		}
+		device_add(legacy[i]);
+	}
 	if (apic) {
 		device_add(&lapic_timer);
 	}
-	device_add(&i8042);
-	for (unsigned int i = 0; i < 4; i++) {
-		device_add(&com[i]);
-	}
-	device_add(&vga);
 	for (unsigned int i = 0; i < ARRAY_SIZE(drivers); i++) {
 		driver_register(drivers[i]);
 	}

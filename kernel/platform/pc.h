@@ -19,6 +19,9 @@ extern const struct pc_platform pc_platform;
  * clock for calibrating the TSC (the LAPIC timer ticks)? */
 struct pc_pit_data {
 	bool tick;
+	/* Port B (NMI status and control: channel 2 gate and output), which
+	 * ACPI's PIT device does not list. */
+	uint16_t port_b;
 };
 
 /*

@@ -15,9 +15,12 @@ ARCH_SRCS := \
 	kernel/drivers/irqchip/lapic.c \
 	kernel/drivers/irqchip/ioapic.c \
 	kernel/firmware/acpi/acpi.c \
+	kernel/firmware/acpi/aml.c \
+	kernel/firmware/acpi/resource.c \
 	kernel/drivers/timer/pit.c \
 	kernel/drivers/video/vgacon.c \
 	kernel/drivers/input/i8042.c \
+	kernel/drivers/input/kbd0001.c \
 	kernel/platform/pc.c
 # QEMU boots the ELF itself through its PVH note.
 KERNEL_IMAGE = $(KERNEL_ELF)

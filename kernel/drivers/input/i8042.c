@@ -274,8 +274,12 @@ static int i8042_probe(struct device *dev)
 		kprintf("i8042: keyboard did not reset (%d)\n", ret);
 		return ret;
 	}
-	ret = irq_request(kbc.irq, i8042_interrupt, device_irq_flags(dev, 0),
-			  "i8042-kbd", &kbc);
+	/* Shared whatever the firmware says: the handler checks OBF and
+	 * declines an interrupt that brought nothing (the seeds' KBD0001
+	 * driver shares this line). */
+	ret = irq_request(kbc.irq, i8042_interrupt,
+			  device_irq_flags(dev, 0) | IRQF_SHARED, "i8042-kbd",
+			  &kbc);
 	if (ret < 0) {
 		return ret;
 	}

@@ -102,6 +102,10 @@ static int pit_probe(struct device *dev)
 {
 	const struct pc_pit_data *pd = dev->platform_data;
 	uint16_t base = device_io(dev, 0), ctrl = device_io(dev, 1);
+
+	if (!ctrl && pd) {
+		ctrl = pd->port_b;
+	}
 	int ret;
 
 	if (!base) {

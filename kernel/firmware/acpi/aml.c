@@ -466,6 +466,7 @@ struct ectx {
 };
 
 static struct frame g_frames[AML_MAX_CALLS];
+static struct val g_args[AML_MAX_DEPTH + 1][7];
 
 enum { ST_NORMAL, ST_RETURN, ST_BREAK, ST_CONTINUE };
 
@@ -473,8 +474,7 @@ static int term_arg(struct ectx *e, struct frame *f, struct cur *c,
 		    struct val *v, unsigned int depth);
 static int exec_list(struct ectx *e, struct frame *f, struct cur *c,
 		     struct val *ret, unsigned int depth);
-static int node_value(struct ectx *e, int n, struct val *v,
-		      unsigned int depth);
+static int node_value(struct ectx *e, int n, struct val *v, unsigned int depth);
 
 static void set_int(struct val *v, uint64_t i)
 {
@@ -570,8 +570,8 @@ static int data_object(struct cur *c, int scope, struct val *v,
 	case OP_DWORD:
 	case OP_QWORD:
 		if (rdn(c,
-			op == OP_BYTE	? 1
-			: op == OP_WORD ? 2
+			op == OP_BYTE	 ? 1
+			: op == OP_WORD	 ? 2
 			: op == OP_DWORD ? 4
 					 : 8,
 			&i)) {
@@ -614,14 +614,9 @@ static int data_object(struct cur *c, int scope, struct val *v,
 		v->len = (uint32_t)(in.end - in.pos);
 		v->table = in.table;
 		v->scope = (int16_t)scope;
-		if (op == OP_BUFFER) {
-			/* a declared size below the initializer grows to it;
-			 * above it, the zero padding is not represented */
-			if (n.i < v->len) {
-				v->len = (uint32_t)n.i > v->len ? v->len
-								: v->len;
-			}
-		} else {
+		/* Buffer: the value is the initializer (a larger declared
+		 * size's zero padding is not represented) */
+		if (op != OP_BUFFER) {
 			v->i = n.i;
 		}
 		return 0;
@@ -742,8 +737,8 @@ static int field_read(const struct node *fn, struct val *v)
 		uint64_t raw = g_host.read(g_host.ctx, (int)rg->a,
 					   rg->base + u * acc, (int)accb);
 		uint64_t lo = bit > u * accb ? bit : u * accb;
-		uint64_t hi = bit + width < (u + 1) * accb ? bit + width
-							    : (u + 1) * accb;
+		uint64_t hi =
+		    bit + width < (u + 1) * accb ? bit + width : (u + 1) * accb;
 		uint64_t n = hi - lo;
 		uint64_t m = n >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << n) - 1);
 
@@ -791,8 +786,7 @@ static int call_method(struct ectx *e, int n, const struct val *args,
 
 /* The value of a named object (Name, Field, Alias, argument-less
  * Method). */
-static int node_value(struct ectx *e, int n, struct val *v,
-		      unsigned int depth)
+static int node_value(struct ectx *e, int n, struct val *v, unsigned int depth)
 {
 	unsigned int hops;
 
@@ -837,7 +831,7 @@ struct target {
 
 static int target(struct frame *f, struct cur *c, struct target *t)
 {
-	uint8_t op, x;
+	uint8_t op;
 
 	if (peek8(c, &op)) {
 		return -EBADMSG;
@@ -862,7 +856,6 @@ static int target(struct frame *f, struct cur *c, struct target *t)
 		c->pos += 2;
 		return 0;
 	}
-	(void)x;
 	/* named objects, RefOf, Index, ...: not supported */
 	return -ENOSYS;
 }
@@ -1015,11 +1008,11 @@ static int logical(struct ectx *e, struct frame *f, struct cur *c, uint8_t op,
 }
 
 /* A method invocation or a reference to a named object. */
-static int named(struct ectx *e, struct frame *f, struct cur *c,
-		 struct val *v, unsigned int depth)
+static int named(struct ectx *e, struct frame *f, struct cur *c, struct val *v,
+		 unsigned int depth)
 {
 	struct nstr ns;
-	struct val args[7];
+	struct val *args;
 	unsigned int nargs, i;
 	int n, r;
 
@@ -1034,9 +1027,12 @@ static int named(struct ectx *e, struct frame *f, struct cur *c,
 		return node_value(e, n, v, depth);
 	}
 	nargs = g_nodes[n].a & 7;
-	if (nargs > 7) {
+	if (nargs > 7 || depth > AML_MAX_DEPTH) {
 		return -EBADMSG;
 	}
+	/* one staging row per depth: nested calls in the arguments are
+	 * deeper and use other rows */
+	args = g_args[depth];
 	for (i = 0; i < nargs; i++) {
 		if ((r = term_arg(e, f, c, &args[i], depth))) {
 			return r;
@@ -1048,7 +1044,7 @@ static int named(struct ectx *e, struct frame *f, struct cur *c,
 static int term_arg(struct ectx *e, struct frame *f, struct cur *c,
 		    struct val *v, unsigned int depth)
 {
-	uint8_t op, x;
+	uint8_t op;
 	uint64_t a;
 	struct target t;
 	size_t end;
@@ -1197,7 +1193,6 @@ static int term_arg(struct ectx *e, struct frame *f, struct cur *c,
 			*v = *s;
 			return 0;
 		}
-		(void)x;
 		return -ENOSYS;
 	}
 }
@@ -1585,8 +1580,8 @@ static int walk_one(struct cur *c, int scope, unsigned int depth)
 	case EXT_PROCESSOR:
 	case EXT_POWERRES: {
 		struct cur in;
-		uint8_t type = ext == EXT_DEVICE	? N_DEVICE
-			       : ext == EXT_THERMAL	? N_THERMAL
+		uint8_t type = ext == EXT_DEVICE      ? N_DEVICE
+			       : ext == EXT_THERMAL   ? N_THERMAL
 			       : ext == EXT_PROCESSOR ? N_PROCESSOR
 						      : N_POWER;
 
@@ -1903,8 +1898,7 @@ int aml_enumerate(const uint8_t *const *tables, const size_t *lens,
 	unsigned int i, n = 0;
 
 	if ((tables == NULL && ntables) || (lens == NULL && ntables) ||
-	    ntables > AML_MAX_TABLES || (out == NULL && max) ||
-	    count == NULL) {
+	    ntables > AML_MAX_TABLES || (out == NULL && max) || count == NULL) {
 		return -EINVAL;
 	}
 	for (i = 0; i < ntables; i++) {

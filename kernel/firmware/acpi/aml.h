@@ -87,7 +87,7 @@ struct aml_device {
 	uint64_t uid; /* integer _UID, or a string _UID of decimal
 			 digits / "0x" hex; has_uid false otherwise */
 	bool has_uid;
-	uint32_t sta; /* _STA; 0x0F when absent; 0 when it failed */
+	uint32_t sta;		/* _STA; 0x0F when absent; 0 when it failed */
 	struct acpi_res res[8]; /* decoded _CRS (first 8 entries) */
 	unsigned int nres;
 	bool res_truncated; /* _CRS had more than 8 entries */
@@ -101,13 +101,13 @@ struct aml_device {
 };
 
 struct aml_stats {
-	unsigned int devices;	   /* Device objects in the namespace */
-	unsigned int named;	   /* namespace nodes created */
-	unsigned int methods;	   /* Method objects */
-	unsigned int skipped_ops;  /* namespace-level objects skipped or
-				      walks stopped */
+	unsigned int devices;	    /* Device objects in the namespace */
+	unsigned int named;	    /* namespace nodes created */
+	unsigned int methods;	    /* Method objects */
+	unsigned int skipped_ops;   /* namespace-level objects skipped or
+				       walks stopped */
 	unsigned int eval_failures; /* failed evaluations */
-	unsigned int bad_tables;   /* tables rejected (length, no room) */
+	unsigned int bad_tables;    /* tables rejected (length, no room) */
 };
 
 /*

@@ -24,20 +24,20 @@ static uint64_t get64(const uint8_t *p)
 }
 
 /* Small item names (6.4.2), bits 6:3 of the tag byte. */
-#define SMALL_IRQ	 0x04
-#define SMALL_DMA	 0x05
-#define SMALL_IO	 0x08
-#define SMALL_FIXED_IO	 0x09
-#define SMALL_END_TAG	 0x0F
+#define SMALL_IRQ      0x04
+#define SMALL_DMA      0x05
+#define SMALL_IO       0x08
+#define SMALL_FIXED_IO 0x09
+#define SMALL_END_TAG  0x0F
 
 /* Large item names (6.4.3), bits 6:0 of the tag byte. */
-#define LARGE_MEM24	   0x01
-#define LARGE_MEM32	   0x05
-#define LARGE_FIXED_MEM32  0x06
-#define LARGE_DWORD_ADDR   0x07
-#define LARGE_WORD_ADDR	   0x08
-#define LARGE_EXT_IRQ	   0x09
-#define LARGE_QWORD_ADDR   0x0A
+#define LARGE_MEM24	  0x01
+#define LARGE_MEM32	  0x05
+#define LARGE_FIXED_MEM32 0x06
+#define LARGE_DWORD_ADDR  0x07
+#define LARGE_WORD_ADDR	  0x08
+#define LARGE_EXT_IRQ	  0x09
+#define LARGE_QWORD_ADDR  0x0A
 
 /* Address space descriptor resource types (6.4.3.5). */
 #define ADDR_TYPE_MEM 0

@@ -1,0 +1,955 @@
+/*
+ * Host tests for the AML namespace walker/evaluator (aml.c) and the
+ * resource template decoder (resource.c): QEMU's captured DSDTs, the
+ * iasl-built tables in tests/fixtures/acpi/aml, and broken input built
+ * here.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "unit.h"
+#include "kern/errno.h"
+#include "firmware/acpi/aml.h"
+#include "firmware/acpi/resource.h"
+
+/* ---- helpers --------------------------------------------------------- */
+
+static struct aml_device devs[AML_MAX_DEVICES];
+
+static const struct aml_device *find_dev(unsigned int n, const char *path)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(devs[i].path, path) == 0) {
+			return &devs[i];
+		}
+	}
+	return NULL;
+}
+
+static const struct aml_device *find_hid(unsigned int n, const char *hid)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(devs[i].hid, hid) == 0) {
+			return &devs[i];
+		}
+	}
+	return NULL;
+}
+
+static int check_res(const struct acpi_res *r, enum acpi_res_type type,
+		     uint64_t start, uint64_t len, unsigned int flags)
+{
+	return r->type == type && r->start == start && r->len == len &&
+	       r->flags == flags;
+}
+
+/* Enumerate up to 3 fixtures (NULL-terminated names). */
+static int run_fixtures(const char *a, const char *b, unsigned int *count,
+			struct aml_stats *st)
+{
+	const uint8_t *t[2];
+	size_t l[2];
+	void *m[2] = {NULL, NULL};
+	unsigned int n = 0;
+	int r;
+
+	m[0] = unit_load_fixture(a, &l[0]);
+	if (m[0] == NULL) {
+		return -ENOENT;
+	}
+	t[n++] = m[0];
+	if (b != NULL) {
+		m[1] = unit_load_fixture(b, &l[1]);
+		if (m[1] == NULL) {
+			free(m[0]);
+			return -ENOENT;
+		}
+		t[n++] = m[1];
+	}
+	r = aml_enumerate(t, l, n, devs, AML_MAX_DEVICES, count, st);
+	free(m[0]);
+	free(m[1]);
+	return r;
+}
+
+/* A host callback for the HPET and the devices.dsl HWST registers. */
+static uint64_t fake_read(void *ctx, int space, uint64_t addr, int width)
+{
+	unsigned int *calls = ctx;
+
+	(*calls)++;
+	if (space != AML_SPACE_MEMORY) {
+		return ~(uint64_t)0;
+	}
+	if (addr == 0xFED00000 && width == 32) {
+		return 0x8086A201; /* HPET: vendor 0x8086 */
+	}
+	if (addr == 0xFED00004 && width == 32) {
+		return 10000000; /* HPET period, fs */
+	}
+	if (addr == 0xFED40004 && width == 32) {
+		return (0x8086u << 8) | (0xBu << 4) | 0x5;
+	}
+	return 0;
+}
+
+/* Table builder: a 36-byte header, then AML. */
+struct tb {
+	uint8_t b[16384];
+	size_t n;
+};
+
+static void tb_init(struct tb *t, uint8_t rev)
+{
+	memset(t, 0, sizeof(*t));
+	memcpy(t->b, "DSDT", 4);
+	t->b[8] = rev;
+	t->n = 36;
+}
+
+static void tb_put(struct tb *t, const void *p, size_t n)
+{
+	memcpy(t->b + t->n, p, n);
+	t->n += n;
+}
+
+static void tb_fix(struct tb *t)
+{
+	t->b[4] = (uint8_t)t->n;
+	t->b[5] = (uint8_t)(t->n >> 8);
+	t->b[6] = (uint8_t)(t->n >> 16);
+	t->b[7] = (uint8_t)(t->n >> 24);
+}
+
+static int run_one(const uint8_t *b, size_t n, unsigned int *count,
+		   struct aml_stats *st)
+{
+	const uint8_t *t[1] = {b};
+	size_t l[1] = {n};
+
+	return aml_enumerate(t, l, 1, devs, AML_MAX_DEVICES, count, st);
+}
+
+/* ---- QEMU's tables --------------------------------------------------- */
+
+static void check_qemu_legacy(unsigned int n, const char *isa)
+{
+	char path[64];
+	const struct aml_device *d;
+
+	strcpy(path, isa);
+	strcat(path, ".KBD");
+	d = find_dev(n, path);
+	REQUIRE(d != NULL);
+	CHECK_EQ_STR(d->hid, "PNP0303");
+	CHECK_EQ_INT(d->sta, 0x0F);
+	CHECK_EQ_INT(d->error, 0);
+	REQUIRE_EQ_INT(d->nres, 3);
+	CHECK(check_res(&d->res[0], ACPI_RES_IO, 0x60, 1, 0));
+	CHECK(check_res(&d->res[1], ACPI_RES_IO, 0x64, 1, 0));
+	CHECK(check_res(&d->res[2], ACPI_RES_IRQ, 1, 1, 0));
+	CHECK(find_hid(n, "PNP0303") == d);
+
+	strcpy(path, isa);
+	strcat(path, ".COM1");
+	d = find_dev(n, path);
+	REQUIRE(d != NULL);
+	CHECK_EQ_STR(d->hid, "PNP0501");
+	CHECK(d->has_uid);
+	CHECK_EQ_INT(d->uid, 1);
+	CHECK_EQ_INT(d->sta, 0x0F);
+	CHECK_EQ_INT(d->error, 0);
+	REQUIRE_EQ_INT(d->nres, 2);
+	CHECK(check_res(&d->res[0], ACPI_RES_IO, 0x3F8, 8, 0));
+	CHECK(check_res(&d->res[1], ACPI_RES_IRQ, 4, 1, 0));
+
+	strcpy(path, isa);
+	strcat(path, ".MOU");
+	d = find_dev(n, path);
+	REQUIRE(d != NULL);
+	CHECK_EQ_STR(d->hid, "PNP0F13");
+	REQUIRE_EQ_INT(d->nres, 1);
+	CHECK(check_res(&d->res[0], ACPI_RES_IRQ, 12, 1, 0));
+
+	strcpy(path, isa);
+	strcat(path, ".RTC");
+	d = find_dev(n, path);
+	REQUIRE(d != NULL);
+	CHECK_EQ_STR(d->hid, "PNP0B00");
+	CHECK_EQ_INT(d->error, 0);
+	REQUIRE_EQ_INT(d->nres, 2);
+	CHECK(check_res(&d->res[0], ACPI_RES_IO, 0x70, 8, 0));
+	CHECK(check_res(&d->res[1], ACPI_RES_IRQ, 8, 1, 0));
+
+	strcpy(path, isa);
+	strcat(path, ".LPT1");
+	d = find_dev(n, path);
+	REQUIRE(d != NULL);
+	CHECK_EQ_STR(d->hid, "PNP0400");
+	REQUIRE_EQ_INT(d->nres, 2);
+	CHECK(check_res(&d->res[0], ACPI_RES_IO, 0x378, 8, 0));
+	CHECK(check_res(&d->res[1], ACPI_RES_IRQ, 7, 1, 0));
+
+	/* HPET's _STA reads its registers: no callback, no _STA */
+	d = find_dev(n, "\\_SB.HPET");
+	REQUIRE(d != NULL);
+	CHECK_EQ_STR(d->hid, "PNP0103");
+	CHECK_EQ_INT(d->error, -ENOSYS);
+	REQUIRE_EQ_INT(d->nres, 1);
+	CHECK(check_res(&d->res[0], ACPI_RES_MEM, 0xFED00000, 0x400, 0));
+}
+
+TEST(aml_qemu_pc)
+{
+	unsigned int n;
+	struct aml_stats st;
+	const struct aml_device *d;
+
+	aml_set_host(NULL);
+	REQUIRE_EQ_INT(run_fixtures("acpi/pc/DSDT.bin", NULL, &n, &st), 0);
+	CHECK_EQ_INT(n, 51);
+	CHECK_EQ_INT(st.devices, 51);
+	CHECK_EQ_INT(st.named, 343);
+	CHECK_EQ_INT(st.methods, 104);
+	CHECK_EQ_INT(st.skipped_ops, 0);
+	CHECK_EQ_INT(st.eval_failures, 9);
+	CHECK_EQ_INT(st.bad_tables, 0);
+	check_qemu_legacy(n, "\\_SB.PCI0.S08");
+
+	d = find_dev(n, "\\_SB.PCI0.S08.FDC0");
+	REQUIRE(d != NULL);
+	CHECK_EQ_STR(d->hid, "PNP0700");
+	REQUIRE_EQ_INT(d->nres, 4);
+	CHECK(check_res(&d->res[0], ACPI_RES_IO, 0x3F2, 4, 0));
+	CHECK(check_res(&d->res[1], ACPI_RES_IO, 0x3F7, 1, 0));
+	CHECK(check_res(&d->res[2], ACPI_RES_IRQ, 6, 1, 0));
+	CHECK_EQ_INT(d->res[3].type, ACPI_RES_DMA);
+	CHECK_EQ_INT(d->res[3].start, 2);
+
+	/* the PCI root's windows: DWord/QWord address space descriptors */
+	d = find_dev(n, "\\_SB.PCI0");
+	REQUIRE(d != NULL);
+	CHECK_EQ_STR(d->hid, "PNP0A03");
+	CHECK_EQ_INT(d->error, 0);
+	REQUIRE_EQ_INT(d->nres, 6);
+	CHECK(check_res(&d->res[0], ACPI_RES_IO, 0xCF8, 8, 0));
+	CHECK(check_res(&d->res[3], ACPI_RES_MEM, 0xA0000, 0x20000, 0));
+
+	/* interrupt links read PCI config space: evaluation fails */
+	d = find_dev(n, "\\_SB.LNKA");
+	REQUIRE(d != NULL);
+	CHECK_EQ_STR(d->hid, "PNP0C0F");
+	CHECK(d->error < 0);
+	d = find_dev(n, "\\_SB.LNKS");
+	REQUIRE(d != NULL);
+	CHECK_EQ_INT(d->error, 0);
+	CHECK_EQ_INT(d->sta, 0x0B);
+	REQUIRE_EQ_INT(d->nres, 1);
+	CHECK(check_res(&d->res[0], ACPI_RES_IRQ, 9, 1,
+			ACPI_RES_LEVEL | ACPI_RES_SHARED));
+
+	d = find_dev(n, "\\_SB.CPUS");
+	REQUIRE(d != NULL);
+	CHECK_EQ_STR(d->hid, "ACPI0010");
+	CHECK_EQ_INT(d->ncid, 1);
+	CHECK_EQ_STR(d->cid[0], "PNP0A05");
+}
+
+TEST(aml_qemu_pc_host_callback)
+{
+	unsigned int n, calls = 0;
+	struct aml_stats st;
+	struct aml_host h = {fake_read, &calls};
+	const struct aml_device *d;
+
+	aml_set_host(&h);
+	REQUIRE_EQ_INT(run_fixtures("acpi/pc/DSDT.bin", NULL, &n, &st), 0);
+	aml_set_host(NULL);
+	d = find_dev(n, "\\_SB.HPET");
+	REQUIRE(d != NULL);
+	CHECK_EQ_INT(d->error, 0);
+	CHECK_EQ_INT(d->sta, 0x0F);
+	CHECK_EQ_INT(d->nres, 1);
+	CHECK(calls >= 2);
+	CHECK_EQ_INT(st.eval_failures, 8);
+}
+
+TEST(aml_qemu_q35)
+{
+	unsigned int n;
+	struct aml_stats st;
+	const struct aml_device *d;
+
+	aml_set_host(NULL);
+	REQUIRE_EQ_INT(run_fixtures("acpi/q35/DSDT.bin", NULL, &n, &st), 0);
+	CHECK_EQ_INT(n, 34);
+	CHECK_EQ_INT(st.devices, 34);
+	CHECK_EQ_INT(st.named, 251);
+	CHECK_EQ_INT(st.methods, 72);
+	CHECK_EQ_INT(st.skipped_ops, 0);
+	CHECK_EQ_INT(st.eval_failures, 17);
+	check_qemu_legacy(n, "\\_SB.PCI0.SF8");
+
+	d = find_dev(n, "\\_SB.PCI0");
+	REQUIRE(d != NULL);
+	CHECK_EQ_STR(d->hid, "PNP0A08");
+	CHECK_EQ_INT(d->ncid, 1);
+	CHECK_EQ_STR(d->cid[0], "PNP0A03");
+	CHECK_EQ_INT(d->nres, 7);
+	CHECK(!d->res_truncated);
+
+	d = find_dev(n, "\\_SB.GSIA");
+	REQUIRE(d != NULL);
+	CHECK_EQ_INT(d->error, 0);
+	REQUIRE_EQ_INT(d->nres, 1);
+	CHECK(check_res(&d->res[0], ACPI_RES_IRQ, 16, 1,
+			ACPI_RES_LEVEL | ACPI_RES_SHARED));
+}
+
+TEST(aml_qemu_pc_ssdt)
+{
+	unsigned int n;
+	struct aml_stats st;
+
+	REQUIRE_EQ_INT(run_fixtures("acpi/pc-ssdt/DSDT.bin",
+				    "acpi/pc-ssdt/SSDT.bin", &n, &st),
+		       0);
+	CHECK_EQ_INT(n, 51);
+	CHECK_EQ_INT(st.named, 344); /* the SSDT's Name (KITE, 0x2A) */
+	CHECK_EQ_INT(st.bad_tables, 0);
+}
+
+/* The seed's SSDT next to QEMU's DSDT: a second keyboard. */
+TEST(aml_kbd0001_ssdt)
+{
+	unsigned int n;
+	struct aml_stats st;
+	const struct aml_device *d;
+
+	REQUIRE_EQ_INT(
+	    run_fixtures("acpi/pc/DSDT.bin", "acpi/aml/kbd0001.aml", &n, &st),
+	    0);
+	CHECK_EQ_INT(n, 52);
+	d = find_dev(n, "\\_SB.KBD");
+	REQUIRE(d != NULL);
+	CHECK_EQ_STR(d->hid, "KBD0001");
+	CHECK_EQ_INT(d->sta, 0x0F);
+	CHECK_EQ_INT(d->error, 0);
+	REQUIRE_EQ_INT(d->nres, 3);
+	CHECK(check_res(&d->res[0], ACPI_RES_IO, 0x60, 1, 0));
+	CHECK(check_res(&d->res[1], ACPI_RES_IO, 0x64, 1, 0));
+	CHECK(check_res(&d->res[2], ACPI_RES_IRQ, 1, 1, 0));
+	CHECK(find_dev(n, "\\_SB.PCI0.S08.KBD") != NULL);
+	CHECK(d == &devs[n - 1]); /* creation order: the SSDT last */
+
+	REQUIRE_EQ_INT(run_fixtures("acpi/aml/kbd0001.aml", NULL, &n, &st), 0);
+	CHECK_EQ_INT(n, 1);
+	CHECK_EQ_STR(devs[0].path, "\\_SB.KBD");
+}
+
+/* ---- iasl-built tables ----------------------------------------------- */
+
+TEST(aml_devices_fixture)
+{
+	unsigned int n, calls = 0;
+	struct aml_stats st;
+	struct aml_host h = {fake_read, &calls};
+	const struct aml_device *d;
+
+	aml_set_host(NULL);
+	REQUIRE_EQ_INT(run_fixtures("acpi/aml/devices.aml", NULL, &n, &st), 0);
+	CHECK_EQ_INT(n, 10);
+	CHECK_EQ_INT(st.devices, 10);
+	/* iasl wraps External in If (Zero); plus the top-level If */
+	CHECK_EQ_INT(st.skipped_ops, 2);
+	CHECK_EQ_INT(st.eval_failures, 1); /* HWST without a callback */
+
+	/* EISA _HID, _CID package (EISA + string), string hex _UID */
+	d = find_dev(n, "\\_SB.BUS0");
+	REQUIRE(d != NULL);
+	CHECK_EQ_STR(d->hid, "PNP0A03");
+	CHECK_EQ_INT(d->ncid, 2);
+	CHECK_EQ_STR(d->cid[0], "PNP0A08");
+	CHECK_EQ_STR(d->cid[1], "KITE0001");
+	CHECK(d->has_uid);
+	CHECK_EQ_INT(d->uid, 0x10);
+	REQUIRE_EQ_INT(d->nres, 3); /* bus numbers: no entry */
+	CHECK(check_res(&d->res[0], ACPI_RES_IO, 0xD00, 0xF300, 0));
+	CHECK(check_res(&d->res[1], ACPI_RES_MEM, 0xA0000, 0x20000, 0));
+	CHECK(check_res(&d->res[2], ACPI_RES_MEM, 0x8000000000ull,
+			0x1000000000ull, 0));
+
+	/* nested devices; string _HID; _STA and _CRS Methods with If/Else */
+	CHECK(find_dev(n, "\\_SB.BUS0.SUB1") != NULL);
+	d = find_dev(n, "\\_SB.BUS0.SUB1.DEEP");
+	REQUIRE(d != NULL);
+	CHECK_EQ_STR(d->hid, "KITE0002");
+	CHECK_EQ_INT(d->uid, 7);
+	CHECK_EQ_INT(d->sta, 0x0B);
+	CHECK_EQ_INT(d->error, 0);
+	REQUIRE_EQ_INT(d->nres, 4);
+	CHECK(check_res(&d->res[0], ACPI_RES_IO, 0x200, 8, 0));
+	CHECK(
+	    check_res(&d->res[1], ACPI_RES_IRQ, 3, 1,
+		      ACPI_RES_LEVEL | ACPI_RES_ACTIVE_LOW | ACPI_RES_SHARED));
+	CHECK(
+	    check_res(&d->res[2], ACPI_RES_IRQ, 4, 1,
+		      ACPI_RES_LEVEL | ACPI_RES_ACTIVE_LOW | ACPI_RES_SHARED));
+	CHECK(
+	    check_res(&d->res[3], ACPI_RES_IRQ, 5, 1,
+		      ACPI_RES_LEVEL | ACPI_RES_ACTIVE_LOW | ACPI_RES_SHARED));
+
+	/* IRQ 12 and 15 (bits 8-15 of the mask); Extended Interrupt */
+	d = find_dev(n, "\\_SB.IRQS");
+	REQUIRE(d != NULL);
+	CHECK_EQ_STR(d->hid, "PNP0C02");
+	REQUIRE_EQ_INT(d->nres, 6);
+	CHECK(check_res(&d->res[0], ACPI_RES_IRQ, 12, 1, 0));
+	CHECK(check_res(&d->res[1], ACPI_RES_IRQ, 15, 1, 0));
+	CHECK(check_res(&d->res[2], ACPI_RES_IRQ, 40, 1,
+			ACPI_RES_LEVEL | ACPI_RES_SHARED));
+	CHECK(check_res(&d->res[3], ACPI_RES_IRQ, 41, 1,
+			ACPI_RES_LEVEL | ACPI_RES_SHARED));
+	CHECK(check_res(&d->res[4], ACPI_RES_IRQ, 0x123456, 1,
+			ACPI_RES_LEVEL | ACPI_RES_SHARED));
+	CHECK(check_res(&d->res[5], ACPI_RES_IRQ, 7, 1,
+			ACPI_RES_ACTIVE_LOW | ACPI_RES_WAKE));
+
+	d = find_dev(n, "\\_SB.MEMS");
+	REQUIRE(d != NULL);
+	REQUIRE_EQ_INT(d->nres, 6);
+	CHECK(check_res(&d->res[0], ACPI_RES_MEM, 0x100000, 0x20000, 0));
+	CHECK(check_res(&d->res[1], ACPI_RES_MEM, 0xFEC00000, 0x1000, 0));
+	CHECK(check_res(&d->res[2], ACPI_RES_MEM, 0xFED00000, 0x400, 0));
+	CHECK(check_res(&d->res[3], ACPI_RES_IO, 0x3F8, 8, 0));
+	CHECK_EQ_INT(d->res[4].type, ACPI_RES_DMA);
+	CHECK_EQ_INT(d->res[4].start, 2);
+	CHECK_EQ_INT(d->res[5].start, 3);
+
+	/* _STA returning 0: present bit clear, _CRS not evaluated */
+	d = find_dev(n, "\\_SB.OFF0");
+	REQUIRE(d != NULL);
+	CHECK_EQ_STR(d->hid, "PNP0501");
+	CHECK_EQ_INT(d->sta, 0);
+	CHECK_EQ_INT(d->error, 0);
+	CHECK_EQ_INT(d->nres, 0);
+
+	/* method call, While, Break, Locals, arithmetic, Alias _UID,
+	 * DualNamePrefix and '^' references */
+	d = find_dev(n, "\\_SB.CALC");
+	REQUIRE(d != NULL);
+	CHECK_EQ_INT(d->error, 0);
+	CHECK(d->has_uid);
+	CHECK_EQ_INT(d->uid, 0x16D);
+	CHECK_EQ_INT(d->sta, 0x0F);
+
+	d = find_dev(n, "\\_SB.HWST");
+	REQUIRE(d != NULL);
+	CHECK_EQ_INT(d->error, -ENOSYS);
+
+	/* ^^DUAL from \_SB.BUS0.SUB1; MultiNamePrefix declaration */
+	d = find_dev(n, "\\_SB.DUAL");
+	REQUIRE(d != NULL);
+	CHECK_EQ_STR(d->hid, "PNP0C0C");
+	d = find_dev(n, "\\_SB.BUS0.SUB1.MULT");
+	REQUIRE(d != NULL);
+	CHECK_EQ_STR(d->hid, "PNP0C0D");
+	/* Processor, ThermalZone, PowerResource are not Devices */
+	CHECK(find_dev(n, "\\_PR.CPU0") == NULL);
+	CHECK(find_dev(n, "\\_SB.TZ00") == NULL);
+
+	/* with a callback: the field read (DWordAcc, bits 36-39, 40-55) */
+	aml_set_host(&h);
+	REQUIRE_EQ_INT(run_fixtures("acpi/aml/devices.aml", NULL, &n, &st), 0);
+	aml_set_host(NULL);
+	d = find_dev(n, "\\_SB.HWST");
+	REQUIRE(d != NULL);
+	CHECK_EQ_INT(d->error, 0);
+	CHECK_EQ_INT(d->sta, 0x0B);
+	CHECK_EQ_INT(d->nres, 1);
+	CHECK_EQ_INT(st.eval_failures, 0);
+	CHECK_EQ_INT(calls, 2);
+}
+
+TEST(aml_loop_budget)
+{
+	unsigned int n;
+	struct aml_stats st;
+	const struct aml_device *d;
+
+	REQUIRE_EQ_INT(run_fixtures("acpi/aml/loop.aml", NULL, &n, &st), 0);
+	CHECK_EQ_INT(n, 3);
+	d = find_dev(n, "\\_SB.SPIN"); /* While (One) {} */
+	REQUIRE(d != NULL);
+	CHECK_EQ_INT(d->error, -ETIMEDOUT);
+	CHECK_EQ_INT(d->sta, 0);
+	d = find_dev(n, "\\_SB.RECU"); /* _CRS calls itself */
+	REQUIRE(d != NULL);
+	CHECK_EQ_INT(d->error, -E2BIG);
+	d = find_dev(n, "\\_SB.GOOD");
+	REQUIRE(d != NULL);
+	CHECK_EQ_INT(d->error, 0);
+	CHECK_EQ_STR(d->hid, "KITE0012");
+	CHECK_EQ_INT(st.eval_failures, 2);
+}
+
+/* ---- broken and hand-built input ------------------------------------- */
+
+/* Every prefix of a table: as given (header length too big: rejected)
+ * and with the header length cut to match (walked). */
+static void truncate_all(const char *name)
+{
+	size_t len, i;
+	uint8_t *full = unit_load_fixture(name, &len);
+	unsigned int n, bad = 0;
+	struct aml_stats st;
+
+	REQUIRE(full != NULL);
+	for (i = 0; i <= len; i++) {
+		uint8_t *b = malloc(i ? i : 1);
+		int r;
+
+		memcpy(b, full, i);
+		r = run_one(b, i, &n, &st);
+		if (i < len && (r != 0 || n != 0 || st.bad_tables != 1)) {
+			bad++;
+		}
+		if (i >= 8) {
+			b[4] = (uint8_t)i;
+			b[5] = (uint8_t)(i >> 8);
+			b[6] = (uint8_t)(i >> 16);
+			b[7] = (uint8_t)(i >> 24);
+			r = run_one(b, i, &n, &st);
+			if ((r != 0 && r != -ENOSPC) || n > AML_MAX_DEVICES) {
+				bad++;
+			}
+		}
+		free(b);
+	}
+	CHECK_EQ_INT(bad, 0);
+	free(full);
+}
+
+TEST(aml_truncated_every_length)
+{
+	truncate_all("acpi/pc/DSDT.bin");
+	truncate_all("acpi/q35/DSDT.bin");
+	truncate_all("acpi/aml/devices.aml");
+	truncate_all("acpi/aml/kbd0001.aml");
+}
+
+/* Device (DEV0) { Name (_HID, "ABC") } */
+static void put_dev0(struct tb *t)
+{
+	static const uint8_t dev[] = {0x5B, 0x82, 0x0F, 'D', 'E', 'V',
+				      '0',  0x08, '_',	'H', 'I', 'D',
+				      0x0D, 'A',  'B',	'C', 0x00};
+	tb_put(t, dev, sizeof(dev));
+}
+
+TEST(aml_pkglength_past_end)
+{
+	static struct tb t;
+	unsigned int n;
+	struct aml_stats st;
+	/* Scope (\_SB) with PkgLength 0x3F but only a few bytes left */
+	static const uint8_t scope[] = {0x10, 0x3F, 0x5C, '_', 'S', 'B', '_'};
+	/* Device with a 4-byte PkgLength of 0x0FFFFFFF */
+	static const uint8_t dev[] = {0x5B, 0x82, 0xFF, 0xFF, 0xFF,
+				      0xFF, 'D',  'E',	'V',  '1'};
+
+	tb_init(&t, 2);
+	put_dev0(&t);
+	tb_put(&t, scope, sizeof(scope));
+	tb_fix(&t);
+	CHECK_EQ_INT(run_one(t.b, t.n, &n, &st), 0);
+	CHECK_EQ_INT(n, 1); /* DEV0 before the broken Scope survives */
+	CHECK_EQ_STR(devs[0].hid, "ABC");
+	CHECK_EQ_INT(st.skipped_ops, 1);
+
+	tb_init(&t, 2);
+	put_dev0(&t);
+	tb_put(&t, dev, sizeof(dev));
+	tb_fix(&t);
+	CHECK_EQ_INT(run_one(t.b, t.n, &n, &st), 0);
+	CHECK_EQ_INT(n, 1);
+	CHECK_EQ_INT(st.skipped_ops, 1);
+
+	/* header length beyond the buffer: the table is rejected */
+	tb_init(&t, 2);
+	put_dev0(&t);
+	tb_fix(&t);
+	CHECK_EQ_INT(run_one(t.b, t.n - 1, &n, &st), 0);
+	CHECK_EQ_INT(n, 0);
+	CHECK_EQ_INT(st.bad_tables, 1);
+}
+
+TEST(aml_namestring_past_end)
+{
+	static const uint8_t *tails[] = {
+	    (const uint8_t *)"\x08\x5c"
+			     "AB", /* Name (\AB.. */
+	    (const uint8_t *)"\x08\x2e"
+			     "ABCDEFG", /* dual, 7 of 8 */
+	    (const uint8_t *)"\x08\x2f\x03"
+			     "ABCDEFGH", /* multi, 8 of 12 */
+	    (const uint8_t *)"\x08^^^^", /* parents, no name */
+	    (const uint8_t *)"\x08\x2f", /* no count */
+	};
+	static const size_t lens[] = {4, 9, 11, 5, 2};
+	static struct tb t;
+	unsigned int i, n;
+	struct aml_stats st;
+
+	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		tb_init(&t, 2);
+		put_dev0(&t);
+		tb_put(&t, tails[i], lens[i]);
+		tb_fix(&t);
+		CHECK_EQ_INT(run_one(t.b, t.n, &n, &st), 0);
+		CHECK_EQ_INT(n, 1);
+		CHECK_EQ_INT(st.skipped_ops, 1);
+	}
+}
+
+/* n levels of Device (Dnnn) { ... } built inside out. */
+static size_t nest(uint8_t *buf, size_t cap, unsigned int levels, bool scope)
+{
+	size_t pos = cap, i;
+
+	for (i = 0; i < levels; i++) {
+		size_t body = cap - pos;
+		uint8_t name[4] = {'D', (uint8_t)('0' + i / 100 % 10),
+				   (uint8_t)('0' + i / 10 % 10),
+				   (uint8_t)('0' + i % 10)};
+		size_t len = body + 4; /* name + body, + PkgLength bytes */
+		uint8_t pl[4];
+		unsigned int npl;
+
+		if (scope) {
+			/* Scope (\_SB) { ... } */
+			memcpy(name, "_SB_", 4);
+			len++;
+		}
+		if (len + 1 < 0x40) {
+			npl = 1;
+		} else if (len + 2 < 0x1000) {
+			npl = 2;
+		} else {
+			npl = 3;
+		}
+		len += npl;
+		if (npl == 1) {
+			pl[0] = (uint8_t)len;
+		} else {
+			pl[0] = (uint8_t)(((npl - 1) << 6) | (len & 0xF));
+			pl[1] = (uint8_t)(len >> 4);
+			pl[2] = (uint8_t)(len >> 12);
+		}
+		pos -= 4;
+		memcpy(buf + pos, name, 4);
+		if (scope) {
+			buf[--pos] = 0x5C;
+		}
+		pos -= npl;
+		memcpy(buf + pos, pl, npl);
+		if (scope) {
+			buf[--pos] = 0x10;
+		} else {
+			buf[--pos] = 0x82;
+			buf[--pos] = 0x5B;
+		}
+	}
+	memmove(buf, buf + pos, cap - pos);
+	return cap - pos;
+}
+
+TEST(aml_deep_nesting)
+{
+	static struct tb t;
+	static uint8_t tmp[16000];
+	unsigned int n;
+	struct aml_stats st;
+	size_t len;
+
+	tb_init(&t, 2);
+	len = nest(tmp, sizeof(tmp), 1000, true);
+	REQUIRE(len < sizeof(t.b) - 36);
+	tb_put(&t, tmp, len);
+	tb_fix(&t);
+	CHECK_EQ_INT(run_one(t.b, t.n, &n, &st), 0);
+	CHECK_EQ_INT(n, 0);
+	CHECK_EQ_INT(st.skipped_ops, 1);
+
+	tb_init(&t, 2);
+	len = nest(tmp, sizeof(tmp), 1000, false);
+	REQUIRE(len < sizeof(t.b) - 36);
+	tb_put(&t, tmp, len);
+	tb_fix(&t);
+	/* the outer AML_MAX_DEPTH + 1 levels are walked, the rest skipped */
+	CHECK_EQ_INT(run_one(t.b, t.n, &n, &st), 0);
+	CHECK_EQ_INT(n, AML_MAX_DEPTH + 1);
+	CHECK_EQ_INT(st.devices, AML_MAX_DEPTH + 1);
+	CHECK_EQ_INT(st.skipped_ops, 1);
+	/* the deepest path does not fit in 64 characters */
+	CHECK_EQ_INT(devs[n - 1].error, -ERANGE);
+	CHECK_EQ_INT(devs[0].error, 0);
+	CHECK_EQ_STR(devs[0].path, "\\D999");
+}
+
+TEST(aml_revision1_integers)
+{
+	static struct tb t;
+	unsigned int n;
+	struct aml_stats st;
+	/* Device (DEV0) { Name (_UID, Ones) Method (_STA) { Return
+	 * (Add (Ones, 0x10)) } } */
+	static const uint8_t dev[] = {0x5B, 0x82, 0x18, 'D',  'E', 'V',	 '0',
+				      0x08, '_',  'U',	'I',  'D', 0xFF, 0x14,
+				      0x0C, '_',  'S',	'T',  'A', 0x00, 0xA4,
+				      0x72, 0xFF, 0x0A, 0x10, 0x00};
+
+	tb_init(&t, 1);
+	tb_put(&t, dev, sizeof(dev));
+	tb_fix(&t);
+	CHECK_EQ_INT(run_one(t.b, t.n, &n, &st), 0);
+	REQUIRE_EQ_INT(n, 1);
+	CHECK_EQ_INT(devs[0].uid, 0xFFFFFFFFu);
+	CHECK_EQ_INT(devs[0].sta, 0x0F);
+	CHECK_EQ_INT(devs[0].error, 0);
+
+	t.b[8] = 2;
+	CHECK_EQ_INT(run_one(t.b, t.n, &n, &st), 0);
+	CHECK(devs[0].uid == ~(uint64_t)0);
+	CHECK_EQ_INT(devs[0].sta, 0x0F);
+}
+
+TEST(aml_bad_args)
+{
+	const uint8_t *t[AML_MAX_TABLES + 1];
+	size_t l[AML_MAX_TABLES + 1];
+	unsigned int n = 99, i;
+	static const uint8_t junk[36] = {'D', 'S', 'D', 'T', 36};
+
+	for (i = 0; i <= AML_MAX_TABLES; i++) {
+		t[i] = junk;
+		l[i] = sizeof(junk);
+	}
+	CHECK_EQ_INT(aml_enumerate(NULL, l, 1, devs, 1, &n, NULL), -EINVAL);
+	CHECK_EQ_INT(aml_enumerate(t, NULL, 1, devs, 1, &n, NULL), -EINVAL);
+	CHECK_EQ_INT(aml_enumerate(t, l, 1, NULL, 1, &n, NULL), -EINVAL);
+	CHECK_EQ_INT(aml_enumerate(t, l, 1, devs, 1, NULL, NULL), -EINVAL);
+	CHECK_EQ_INT(aml_enumerate(t, l, AML_MAX_TABLES + 1, devs, 1, &n, NULL),
+		     -EINVAL);
+	CHECK_EQ_INT(aml_enumerate(t, l, AML_MAX_TABLES, devs, 1, &n, NULL), 0);
+	CHECK_EQ_INT(n, 0);
+	CHECK_EQ_INT(aml_enumerate(t, l, 0, NULL, 0, &n, NULL), 0);
+	CHECK_EQ_INT(n, 0);
+}
+
+TEST(aml_max_devices)
+{
+	size_t len;
+	uint8_t *b = unit_load_fixture("acpi/pc/DSDT.bin", &len);
+	const uint8_t *t[1] = {b};
+	unsigned int n;
+	struct aml_stats st;
+
+	REQUIRE(b != NULL);
+	CHECK_EQ_INT(aml_enumerate(t, &len, 1, devs, 2, &n, &st), -ENOSPC);
+	CHECK_EQ_INT(n, 2);
+	CHECK_EQ_INT(st.devices, 51);
+	CHECK_EQ_STR(devs[0].path, "\\_SB.PCI0");
+	free(b);
+}
+
+/* ---- resource templates ---------------------------------------------- */
+
+static struct acpi_res res[32];
+
+TEST(resource_irq_mask_16bit)
+{
+	/* IRQNoFlags () {12, 15}, End Tag */
+	static const uint8_t t[] = {0x22, 0x00, 0x90, 0x79, 0x00};
+	unsigned int n, sk;
+
+	CHECK_EQ_INT(acpi_res_decode(t, sizeof(t), res, 32, &n, &sk), 0);
+	REQUIRE_EQ_INT(n, 2);
+	CHECK(check_res(&res[0], ACPI_RES_IRQ, 12, 1, 0));
+	CHECK(check_res(&res[1], ACPI_RES_IRQ, 15, 1, 0));
+	CHECK_EQ_INT(sk, 0);
+}
+
+TEST(resource_irq_flags)
+{
+	/* IRQ (Level, ActiveLow, Shared) {3, 4, 5}; IRQ (Edge, ActiveHigh,
+	 * ExclusiveAndWake) {0} */
+	static const uint8_t t[] = {0x23, 0x38, 0x00, 0x18, 0x23,
+				    0x01, 0x00, 0x21, 0x79, 0x00};
+	unsigned int n, sk;
+	const unsigned int lvl =
+	    ACPI_RES_LEVEL | ACPI_RES_ACTIVE_LOW | ACPI_RES_SHARED;
+
+	CHECK_EQ_INT(acpi_res_decode(t, sizeof(t), res, 32, &n, &sk), 0);
+	REQUIRE_EQ_INT(n, 4);
+	CHECK(check_res(&res[0], ACPI_RES_IRQ, 3, 1, lvl));
+	CHECK(check_res(&res[1], ACPI_RES_IRQ, 4, 1, lvl));
+	CHECK(check_res(&res[2], ACPI_RES_IRQ, 5, 1, lvl));
+	CHECK(check_res(&res[3], ACPI_RES_IRQ, 0, 1, ACPI_RES_WAKE));
+}
+
+TEST(resource_ext_irq)
+{
+	/* Interrupt (Consumer, Edge, ActiveLow, Shared) {0x20, 0x10000} */
+	static const uint8_t t[] = {0x89, 0x0A, 0x00, 0x0F, 0x02,
+				    0x20, 0x00, 0x00, 0x00, 0x00,
+				    0x00, 0x01, 0x00, 0x79, 0x00};
+	unsigned int n, sk;
+
+	CHECK_EQ_INT(acpi_res_decode(t, sizeof(t), res, 32, &n, &sk), 0);
+	REQUIRE_EQ_INT(n, 2);
+	CHECK(check_res(&res[0], ACPI_RES_IRQ, 0x20, 1,
+			ACPI_RES_ACTIVE_LOW | ACPI_RES_SHARED));
+	CHECK(check_res(&res[1], ACPI_RES_IRQ, 0x10000, 1,
+			ACPI_RES_ACTIVE_LOW | ACPI_RES_SHARED));
+}
+
+TEST(resource_io_dma_mem)
+{
+	static const uint8_t t[] = {
+	    /* IO (Decode16, 0x3F8, 0x3F8, 0, 8) */
+	    0x47, 0x01, 0xF8, 0x03, 0xF8, 0x03, 0x00, 0x08,
+	    /* FixedIO (0x60, 1) */
+	    0x4B, 0x60, 0x00, 0x01,
+	    /* DMA: channels 1 and 7, flags 0x05 */
+	    0x2A, 0x82, 0x05,
+	    /* Memory32Fixed (RW, 0xFEE00000, 0x1000) */
+	    0x86, 0x09, 0x00, 0x01, 0x00, 0x00, 0xE0, 0xFE, 0x00, 0x10, 0x00,
+	    0x00,
+	    /* Memory24: min 0x00F0 (<<8), length 0x0010 (<<8) */
+	    0x81, 0x09, 0x00, 0x01, 0xF0, 0x00, 0xF0, 0x00, 0x00, 0x00, 0x10,
+	    0x00,
+	    /* Word Address Space, type 2 (bus numbers): no entry */
+	    0x88, 0x0D, 0x00, 0x02, 0x0C, 0x00, 0x00, 0x00, 0x00, 0x00, 0xFF,
+	    0x00, 0x00, 0x00, 0x00, 0x01,
+	    /* DWord I/O with translation 0x10000: 0x1000+0x10000, 0x100 */
+	    0x87, 0x17, 0x00, 0x01, 0x0C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00,
+	    0x10, 0x00, 0x00, 0xFF, 0x10, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00,
+	    0x00, 0x01, 0x00, 0x00,
+	    /* End Tag */
+	    0x79, 0x00};
+	unsigned int n, sk;
+
+	CHECK_EQ_INT(acpi_res_decode(t, sizeof(t), res, 32, &n, &sk), 0);
+	REQUIRE_EQ_INT(n, 7);
+	CHECK(check_res(&res[0], ACPI_RES_IO, 0x3F8, 8, 0));
+	CHECK(check_res(&res[1], ACPI_RES_IO, 0x60, 1, 0));
+	CHECK(check_res(&res[2], ACPI_RES_DMA, 1, 1, 5));
+	CHECK(check_res(&res[3], ACPI_RES_DMA, 7, 1, 5));
+	CHECK(check_res(&res[4], ACPI_RES_MEM, 0xFEE00000, 0x1000, 0));
+	CHECK(check_res(&res[5], ACPI_RES_MEM, 0xF000, 0x1000, 0));
+	CHECK(check_res(&res[6], ACPI_RES_IO, 0x11000, 0x100, 0));
+	CHECK_EQ_INT(sk, 0);
+}
+
+TEST(resource_unknown_skipped)
+{
+	static const uint8_t t[] = {0x72, 0x01, 0x02, /* VendorShort, 2 bytes */
+				    0x30, /* StartDependentFn, 0 bytes */
+				    0x84, 0x03, 0x00,
+				    0xAA, 0xBB, 0xCC, /* VendorLong, 3 bytes */
+				    0x22, 0x02, 0x00, /* IRQNoFlags {1} */
+				    0x79, 0x00};
+	unsigned int n, sk;
+
+	CHECK_EQ_INT(acpi_res_decode(t, sizeof(t), res, 32, &n, &sk), 0);
+	CHECK_EQ_INT(n, 1);
+	CHECK_EQ_INT(sk, 3);
+	CHECK(check_res(&res[0], ACPI_RES_IRQ, 1, 1, 0));
+}
+
+TEST(resource_bad)
+{
+	/* small descriptor longer than the buffer */
+	static const uint8_t s1[] = {0x47, 0x01, 0xF8};
+	/* large descriptor longer than the buffer */
+	static const uint8_t s2[] = {0x86, 0x09, 0x00, 0x01, 0x00, 0x79, 0x00};
+	/* large header cut */
+	static const uint8_t s3[] = {0x86, 0x09};
+	/* no End Tag */
+	static const uint8_t s4[] = {0x22, 0x02, 0x00};
+	/* IO with a wrong length (5) */
+	static const uint8_t s5[] = {0x45, 1, 2, 3, 4, 5, 0x79, 0x00};
+	/* Extended Interrupt: 3 GSIs claimed, room for 1 */
+	static const uint8_t s6[] = {0x89, 0x06, 0x00, 0x01, 0x03, 1,
+				     0,	   0,	 0,    0x79, 0x00};
+	/* Memory32Fixed with length 8 */
+	static const uint8_t s7[] = {0x86, 0x08, 0x00, 0, 0,	0,   0,
+				     0,	   0,	 0,    0, 0x79, 0x00};
+	/* End Tag without its checksum byte */
+	static const uint8_t s8[] = {0x22, 0x02, 0x00, 0x79};
+	unsigned int n, sk;
+
+	CHECK_EQ_INT(acpi_res_decode(s1, sizeof(s1), res, 32, &n, &sk),
+		     -EBADMSG);
+	CHECK_EQ_INT(acpi_res_decode(s2, sizeof(s2), res, 32, &n, &sk),
+		     -EBADMSG);
+	CHECK_EQ_INT(acpi_res_decode(s3, sizeof(s3), res, 32, &n, &sk),
+		     -EBADMSG);
+	CHECK_EQ_INT(acpi_res_decode(s4, sizeof(s4), res, 32, &n, &sk),
+		     -EBADMSG);
+	CHECK_EQ_INT(n, 1);
+	CHECK_EQ_INT(acpi_res_decode(s5, sizeof(s5), res, 32, &n, &sk),
+		     -EBADMSG);
+	CHECK_EQ_INT(acpi_res_decode(s6, sizeof(s6), res, 32, &n, &sk),
+		     -EBADMSG);
+	CHECK_EQ_INT(acpi_res_decode(s7, sizeof(s7), res, 32, &n, &sk),
+		     -EBADMSG);
+	CHECK_EQ_INT(acpi_res_decode(s8, sizeof(s8), res, 32, &n, &sk),
+		     -EBADMSG);
+	CHECK_EQ_INT(acpi_res_decode(NULL, 0, res, 32, &n, &sk), -EBADMSG);
+	CHECK_EQ_INT(acpi_res_decode(NULL, 1, res, 32, &n, &sk), -EINVAL);
+	CHECK_EQ_INT(acpi_res_decode(s4, 3, NULL, 1, &n, &sk), -EINVAL);
+	CHECK_EQ_INT(acpi_res_decode(s4, 3, res, 1, NULL, &sk), -EINVAL);
+}
+
+TEST(resource_truncated_every_length)
+{
+	/* KBD's template: every proper prefix lacks a whole End Tag */
+	static const uint8_t t[] = {0x47, 0x01, 0x60, 0x00, 0x60, 0x00, 0x01,
+				    0x01, 0x47, 0x01, 0x64, 0x00, 0x64, 0x00,
+				    0x01, 0x01, 0x22, 0x02, 0x00, 0x79, 0x00};
+	unsigned int n, sk, bad = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(t); i++) {
+		uint8_t *b = malloc(i ? i : 1);
+
+		memcpy(b, t, i);
+		if (acpi_res_decode(b, i, res, 32, &n, &sk) != -EBADMSG) {
+			bad++;
+		}
+		free(b);
+	}
+	CHECK_EQ_INT(bad, 0);
+	CHECK_EQ_INT(acpi_res_decode(t, sizeof(t), res, 32, &n, &sk), 0);
+	CHECK_EQ_INT(n, 3);
+}
+
+TEST(resource_enospc)
+{
+	static const uint8_t t[] = {0x22, 0xFF, 0xFF, 0x79, 0x00};
+	unsigned int n, sk;
+
+	CHECK_EQ_INT(acpi_res_decode(t, sizeof(t), res, 4, &n, &sk), -ENOSPC);
+	CHECK_EQ_INT(n, 4);
+	CHECK(check_res(&res[3], ACPI_RES_IRQ, 3, 1, 0));
+	CHECK_EQ_INT(acpi_res_decode(t, sizeof(t), res, 16, &n, &sk), 0);
+	CHECK_EQ_INT(n, 16);
+	CHECK_EQ_INT(acpi_res_decode(t, sizeof(t), NULL, 0, &n, &sk), -ENOSPC);
+	CHECK_EQ_INT(n, 0);
+}
