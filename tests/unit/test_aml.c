@@ -362,8 +362,8 @@ TEST(aml_devices_fixture)
 
 	aml_set_host(NULL);
 	REQUIRE_EQ_INT(run_fixtures("acpi/aml/devices.aml", NULL, &n, &st), 0);
-	CHECK_EQ_INT(n, 10);
-	CHECK_EQ_INT(st.devices, 10);
+	CHECK_EQ_INT(n, 11);
+	CHECK_EQ_INT(st.devices, 11);
 	/* iasl wraps External in If (Zero); plus the top-level If */
 	CHECK_EQ_INT(st.skipped_ops, 2);
 	CHECK_EQ_INT(st.eval_failures, 1); /* HWST without a callback */
@@ -450,6 +450,15 @@ TEST(aml_devices_fixture)
 	d = find_dev(n, "\\_SB.HWST");
 	REQUIRE(d != NULL);
 	CHECK_EQ_INT(d->error, -ENOSYS);
+
+	/* DerefOf (Index ()) into a package and a buffer */
+	d = find_dev(n, "\\_SB.IDXD");
+	REQUIRE(d != NULL);
+	CHECK_EQ_INT(d->error, 0);
+	CHECK_EQ_INT(d->sta, 0x0F);
+	CHECK_EQ_INT(d->uid, 0x31);
+	CHECK_EQ_INT(d->ncid, 1);
+	CHECK_EQ_STR(d->cid[0], "KITE0007");
 
 	/* ^^DUAL from \_SB.BUS0.SUB1; MultiNamePrefix declaration */
 	d = find_dev(n, "\\_SB.DUAL");
@@ -690,10 +699,10 @@ TEST(aml_deep_nesting)
 	REQUIRE(len < sizeof(t.b) - 36);
 	tb_put(&t, tmp, len);
 	tb_fix(&t);
-	/* the outer AML_MAX_DEPTH + 1 levels are walked, the rest skipped */
+	/* the outer AML_MAX_SCOPES + 1 levels are walked, the rest skipped */
 	CHECK_EQ_INT(run_one(t.b, t.n, &n, &st), 0);
-	CHECK_EQ_INT(n, AML_MAX_DEPTH + 1);
-	CHECK_EQ_INT(st.devices, AML_MAX_DEPTH + 1);
+	CHECK_EQ_INT(n, AML_MAX_SCOPES + 1);
+	CHECK_EQ_INT(st.devices, AML_MAX_SCOPES + 1);
 	CHECK_EQ_INT(st.skipped_ops, 1);
 	/* the deepest path does not fit in 64 characters */
 	CHECK_EQ_INT(devs[n - 1].error, -ERANGE);

@@ -5,8 +5,9 @@
  *
  * Every byte is read through a cursor whose end is the enclosing PkgLength
  * (never past the table); every loop consumes input or is bounded by the
- * instruction budget; recursion is bounded by AML_MAX_DEPTH (scopes,
- * expressions) and AML_MAX_CALLS (method frames, kept in static storage).
+ * instruction budget; recursion is bounded by AML_MAX_SCOPES (scopes),
+ * AML_MAX_DEPTH (expressions, statements, calls) and AML_MAX_CALLS
+ * (method frames, kept in static storage).
  */
 #include "kern/compiler.h"
 #include "kern/errno.h"
@@ -55,7 +56,9 @@
 #define OP_NOR	     0x7E
 #define OP_XOR	     0x7F
 #define OP_NOT	     0x80
+#define OP_DEREFOF   0x83
 #define OP_SIZEOF    0x87
+#define OP_INDEX     0x88
 #define OP_LAND	     0x90
 #define OP_LOR	     0x91
 #define OP_LNOT	     0x92
@@ -1007,6 +1010,34 @@ static int logical(struct ectx *e, struct frame *f, struct cur *c, uint8_t op,
 	return 0;
 }
 
+/* DerefOf (Index (Source, Index, Target)), after both opcodes: a package
+ * element, or a buffer/string byte as an Integer. Target must be null. */
+static int deref_index(struct ectx *e, struct frame *f, struct cur *c,
+		       struct val *v, unsigned int depth)
+{
+	struct val src;
+	struct target t;
+	uint64_t i;
+	int r;
+
+	if ((r = term_arg(e, f, c, &src, depth)) ||
+	    (r = int_arg(e, f, c, &i, depth)) || (r = target(f, c, &t))) {
+		return r;
+	}
+	if (t.slot != NULL) {
+		return -ENOSYS;
+	}
+	if (src.type == V_PKG) {
+		return i < src.i ? pkg_elem(e, &src, (unsigned int)i, v, depth)
+				 : -ERANGE;
+	}
+	if ((src.type == V_BUF || src.type == V_STR) && i < src.len) {
+		set_int(v, src.p[i]);
+		return 0;
+	}
+	return -ERANGE;
+}
+
 /* A method invocation or a reference to a named object. */
 static int named(struct ectx *e, struct frame *f, struct cur *c, struct val *v,
 		 unsigned int depth)
@@ -1171,6 +1202,14 @@ static int term_arg(struct ectx *e, struct frame *f, struct cur *c,
 			return -EINVAL;
 		}
 		return 0;
+	case OP_DEREFOF:
+		/* only DerefOf (Index (Source, Index)): no references */
+		c->pos++;
+		if (c->pos >= c->end || c->b[c->pos] != OP_INDEX) {
+			return -ENOSYS;
+		}
+		c->pos++;
+		return deref_index(e, f, c, v, depth + 1);
 	case OP_TOINTEGER:
 		c->pos++;
 		if ((r = int_arg(e, f, c, &a, depth + 1)) ||
@@ -1342,7 +1381,7 @@ static void walk_body(struct cur *c, size_t end, int node, unsigned int depth)
 	in.end = end;
 	if (node < 0) {
 		g_st.skipped_ops++;
-	} else if (depth + 1 > AML_MAX_DEPTH) {
+	} else if (depth + 1 > AML_MAX_SCOPES) {
 		g_st.skipped_ops++;
 	} else {
 		(void)walk(&in, node, depth + 1);
@@ -1445,8 +1484,11 @@ static int op_region(struct cur *c, int scope)
 	memset(f, 0, sizeof(*f));
 	f->scope = scope;
 	f->table = c->table;
-	/* the walk cannot go on if these do not parse */
-	if (int_arg(&e, f, c, &base, 0) || int_arg(&e, f, c, &len, 0)) {
+	/* the walk cannot go on if these do not parse; they are
+	 * constants in practice: 8 levels of nesting, to keep the stack
+	 * small under a deep walk */
+	if (int_arg(&e, f, c, &base, AML_MAX_DEPTH - 8) ||
+	    int_arg(&e, f, c, &len, AML_MAX_DEPTH - 8)) {
 		return -ENOSYS;
 	}
 	n = declare(&ns, c, scope, N_REGION);
@@ -1609,11 +1651,11 @@ static int walk_one(struct cur *c, int scope, unsigned int depth)
 	case EXT_REGION:
 		n = op_region(c, scope);
 		if (n > 0) {
-			g_st.skipped_ops++;
+			g_st.skipped_ops++; /* not declared */
 			return 0;
 		}
-		if (n < 0) {
-			g_st.skipped_ops++;
+		if (n == -ENOSYS) {
+			g_st.skipped_ops++; /* -EBADMSG: counted by walk */
 		}
 		return n;
 	case EXT_FIELD:
@@ -1719,7 +1761,7 @@ static int id_value(const struct val *v, char *out)
 
 static int make_path(int n, char *out, size_t size)
 {
-	int segs[AML_MAX_DEPTH * 2];
+	int segs[32]; /* more could not fit in aml_device.path */
 	unsigned int k = 0, i;
 	size_t pos = 0;
 
