@@ -64,7 +64,7 @@ static int kbd0001_probe(struct device *dev)
 static const char *const kbd0001_ids[] = {"KBD0001", NULL};
 
 struct driver kbd0001_driver = {
-	.name = "kbd0001",
-	.ids = kbd0001_ids,
-	.probe = kbd0001_probe,
+    .name = "kbd0001",
+    .ids = kbd0001_ids,
+    .probe = kbd0001_probe,
 };
