@@ -18,6 +18,7 @@
 #include "kern/printf.h"
 #include "kern/string.h"
 #include "kern/timer.h"
+#include "kern/boot.h"
 
 /* Register offsets (xAPIC); x2APIC MSR = 0x800 + offset / 16. */
 #define LAPIC_ID	 0x020
@@ -34,13 +35,15 @@
 #define LAPIC_TIMER_CUR	 0x390
 #define LAPIC_TIMER_DIV	 0x3e0
 
-#define SVR_ENABLE	   (1u << 8)
-#define LVT_MASKED	   (1u << 16)
-#define LVT_LEVEL	   (1u << 15)
-#define LVT_ACTIVE_LOW	   (1u << 13)
-#define LVT_NMI		   (4u << 8)
-#define LVT_TIMER_PERIODIC (1u << 17)
-#define TIMER_DIV_16	   0x3
+#define SVR_ENABLE		(1u << 8)
+#define LVT_MASKED		(1u << 16)
+#define LVT_LEVEL		(1u << 15)
+#define LVT_ACTIVE_LOW		(1u << 13)
+#define LVT_NMI			(4u << 8)
+#define LVT_TIMER_PERIODIC	(1u << 17)
+#define LVT_TIMER_TSC_DEADLINE	(2u << 17)
+#define CPUID1_ECX_TSC_DEADLINE (1u << 24)
+#define TIMER_DIV_16		0x3
 
 #define APIC_BASE_ENABLE  (1ull << 11)
 #define APIC_BASE_X2APIC  (1ull << 10)
@@ -197,12 +200,57 @@ struct driver lapic_driver = {
 
 /* ---- The local timer as the tick -------------------------------------- */
 
+/* TSC-deadline mode: the next deadline, one tick after the previous one
+ * (never "now + interval": no drift), skipping any already passed. */
+static uint64_t deadline, deadline_step;
+
 static enum irq_return lapic_timer_interrupt(unsigned int irq, void *dev)
 {
 	(void)irq;
 	(void)dev;
+	if (deadline_step) {
+		uint64_t now = rdtsc();
+
+		deadline += deadline_step;
+		if (deadline <= now) {
+			deadline += ((now - deadline) / deadline_step + 1) *
+				    deadline_step;
+		}
+		wrmsr(MSR_TSC_DEADLINE, deadline);
+	}
 	timer_tick();
 	return IRQ_HANDLED;
+}
+
+static bool cpu_has_tsc_deadline(void)
+{
+	uint32_t a, b, c, d;
+
+	cpuid(1, &a, &b, &c, &d);
+	return c & CPUID1_ECX_TSC_DEADLINE;
+}
+
+/* The tick from IA32_TSC_DEADLINE, when the CPU offers it (SDM 11.5.4.1). */
+static int start_tsc_deadline(unsigned int irq, struct device *dev,
+			      uint64_t tsc_hz)
+{
+	int ret;
+
+	lapic_write(LAPIC_LVT_TIMER,
+		    LVT_MASKED | LVT_TIMER_TSC_DEADLINE | APIC_TIMER_VECTOR);
+	ret = irq_request(irq, lapic_timer_interrupt, 0, "timer", dev);
+	if (ret < 0) {
+		return ret;
+	}
+	deadline_step = tsc_hz / HZ;
+	deadline = rdtsc() + deadline_step;
+	wrmsr(MSR_TSC_DEADLINE, deadline);
+	timer_set_source("lapic-tsc-deadline");
+	kprintf("lapic-timer: TSC-deadline mode, %llu.%03llu MHz TSC, %u Hz "
+		"tick\n",
+		(unsigned long long)(tsc_hz / 1000000),
+		(unsigned long long)(tsc_hz / 1000 % 1000), HZ);
+	return 0;
 }
 
 /* Timer counts per second: count down for CALIBRATE_MS of TSC time. */
@@ -232,6 +280,9 @@ static int lapic_timer_probe(struct device *dev)
 	if (strcmp(timer_clocksource(), "tsc") != 0 || !tsc_hz) {
 		kprintf("lapic-timer: no calibrated TSC to measure against\n");
 		return -ENODEV;
+	}
+	if (cpu_has_tsc_deadline() && !cmdline_has("notscdeadline")) {
+		return start_tsc_deadline((unsigned int)irq, dev, tsc_hz);
 	}
 	rate = calibrate(tsc_hz);
 	if (rate < HZ) {
