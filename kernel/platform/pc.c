@@ -14,6 +14,7 @@
 #include "kern/printf.h"
 #include "kern/string.h"
 #include "firmware/acpi/aml.h"
+#include "drivers/acpi/sci.h"
 
 #define ISA_EDGE IRQF_TRIGGER_RISING
 #define IO(start, size)                                                        \
@@ -107,7 +108,8 @@ const struct pc_platform pc_platform = {
 };
 
 extern struct driver i8259_driver, pit_driver, uart16550_driver, i8042_driver,
-    vga_driver, lapic_driver, ioapic_driver, lapic_timer_driver, kbd0001_driver;
+    vga_driver, lapic_driver, ioapic_driver, lapic_timer_driver, kbd0001_driver,
+    acpi_sci_driver;
 
 /* ---- ACPI: the MADT decides the interrupt path ------------------------ */
 
@@ -115,7 +117,7 @@ static struct acpi acpi;
 static bool have_acpi;
 static struct acpi_madt_info madt;
 static struct acpi_fadt_info fadt;
-static bool have_s5;
+static bool have_s5, have_fadt;
 static uint8_t s5_typa, s5_typb;
 
 #define PAGE_SIZE     4096u
@@ -166,6 +168,7 @@ static void acpi_read(void)
 	}
 	t = acpi_find(&acpi, "FACP", 0);
 	if (t && acpi_parse_fadt(t->data, t->length, &fadt) == 0) {
+		have_fadt = true;
 		t = acpi_find(&acpi, "DSDT", 0);
 		have_s5 = t && acpi_find_s5(t->data, t->length, &s5_typa,
 					    &s5_typb) == 0;
@@ -236,6 +239,18 @@ static struct device lapic = {
     .nres = 1,
 };
 static struct apic_lapic_data lapic_data;
+
+static struct acpi_sci_data sci_data;
+
+/* The SCI: shareable and level-triggered by definition (ACPI 5.2.9);
+ * the MADT's override for its ISA IRQ gives the real polarity. */
+static struct device sci = {
+    .name = "sci",
+    .path = "acpi:FADT",
+    .ids = {"kite,acpi-sci"},
+    .nres = 1,
+    .platform_data = &sci_data,
+};
 
 static struct device lapic_timer = {
     .name = "lapic-timer",
@@ -468,9 +483,10 @@ static void acpi_devices_add(bool apic)
 void pc_platform_init(void)
 {
 	static struct driver *const drivers[] = {
-	    &i8259_driver, &lapic_driver,	&ioapic_driver,
-	    &pit_driver,   &lapic_timer_driver, &uart16550_driver,
-	    &vga_driver,   &i8042_driver,	&kbd0001_driver,
+	    &i8259_driver,    &lapic_driver,	   &ioapic_driver,
+	    &pit_driver,      &lapic_timer_driver, &uart16550_driver,
+	    &vga_driver,      &i8042_driver,	   &kbd0001_driver,
+	    &acpi_sci_driver,
 	};
 	struct device *legacy[] = {&pit,    &i8042,  &com[0], &com[1],
 				   &com[2], &com[3], &vga};
@@ -502,6 +518,16 @@ void pc_platform_init(void)
 	}
 	if (apic) {
 		device_add(&lapic_timer);
+	}
+	/* Level-triggered: only on the APIC path (the 8259 is edge-only). */
+	if (apic && have_fadt && fadt.sci_int && !fadt.hw_reduced) {
+		sci_data = (struct acpi_sci_data){
+		    fadt.smi_cmd, fadt.acpi_enable, fadt.pm1a_evt,
+		    fadt.pm1a_cnt, fadt.pm1_evt_len};
+		sci.res[0] = (struct resource){RES_IRQ, fadt.sci_int, 1,
+					       IRQF_SHARED | IRQF_TRIGGER_LOW};
+		route_isa_irqs(&sci);
+		device_add(&sci);
 	}
 	for (unsigned int i = 0; i < ARRAY_SIZE(drivers); i++) {
 		driver_register(drivers[i]);

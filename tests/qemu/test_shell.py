@@ -480,6 +480,26 @@ def test_seed_kbd0001_ssdt(arch, **opts):
                                                                  after)
 
 
+def test_power_button_level_sci(arch, **opts):
+    """The power button raises the ACPI SCI: a level-triggered I/O APIC
+    line (GSI 9, level high by the MADT). Three presses, three interrupts:
+    the handler clears the status before the EOI, so Remote IRR never
+    sticks and the line never storms."""
+    with Guest(arch, qmp=True, **opts) as g:
+        g.expect(re.escape(PROMPT), timeout=30)
+        if "noapic" in opts.get("cmdline", ""):
+            # The 8259 is edge-only: no SCI on that path.
+            assert "acpi-sci" not in g.command("irqstat")
+            return
+        for i in range(1, 4):
+            g.qmp("system_powerdown")
+            g.expect(r"acpi: power button pressed \(%d\)" % i, timeout=10)
+        rows = irq_rows(g.command("irqstat"))
+        irq, count, chip, trigger = rows["acpi-sci"]
+        assert (chip, trigger) == ("IO-APIC", "level-high"), rows
+        assert count == 3, rows
+
+
 # The PC's screen and keyboard.
 PC_TESTS = [
     test_vga_mirrors_console,
@@ -488,6 +508,7 @@ PC_TESTS = [
     test_keytest_raw_scancodes,
     test_kbdlayout_german,
     test_seed_kbd0001_ssdt,
+    test_power_button_level_sci,
 ]
 
 def test_reboot(arch, **opts):

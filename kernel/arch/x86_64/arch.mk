@@ -21,6 +21,7 @@ ARCH_SRCS := \
 	kernel/drivers/video/vgacon.c \
 	kernel/drivers/input/i8042.c \
 	kernel/drivers/input/kbd0001.c \
+	kernel/drivers/acpi/sci.c \
 	kernel/platform/pc.c
 # QEMU boots the ELF itself through its PVH note.
 KERNEL_IMAGE = $(KERNEL_ELF)

@@ -83,7 +83,10 @@ _Static_assert(offsetof(struct acpi_rsdp, length) == ACPI_RSDP_V1_LEN, "");
 #define FADT_SCI_INT	     46 /* u16 */
 #define FADT_SMI_CMD	     48 /* u32 */
 #define FADT_ACPI_ENABLE     52
+#define FADT_PM1A_EVT_BLK    56 /* u32 */
+#define FADT_PM1B_EVT_BLK    60 /* u32 */
 #define FADT_PM1A_CNT_BLK    64 /* u32 */
+#define FADT_PM1_EVT_LEN     88 /* u8 */
 #define FADT_PM1B_CNT_BLK    68 /* u32 */
 #define FADT_CENTURY	     108
 #define FADT_IAPC_BOOT_ARCH  109 /* u16, ACPI 2.0 on */
@@ -612,6 +615,9 @@ int acpi_parse_fadt(const uint8_t *fadt, size_t len, struct acpi_fadt_info *out)
 	out->sci_int = get16(fadt + FADT_SCI_INT);
 	out->smi_cmd = get32(fadt + FADT_SMI_CMD);
 	out->acpi_enable = fadt[FADT_ACPI_ENABLE];
+	out->pm1a_evt = get32(fadt + FADT_PM1A_EVT_BLK);
+	out->pm1b_evt = get32(fadt + FADT_PM1B_EVT_BLK);
+	out->pm1_evt_len = fadt[FADT_PM1_EVT_LEN];
 	out->century = fadt[FADT_CENTURY];
 	out->iapc_boot_arch = get16(fadt + FADT_IAPC_BOOT_ARCH);
 	out->iapc_boot_arch_valid = out->revision >= 2;

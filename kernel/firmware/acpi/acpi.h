@@ -116,6 +116,10 @@ struct acpi_fadt_info {
 	/* I/O ports: from the X_ GAS when it is present, SystemIO and
 	 * non-zero, else the 32-bit field. */
 	uint32_t pm1a_cnt, pm1b_cnt;
+	/* PM1 event blocks (status, then enable, each pm1_evt_len / 2
+	 * bytes): the 32-bit fields. */
+	uint32_t pm1a_evt, pm1b_evt;
+	uint8_t pm1_evt_len;
 	/* IAPC_BOOT_ARCH (5.2.9.3) as read. It is only defined from ACPI
 	 * 2.0 (FADT revision >= 2); in a revision 1 table, such as QEMU pc
 	 * gives, those bytes are reserved and iapc_boot_arch_valid is
