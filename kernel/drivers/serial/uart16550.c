@@ -7,8 +7,10 @@
  * 16550 raises THRE again and again when it is idle and enabled). The
  * handler reads IIR until nothing is pending, which is also what a shared
  * or level-triggered line needs. When the console input queue is full the
- * receive interrupt is turned off and the bytes wait in the FIFO (and in
- * whatever feeds it), so nothing is lost; the reader turns it back on.
+ * receive interrupt is turned off, RTS is dropped and the bytes wait in
+ * the FIFO; the reader turns both back on. Nothing is lost when the sender
+ * honours RTS (QEMU's chardev simply waits); one that ignores it overruns
+ * the 16-byte FIFO, and LSR.OE counts that.
  */
 #include "drivers/serial/uart16550.h"
 #include "kern/device.h"
@@ -216,6 +218,9 @@ static void rx_drain(struct uart16550 *u)
 			u->rx_throttled = true;
 			u->stats.throttled++;
 			set_ier(u, u->ier & ~IER_ERBFI);
+			/* And ask the sender to pause (RTS off): the FIFO
+			 * holds only 16 bytes. */
+			outb(u->base + UART_MCR, MCR_DTR | MCR_OUT2);
 			return;
 		}
 		uint8_t c = inb(u->base + UART_RBR);
@@ -281,6 +286,7 @@ static void uart_unthrottle(void)
 	rx_drain(u);
 	if (!u->rx_throttled) {
 		set_ier(u, u->ier | IER_ERBFI);
+		outb(u->base + UART_MCR, MCR_DTR | MCR_RTS | MCR_OUT2);
 	}
 	spin_unlock_irqrestore(&u->lock, flags);
 }
