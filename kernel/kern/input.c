@@ -46,16 +46,19 @@ static void push_string(const char *s)
 /* A code point to the console as UTF-8. */
 static void push_codepoint(uint32_t cp)
 {
+	char utf8[4] = {0};
+
 	if (cp < 0x80) {
-		console_input_push((uint8_t)cp);
+		utf8[0] = (char)cp;
 	} else if (cp < 0x800) {
-		console_input_push((uint8_t)(0xc0 | cp >> 6));
-		console_input_push((uint8_t)(0x80 | (cp & 0x3f)));
+		utf8[0] = (char)(0xc0 | cp >> 6);
+		utf8[1] = (char)(0x80 | (cp & 0x3f));
 	} else {
-		console_input_push((uint8_t)(0xe0 | cp >> 12));
-		console_input_push((uint8_t)(0x80 | (cp >> 6 & 0x3f)));
-		console_input_push((uint8_t)(0x80 | (cp & 0x3f)));
+		utf8[0] = (char)(0xe0 | cp >> 12);
+		utf8[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		utf8[2] = (char)(0x80 | (cp & 0x3f));
 	}
+	push_string(utf8); /* whole or not at all, like an escape */
 }
 
 /* Keys without a character: what a VT100 terminal sends for them. */

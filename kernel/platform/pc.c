@@ -34,8 +34,9 @@ static struct device pic = {
     .name = "pic",
     .path = "pc:pic",
     .ids = {"PNP0000"},
-    .res = {IO(0x20, 2), IO(0xa0, 2)},
-    .nres = 2,
+    /* master, slave, and the POST-code port the driver writes to wait */
+    .res = {IO(0x20, 2), IO(0xa0, 2), IO(0x80, 1)},
+    .nres = 3,
 };
 
 static struct pc_pit_data pit_data = {.tick = true, .port_b = 0x61};

@@ -29,6 +29,7 @@
 
 struct i8259 {
 	uint16_t master, slave; /* command ports, from the device */
+	uint16_t delay_port;	/* an unused port for io_wait, or 0 */
 	uint16_t mask;		/* cached IMR: bit n = line n masked */
 	unsigned long eois;
 	int irq_base;
@@ -36,10 +37,13 @@ struct i8259 {
 
 static struct i8259 pic;
 
+/* A write to an unused port (the platform names it: the POST-code port
+ * on PCs) takes about 1 us: the old 8259s need that between ICWs. */
 static void io_wait(void)
 {
-	/* Port 0x80 (POST codes) is unused: a write takes ~1 us. */
-	outb(0x80, 0);
+	if (pic.delay_port) {
+		outb(pic.delay_port, 0);
+	}
 }
 
 static void write_masks(void)
@@ -164,6 +168,7 @@ static int i8259_probe(struct device *dev)
 
 	pic.master = device_io(dev, 0);
 	pic.slave = device_io(dev, 1);
+	pic.delay_port = device_io(dev, 2);
 	if (!pic.master || !pic.slave) {
 		return -ENODEV;
 	}
