@@ -473,8 +473,10 @@ def test_seed_kbd0001_ssdt(arch, **opts):
         before = irq_rows(g.command("irqstat"))
         assert before["kbd0001"][0] == before["i8042-kbd"][0], before
         # Keys typed now raise the shared line; both handlers are asked.
+        # kbd0001 may get a byte the i8042 handler did not drain yet and
+        # log it in the middle of the echo: look for the output line.
         out = kbd_command(g, "echo shared line")
-        assert out.strip() == "shared line", repr(out)
+        assert re.search(r"^shared line$", out, re.M), repr(out)
         after = irq_rows(g.command("irqstat"))
         assert after["kbd0001"][1] > before["kbd0001"][1] + 20, (before,
                                                                  after)
