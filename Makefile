@@ -45,7 +45,8 @@ WARNINGS := -Wall -Wextra -Werror
 KERNEL_CFLAGS := --target=$(ARCH_TARGET) -std=c11 $(WARNINGS) -O2 -g \
 	-ffreestanding -fno-stack-protector -fno-pic -fno-pie \
 	-fno-omit-frame-pointer -fno-common \
-	-Ikernel/include -Ikernel -DHZ=$(HZ) $(ARCH_CFLAGS) -MMD -MP
+	-Ikernel/include -Ikernel -Ikernel/arch/$(ARCH)/include -DHZ=$(HZ) \
+	$(ARCH_CFLAGS) -MMD -MP
 KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=4096 \
 	-T kernel/arch/$(ARCH)/linker.ld
 

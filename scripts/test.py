@@ -25,7 +25,23 @@ import traceback
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "qemu"))
 import kite  # noqa: E402
-import test_shell  # noqa: E402
+import importlib  # noqa: E402
+
+
+class _Suites:
+    """TESTS, IRQ_TESTS and PC_TESTS of every tests/qemu/test_*.py module,
+    in file order (test_shell.py first): each area keeps its own file."""
+
+    def __init__(self):
+        names = sorted(os.path.basename(p)[:-3] for p in glob.glob(
+            os.path.join(ROOT, "tests", "qemu", "test_*.py")))
+        names.sort(key=lambda n: n != "test_shell")
+        mods = [importlib.import_module(n) for n in names]
+        for kind in ("TESTS", "IRQ_TESTS", "PC_TESTS"):
+            setattr(self, kind, [t for m in mods for t in getattr(m, kind, [])])
+
+
+test_shell = _Suites()
 
 # Where the in-kernel tests run: every boot path of both ports.
 KTEST_CONFIGS = [

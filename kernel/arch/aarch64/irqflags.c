@@ -1,6 +1,6 @@
 /* The IRQ mask (PSTATE.I, in DAIF) behind kern/irqflags.h. */
 #include "kern/irqflags.h"
-#include "sysreg.h"
+#include "asm/sysreg.h"
 
 #define DAIF_I (1ul << 7)
 

@@ -9,7 +9,7 @@
  * accesses fault and nothing is cached: turning it on early is cheap.
  */
 #include "kern/compiler.h"
-#include "sysreg.h"
+#include "asm/sysreg.h"
 
 #define GIB (1ull << 30)
 

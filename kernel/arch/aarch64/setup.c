@@ -16,7 +16,7 @@
 #include "kern/device.h"
 #include "platform/dt.h"
 #include "firmware/fdt/fdt.h"
-#include "sysreg.h"
+#include "asm/sysreg.h"
 #include "trap_frame.h"
 
 void mmu_init(uint64_t ram_base, uint64_t ram_size);

@@ -10,6 +10,7 @@ ARCH_SRCS := \
 	kernel/arch/x86_64/trap.c \
 	kernel/arch/x86_64/mmu.c \
 	kernel/arch/x86_64/irqflags.c \
+	kernel/arch/x86_64/pio.c \
 	kernel/drivers/serial/uart16550.c \
 	kernel/drivers/irqchip/i8259.c \
 	kernel/drivers/irqchip/lapic.c \

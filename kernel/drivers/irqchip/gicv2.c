@@ -5,7 +5,7 @@
  * interface; 1023 (and 1022) from GICC_IAR are spurious and never EOI'd.
  */
 #include "arch/aarch64/irq.h"
-#include "arch/aarch64/sysreg.h"
+#include "asm/sysreg.h"
 #include "drivers/irqchip/gic_dt.h"
 #include "kern/device.h"
 #include "kern/errno.h"

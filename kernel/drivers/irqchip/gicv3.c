@@ -10,7 +10,7 @@
  * Bases and the line of every device come from the device tree.
  */
 #include "arch/aarch64/irq.h"
-#include "arch/aarch64/sysreg.h"
+#include "asm/sysreg.h"
 #include "drivers/irqchip/gic_dt.h"
 #include "kern/device.h"
 #include "kern/errno.h"

@@ -8,7 +8,7 @@
  * against the TSC (itself calibrated against the PIT), with the measured
  * frequency printed at boot.
  */
-#include "arch/x86_64/msr.h"
+#include "asm/msr.h"
 #include "arch/x86_64/vectors.h"
 #include "drivers/irqchip/apic.h"
 #include "kern/device.h"

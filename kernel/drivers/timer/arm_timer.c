@@ -12,7 +12,7 @@
  * the clocksource, so ticks missed while interrupts were off are still
  * counted: jiffies follow the counter.
  */
-#include "arch/aarch64/sysreg.h"
+#include "asm/sysreg.h"
 #include "kern/device.h"
 #include "kern/errno.h"
 #include "kern/irq.h"

@@ -10,7 +10,7 @@
 #include "kern/timer.h"
 #include "platform/pc.h"
 #include "arch/x86_64/cpu.h"
-#include "arch/x86_64/msr.h"
+#include "asm/msr.h"
 
 #define PIT_INPUT_HZ 1193182u /* the PC's 14.31818 MHz / 12 */
 #define PIT_CHANNEL0 0	      /* offsets in the device's I/O range */
