@@ -63,31 +63,37 @@ static struct device i8042 = {
     .irq_parent = &pic,
 };
 
-/* COM1/COM3 and COM2/COM4 share their IRQs by convention. */
+/* COM1/COM3 and COM2/COM4 share their IRQs by convention. The PC's
+ * 16550s run from a 1.8432 MHz crystal (115200 baud x 16). */
+#define PC_UART_CLOCK 1843200
 static struct device com[4] = {
     {.name = "com1",
      .path = "pc:com1",
      .ids = {"PNP0501"},
      .res = {IO(0x3f8, 8), IRQ(4, ISA_EDGE | IRQF_SHARED)},
      .nres = 2,
+     .clock_hz = PC_UART_CLOCK,
      .irq_parent = &pic},
     {.name = "com2",
      .path = "pc:com2",
      .ids = {"PNP0501"},
      .res = {IO(0x2f8, 8), IRQ(3, ISA_EDGE | IRQF_SHARED)},
      .nres = 2,
+     .clock_hz = PC_UART_CLOCK,
      .irq_parent = &pic},
     {.name = "com3",
      .path = "pc:com3",
      .ids = {"PNP0501"},
      .res = {IO(0x3e8, 8), IRQ(4, ISA_EDGE | IRQF_SHARED)},
      .nres = 2,
+     .clock_hz = PC_UART_CLOCK,
      .irq_parent = &pic},
     {.name = "com4",
      .path = "pc:com4",
      .ids = {"PNP0501"},
      .res = {IO(0x2e8, 8), IRQ(3, ISA_EDGE | IRQF_SHARED)},
      .nres = 2,
+     .clock_hz = PC_UART_CLOCK,
      .irq_parent = &pic},
 };
 
@@ -476,6 +482,10 @@ static void acpi_devices_add(bool apic)
 		}
 		if (device_has_id(d, "PNP0100")) {
 			d->platform_data = &pit_data;
+		}
+		/* ACPI names a COM port's resources, not its clock. */
+		if (device_has_id(d, "PNP0501")) {
+			d->clock_hz = PC_UART_CLOCK;
 		}
 		device_add(d);
 	}

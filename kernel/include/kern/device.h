@@ -46,6 +46,14 @@ struct device {
 	const struct driver *driver;
 	int probe_result; /* last probe's error, 0 if bound or not tried */
 	void *driver_data;
+	/*
+	 * Register layout and input clock, for chips that sit at many
+	 * strides and clocks (a 16550): from the device tree's reg-shift,
+	 * reg-io-width and clock-frequency, or the platform's description.
+	 */
+	unsigned int reg_shift; /* register n at base + (n << reg_shift) */
+	unsigned int reg_width; /* bytes per access; 0 = the chip's own */
+	uint32_t clock_hz;	/* input clock; 0 = not described */
 	/* What the platform tells the driver beyond resources. */
 	const void *platform_data;
 	struct device *next;
