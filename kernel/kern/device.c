@@ -36,51 +36,153 @@ bool device_has_id(const struct device *dev, const char *id)
 	return false;
 }
 
-static const struct driver *driver_match(const struct device *dev)
+/*
+ * Resource ownership. A bound device owns its I/O and memory ranges: a
+ * device whose ranges overlap an owned range is not probed (its driver
+ * never touches the hardware) and `devices` names the holder. When two
+ * described devices overlap, the more specific match binds first: an
+ * ACPI "PNPxxxx" ID names a class of compatible hardware, any other ID
+ * (an ACPI _HID such as "KBD0001", a device-tree compatible) names one
+ * product. So an SSDT's KBD0001 keyboard takes ports 0x60/0x64 ahead of
+ * the DSDT's PNP0303 8042, and a second PNP0303 at the same ports finds
+ * them taken and leaves the working keyboard alone.
+ */
+static bool ranges_overlap(const struct resource *a, const struct resource *b)
 {
-	for (const struct driver *drv = drivers; drv; drv = drv->next) {
-		for (const char *const *id = drv->ids; *id; id++) {
-			if (device_has_id(dev, *id)) {
-				return drv;
+	if (a->type != b->type || (a->type != RES_IO && a->type != RES_MEM)) {
+		return false;
+	}
+	/* A range of size 0 (a bare register address) is one byte. */
+	uint64_t a_end = a->start + (a->size ? a->size : 1);
+	uint64_t b_end = b->start + (b->size ? b->size : 1);
+
+	return a->start < b_end && b->start < a_end;
+}
+
+static bool devices_overlap(const struct device *a, const struct device *b,
+			    const struct resource **which)
+{
+	for (unsigned int i = 0; i < a->nres; i++) {
+		for (unsigned int j = 0; j < b->nres; j++) {
+			if (ranges_overlap(&a->res[i], &b->res[j])) {
+				*which = &a->res[i];
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* The bound device holding one of dev's ranges, or NULL. */
+static const struct device *range_holder(const struct device *dev,
+					 const struct resource **which)
+{
+	for (const struct device *d = devices; d; d = d->next) {
+		if (d != dev && d->driver && devices_overlap(dev, d, which)) {
+			return d;
+		}
+	}
+	return NULL;
+}
+
+/* "PNP" and four hex digits: an ACPI ID for a class of compatibles. */
+static bool id_is_class(const char *id)
+{
+	if (strncmp(id, "PNP", 3) != 0 || strlen(id) != 7) {
+		return false;
+	}
+	for (int i = 3; i < 7; i++) {
+		char c = id[i];
+
+		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'))) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The ID a driver matched (NULL for none): device IDs in order. */
+static const struct driver *driver_match_id(const struct device *dev,
+					    const char **matched)
+{
+	for (unsigned int i = 0; i < DEVICE_MAX_IDS && dev->ids[i]; i++) {
+		for (const struct driver *drv = drivers; drv; drv = drv->next) {
+			for (const char *const *id = drv->ids; *id; id++) {
+				if (strcmp(dev->ids[i], *id) == 0) {
+					*matched = dev->ids[i];
+					return drv;
+				}
 			}
 		}
 	}
 	return NULL;
 }
 
-/* One pass; returns how many devices it bound. */
+/* May dev probe now: not tried yet, and its controller bound (a
+ * controller may name itself, as the GIC does for its maintenance
+ * interrupt)? */
+static bool probe_ready(const struct device *dev)
+{
+	if (dev->driver || dev->probe_result) {
+		return false;
+	}
+	return !dev->irq_parent || dev->irq_parent == dev ||
+	       dev->irq_parent->driver;
+}
+
+/* Is there a more specific device over dev's ranges that may probe now? */
+static bool yields_to_specific(const struct device *dev, const char *matched)
+{
+	const struct resource *which;
+	const char *other;
+
+	if (!id_is_class(matched)) {
+		return false;
+	}
+	for (const struct device *d = devices; d; d = d->next) {
+		if (d != dev && probe_ready(d) && driver_match_id(d, &other) &&
+		    !id_is_class(other) && devices_overlap(dev, d, &which)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* One pass; returns how many devices it bound or refused. */
 static int probe_pass(void)
 {
-	int bound = 0;
+	int done = 0;
 
 	for (struct device *dev = devices; dev; dev = dev->next) {
+		const struct resource *which;
 		const struct driver *drv;
+		const char *matched;
 
-		if (dev->driver || dev->probe_result) {
+		if (!probe_ready(dev)) {
 			continue;
 		}
-		/* Its controller first (a controller may name itself, as
-		 * the GIC does for its maintenance interrupt). */
-		if (dev->irq_parent && dev->irq_parent != dev &&
-		    !dev->irq_parent->driver) {
+		drv = driver_match_id(dev, &matched);
+		if (!drv || yields_to_specific(dev, matched)) {
 			continue;
 		}
-		drv = driver_match(dev);
-		if (!drv) {
+		if (range_holder(dev, &which)) {
+			dev->probe_result = -EBUSY; /* not probed */
+			done++;
 			continue;
 		}
 		dev->probe_result = drv->probe(dev);
 		if (dev->probe_result == 0) {
 			dev->driver = drv;
-			bound++;
+			done++;
 		}
 	}
-	return bound;
+	return done;
 }
 
 void devices_probe(void)
 {
-	/* Each pass binds at least one device or stops: bounded. */
+	/* Each pass binds or refuses at least one device or stops:
+	 * bounded. */
 	while (probe_pass() > 0) {
 	}
 }
@@ -158,6 +260,28 @@ static void print_resource(const struct resource *r)
 	}
 }
 
+static void print_driver(const struct device *dev)
+{
+	const struct resource *which;
+	const struct device *holder;
+
+	if (dev->driver) {
+		kprintf("]  driver: %s\n", dev->driver->name);
+		return;
+	}
+	holder = dev->probe_result == -EBUSY ? range_holder(dev, &which) : NULL;
+	if (holder) {
+		kprintf("]  not probed: %s 0x%llx held by %s (%s)\n",
+			which->type == RES_IO ? "io" : "mem",
+			(unsigned long long)which->start, holder->path,
+			holder->driver->name);
+	} else if (dev->probe_result) {
+		kprintf("]  no driver (probe: error %d)\n", dev->probe_result);
+	} else {
+		kprintf("]  no driver\n");
+	}
+}
+
 void devices_print(void)
 {
 	for (const struct device *dev = devices; dev; dev = dev->next) {
@@ -166,14 +290,7 @@ void devices_print(void)
 		     i++) {
 			kprintf("%s%s", i ? " " : "", dev->ids[i]);
 		}
-		if (dev->driver) {
-			kprintf("]  driver: %s\n", dev->driver->name);
-		} else if (dev->probe_result) {
-			kprintf("]  no driver (probe: error %d)\n",
-				dev->probe_result);
-		} else {
-			kprintf("]  no driver\n");
-		}
+		print_driver(dev);
 		for (unsigned int i = 0; i < dev->nres; i++) {
 			print_resource(&dev->res[i]);
 		}

@@ -23,6 +23,9 @@ ARCH_SRCS := \
 	kernel/drivers/input/i8042.c \
 	kernel/drivers/input/kbd0001.c \
 	kernel/drivers/acpi/sci.c \
+	kernel/drivers/acpi/poweroff.c \
+	kernel/arch/x86_64/tsc.c \
+	kernel/platform/pc_acpi.c \
 	kernel/platform/pc.c
 # QEMU boots the ELF itself through its PVH note.
 KERNEL_IMAGE = $(KERNEL_ELF)

@@ -10,6 +10,7 @@
 #include "kern/panic.h"
 #include "kern/printf.h"
 #include "kern/string.h"
+#include "drivers/acpi/poweroff.h"
 #include "drivers/serial/uart16550.h"
 #include "platform/pc.h"
 #include "cpu.h"
@@ -146,7 +147,7 @@ void arch_emulator_exit(int code)
 void arch_poweroff(void)
 {
 	console_flush();
-	pc_acpi_poweroff();
+	acpi_poweroff();
 	arch_emulator_exit(0);
 }
 

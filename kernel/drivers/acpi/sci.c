@@ -1,26 +1,38 @@
 /*
  * The ACPI System Control Interrupt (ACPI 6.x, 4.8 "ACPI Hardware
- * Features"): a shareable, level-triggered, active-low-or-high line (the
- * FADT names it, the MADT's override gives its wiring: GSI 9, level, high
- * on QEMU). Here it carries the power button's fixed event: the handler
- * checks PM1 status against PM1 enable, clears what it saw by writing the
- * bits back, and declines an interrupt that was not its own.
+ * Features"; 5.2.9, the FADT's SCI_INT: "a sharable, level, active low
+ * interrupt" unless the MADT overrides it; QEMU's override makes it GSI
+ * 9, level, high). Here it carries the power button's fixed event: the
+ * handler checks PM1 status against PM1 enable, clears what it saw by
+ * writing the bits back, and declines an interrupt that was not its own.
  *
- * Switching the chipset to ACPI mode is the OS's job: write ACPI_ENABLE to
- * SMI_CMD, then wait (bounded) for PM1_CNT.SCI_EN.
+ * Switching the chipset to ACPI mode is the OS's job (4.8.3.2.1 and
+ * 5.2.9): write ACPI_ENABLE to SMI_CMD, then wait (bounded) for
+ * PM1_CNT.SCI_EN. Registers come from the device (sci.h).
  */
+#include "drivers/acpi/sci.h"
 #include "kern/device.h"
 #include "kern/errno.h"
+#include "kern/io.h"
 #include "kern/irq.h"
 #include "kern/printf.h"
-#include "arch/x86_64/cpu.h"
-#include "drivers/acpi/sci.h"
 
-#define PM1_CNT_SCI_EN (1u << 0)
-#define PM1_PWRBTN     (1u << 8) /* PWRBTN_STS / PWRBTN_EN */
+/* The device's ranges, in order. */
+#define RANGE_PM1_EVT 0
+#define RANGE_PM1_CNT 1
+#define RANGE_SMI_CMD 2
+
+#define PM1_CNT_SCI_EN (1u << 0) /* 4.8.3.2.1, table 4.16 */
+#define PM1_PWRBTN     (1u << 8) /* PWRBTN_STS / PWRBTN_EN, 4.8.3.1 */
 #define ENABLE_POLLS   1000000
 
-static struct acpi_sci_data sci;
+struct sci {
+	struct io_regs evt, cnt, smi_cmd;
+	unsigned int enable_reg; /* PM1_EN: the event block's second half */
+	bool has_smi_cmd;
+};
+
+static struct sci sci;
 static unsigned long power_button_presses;
 
 unsigned long acpi_sci_power_button_presses(void)
@@ -28,19 +40,10 @@ unsigned long acpi_sci_power_button_presses(void)
 	return __atomic_load_n(&power_button_presses, __ATOMIC_RELAXED);
 }
 
-static uint16_t pm1_status(void)
-{
-	return inw((uint16_t)sci.pm1a_evt);
-}
-
-static uint16_t pm1_enable_port(void)
-{
-	return (uint16_t)(sci.pm1a_evt + sci.pm1_evt_len / 2);
-}
-
 static enum irq_return sci_interrupt(unsigned int irq, void *dev)
 {
-	uint16_t pending = pm1_status() & inw(pm1_enable_port());
+	uint16_t pending =
+	    io_read16(&sci.evt, 0) & io_read16(&sci.evt, sci.enable_reg);
 
 	(void)irq;
 	(void)dev;
@@ -48,7 +51,7 @@ static enum irq_return sci_interrupt(unsigned int irq, void *dev)
 		return IRQ_NONE;
 	}
 	/* Status bits clear by writing 1: the line drops before the EOI. */
-	outw((uint16_t)sci.pm1a_evt, pending);
+	io_write16(&sci.evt, 0, pending);
 	if (pending & PM1_PWRBTN) {
 		power_button_presses++;
 		kprintf("acpi: power button pressed (%lu); type poweroff to "
@@ -58,21 +61,41 @@ static enum irq_return sci_interrupt(unsigned int irq, void *dev)
 	return IRQ_HANDLED;
 }
 
-static int acpi_mode_on(void)
+static bool sci_enabled(void)
 {
-	if (inw((uint16_t)sci.pm1a_cnt) & PM1_CNT_SCI_EN) {
+	return io_read16(&sci.cnt, 0) & PM1_CNT_SCI_EN;
+}
+
+static int acpi_mode_on(uint8_t acpi_enable)
+{
+	if (sci_enabled()) {
 		return 0;
 	}
-	if (!sci.smi_cmd || !sci.acpi_enable) {
+	if (!sci.has_smi_cmd || !acpi_enable) {
 		return -ENODEV;
 	}
-	outb((uint16_t)sci.smi_cmd, sci.acpi_enable);
+	io_write8(&sci.smi_cmd, 0, acpi_enable);
 	for (int i = 0; i < ENABLE_POLLS; i++) {
-		if (inw((uint16_t)sci.pm1a_cnt) & PM1_CNT_SCI_EN) {
+		if (sci_enabled()) {
 			return 0;
 		}
 	}
 	return -ETIMEDOUT;
+}
+
+/* The ranges sci.h lists; the event block holds two 16-bit halves. */
+static int take_ranges(struct device *dev)
+{
+	const struct resource *evt = device_resource(dev, RES_IO, 0);
+
+	if (!evt || evt->size < 4 ||
+	    device_regs(dev, RANGE_PM1_EVT, 0, &sci.evt) < 0 ||
+	    device_regs(dev, RANGE_PM1_CNT, 0, &sci.cnt) < 0) {
+		return -ENODEV;
+	}
+	sci.enable_reg = (unsigned int)(evt->size / 2);
+	sci.has_smi_cmd = device_regs(dev, RANGE_SMI_CMD, 0, &sci.smi_cmd) == 0;
+	return 0;
 }
 
 static int sci_probe(struct device *dev)
@@ -80,24 +103,26 @@ static int sci_probe(struct device *dev)
 	const struct acpi_sci_data *pd = dev->platform_data;
 	int irq = device_irq(dev, 0), ret;
 
-	if (!pd || irq < 0 || !pd->pm1a_evt || pd->pm1_evt_len < 4 ||
-	    !pd->pm1a_cnt) {
-		return irq < 0 ? irq : -ENODEV;
+	if (irq < 0) {
+		return irq;
 	}
-	sci = *pd;
-	ret = acpi_mode_on();
+	ret = take_ranges(dev);
+	if (ret < 0) {
+		return ret;
+	}
+	ret = acpi_mode_on(pd ? pd->acpi_enable : 0);
 	if (ret < 0) {
 		kprintf("acpi: could not enter ACPI mode (%d)\n", ret);
 		return ret;
 	}
-	outw((uint16_t)sci.pm1a_evt, 0xffff); /* stale status */
+	io_write16(&sci.evt, 0, 0xffff); /* stale status */
 	ret = irq_request(irq, sci_interrupt,
 			  device_irq_flags(dev, 0) | IRQF_SHARED, "acpi-sci",
 			  dev);
 	if (ret < 0) {
 		return ret;
 	}
-	outw(pm1_enable_port(), PM1_PWRBTN);
+	io_write16(&sci.evt, sci.enable_reg, PM1_PWRBTN);
 	kprintf("acpi: SCI on irq %d, power button enabled\n", irq);
 	return 0;
 }

@@ -1,14 +1,18 @@
-/* The ACPI SCI driver's platform data and its one counter. */
+/*
+ * The ACPI SCI driver. Its device (from the FADT) has the I/O ranges
+ * PM1a_EVT_BLK (status, then enable, each half its length), PM1a_CNT_BLK
+ * and, when the chipset has a legacy mode to leave, SMI_CMD; then the
+ * SCI as its interrupt.
+ */
 #ifndef DRIVERS_ACPI_SCI_H
 #define DRIVERS_ACPI_SCI_H
 
 #include "kern/compiler.h"
 
+/* The SCI device's platform_data: the value written to SMI_CMD to
+ * enter ACPI mode (the FADT's ACPI_ENABLE). */
 struct acpi_sci_data {
-	uint32_t smi_cmd;
 	uint8_t acpi_enable;
-	uint32_t pm1a_evt, pm1a_cnt;
-	uint8_t pm1_evt_len;
 };
 
 unsigned long acpi_sci_power_button_presses(void);

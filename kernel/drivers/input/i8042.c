@@ -8,17 +8,23 @@
  * handler reads the data port only when the status port says the output
  * buffer is full, and returns IRQ_NONE otherwise: on a shared or spurious
  * IRQ 1 there may be nothing to read.
+ *
+ * The controller is one device under two names (i8042.h): the i8042
+ * driver binds ACPI's PNP0303 class, kbd0001.c the KBD0001 product an
+ * SSDT may describe at the same ports; the device core lets only one of
+ * them own the ports (kern/device.c).
  */
+#include "drivers/input/i8042.h"
 #include "kern/device.h"
 #include "kern/errno.h"
 #include "kern/input.h"
+#include "kern/io.h"
 #include "kern/irq.h"
 #include "kern/printf.h"
 #include "kern/spinlock.h"
 #include "kern/string.h"
-#include "arch/x86_64/cpu.h"
 
-/* Status register bits (port 0x64 on a PC). */
+/* Status register bits (port 0x64 on a PC: the device's second range). */
 #define STATUS_OBF 0x01 /* output buffer full: data to read */
 #define STATUS_IBF 0x02 /* input buffer full: don't write yet */
 #define STATUS_AUX 0x20 /* the byte came from the mouse port */
@@ -56,8 +62,11 @@
 enum led_state { LED_IDLE, LED_WAIT_CMD_ACK, LED_WAIT_VALUE_ACK };
 
 struct i8042 {
-	uint16_t data, status; /* from the device's I/O resources */
+	/* The device's two ranges, one register each (register 0). */
+	struct io_regs data, status;
 	int irq;
+	const struct i8042_client *client;
+	bool attached;
 	enum led_state led_state;
 	uint8_t leds_wanted, leds_sent;
 	struct spinlock lock;
@@ -68,7 +77,7 @@ static struct i8042 kbc;
 static bool wait_status_for(uint8_t bit, bool set, int polls)
 {
 	for (int i = 0; i < polls; i++) {
-		if (!!(inb(kbc.status) & bit) == set) {
+		if (!!(io_read8(&kbc.status, 0) & bit) == set) {
 			return true;
 		}
 	}
@@ -85,7 +94,7 @@ static int write_cmd(uint8_t cmd)
 	if (!wait_status(STATUS_IBF, false)) {
 		return -ETIMEDOUT;
 	}
-	outb(kbc.status, cmd);
+	io_write8(&kbc.status, 0, cmd);
 	return 0;
 }
 
@@ -94,7 +103,7 @@ static int write_data(uint8_t byte)
 	if (!wait_status(STATUS_IBF, false)) {
 		return -ETIMEDOUT;
 	}
-	outb(kbc.data, byte);
+	io_write8(&kbc.data, 0, byte);
 	return 0;
 }
 
@@ -103,7 +112,7 @@ static int read_data(void)
 	if (!wait_status(STATUS_OBF, true)) {
 		return -ETIMEDOUT;
 	}
-	return inb(kbc.data);
+	return io_read8(&kbc.data, 0);
 }
 
 /* Lock LEDs: 0xED, ACK, value, ACK, driven by the interrupts' bytes. */
@@ -143,6 +152,9 @@ static bool leds_reply(uint8_t byte)
 
 static void keyboard_byte(uint8_t byte)
 {
+	if (kbc.client->byte) {
+		kbc.client->byte(byte);
+	}
 	if (leds_reply(byte)) {
 		return;
 	}
@@ -158,17 +170,18 @@ static enum irq_return i8042_interrupt(unsigned int irq, void *dev)
 	(void)irq;
 	(void)dev;
 	for (int i = 0; i < DRAIN_LIMIT; i++) {
-		uint8_t status = inb(kbc.status);
+		uint8_t status = io_read8(&kbc.status, 0);
 
 		if (!(status & STATUS_OBF)) {
 			break;
 		}
 		ret = IRQ_HANDLED;
 		if (status & STATUS_AUX) {
-			inb(kbc.data); /* a mouse byte: no mouse driver yet */
+			io_read8(&kbc.data,
+				 0); /* a mouse byte: no mouse driver yet */
 			continue;
 		}
-		keyboard_byte(inb(kbc.data));
+		keyboard_byte(io_read8(&kbc.data, 0));
 	}
 	spin_unlock_irqrestore(&kbc.lock, flags);
 	return ret;
@@ -182,9 +195,9 @@ static int controller_init(void)
 	if (write_cmd(CMD_DISABLE_PORT1) || write_cmd(CMD_DISABLE_AUX)) {
 		return -ETIMEDOUT;
 	}
-	for (int i = 0; i < FLUSH_LIMIT && (inb(kbc.status) & STATUS_OBF);
-	     i++) {
-		inb(kbc.data);
+	for (int i = 0;
+	     i < FLUSH_LIMIT && (io_read8(&kbc.status, 0) & STATUS_OBF); i++) {
+		io_read8(&kbc.data, 0);
 	}
 	if (write_cmd(CMD_READ_CONFIG) || (config = read_data()) < 0) {
 		return -ETIMEDOUT;
@@ -230,8 +243,8 @@ static int keyboard_reset(void)
 	if (!wait_status_for(STATUS_OBF, true, RESET_POLL_LIMIT)) {
 		return -ETIMEDOUT;
 	}
-	reply = inb(kbc.data);
-	return reply == KBD_SELF_TEST_OK ? 0 : (reply < 0 ? reply : -EIO);
+	reply = io_read8(&kbc.data, 0);
+	return reply == KBD_SELF_TEST_OK ? 0 : -EIO;
 }
 
 /* Self-test: the controller's "write keyboard output" command makes it
@@ -253,20 +266,37 @@ static const struct keyboard_ops i8042_keyboard = {
     .inject = i8042_inject,
 };
 
-static int i8042_probe(struct device *dev)
+/* The registers and interrupt the device describes. */
+static int take_resources(struct device *dev)
+{
+	int ret;
+
+	if (device_regs(dev, 0, 0, &kbc.data) < 0 ||
+	    device_regs(dev, 1, 0, &kbc.status) < 0) {
+		return -ENODEV;
+	}
+	kbc.irq = device_irq(dev, 0);
+	if (kbc.irq < 0) {
+		return kbc.irq;
+	}
+	ret = controller_init();
+	if (ret < 0) {
+		kprintf("i8042: no working controller (%d)\n", ret);
+	}
+	return ret;
+}
+
+int i8042_attach(struct device *dev, const struct i8042_client *client)
 {
 	int config, ret;
 
-	kbc.data = device_io(dev, 0);
-	kbc.status = device_io(dev, 1);
-	kbc.irq = device_irq(dev, 0);
-	if (!kbc.data || !kbc.status || kbc.irq < 0) {
-		return kbc.irq < 0 ? kbc.irq : -ENODEV;
+	if (kbc.attached) {
+		return -EBUSY;
 	}
 	spin_lock_init(&kbc.lock, "i8042");
-	config = controller_init();
+	kbc.client = client;
+	config = take_resources(dev);
 	if (config < 0) {
-		kprintf("i8042: no working controller (%d)\n", config);
 		return config;
 	}
 	ret = keyboard_reset();
@@ -275,10 +305,9 @@ static int i8042_probe(struct device *dev)
 		return ret;
 	}
 	/* Shared whatever the firmware says: the handler checks OBF and
-	 * declines an interrupt that brought nothing (the seeds' KBD0001
-	 * driver shares this line). */
+	 * declines an interrupt that brought nothing. */
 	ret = irq_request(kbc.irq, i8042_interrupt,
-			  device_irq_flags(dev, 0) | IRQF_SHARED, "i8042-kbd",
+			  device_irq_flags(dev, 0) | IRQF_SHARED, client->name,
 			  &kbc);
 	if (ret < 0) {
 		return ret;
@@ -290,8 +319,16 @@ static int i8042_probe(struct device *dev)
 		return -ETIMEDOUT;
 	}
 	input_register_keyboard(&i8042_keyboard);
+	kbc.attached = true;
 	dev->driver_data = &kbc;
 	return 0;
+}
+
+static const struct i8042_client i8042_client = {.name = "i8042-kbd"};
+
+static int i8042_probe(struct device *dev)
+{
+	return i8042_attach(dev, &i8042_client);
 }
 
 static const char *const i8042_ids[] = {"PNP0303", NULL};

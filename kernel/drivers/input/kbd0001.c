@@ -1,63 +1,41 @@
 /*
- * The seeds' firmware-described keyboard (seed 003): a device an SSDT
- * declares with _HID "KBD0001", IO 0x60, IO 0x64 and IRQNoFlags(){1}.
- * This small driver matches the ID, takes its ports and its interrupt by
- * index from the device, and registers a shared handler named "kbd0001"
- * beside the i8042 driver's. It checks the status port's output-buffer
- * bit before touching the data port, logs each byte it gets
- * ("scan code: 0x1e"), and says IRQ_NONE when there was nothing: on this
- * shared line the i8042 handler, asked first, usually has the byte.
+ * KBD0001: a keyboard an SSDT declares with _HID "KBD0001", IO 0x60,
+ * IO 0x64 and IRQNoFlags(){1} (tests/fixtures/acpi/aml/kbd0001.dsl): an
+ * 8042-compatible controller under a product ID. Its _HID is a more
+ * specific match than the DSDT's PNP0303 at the same ports, so the device
+ * core binds this driver first and gives it the ports; the i8042 driver
+ * is then not probed (kern/device.c: resource ownership). As the
+ * keyboard's only reader it runs the 8042 core (i8042.h) under its own
+ * interrupt-action name, "kbd0001", logs each byte the keyboard sends
+ * ("kbd0001: scan code: 0x10", then 0x90 for the release of Q), and the
+ * bytes go on to kern/input, so typing still works.
  */
+#include "drivers/input/i8042.h"
 #include "kern/device.h"
 #include "kern/errno.h"
-#include "kern/irq.h"
 #include "kern/printf.h"
-#include "arch/x86_64/cpu.h"
 
-#define STATUS_OBF 0x01
-#define STATUS_AUX 0x20
-
-struct kbd0001 {
-	uint16_t data, status;
-	unsigned long bytes;
-};
-
-static struct kbd0001 kbd;
-
-static enum irq_return kbd0001_interrupt(unsigned int irq, void *dev)
+static void kbd0001_byte(uint8_t code)
 {
-	struct kbd0001 *k = dev;
-	uint8_t status = inb(k->status);
-	uint8_t code;
-
-	(void)irq;
-	if (!(status & STATUS_OBF) || (status & STATUS_AUX)) {
-		return IRQ_NONE;
-	}
-	code = inb(k->data);
-	k->bytes++;
 	kprintf("kbd0001: scan code: 0x%02x\n", code);
-	return IRQ_HANDLED;
 }
+
+static const struct i8042_client kbd0001_client = {
+    .name = "kbd0001",
+    .byte = kbd0001_byte,
+};
 
 static int kbd0001_probe(struct device *dev)
 {
-	int irq = device_irq(dev, 0), ret;
+	int ret = i8042_attach(dev, &kbd0001_client);
 
-	kbd.data = device_io(dev, 0);
-	kbd.status = device_io(dev, 1);
-	if (!kbd.data || !kbd.status || irq < 0) {
-		return irq < 0 ? irq : -ENODEV;
-	}
-	/* Shared, whatever the firmware said: the i8042 has this line too. */
-	ret = irq_request(irq, kbd0001_interrupt,
-			  device_irq_flags(dev, 0) | IRQF_SHARED, "kbd0001",
-			  &kbd);
 	if (ret < 0) {
 		return ret;
 	}
-	kprintf("kbd0001: %s, ports 0x%x/0x%x, irq %d (shared)\n", dev->path,
-		kbd.data, kbd.status, irq);
+	kprintf("kbd0001: %s, ports 0x%llx/0x%llx, irq %d, the keyboard's "
+		"reader\n",
+		dev->path, (unsigned long long)device_io(dev, 0),
+		(unsigned long long)device_io(dev, 1), device_irq(dev, 0));
 	return 0;
 }
 

@@ -23,6 +23,12 @@ struct apic_lapic_data {
 	bool lint_nmi_level[2];
 };
 
+/* The platform's description of the local APIC timer (platform_data):
+ * the TSC's rate, measured before any driver probes; 0 if unknown. */
+struct apic_timer_data {
+	uint64_t tsc_hz;
+};
+
 void lapic_eoi(void);
 uint32_t lapic_id(void);
 

@@ -4,9 +4,10 @@
  * vector register; its spurious vector is counted, never EOI'd. EOI is a
  * write of 0 (one wrmsr in x2APIC mode).
  *
- * The local timer replaces the PIT as the tick: periodic mode, calibrated
- * against the TSC (itself calibrated against the PIT), with the measured
- * frequency printed at boot.
+ * The local timer replaces the PIT as the tick: TSC-deadline mode, or
+ * periodic mode calibrated against the TSC; the platform hands it the
+ * TSC's rate (struct apic_timer_data), which it measured against the PIT
+ * before any driver probed.
  */
 #include "asm/msr.h"
 #include "arch/x86_64/vectors.h"
@@ -271,13 +272,14 @@ static uint64_t calibrate(uint64_t tsc_hz)
 
 static int lapic_timer_probe(struct device *dev)
 {
+	const struct apic_timer_data *pd = dev->platform_data;
 	int irq = device_irq(dev, 0), ret;
-	uint64_t tsc_hz = timer_clocksource_hz(), rate;
+	uint64_t tsc_hz = pd ? pd->tsc_hz : 0, rate;
 
 	if (irq < 0) {
 		return irq;
 	}
-	if (strcmp(timer_clocksource(), "tsc") != 0 || !tsc_hz) {
+	if (!tsc_hz) {
 		kprintf("lapic-timer: no calibrated TSC to measure against\n");
 		return -ENODEV;
 	}

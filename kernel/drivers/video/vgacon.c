@@ -9,14 +9,18 @@
 #include "kern/console.h"
 #include "kern/device.h"
 #include "kern/errno.h"
-#include "kern/mmio.h"
-#include "arch/x86_64/cpu.h"
+#include "kern/io.h"
 
 #define COLS 80
 #define ROWS 25
 #define ATTR 0x07 /* light grey on black */
 
-#define CRTC_INDEX	 0 /* offsets in the device's CRTC port range */
+/* The device's ranges: the text buffer (cells of character and
+ * attribute, row-major), then the CRT controller's index/data pair. */
+#define RANGE_TEXT 0
+#define RANGE_CRTC 1
+#define CRTC_INDEX 0
+
 #define CRTC_DATA	 1
 #define CRTC_CURSOR_HIGH 0x0e
 #define CRTC_CURSOR_LOW	 0x0f
@@ -24,8 +28,7 @@
 enum esc_state { ESC_NONE, ESC_SEEN, ESC_CSI };
 
 struct vgacon {
-	volatile uint16_t *text;
-	uint16_t crtc;
+	struct io_regs text, crtc; /* text: 16-bit cells, register = cell */
 	unsigned int row, col;
 	enum esc_state esc;
 	unsigned int param;
@@ -36,13 +39,14 @@ static struct vgacon vga;
 
 static void put_cell(unsigned int row, unsigned int col, char c)
 {
-	vga.text[row * COLS + col] = (uint16_t)(ATTR << 8 | (uint8_t)c);
+	io_write16(&vga.text, row * COLS + col,
+		   (uint16_t)(ATTR << 8 | (uint8_t)c));
 }
 
 static void scroll(void)
 {
 	for (unsigned int i = 0; i < (ROWS - 1) * COLS; i++) {
-		vga.text[i] = vga.text[i + COLS];
+		io_write16(&vga.text, i, io_read16(&vga.text, i + COLS));
 	}
 	for (unsigned int c = 0; c < COLS; c++) {
 		put_cell(ROWS - 1, c, ' ');
@@ -53,10 +57,10 @@ static void move_cursor(void)
 {
 	uint16_t pos = (uint16_t)(vga.row * COLS + vga.col);
 
-	outb(vga.crtc + CRTC_INDEX, CRTC_CURSOR_HIGH);
-	outb(vga.crtc + CRTC_DATA, pos >> 8);
-	outb(vga.crtc + CRTC_INDEX, CRTC_CURSOR_LOW);
-	outb(vga.crtc + CRTC_DATA, pos & 0xff);
+	io_write8(&vga.crtc, CRTC_INDEX, CRTC_CURSOR_HIGH);
+	io_write8(&vga.crtc, CRTC_DATA, (uint8_t)(pos >> 8));
+	io_write8(&vga.crtc, CRTC_INDEX, CRTC_CURSOR_LOW);
+	io_write8(&vga.crtc, CRTC_DATA, pos & 0xff);
 }
 
 static void newline(void)
@@ -148,15 +152,14 @@ static void vga_putc(struct console *con, char c)
 
 static int vgacon_probe(struct device *dev)
 {
-	uint64_t text = device_mem(dev, 0);
-
-	vga.crtc = device_io(dev, 0);
-	if (!text || !vga.crtc) {
+	/* Cell n at text + 2n: a stride of 1 << 1. */
+	if (device_regs(dev, RANGE_TEXT, 1, &vga.text) < 0 ||
+	    vga.text.space != IO_SPACE_MMIO ||
+	    device_regs(dev, RANGE_CRTC, 0, &vga.crtc) < 0) {
 		return -ENODEV;
 	}
-	vga.text = (volatile uint16_t *)(uintptr_t)text;
 	for (unsigned int i = 0; i < ROWS * COLS; i++) {
-		vga.text[i] = (uint16_t)(ATTR << 8 | ' ');
+		put_cell(i / COLS, i % COLS, ' ');
 	}
 	vga.console = (struct console){.name = "vga", .putc = vga_putc};
 	move_cursor();

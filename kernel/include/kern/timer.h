@@ -32,6 +32,22 @@ const char *timer_clocksource(void);
 /* Its frequency in Hz; 0 without a clocksource. */
 uint64_t timer_clocksource_hz(void);
 
+/*
+ * A reference clock, to measure another clock against (x86_64: PIT
+ * channel 2 for the TSC): it times one interval of a given length,
+ * which the caller polls for its end, a bounded number of times.
+ */
+struct timer_reference {
+	const char *name;
+	/* Start an interval of ms milliseconds; 0 or a negative errno. */
+	int (*start)(const struct timer_reference *ref, unsigned int ms);
+	/* Has the interval ended? */
+	bool (*elapsed)(const struct timer_reference *ref);
+	/* Leave the reference as it was before start. */
+	void (*stop)(const struct timer_reference *ref);
+	void *ctx;
+};
+
 /* The name of the device driving the tick ("pit", "arm-timer"). */
 void timer_set_source(const char *name);
 const char *timer_source(void);

@@ -1,0 +1,257 @@
+/*
+ * The PC's ACPI tables and namespace (ACPI 6.x, chapter 5): the RSDP from
+ * the PVH start_info (else the BIOS scan), the RSDT/XSDT and every table
+ * with its checksum (firmware/acpi/acpi.c), the MADT and FADT decoded,
+ * then the DSDT's and SSDTs' devices evaluated (firmware/acpi/aml.c: _HID,
+ * _CID, _STA, _CRS) and turned into struct devices.
+ */
+#include "platform/pc_acpi.h"
+#include "firmware/acpi/aml.h"
+#include "kern/boot.h"
+#include "kern/io.h"
+#include "kern/printf.h"
+#include "kern/string.h"
+
+static struct acpi acpi;
+static struct pc_firmware fw;
+static struct aml_device aml_devs[AML_MAX_DEVICES];
+static unsigned int naml;
+
+#define PAGE_SIZE 4096u
+#define FOUR_GIB  (1ull << 32)
+
+/* Physical memory is identity-mapped below 4 GiB, except page 0. */
+static const void *phys_map(void *ctx, uint64_t phys, size_t len)
+{
+	(void)ctx;
+	if (phys < PAGE_SIZE || phys >= FOUR_GIB || len > FOUR_GIB - phys) {
+		return NULL;
+	}
+	return (const void *)(uintptr_t)phys;
+}
+
+static const struct acpi_mem phys_mem = {phys_map, NULL};
+
+static void tables_decode(void)
+{
+	const struct acpi_table *t = acpi_find(&acpi, "APIC", 0);
+
+	if (t && acpi_parse_madt(t->data, t->length, &fw.madt) < 0) {
+		kprintf("acpi: MADT unusable: 8259 path\n");
+		fw.madt.nioapics = 0;
+	}
+	t = acpi_find(&acpi, "FACP", 0);
+	if (t && acpi_parse_fadt(t->data, t->length, &fw.fadt) == 0) {
+		fw.have_fadt = true;
+		t = acpi_find(&acpi, "DSDT", 0);
+		fw.have_s5 = t && acpi_find_s5(t->data, t->length, &fw.s5_typa,
+					       &fw.s5_typb) == 0;
+	}
+}
+
+static bool tables_read(void)
+{
+	uint64_t rsdp = boot_info()->rsdp;
+	int ret;
+
+	if (!rsdp && acpi_find_rsdp(&phys_mem, &rsdp) < 0) {
+		kprintf("acpi: no RSDP: legacy PC\n");
+		return false;
+	}
+	ret = acpi_init(&acpi, &phys_mem, rsdp);
+	if (ret < 0) {
+		kprintf("acpi: bad tables at %p (%d): legacy PC\n",
+			(void *)(uintptr_t)rsdp, ret);
+		return false;
+	}
+	kprintf("acpi: %u tables via the %s, OEM \"%s\"%s\n", acpi.count,
+		acpi.xsdt ? "XSDT" : "RSDT", acpi.oem_id,
+		acpi.skipped ? " (some skipped)" : "");
+	return true;
+}
+
+/* Field reads for the AML interpreter: I/O ports and mapped memory. */
+static uint64_t aml_read(void *ctx, int space, uint64_t addr, int width)
+{
+	struct io_regs regs = {IO_SPACE_PORT, (uintptr_t)addr, 0};
+
+	(void)ctx;
+	if (space != AML_SPACE_IO) {
+		if (!phys_map(NULL, addr, (size_t)width / 8)) {
+			return ~0ull;
+		}
+		regs.space = IO_SPACE_MMIO;
+	}
+	switch (width) {
+	case 8:
+		return io_read8(&regs, 0);
+	case 16:
+		return io_read16(&regs, 0);
+	case 32:
+		return io_read32(&regs, 0);
+	default:
+		/* 64-bit fields are memory only: two halves, low first. */
+		return regs.space == IO_SPACE_PORT
+			   ? io_read32(&regs, 0)
+			   : io_read32(&regs, 0) | (uint64_t)io_read32(&regs, 4)
+						       << 32;
+	}
+}
+
+static bool aml_usable(const struct aml_device *d)
+{
+	return !d->error && (d->sta & 1) && d->hid[0];
+}
+
+static void namespace_read(void)
+{
+	static const struct aml_host host = {aml_read, NULL};
+	const uint8_t *tables[AML_MAX_TABLES];
+	size_t lens[AML_MAX_TABLES];
+	unsigned int n = 0, usable = 0;
+	const struct acpi_table *t = acpi_find(&acpi, "DSDT", 0);
+	struct aml_stats st;
+
+	if (!t) {
+		return;
+	}
+	tables[n] = t->data;
+	lens[n++] = t->length;
+	for (unsigned int i = 0;
+	     n < AML_MAX_TABLES && (t = acpi_find(&acpi, "SSDT", i)) != NULL;
+	     i++) {
+		tables[n] = t->data;
+		lens[n++] = t->length;
+	}
+	aml_set_host(&host);
+	aml_enumerate(tables, lens, n, aml_devs, AML_MAX_DEVICES, &naml, &st);
+	for (unsigned int i = 0; i < naml; i++) {
+		usable += aml_usable(&aml_devs[i]);
+	}
+	kprintf("acpi: %u AML table(s): %u devices, %u present with an ID; "
+		"%u methods, %u objects skipped, %u evaluations failed\n",
+		n, naml, usable, st.methods, st.skipped_ops, st.eval_failures);
+}
+
+const struct pc_firmware *pc_acpi_read(void)
+{
+	fw.acpi = tables_read();
+	if (fw.acpi) {
+		tables_decode();
+		namespace_read();
+	}
+	return &fw;
+}
+
+bool pc_acpi_provides(const char *id)
+{
+	for (unsigned int i = 0; i < naml; i++) {
+		const struct aml_device *d = &aml_devs[i];
+
+		if (!aml_usable(d)) {
+			continue;
+		}
+		if (strcmp(d->hid, id) == 0) {
+			return true;
+		}
+		for (unsigned int c = 0; c < d->ncid; c++) {
+			if (strcmp(d->cid[c], id) == 0) {
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/*
+ * An interrupt from _CRS, with its descriptor's flags. A small IRQ
+ * descriptor names an ISA IRQ, an Extended Interrupt a GSI; both appear
+ * as lines below 16 on the PC, and those are taken as ISA IRQs (the
+ * MADT's override, if any, wins over the descriptor: it describes the
+ * wiring).
+ */
+static void add_crs_irq(struct device *desc, const struct acpi_res *r)
+{
+	const struct pc_irq irq = {
+	    .line = (uint32_t)r->start,
+	    .isa = r->start < 16,
+	    .low = r->flags & ACPI_RES_ACTIVE_LOW,
+	    .level = r->flags & ACPI_RES_LEVEL,
+	    .shared = r->flags & ACPI_RES_SHARED,
+	};
+
+	pc_desc_add_irq(desc, &irq);
+}
+
+static void describe(const struct aml_device *a, struct device *d)
+{
+	const char *name = strrchr(a->path, '.');
+
+	*d =
+	    (struct device){.name = name ? name + 1 : a->path, .path = a->path};
+	d->ids[0] = a->hid;
+	for (unsigned int c = 0; c < a->ncid && c + 1 < DEVICE_MAX_IDS; c++) {
+		d->ids[c + 1] = a->cid[c];
+	}
+	for (unsigned int r = 0; r < a->nres && d->nres < DEVICE_MAX_RES; r++) {
+		const struct acpi_res *res = &a->res[r];
+
+		if (res->type == ACPI_RES_IO) {
+			d->res[d->nres++] =
+			    (struct resource){RES_IO, res->start, res->len, 0};
+		} else if (res->type == ACPI_RES_MEM && res->len) {
+			d->res[d->nres++] =
+			    (struct resource){RES_MEM, res->start, res->len, 0};
+		} else if (res->type == ACPI_RES_IRQ) {
+			add_crs_irq(d, res);
+		}
+	}
+}
+
+void pc_acpi_add_devices(void)
+{
+	for (unsigned int i = 0; i < naml; i++) {
+		struct device desc;
+
+		if (aml_usable(&aml_devs[i])) {
+			describe(&aml_devs[i], &desc);
+			pc_device_add(&desc);
+		}
+	}
+}
+
+void platform_print_firmware_tables(void)
+{
+	if (!fw.acpi) {
+		kprintf("no ACPI tables\n");
+		return;
+	}
+	kprintf("RSDP at %p, revision %u, OEM \"%s\", via the %s\n",
+		(void *)(uintptr_t)acpi.rsdp_phys, acpi.rsdp_revision,
+		acpi.oem_id, acpi.xsdt ? "XSDT" : "RSDT");
+	kprintf("SIG  OEMID  TABLEID   REV  LENGTH  ADDRESS             "
+		"CHECKSUM\n");
+	for (unsigned int i = 0; i < acpi.count; i++) {
+		const struct acpi_table *t = &acpi.tables[i];
+
+		kprintf("%-4s %-6s %-8s %4u %7u  %p  %s\n", t->sig, t->oem_id,
+			t->oem_table_id, t->revision, t->length,
+			(void *)(uintptr_t)t->phys,
+			t->checksum_ok ? "ok" : "BAD");
+	}
+	if (acpi.skipped) {
+		kprintf("%u entries skipped (unmapped or impossible)\n",
+			acpi.skipped);
+	}
+	if (fw.madt.nioapics) {
+		kprintf(
+		    "MADT: %u CPU(s), %u I/O APIC(s), %u override(s), LAPIC "
+		    "at %p\n",
+		    fw.madt.ncpus, fw.madt.nioapics, fw.madt.nisos,
+		    (void *)(uintptr_t)fw.madt.lapic_addr);
+	}
+	if (fw.have_s5) {
+		kprintf("S5: SLP_TYPa %u SLP_TYPb %u, PM1a_CNT 0x%x\n",
+			fw.s5_typa, fw.s5_typb, fw.fadt.pm1a_cnt);
+	}
+}
