@@ -5,7 +5,7 @@
  * pc_platform_init() reads the firmware (pc_acpi.c), picks the interrupt
  * path, adds the devices (firmware's first, the board's for what it does
  * not describe), measures the TSC and registers the drivers. Every
- * interrupt line gets its wiring in one function, route_irq().
+ * interrupt line gets its wiring in one function, pc_irq_route().
  */
 #include "platform/pc.h"
 #include "platform/pc_acpi.h"
@@ -189,57 +189,6 @@ static struct device *ioapic_for(uint32_t gsi)
 	return best;
 }
 
-/* The MADT's Interrupt Source Override for an ISA IRQ: its index, or
- * -1 when there is none. */
-static int isa_override(uint32_t isa_irq)
-{
-	for (unsigned int i = 0; i < fw->madt.nisos && i < ACPI_MAX_ISOS; i++) {
-		if (fw->madt.isos[i].bus == 0 &&
-		    fw->madt.isos[i].source == isa_irq) {
-			return (int)i;
-		}
-	}
-	return -1;
-}
-
-static unsigned int trigger_flags(bool low, bool level)
-{
-	return level ? (low ? IRQF_TRIGGER_LOW : IRQF_TRIGGER_HIGH)
-		     : (low ? IRQF_TRIGGER_FALLING : IRQF_TRIGGER_RISING);
-}
-
-/*
- * The one place a PC interrupt gets its wiring. On the 8259 path an ISA
- * IRQ is the 8259's line as it is. On the APIC path an ISA IRQ goes
- * through the MADT's Interrupt Source Override for it, if there is one
- * (ACPI 5.2.12.5): the override's GSI, and its polarity and trigger
- * unless those "conform to the bus", which keeps what the caller gave
- * (the ISA bus's edge/high, a _CRS descriptor's flags, the SCI's
- * level/low: 5.2.9). A GSI is an input of the I/O APIC whose range holds
- * it. Returns the resource, and the controller it belongs to.
- */
-static struct resource route_irq(const struct pc_irq *irq,
-				 struct device **parent)
-{
-	uint32_t line = irq->line;
-	bool low = irq->low, level = irq->level;
-	int iso = irq->isa && apic ? isa_override(line) : -1;
-
-	if (iso >= 0) {
-		line = fw->madt.isos[iso].gsi;
-		if (fw->madt.isos[iso].polarity != ACPI_POL_CONFORMS) {
-			low = fw->madt.isos[iso].polarity == ACPI_POL_LOW;
-		}
-		if (fw->madt.isos[iso].trigger != ACPI_TRIG_CONFORMS) {
-			level = fw->madt.isos[iso].trigger == ACPI_TRIG_LEVEL;
-		}
-	}
-	*parent = apic ? ioapic_for(line) : pic;
-	return (struct resource){RES_IRQ, line, 1,
-				 trigger_flags(low, level) |
-				     (irq->shared ? IRQF_SHARED : 0)};
-}
-
 void pc_desc_add_irq(struct device *desc, const struct pc_irq *irq)
 {
 	if (desc->nres == DEVICE_MAX_RES) {
@@ -247,7 +196,11 @@ void pc_desc_add_irq(struct device *desc, const struct pc_irq *irq)
 			desc->path, DEVICE_MAX_RES, irq->line);
 		return;
 	}
-	desc->res[desc->nres++] = route_irq(irq, &desc->irq_parent);
+	/* The one place a line gets its wiring (pc_irq.c). */
+	desc->res[desc->nres] = pc_irq_route(apic ? &fw->madt : NULL, irq);
+	desc->irq_parent =
+	    apic ? ioapic_for((uint32_t)desc->res[desc->nres].start) : pic;
+	desc->nres++;
 }
 
 /* ---- Each step of the init ---------------------------------------------- */

@@ -8,6 +8,7 @@
 #include "kern/compiler.h"
 #include "kern/device.h"
 #include "firmware/acpi/acpi.h"
+#include "platform/pc_irq.h"
 
 /* What the ACPI tables say; all zero/false without ACPI. */
 struct pc_firmware {
@@ -28,18 +29,6 @@ void pc_acpi_add_devices(void);
 
 /* Does the namespace describe a present device with this ID? */
 bool pc_acpi_provides(const char *id);
-
-/*
- * An interrupt as the board or firmware names it, before it is wired:
- * an ISA IRQ (isa) or a GSI, with the polarity and trigger that hold
- * unless the MADT overrides them.
- */
-struct pc_irq {
-	uint32_t line;
-	bool isa;
-	bool low, level;
-	bool shared;
-};
 
 /* Append irq, wired for the interrupt path in use, to a device being
  * described (its interrupt parent is set with it). */
