@@ -166,7 +166,7 @@ static int probe_pass(void)
 			continue;
 		}
 		if (range_holder(dev, &which)) {
-			dev->probe_result = -EBUSY; /* not probed */
+			dev->probe_result = -EADDRINUSE; /* not probed */
 			done++;
 			continue;
 		}
@@ -269,7 +269,8 @@ static void print_driver(const struct device *dev)
 		kprintf("]  driver: %s\n", dev->driver->name);
 		return;
 	}
-	holder = dev->probe_result == -EBUSY ? range_holder(dev, &which) : NULL;
+	holder =
+	    dev->probe_result == -EADDRINUSE ? range_holder(dev, &which) : NULL;
 	if (holder) {
 		kprintf("]  not probed: %s 0x%llx held by %s (%s)\n",
 			which->type == RES_IO ? "io" : "mem",

@@ -455,33 +455,6 @@ IRQ_TESTS = [
     test_acpi_tables,
 ]
 
-KBD0001_DSL = os.path.join(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))), "fixtures", "acpi", "aml", "kbd0001.dsl")
-
-
-def test_seed_kbd0001_ssdt(arch, **opts):
-    """Seed 003: an SSDT declares \\_SB.KBD with _HID KBD0001; a driver
-    matched by that ID shares the keyboard's line under its own name."""
-    with Guest(arch, qmp=True, acpi_ssdt=KBD0001_DSL, **opts) as g:
-        g.expect(r"kbd0001: \\_SB\.KBD, ports 0x60/0x64, irq \d+ \(shared\)",
-                 timeout=30)
-        g.expect(re.escape(PROMPT), timeout=30)
-        out = g.command("devices")
-        assert re.search(r"^KBD +\\_SB\.KBD  \[KBD0001\]  driver: kbd0001\n"
-                         r"    io   0x0060-0x0060\n    io   0x0064-0x0064\n"
-                         r"    irq  1 edge$", out, re.M), out
-        before = irq_rows(g.command("irqstat"))
-        assert before["kbd0001"][0] == before["i8042-kbd"][0], before
-        # Keys typed now raise the shared line; both handlers are asked.
-        # kbd0001 may get a byte the i8042 handler did not drain yet and
-        # log it in the middle of the echo: look for the output line.
-        out = kbd_command(g, "echo shared line")
-        assert re.search(r"^shared line$", out, re.M), repr(out)
-        after = irq_rows(g.command("irqstat"))
-        assert after["kbd0001"][1] > before["kbd0001"][1] + 20, (before,
-                                                                 after)
-
-
 def test_power_button_level_sci(arch, **opts):
     """The power button raises the ACPI SCI: a level-triggered I/O APIC
     line (GSI 9, level high by the MADT). Three presses, three interrupts:
@@ -509,7 +482,6 @@ PC_TESTS = [
     test_keyboard_burst_of_200,
     test_keytest_raw_scancodes,
     test_kbdlayout_german,
-    test_seed_kbd0001_ssdt,
     test_power_button_level_sci,
 ]
 

@@ -96,8 +96,8 @@ TEST(device_ranges_owned_specific_first)
 	/* Neither class device touched the hardware. */
 	CHECK_EQ_INT(probes_class, 0);
 	CHECK(dsdt_kbd.driver == NULL);
-	CHECK_EQ_INT(dsdt_kbd.probe_result, -EBUSY);
-	CHECK_EQ_INT(again.probe_result, -EBUSY);
+	CHECK_EQ_INT(dsdt_kbd.probe_result, -EADDRINUSE);
+	CHECK_EQ_INT(again.probe_result, -EADDRINUSE);
 	/* Ranges that only touch do not overlap. */
 	CHECK(com.driver == &other_drv && next_to_com.driver == &other_drv);
 	CHECK_EQ_INT(probes_other, 2);

@@ -20,4 +20,7 @@
 #define EBADMSG	  74
 #define ETIMEDOUT 110
 
+/* kern/device.c: a device not probed, its range owned by another. */
+#define EADDRINUSE 98
+
 #endif
