@@ -34,11 +34,6 @@ const char *timer_clocksource(void)
 	return cs_name;
 }
 
-uint64_t timer_clocksource_hz(void)
-{
-	return cs_read ? cs_freq : 0;
-}
-
 /* Counter cycles to units of 1/per seconds, without 128-bit division. */
 static uint64_t cycles_to(uint64_t cycles, uint64_t per)
 {

@@ -58,8 +58,10 @@ int cmd_keytest(int argc, char **argv)
 			kprintf("keytest: no keyboard\n");
 			return -ENODEV;
 		}
-		kprintf("keytest: scan codes until Esc\n");
+		/* Raw first, then say so: a key sent on seeing the line is
+		 * never one that input_set_raw() drops as stale. */
 		input_set_raw(true);
+		kprintf("keytest: scan codes until Esc\n");
 		for (;;) {
 			uint8_t code = raw_wait();
 

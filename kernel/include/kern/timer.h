@@ -29,8 +29,6 @@ void timer_tick(void);
 void timer_set_clocksource(const char *name, uint64_t (*read)(void),
 			   uint64_t freq);
 const char *timer_clocksource(void);
-/* Its frequency in Hz; 0 without a clocksource. */
-uint64_t timer_clocksource_hz(void);
 
 /*
  * A reference clock, to measure another clock against (x86_64: PIT
