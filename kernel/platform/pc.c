@@ -136,7 +136,7 @@ static unsigned int npool;
 
 static const struct pc_firmware *fw;
 static bool apic; /* interrupts through the I/O APIC */
-static struct device *pic, *ioapic[ACPI_MAX_IOAPICS];
+static struct device *pic, *lapic, *ioapic[ACPI_MAX_IOAPICS];
 
 /* Platform data that boot computes. */
 static struct apic_lapic_data lapic_data;
@@ -208,7 +208,7 @@ void pc_desc_add_irq(struct device *desc, const struct pc_irq *irq)
 /* The local APIC and the I/O APICs, as the MADT describes them. */
 static void add_apic_devices(void)
 {
-	const struct device lapic = {
+	const struct device lapic_desc = {
 	    .name = "lapic",
 	    .path = "acpi:MADT",
 	    .ids = {"kite,lapic"},
@@ -226,7 +226,7 @@ static void add_apic_devices(void)
 		lapic_data.lint_nmi_level[lint] =
 		    fw->madt.lapic_nmis[i].trigger == ACPI_TRIG_LEVEL;
 	}
-	pc_device_add(&lapic);
+	lapic = pc_device_add(&lapic_desc);
 	for (unsigned int i = 0; i < fw->madt.nioapics; i++) {
 		ksnprintf(ioapic_names[i], sizeof(ioapic_names[i]), "ioapic%u",
 			  i);
@@ -289,7 +289,7 @@ static void add_clocks(void)
 	    .ids = {"kite,lapic-timer"},
 	    .res = {{RES_IRQ, 0, 1, 0}}, /* the LAPIC's timer LVT */
 	    .nres = 1,
-	    .irq_parent = find_device("kite,lapic"),
+	    .irq_parent = lapic,
 	    .platform_data = &lapic_timer_data,
 	});
 }

@@ -266,8 +266,9 @@ static const struct keyboard_ops i8042_keyboard = {
     .inject = i8042_inject,
 };
 
-/* The registers and interrupt the device describes. */
-static int take_resources(struct device *dev)
+/* The device's registers and interrupt, and the controller brought up
+ * there: its configuration byte, or a negative errno. */
+static int controller_at(struct device *dev)
 {
 	int ret;
 
@@ -295,7 +296,7 @@ int i8042_attach(struct device *dev, const struct i8042_client *client)
 	}
 	spin_lock_init(&kbc.lock, "i8042");
 	kbc.client = client;
-	config = take_resources(dev);
+	config = controller_at(dev);
 	if (config < 0) {
 		return config;
 	}
