@@ -109,7 +109,6 @@ static const struct pit_data pit_reference_only = {.tick = false,
 						   .port_b = PC_PORT_B};
 
 const struct pc_platform pc_platform = {
-    .name = "pc",
     .console = &pc_legacy[PC_COM1].dev,
     .console_baud = 115200,
     /* QEMU's isa-debug-exit, placed there by scripts/qemu.py. */

@@ -6,7 +6,6 @@
 #include "kern/device.h"
 
 struct pc_platform {
-	const char *name;
 	const struct device *console; /* the UART the early console uses */
 	uint32_t console_baud;
 	uint16_t debug_exit_port; /* QEMU isa-debug-exit */
