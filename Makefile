@@ -67,7 +67,7 @@ HOST_CFLAGS := -std=c11 $(WARNINGS) -g -O1 -fno-omit-frame-pointer \
 	-Ikernel/include -Ikernel -DKITE_HOST_TEST
 # (kern/string.c is left out: it would replace the C library's own.)
 HOST_KERNEL_SRCS := kernel/kern/printf.c kernel/kern/crc32.c \
-	kernel/kern/irq.c kernel/kern/spinlock.c kernel/drivers/irqchip/gic_dt.c \
+	kernel/kern/irq.c kernel/kern/spinlock.c kernel/drivers/irqchip/gic_common.c \
 	kernel/drivers/input/scancode.c kernel/drivers/input/keymap.c \
 	$(wildcard kernel/firmware/fdt/*.c) $(wildcard kernel/firmware/acpi/*.c)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
@@ -131,7 +131,7 @@ $(UNIT_BIN): $(UNIT_SRCS) $(HOST_KERNEL_SRCS) $(wildcard tests/unit/*.h)
 
 # The fuzz targets take only the pure parsers.
 FUZZ_KERNEL_SRCS := $(wildcard kernel/firmware/fdt/*.c) \
-	$(wildcard kernel/firmware/acpi/*.c) kernel/drivers/irqchip/gic_dt.c
+	$(wildcard kernel/firmware/acpi/*.c) kernel/drivers/irqchip/gic_common.c
 
 $(HOST_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_KERNEL_SRCS)
 	@mkdir -p $(dir $@)

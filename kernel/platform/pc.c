@@ -17,17 +17,17 @@
 #include "drivers/acpi/sci.h"
 
 #define ISA_EDGE IRQF_TRIGGER_RISING
-#define IO(start, size)                                                        \
+#define IO(first, len)                                                         \
 	{                                                                      \
-		RES_IO, (start), (size), 0                                     \
+		.type = RES_IO, .start = (first), .size = (len)                \
 	}
-#define MEM(start, size)                                                       \
+#define MEM(first, len)                                                        \
 	{                                                                      \
-		RES_MEM, (start), (size), 0                                    \
+		.type = RES_MEM, .start = (first), .size = (len)               \
 	}
-#define IRQ(line, flags)                                                       \
+#define IRQ(line, irqf)                                                        \
 	{                                                                      \
-		RES_IRQ, (line), 1, (flags)                                    \
+		.type = RES_IRQ, .start = (line), .size = 1, .flags = (irqf)   \
 	}
 
 static struct device pic = {
@@ -308,7 +308,10 @@ static void route_isa_irqs(struct device *dev)
 
 static void add_apic_devices(void)
 {
-	lapic.res[0] = (struct resource){RES_MEM, madt.lapic_addr, 0x1000, 0};
+	lapic.res[0] = (struct resource){.type = RES_MEM,
+					 .start = madt.lapic_addr,
+					 .size = 0x1000,
+					 .flags = 0};
 	for (unsigned int i = 0; i < madt.nlapic_nmis; i++) {
 		uint8_t lint = madt.lapic_nmis[i].lint & 1;
 
@@ -328,7 +331,9 @@ static void add_apic_devices(void)
 		    .name = ioapic_names[i],
 		    .path = "acpi:MADT",
 		    .ids = {"kite,ioapic"},
-		    .res = {{RES_MEM, madt.ioapics[i].addr, 0x20, 0}},
+		    .res = {{.type = RES_MEM,
+			     .start = madt.ioapics[i].addr,
+			     .size = 0x20}},
 		    .nres = 1,
 		    .platform_data = &ioapic_data[i],
 		};
@@ -445,7 +450,8 @@ static struct resource irq_resource(const struct acpi_res *r, bool apic,
 	flags |= level ? (low ? IRQF_TRIGGER_LOW : IRQF_TRIGGER_HIGH)
 		       : (low ? IRQF_TRIGGER_FALLING : IRQF_TRIGGER_RISING);
 	*parent = apic ? ioapic_for(line) : &pic;
-	return (struct resource){RES_IRQ, line, 1, flags};
+	return (struct resource){
+	    .type = RES_IRQ, .start = line, .size = 1, .flags = flags};
 }
 
 static void acpi_devices_add(bool apic)
@@ -470,11 +476,17 @@ static void acpi_devices_add(bool apic)
 			const struct acpi_res *res = &a->res[r];
 
 			if (res->type == ACPI_RES_IO) {
-				d->res[d->nres++] = (struct resource){
-				    RES_IO, res->start, res->len, 0};
+				d->res[d->nres++] =
+				    (struct resource){.type = RES_IO,
+						      .start = res->start,
+						      .size = res->len,
+						      .flags = 0};
 			} else if (res->type == ACPI_RES_MEM && res->len) {
-				d->res[d->nres++] = (struct resource){
-				    RES_MEM, res->start, res->len, 0};
+				d->res[d->nres++] =
+				    (struct resource){.type = RES_MEM,
+						      .start = res->start,
+						      .size = res->len,
+						      .flags = 0};
 			} else if (res->type == ACPI_RES_IRQ) {
 				d->res[d->nres++] =
 				    irq_resource(res, apic, &d->irq_parent);
@@ -535,8 +547,11 @@ void pc_platform_init(void)
 		sci_data = (struct acpi_sci_data){
 		    fadt.smi_cmd, fadt.acpi_enable, fadt.pm1a_evt,
 		    fadt.pm1a_cnt, fadt.pm1_evt_len};
-		sci.res[0] = (struct resource){RES_IRQ, fadt.sci_int, 1,
-					       IRQF_SHARED | IRQF_TRIGGER_LOW};
+		sci.res[0] =
+		    (struct resource){.type = RES_IRQ,
+				      .start = fadt.sci_int,
+				      .size = 1,
+				      .flags = IRQF_SHARED | IRQF_TRIGGER_LOW};
 		route_isa_irqs(&sci);
 		device_add(&sci);
 	}

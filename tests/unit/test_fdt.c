@@ -1828,7 +1828,7 @@ TEST(fdt_fuzz_duplicate_prop_names)
 
 /* ---- Interrupt specifiers (fdt_irq.c) and the GIC decoder ------------- */
 
-#include "drivers/irqchip/gic_dt.h"
+#include "drivers/irqchip/gic_common.h"
 #include "firmware/fdt/fdt_irq.h"
 #include "kern/irq.h"
 
