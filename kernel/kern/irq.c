@@ -84,6 +84,18 @@ int irq_spurious_selftest(void)
 	return ret;
 }
 
+static int (*unclaimed_selftest)(void);
+
+void irq_set_unclaimed_selftest(int (*fn)(void))
+{
+	unclaimed_selftest = fn;
+}
+
+int irq_unclaimed_selftest(void)
+{
+	return unclaimed_selftest ? unclaimed_selftest() : -ENOSYS;
+}
+
 void irq_note_spurious(void)
 {
 	__atomic_fetch_add(&spurious_total, 1, __ATOMIC_RELAXED);

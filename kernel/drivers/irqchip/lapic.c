@@ -25,6 +25,7 @@
 #include "kern/string.h"
 #include "kern/timer.h"
 #include "kern/boot.h"
+#include "kern/arch.h"
 
 /* Register offsets (xAPIC); x2APIC MSR = 0x800 + offset / 16. */
 #define LAPIC_ID	 0x020
@@ -77,25 +78,24 @@ enum lapic_slot {
 	SLOT_TIMER = 0x0,
 	SLOT_SELF0 = 0x1, /* to SLOT_SELF0 + NR_SELF - 1 */
 	SLOT_ERROR = 0xe,
+	SLOT_UNUSED = 0x8, /* for the unclaimed-vector self-test */
 	SLOT_SPURIOUS = 0xf,
 	NR_SLOTS = 0x10,
 };
 
-/* Our lines (hwirq): the platform's RES_IRQ 0 is the timer. */
+/* Our lines (hwirq): the platform's RES_IRQ 0 is the timer. The self-IPI
+ * lines are a chip of their own, hwirq 0 to NR_SELF - 1. */
+enum lapic_hwirq { LAPIC_TIMER, LAPIC_ERROR, LAPIC_LINES };
 #define NR_SELF 3
-enum lapic_hwirq {
-	LAPIC_TIMER,
-	LAPIC_ERROR,
-	LAPIC_SELF0, /* to LAPIC_SELF0 + NR_SELF - 1 */
-	LAPIC_LINES = LAPIC_SELF0 + NR_SELF,
-};
 
 static struct io_regs mmio;
 static bool have_mmio, x2apic;
-static int irq_base = -1;
+static int irq_base = -1, self_irq_base = -1;
 static unsigned int vector_base;
-static unsigned int self_masked, self_latched; /* bit n: LAPIC_SELF0 + n */
-#define SELF_ALL ((1u << NR_SELF) - 1)
+static unsigned int self_masked, self_latched; /* bit n: self line n */
+#define SELF_ALL       ((1u << NR_SELF) - 1)
+#define ISR_POLL_LIMIT 1000000
+#define SELF_ALL       ((1u << NR_SELF) - 1)
 
 #define APIC_TIMER_VECTOR    (vector_base + SLOT_TIMER)
 #define APIC_ERROR_VECTOR    (vector_base + SLOT_ERROR)
@@ -151,46 +151,28 @@ static int send_self_ipi(unsigned int vector)
 	return -ETIMEDOUT;
 }
 
-static bool is_self(unsigned long hwirq)
-{
-	return hwirq >= LAPIC_SELF0 && hwirq < LAPIC_SELF0 + NR_SELF;
-}
-
 static unsigned int self_bit(unsigned long hwirq)
 {
-	return 1u << (hwirq - LAPIC_SELF0);
+	return 1u << hwirq;
 }
 
 static unsigned int self_vector(unsigned long hwirq)
 {
-	return vector_base + SLOT_SELF0 + (unsigned int)(hwirq - LAPIC_SELF0);
+	return vector_base + SLOT_SELF0 + (unsigned int)hwirq;
 }
 
-/* The timer and error lines have an LVT mask bit; the self-IPI lines a
- * mask kept here, with an interrupt that came meanwhile latched. */
+/* The timer and error lines: their LVT's mask bit. */
 static const uint32_t lvt_of[] = {
     [LAPIC_TIMER] = LAPIC_LVT_TIMER, [LAPIC_ERROR] = LAPIC_LVT_ERROR};
 
 static void lapic_mask(struct irq_desc *desc)
 {
-	if (is_self(desc->hwirq)) {
-		self_masked |= self_bit(desc->hwirq);
-		return;
-	}
 	lapic_write(lvt_of[desc->hwirq],
 		    lapic_read(lvt_of[desc->hwirq]) | LVT_MASKED);
 }
 
 static void lapic_unmask(struct irq_desc *desc)
 {
-	if (is_self(desc->hwirq)) {
-		self_masked &= ~self_bit(desc->hwirq);
-		if (self_latched & self_bit(desc->hwirq)) {
-			self_latched &= ~self_bit(desc->hwirq);
-			send_self_ipi(self_vector(desc->hwirq));
-		}
-		return;
-	}
 	lapic_write(lvt_of[desc->hwirq],
 		    lapic_read(lvt_of[desc->hwirq]) & ~LVT_MASKED);
 }
@@ -201,18 +183,38 @@ static void lapic_chip_eoi(struct irq_desc *desc)
 	lapic_eoi();
 }
 
-/* An IPI is an edge: the self lines take nothing else. */
-static int lapic_set_type(struct irq_desc *desc, unsigned int type)
+static struct irq_chip lapic_chip = {
+    .name = "LAPIC",
+    .mask = lapic_mask,
+    .unmask = lapic_unmask,
+    .eoi = lapic_chip_eoi,
+};
+
+/* The self-IPI lines: a mask kept here, with an interrupt raised or
+ * arriving meanwhile latched for the unmask, as a mask bit would. */
+static void self_mask(struct irq_desc *desc)
 {
-	return !is_self(desc->hwirq) || type == IRQF_TRIGGER_RISING ? 0
-								    : -EINVAL;
+	self_masked |= self_bit(desc->hwirq);
 }
 
-static int lapic_set_pending(struct irq_desc *desc)
+static void self_unmask(struct irq_desc *desc)
 {
-	if (!is_self(desc->hwirq)) {
-		return -ENOSYS;
+	self_masked &= ~self_bit(desc->hwirq);
+	if (self_latched & self_bit(desc->hwirq)) {
+		self_latched &= ~self_bit(desc->hwirq);
+		send_self_ipi(self_vector(desc->hwirq));
 	}
+}
+
+/* An IPI is an edge. */
+static int self_set_type(struct irq_desc *desc, unsigned int type)
+{
+	(void)desc;
+	return type == IRQF_TRIGGER_RISING ? 0 : -EINVAL;
+}
+
+static int self_set_pending(struct irq_desc *desc)
+{
 	if (self_masked & self_bit(desc->hwirq)) {
 		self_latched |= self_bit(desc->hwirq);
 		return 0;
@@ -220,13 +222,13 @@ static int lapic_set_pending(struct irq_desc *desc)
 	return send_self_ipi(self_vector(desc->hwirq));
 }
 
-static struct irq_chip lapic_chip = {
-    .name = "LAPIC",
-    .mask = lapic_mask,
-    .unmask = lapic_unmask,
+static struct irq_chip lapic_self_chip = {
+    .name = "LAPIC-IPI",
+    .mask = self_mask,
+    .unmask = self_unmask,
     .eoi = lapic_chip_eoi,
-    .set_type = lapic_set_type,
-    .set_pending = lapic_set_pending,
+    .set_type = self_set_type,
+    .set_pending = self_set_pending,
 };
 
 /* A vector nobody owns: end it only if it is in service (a software
@@ -249,7 +251,7 @@ static void self_arrived(unsigned int hwirq)
 		lapic_eoi();
 		return;
 	}
-	irq_handle((unsigned int)irq_base + hwirq);
+	irq_handle((unsigned int)self_irq_base + hwirq);
 }
 
 static void lapic_dispatch(unsigned int vector, void *data)
@@ -257,7 +259,7 @@ static void lapic_dispatch(unsigned int vector, void *data)
 	unsigned int slot = vector - vector_base;
 
 	if (slot >= SLOT_SELF0 && slot < SLOT_SELF0 + NR_SELF) {
-		self_arrived(LAPIC_SELF0 + slot - SLOT_SELF0);
+		self_arrived(slot - SLOT_SELF0);
 		return;
 	}
 	switch ((enum lapic_slot)slot) {
@@ -277,6 +279,30 @@ static void lapic_dispatch(unsigned int vector, void *data)
 		lapic_unowned(vector, data);
 		return;
 	}
+}
+
+/*
+ * An interrupt on a vector of our class that nothing uses must be ended
+ * like an unowned one: returns 0 once it came and its In-Service bit is
+ * clear again, -EIO if the bit stayed set (its class would be blocked).
+ * Called with interrupts on.
+ */
+static int lapic_unclaimed_selftest(void)
+{
+	unsigned int v = vector_base + SLOT_UNUSED;
+	unsigned long before = irq_unclaimed_count();
+
+	if (send_self_ipi(v) < 0) {
+		return -EIO;
+	}
+	for (int i = 0; i < ISR_POLL_LIMIT && irq_unclaimed_count() == before;
+	     i++) {
+		arch_cpu_relax();
+	}
+	if (irq_unclaimed_count() == before) {
+		return -ETIMEDOUT;
+	}
+	return lapic_read(LAPIC_ISR_REG(v)) & LAPIC_ISR_BIT(v) ? -EIO : 0;
 }
 
 static int lapic_xlate(struct device *ctrl, const struct resource *res,
@@ -352,8 +378,15 @@ static int lapic_probe(struct device *dev)
 		return ret;
 	}
 	irq_base = ret;
+	ret = irq_domain_add(&lapic_self_chip, NULL, 0, NR_SELF,
+			     irq_flow_fasteoi);
+	if (ret < 0) {
+		return ret;
+	}
+	self_irq_base = ret;
 	/* From now on an unowned vector has an ISR bit to clear. */
 	arch_irq_entry_fallback(lapic_unowned, NULL);
+	irq_set_unclaimed_selftest(lapic_unclaimed_selftest);
 	dev->irq_xlate = lapic_xlate;
 	kprintf("lapic: id %u, version 0x%x, %s mode, vectors 0x%x-0x%x\n",
 		lapic_id(), lapic_read(LAPIC_VERSION) & LAPIC_VERSION_MASK,

@@ -175,6 +175,15 @@ void arch_irq_entry_fallback(irq_entry_fn fn, void *data);
 void irq_note_unclaimed(unsigned int entry);
 unsigned long irq_unclaimed_count(void);
 
+/*
+ * Self-test of the unclaimed path, registered by the controller that
+ * ends such interrupts (x86: the local APIC): it raises one on an entry
+ * nobody uses and returns 0 if it was counted and ended (no In-Service
+ * bit left set). Runs with interrupts on; -ENOSYS without one.
+ */
+void irq_set_unclaimed_selftest(int (*fn)(void));
+int irq_unclaimed_selftest(void);
+
 /* Are we inside irq_handle() on this CPU? */
 bool in_irq(void);
 
