@@ -124,10 +124,17 @@ kernels:
 	$(Q)$(MAKE) --no-print-directory ARCH=x86_64 all
 	$(Q)$(MAKE) --no-print-directory ARCH=aarch64 all
 
-$(UNIT_BIN): $(UNIT_SRCS) $(HOST_KERNEL_SRCS) $(wildcard tests/unit/*.h)
+# Controller tests include their driver's source with a register mock
+# (tests/unit/test_i8259.c, test_gic.c); tests/unit/include stands in for
+# the CPU-register headers those drivers include.
+UNIT_DRIVER_SRCS := kernel/drivers/irqchip/i8259.c kernel/drivers/irqchip/gicv2.c
+UNIT_CFLAGS := $(HOST_CFLAGS) -Itests/unit/include
+
+$(UNIT_BIN): $(UNIT_SRCS) $(HOST_KERNEL_SRCS) $(wildcard tests/unit/*.h) \
+		$(UNIT_DRIVER_SRCS) $(wildcard tests/unit/include/asm/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
-	$(Q)$(CC) $(HOST_CFLAGS) $(UNIT_SRCS) $(HOST_KERNEL_SRCS) -o $@
+	$(Q)$(CC) $(UNIT_CFLAGS) $(UNIT_SRCS) $(HOST_KERNEL_SRCS) -o $@
 
 # The fuzz targets take only the pure parsers.
 FUZZ_KERNEL_SRCS := $(wildcard kernel/firmware/fdt/*.c) \
