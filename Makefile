@@ -124,10 +124,12 @@ kernels:
 	$(Q)$(MAKE) --no-print-directory ARCH=x86_64 all
 	$(Q)$(MAKE) --no-print-directory ARCH=aarch64 all
 
-# Controller tests include their driver's source with a register mock
-# (tests/unit/test_i8259.c, test_gic.c); tests/unit/include stands in for
-# the CPU-register headers those drivers include.
-UNIT_DRIVER_SRCS := kernel/drivers/irqchip/i8259.c kernel/drivers/irqchip/gicv2.c
+# Some tests include the source they test, with a register mock or a
+# collector in place of what it calls (tests/unit/test_i8259.c,
+# test_gic.c, test_fdt.c); tests/unit/include stands in for the
+# CPU-register headers those drivers include.
+UNIT_DRIVER_SRCS := kernel/drivers/irqchip/i8259.c \
+	kernel/drivers/irqchip/gicv2.c kernel/platform/dt.c
 UNIT_CFLAGS := $(HOST_CFLAGS) -Itests/unit/include
 
 $(UNIT_BIN): $(UNIT_SRCS) $(HOST_KERNEL_SRCS) $(wildcard tests/unit/*.h) \
