@@ -239,6 +239,21 @@ TEST(gic_line_is_eoied_once_after_a_dsb)
 	CHECK_EQ_INT(irq_spurious_count(), 0);
 }
 
+TEST(gic_sgi_eoi_names_its_source_cpu)
+{
+	static int cookie;
+
+	REQUIRE_EQ_INT(gic_setup(), 0);
+	REQUIRE_EQ_INT(irq_request((unsigned int)gic.irq_base + 3,
+				   count_handler, IRQF_TRIGGER_RISING, "sgi",
+				   &cookie),
+		       0);
+	raise_iar(1u << 10 | 3); /* SGI 3 from CPU 1 */
+	CHECK_EQ_INT(calls, 1);
+	CHECK_EQ_INT(m.eois, 1);
+	CHECK_EQ_INT(m.last_eoi, 1u << 10 | 3);
+}
+
 TEST(gic_unnumbered_intid_is_eoied_as_an_error)
 {
 	REQUIRE_EQ_INT(gic_setup(), 0);

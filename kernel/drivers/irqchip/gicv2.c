@@ -37,7 +37,8 @@
 #define GICC_IAR	    0x00c
 #define GICC_EOIR	    0x010
 #define GICC_CTLR_ENABLE    (1u << 0)
-#define GICC_IAR_INTID_MASK 0x3ffu /* InterruptID, bits 9:0 */
+#define GICC_IAR_INTID_MASK 0x3ffu	 /* InterruptID, bits 9:0 */
+#define GICC_IAR_CPUID_MASK (0x7u << 10) /* an SGI's source CPU */
 
 #define DEFAULT_PRIORITY 0xa0
 
@@ -45,6 +46,7 @@ struct gicv2 {
 	struct io_regs dist, cpu;
 	unsigned int lines;
 	uint8_t cpu_mask; /* our interface's bit in ITARGETSR */
+	uint32_t acked;	  /* GICC_IAR of the interrupt being handled */
 	int irq_base;
 	unsigned long eois;
 };
@@ -77,9 +79,16 @@ static void gicv2_end(uint32_t iar)
 	gic.eois++;
 }
 
+/* An SGI's EOI names its source CPU too, as the acknowledge gave it
+ * (GICv2 4.4.5); handlers run with interrupts off, so `acked` is ours. */
 static void gicv2_eoi(struct irq_desc *desc)
 {
-	gicv2_end((uint32_t)desc->hwirq);
+	uint32_t v = (uint32_t)desc->hwirq;
+
+	if ((gic.acked & GICC_IAR_INTID_MASK) == v) {
+		v = gic.acked & (GICC_IAR_INTID_MASK | GICC_IAR_CPUID_MASK);
+	}
+	gicv2_end(v);
 }
 
 static int gicv2_set_type(struct irq_desc *desc, unsigned int type)
@@ -133,6 +142,7 @@ static void gicv2_dispatch(unsigned int entry, void *data)
 		gicv2_end(iar);
 		return;
 	case GIC_ACK_LINE:
+		gic.acked = iar;
 		irq_handle((unsigned int)gic.irq_base + intid);
 		return;
 	}
