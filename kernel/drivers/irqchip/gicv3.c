@@ -31,6 +31,10 @@
 #define GICD_ICFGR	0x0c00
 #define GICD_IROUTER	0x6000 /* 64 bits per INTID */
 
+/* GICD_IROUTER: Aff2.Aff1.Aff0 in bits 23:0, Aff3 in bits 39:32. */
+#define GICD_IROUTER_AFF210 0xffffffu
+#define GICD_IROUTER_AFF3   24 /* its shift in our packed affinity */
+
 #define GICD_CTLR_ENABLE_G1 (1u << 1) /* EnableGrp1(A) */
 #define GICD_CTLR_ARE	    (1u << 4) /* affinity routing (ARE_NS) */
 #define GICD_CTLR_RWP	    (1u << 31)
@@ -316,9 +320,9 @@ static void dist_init(void)
 		unsigned int r = GICD_IROUTER + 8 * i;
 		uint64_t aff = mpidr_affinity();
 
-		/* IROUTER: Aff2.Aff1.Aff0 in bits 23:0, Aff3 in 39:32. */
-		io_write32(&gic.dist, r, (uint32_t)(aff & 0xffffff));
-		io_write32(&gic.dist, r + 4, (uint32_t)(aff >> 24));
+		io_write32(&gic.dist, r, (uint32_t)(aff & GICD_IROUTER_AFF210));
+		io_write32(&gic.dist, r + 4,
+			   (uint32_t)(aff >> GICD_IROUTER_AFF3));
 	}
 }
 
