@@ -199,10 +199,14 @@ const struct resource *device_resource(const struct device *dev,
 	return NULL;
 }
 
-int device_irq(const struct device *dev, unsigned int index)
+/* The parent controller decodes its own specifier. */
+static int irq_decode(const struct device *dev, unsigned int index,
+		      unsigned int *irq, unsigned int *flags)
 {
 	const struct resource *r = device_resource(dev, RES_IRQ, index);
 	struct device *parent = dev->irq_parent;
+	unsigned int trigger = 0;
+	int ret;
 
 	if (!r) {
 		return -ENOENT;
@@ -210,14 +214,27 @@ int device_irq(const struct device *dev, unsigned int index)
 	if (!parent || !parent->irq_xlate) {
 		return -ENODEV;
 	}
-	return parent->irq_xlate(parent, r);
+	ret = parent->irq_xlate(parent, r, irq, &trigger);
+	if (ret < 0) {
+		return ret;
+	}
+	*flags = (trigger & IRQF_TRIGGER_MASK) | (r->flags & IRQF_SHARED);
+	return 0;
+}
+
+int device_irq(const struct device *dev, unsigned int index)
+{
+	unsigned int irq, flags;
+	int ret = irq_decode(dev, index, &irq, &flags);
+
+	return ret < 0 ? ret : (int)irq;
 }
 
 unsigned int device_irq_flags(const struct device *dev, unsigned int index)
 {
-	const struct resource *r = device_resource(dev, RES_IRQ, index);
+	unsigned int irq, flags;
 
-	return r ? r->flags : 0;
+	return irq_decode(dev, index, &irq, &flags) < 0 ? 0 : flags;
 }
 
 uint64_t device_io(const struct device *dev, unsigned int index)
@@ -234,7 +251,35 @@ uint64_t device_mem(const struct device *dev, unsigned int index)
 	return r ? r->start : 0;
 }
 
-static void print_resource(const struct resource *r)
+/*
+ * The line on the parent and its trigger: a raw specifier decoded by the
+ * parent (its hardware line: the GIC's INTID), else shown as its cells.
+ */
+static void print_irq(const struct device *dev, const struct resource *r)
+{
+	unsigned long line = r->start;
+	unsigned int flags = r->flags, irq, trigger = 0;
+	struct device *parent = dev->irq_parent;
+
+	if (r->ncells && parent && parent->irq_xlate &&
+	    parent->irq_xlate(parent, r, &irq, &trigger) == 0 &&
+	    irq_to_desc(irq)) {
+		line = irq_to_desc(irq)->hwirq;
+		flags = trigger | (r->flags & IRQF_SHARED);
+	} else if (r->ncells) {
+		kprintf("    irq  <");
+		for (unsigned int c = 0; c < r->ncells; c++) {
+			kprintf("%s0x%x", c ? " " : "", r->cells[c]);
+		}
+		kprintf("> (not decoded)\n");
+		return;
+	}
+	kprintf("    irq  %lu%s%s\n", line,
+		flags & IRQF_TRIGGER_LEVEL ? " level" : " edge",
+		flags & IRQF_SHARED ? " shared" : "");
+}
+
+static void print_resource(const struct device *dev, const struct resource *r)
 {
 	switch (r->type) {
 	case RES_IO:
@@ -253,9 +298,7 @@ static void print_resource(const struct resource *r)
 			(unsigned long long)(r->start + r->size - 1));
 		break;
 	case RES_IRQ:
-		kprintf("    irq  %llu%s%s\n", (unsigned long long)r->start,
-			r->flags & IRQF_TRIGGER_LEVEL ? " level" : " edge",
-			r->flags & IRQF_SHARED ? " shared" : "");
+		print_irq(dev, r);
 		break;
 	}
 }
@@ -293,7 +336,7 @@ void devices_print(void)
 		}
 		print_driver(dev);
 		for (unsigned int i = 0; i < dev->nres; i++) {
-			print_resource(&dev->res[i]);
+			print_resource(dev, &dev->res[i]);
 		}
 	}
 }

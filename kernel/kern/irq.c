@@ -14,22 +14,13 @@
 #include "kern/printf.h"
 #include "kern/string.h"
 
-#define NR_DOMAINS 8
 #define NR_ACTIONS 64
 
-struct irq_domain {
-	const struct irq_chip *chip;
-	unsigned long hwirq_base;
-	unsigned int count;
-	unsigned int irq_base;
-};
-
 static struct irq_desc descs[NR_IRQS];
-static struct irq_domain domains[NR_DOMAINS];
-static unsigned int nr_domains, next_irq;
+static unsigned int next_irq;
 static struct irq_action action_pool[NR_ACTIONS];
 static struct spinlock core_lock = SPINLOCK_INIT("irq-core");
-static unsigned long spurious_total, error_total;
+static unsigned long spurious_total, error_total, unclaimed_total;
 static unsigned int irq_depth[NR_CPUS];
 
 unsigned int irq_cpus_online = 1;
@@ -39,11 +30,10 @@ static void flow_stray(struct irq_desc *desc);
 void irq_core_init(void)
 {
 	memset(descs, 0, sizeof(descs));
-	memset(domains, 0, sizeof(domains));
 	memset(action_pool, 0, sizeof(action_pool));
 	memset(irq_depth, 0, sizeof(irq_depth));
-	nr_domains = next_irq = 0;
-	spurious_total = error_total = 0;
+	next_irq = 0;
+	spurious_total = error_total = unclaimed_total = 0;
 	for (unsigned int i = 0; i < NR_IRQS; i++) {
 		descs[i].irq = i;
 		descs[i].flow = flow_stray;
@@ -94,6 +84,18 @@ int irq_spurious_selftest(void)
 	return ret;
 }
 
+static int (*unclaimed_selftest)(void);
+
+void irq_set_unclaimed_selftest(int (*fn)(void))
+{
+	unclaimed_selftest = fn;
+}
+
+int irq_unclaimed_selftest(void)
+{
+	return unclaimed_selftest ? unclaimed_selftest() : -ENOSYS;
+}
+
 void irq_note_spurious(void)
 {
 	__atomic_fetch_add(&spurious_total, 1, __ATOMIC_RELAXED);
@@ -102,6 +104,24 @@ void irq_note_spurious(void)
 void irq_note_error(void)
 {
 	__atomic_fetch_add(&error_total, 1, __ATOMIC_RELAXED);
+}
+
+unsigned long irq_unclaimed_count(void)
+{
+	return __atomic_load_n(&unclaimed_total, __ATOMIC_RELAXED);
+}
+
+void irq_note_unclaimed(unsigned int entry)
+{
+	unsigned long n =
+	    __atomic_add_fetch(&unclaimed_total, 1, __ATOMIC_RELAXED);
+
+	irq_note_error();
+	if ((n & (n - 1)) == 0) {
+		kprintf("irq: interrupt on entry %u, which no controller "
+			"owns (#%lu)\n",
+			entry, n);
+	}
 }
 
 /* Called with desc->lock held. */
@@ -128,12 +148,10 @@ int irq_domain_add(struct irq_chip *chip, void *chip_data,
 	unsigned long flags = spin_lock_irqsave(&core_lock);
 	int base = next_irq;
 
-	if (nr_domains == NR_DOMAINS || count > NR_IRQS - next_irq) {
+	if (count > NR_IRQS - next_irq) {
 		spin_unlock_irqrestore(&core_lock, flags);
 		return -ENOSPC;
 	}
-	domains[nr_domains++] =
-	    (struct irq_domain){chip, hwirq_base, count, next_irq};
 	for (unsigned int i = 0; i < count; i++) {
 		struct irq_desc *desc = &descs[next_irq + i];
 
@@ -145,19 +163,6 @@ int irq_domain_add(struct irq_chip *chip, void *chip_data,
 	next_irq += count;
 	spin_unlock_irqrestore(&core_lock, flags);
 	return base;
-}
-
-int irq_find_mapping(const struct irq_chip *chip, unsigned long hwirq)
-{
-	for (unsigned int i = 0; i < nr_domains; i++) {
-		const struct irq_domain *d = &domains[i];
-
-		if (d->chip == chip && hwirq >= d->hwirq_base &&
-		    hwirq - d->hwirq_base < d->count) {
-			return d->irq_base + (hwirq - d->hwirq_base);
-		}
-	}
-	return -ENOENT;
 }
 
 static void print_action_names(const struct irq_desc *desc)
@@ -463,6 +468,20 @@ int irq_set_pending(unsigned int irq)
 				       : -ENOSYS;
 }
 
+int irq_find_pendable(bool from_top)
+{
+	for (unsigned int i = 0; i < NR_IRQS; i++) {
+		unsigned int irq = from_top ? NR_IRQS - 1 - i : i;
+		const struct irq_desc *d = &descs[irq];
+
+		if (d->chip && d->chip->set_pending && !d->actions &&
+		    !d->stray && !d->nobody_cared) {
+			return (int)irq;
+		}
+	}
+	return -ENOENT;
+}
+
 void irq_disable(unsigned int irq)
 {
 	struct irq_desc *desc = irq_to_desc(irq);
@@ -554,6 +573,6 @@ void irq_print_stats(void)
 		}
 		kprintf("\n");
 	}
-	kprintf(" SPU %10lu\n ERR %10lu\n", irq_spurious_count(),
-		irq_error_count());
+	kprintf(" SPU %10lu\n ERR %10lu\n UNC %10lu\n", irq_spurious_count(),
+		irq_error_count(), irq_unclaimed_count());
 }

@@ -1,10 +1,11 @@
 /*
  * The device tree's devices as struct devices (see dt.h). Two passes: the
  * first creates a device per node, the second resolves interrupt parents
- * to those devices and decodes the specifiers.
+ * to those devices and keeps each specifier's raw cells, which the parent
+ * controller's driver decodes (its irq_xlate): this file knows no
+ * controller's format.
  */
 #include "platform/dt.h"
-#include "drivers/irqchip/gic_dt.h"
 #include "firmware/fdt/fdt_irq.h"
 #include "kern/device.h"
 #include "kern/errno.h"
@@ -62,12 +63,63 @@ static void add_regs(const struct fdt *fdt, struct dt_device *d)
 	for (unsigned int i = 0; d->dev.nres < DEVICE_MAX_RES &&
 				 fdt_reg(fdt, d->node, i, &addr, &size) == 0;
 	     i++) {
-		d->dev.res[d->dev.nres++] =
-		    (struct resource){RES_MEM, addr, size, 0};
+		d->dev.res[d->dev.nres++] = (struct resource){
+		    .type = RES_MEM, .start = addr, .size = size};
 	}
 }
 
-/* The second pass: interrupts, decoded by their controller's format. */
+/*
+ * Register layout and input clock (Devicetree Specification v0.4, 4.2.2,
+ * serial devices): reg-shift, reg-io-width, clock-frequency. Absent
+ * properties leave the defaults: stride 1, the chip's own width, no clock.
+ */
+static void add_layout(const struct fdt *fdt, struct dt_device *d)
+{
+	uint32_t v;
+
+	if (fdt_prop_u32(fdt, d->node, "reg-shift", &v) == 0 && v < 8) {
+		d->dev.reg_shift = v;
+	}
+	if (fdt_prop_u32(fdt, d->node, "reg-io-width", &v) == 0 &&
+	    (v == 1 || v == 2 || v == 4)) {
+		d->dev.reg_width = v;
+	}
+	if (fdt_prop_u32(fdt, d->node, "clock-frequency", &v) == 0) {
+		d->dev.clock_hz = v;
+	}
+}
+
+/* One interrupt as a raw RES_IRQ of the controller that owns it. */
+static int add_irq(struct dt_device *d, unsigned int i,
+		   const struct fdt_irq *spec)
+{
+	struct dt_device *ctrl = by_node(spec->ctrl);
+	struct resource *r;
+
+	if (!ctrl) {
+		kprintf("dt: %s: interrupt %u: its controller is no device\n",
+			d->path, i);
+		return -ENODEV;
+	}
+	/* One parent per device: interrupts-extended to a second
+	 * controller is not supported yet. */
+	if (d->dev.irq_parent && d->dev.irq_parent != &ctrl->dev) {
+		kprintf("dt: %s: interrupt %u: a second controller\n", d->path,
+			i);
+		return -EBUSY;
+	}
+	if (spec->ncells > RES_IRQ_MAX_CELLS) {
+		return -ERANGE;
+	}
+	d->dev.irq_parent = &ctrl->dev;
+	r = &d->dev.res[d->dev.nres++];
+	*r = (struct resource){
+	    .type = RES_IRQ, .size = 1, .ncells = spec->ncells};
+	memcpy(r->cells, spec->cells, spec->ncells * sizeof(r->cells[0]));
+	return 0;
+}
+
+/* The second pass: interrupts, once every controller is a device. */
 static void add_irqs(const struct fdt *fdt, struct dt_device *d)
 {
 	struct fdt_irq spec;
@@ -75,26 +127,9 @@ static void add_irqs(const struct fdt *fdt, struct dt_device *d)
 	for (unsigned int i = 0; d->dev.nres < DEVICE_MAX_RES &&
 				 fdt_irq_get(fdt, d->node, i, &spec) == 0;
 	     i++) {
-		struct dt_device *ctrl = by_node(spec.ctrl);
-		uint32_t intid;
-		unsigned int flags;
-
-		if (!ctrl || !ctrl->dev.ids[0] ||
-		    !gic_compatible(ctrl->dev.ids[0])) {
-			kprintf("dt: %s: interrupt %u: controller not "
-				"supported\n",
-				d->path, i);
+		if (add_irq(d, i, &spec) < 0) {
 			return;
 		}
-		if (gic_decode_specifier(spec.cells, spec.ncells, &intid,
-					 &flags) < 0) {
-			kprintf("dt: %s: interrupt %u: bad specifier\n",
-				d->path, i);
-			return;
-		}
-		d->dev.irq_parent = &ctrl->dev;
-		d->dev.res[d->dev.nres++] =
-		    (struct resource){RES_IRQ, intid, 1, flags};
 	}
 }
 
@@ -135,6 +170,7 @@ int dt_devices_add(const struct fdt *fdt)
 			d->dev.path = d->path;
 			set_ids(fdt, d);
 			add_regs(fdt, d);
+			add_layout(fdt, d);
 		}
 		/* Next: the first child, else the next sibling, else up. */
 		int child = node >= 0 ? fdt_first_child(fdt, node) : -1;

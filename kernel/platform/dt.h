@@ -7,9 +7,11 @@
 /*
  * Add a struct device for every enabled node that has a `compatible`:
  * its compatible strings as IDs, `reg` as MMIO ranges (with the parent's
- * cells), and its interrupts, decoded by the format of their controller
- * (the GIC's 3-cell specifier), with the controller's device as the
- * interrupt parent. Returns the number of devices added.
+ * cells), `reg-shift`, `reg-io-width` and `clock-frequency` as its
+ * register layout and clock, and its interrupts as RES_IRQs holding the
+ * specifier's raw cells, with the controller's device as the interrupt
+ * parent: that controller's irq_xlate decodes them. Returns the number of
+ * devices added.
  */
 int dt_devices_add(const struct fdt *fdt);
 

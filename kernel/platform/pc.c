@@ -19,13 +19,13 @@
 #include "kern/irq.h"
 #include "kern/printf.h"
 
-#define IO(start, size)                                                        \
+#define IO(first, len)                                                         \
 	{                                                                      \
-		RES_IO, (start), (size), 0                                     \
+		.type = RES_IO, .start = (first), .size = (len)                \
 	}
-#define MEM(start, size)                                                       \
+#define MEM(first, len)                                                        \
 	{                                                                      \
-		RES_MEM, (start), (size), 0                                    \
+		.type = RES_MEM, .start = (first), .size = (len)               \
 	}
 /* ISA interrupts are edge-triggered, active high (the ISA bus's rule). */
 #define ISA_IRQ(n)                                                             \
@@ -286,7 +286,7 @@ static void add_clocks(void)
 	    .name = "lapic-timer",
 	    .path = "acpi:MADT",
 	    .ids = {"kite,lapic-timer"},
-	    .res = {{RES_IRQ, 0, 1, 0}}, /* the LAPIC's timer LVT */
+	    .res = {{.type = RES_IRQ, .size = 1}}, /* the LAPIC's timer LVT */
 	    .nres = 1,
 	    .irq_parent = lapic,
 	    .platform_data = &lapic_timer_data,

@@ -198,10 +198,14 @@ static void describe(const struct aml_device *a, struct device *d)
 
 		if (res->type == ACPI_RES_IO) {
 			d->res[d->nres++] =
-			    (struct resource){RES_IO, res->start, res->len, 0};
+			    (struct resource){.type = RES_IO,
+					      .start = res->start,
+					      .size = res->len};
 		} else if (res->type == ACPI_RES_MEM && res->len) {
 			d->res[d->nres++] =
-			    (struct resource){RES_MEM, res->start, res->len, 0};
+			    (struct resource){.type = RES_MEM,
+					      .start = res->start,
+					      .size = res->len};
 		} else if (res->type == ACPI_RES_IRQ) {
 			add_crs_irq(d, res);
 		}

@@ -36,7 +36,9 @@ struct resource pc_irq_route(const struct acpi_madt_info *madt,
 			level = madt->isos[iso].trigger == ACPI_TRIG_LEVEL;
 		}
 	}
-	return (struct resource){RES_IRQ, line, 1,
-				 trigger_flags(low, level) |
-				     (irq->shared ? IRQF_SHARED : 0)};
+	return (struct resource){.type = RES_IRQ,
+				 .start = line,
+				 .size = 1,
+				 .flags = trigger_flags(low, level) |
+					  (irq->shared ? IRQF_SHARED : 0)};
 }

@@ -1,17 +1,20 @@
 /*
  * libFuzzer target for the device tree's interrupt specifiers
- * (kernel/firmware/fdt/fdt_irq.c) and the GIC decoder
- * (kernel/drivers/irqchip/gic_dt.c): for every node of any tree fdt_init
- * accepts, resolve the interrupt parent and fetch and decode every
- * interrupt. Nothing may read out of bounds or loop forever; what is
+ * (kernel/firmware/fdt/fdt_irq.c) and the GIC's translate operation
+ * (kernel/drivers/irqchip/gic_common.c): for every node of any tree
+ * fdt_init accepts, resolve the interrupt parent, fetch every interrupt,
+ * keep its raw cells in a RES_IRQ as platform/dt.c does and let the GIC
+ * decode them. Nothing may read out of bounds or loop forever; what is
  * returned must be consistent.
  */
 #include <stddef.h>
 #include <stdint.h>
 
-#include "drivers/irqchip/gic_dt.h"
+#include "drivers/irqchip/gic_common.h"
 #include "firmware/fdt/fdt_irq.h"
+#include "kern/device.h"
 #include "kern/errno.h"
+#include "kern/string.h"
 
 #define ASSERT(cond)                                                           \
 	do {                                                                   \
@@ -27,7 +30,7 @@ static void check_node(const struct fdt *fdt, int node)
 {
 	struct fdt_irq spec;
 	uint32_t intid;
-	unsigned int flags;
+	unsigned int flags, irq, trigger;
 	int parent = fdt_irq_parent(fdt, node), n = 0;
 
 	ASSERT(parent >= 0 || parent == -ENOENT || parent == -EINVAL ||
@@ -41,11 +44,22 @@ static void check_node(const struct fdt *fdt, int node)
 		n++;
 		ASSERT(spec.ncells >= 1 && spec.ncells <= FDT_IRQ_MAX_CELLS);
 		ASSERT(spec.ctrl >= 0);
-		if (gic_decode_specifier(spec.cells, spec.ncells, &intid,
-					 &flags) == 0) {
+		struct resource res = {.type = RES_IRQ, .ncells = spec.ncells};
+		int dec;
+
+		memcpy(res.cells, spec.cells,
+		       spec.ncells * sizeof(res.cells[0]));
+		dec = gic_decode_specifier(spec.cells, spec.ncells, &intid,
+					   &flags);
+		if (dec == 0) {
 			ASSERT(intid >= GIC_PPI_BASE && intid < 1020);
 			ASSERT(flags != 0);
 		}
+		/* The xlate agrees with the decoder, and keeps to its lines. */
+		ret = gic_xlate(&res, 0, 64, &irq, &trigger);
+		ASSERT(ret == 0 || ret == -EINVAL);
+		ASSERT(ret != 0 || (dec == 0 && irq == intid && irq < 64 &&
+				    trigger == flags));
 	}
 	if (n < MAX_IRQS) {
 		ASSERT(fdt_irq_count(fdt, node) == n);

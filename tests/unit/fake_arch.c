@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "kern/arch.h"
+#include "kern/errno.h"
+#include "kern/irq.h"
 #include "kern/irqflags.h"
 #include "kern/panic.h"
 #include "kern/printf.h"
@@ -33,8 +35,21 @@ static jmp_buf *panic_jb;
 #define FAKE_SPIN_LIMIT 50000000ul
 static unsigned long relax_count;
 
+#define FAKE_ENTRIES	 256
+#define FAKE_ENTRY_FIRST 32
+
+static struct {
+	irq_entry_fn fn;
+	void *data;
+} entries[FAKE_ENTRIES];
+static irq_entry_fn fallback_fn;
+static unsigned int fallbacks;
+
 void fake_arch_reset(void)
 {
+	memset(entries, 0, sizeof(entries));
+	fallback_fn = NULL;
+	fallbacks = 0;
 	fake_irqs_on = true;
 	fake_cpu_id = 0;
 	fake_console_clear();
@@ -82,6 +97,73 @@ void arch_wait_for_interrupt(void)
 unsigned int arch_cpu_id(void)
 {
 	return fake_cpu_id;
+}
+
+/* --- the root hook (kern/irq.h) ----------------------------------------- */
+
+static bool entries_free(unsigned int first, unsigned int count)
+{
+	for (unsigned int e = first; e < first + count; e++) {
+		if (entries[e].fn) {
+			return false;
+		}
+	}
+	return true;
+}
+
+int arch_irq_entry_claim(unsigned int count, unsigned int align,
+			 enum irq_entry_prio prio, irq_entry_fn fn, void *data)
+{
+	unsigned int slots;
+
+	if (!fn || count == 0 || align == 0 ||
+	    count > FAKE_ENTRIES - FAKE_ENTRY_FIRST) {
+		return -EINVAL;
+	}
+	slots = (FAKE_ENTRIES - count) / align + 1;
+	for (unsigned int i = 0; i < slots; i++) {
+		unsigned int first =
+		    (prio == IRQ_ENTRY_HIGH ? slots - 1 - i : i) * align;
+
+		if (first < FAKE_ENTRY_FIRST || !entries_free(first, count)) {
+			continue;
+		}
+		for (unsigned int e = first; e < first + count; e++) {
+			entries[e].fn = fn;
+			entries[e].data = data;
+		}
+		return (int)first;
+	}
+	return -ENOSPC;
+}
+
+void arch_irq_entry_fallback(irq_entry_fn fn, void *data)
+{
+	(void)data;
+	fallback_fn = fn;
+}
+
+unsigned int fake_entry_fallbacks(void)
+{
+	return fallbacks;
+}
+
+bool fake_entry_raise(unsigned int entry)
+{
+	unsigned long flags = arch_irq_save();
+	bool owned = entry < FAKE_ENTRIES && entries[entry].fn;
+
+	if (owned) {
+		entries[entry].fn(entry, entries[entry].data);
+	} else {
+		irq_note_unclaimed(entry);
+		if (fallback_fn) {
+			fallbacks++;
+			fallback_fn(entry, NULL);
+		}
+	}
+	arch_irq_restore(flags);
+	return owned;
 }
 
 /* --- kern/arch.h -------------------------------------------------------- */

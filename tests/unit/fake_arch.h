@@ -9,7 +9,10 @@
  *   - kprintf() output is captured in a buffer tests inspect and clear,
  *     echoed to stdout only when $KITE_UNIT_VERBOSE is set;
  *   - panic() records its message and longjmps back into a test that armed
- *     it with EXPECT_PANIC(stmt); unarmed, it prints and aborts.
+ *     it with EXPECT_PANIC(stmt); unarmed, it prints and aborts;
+ *   - the root hook (arch_irq_entry_claim) hands out entries 32-255 like
+ *     the x86 port, and fake_entry_raise() is the CPU taking an interrupt
+ *     on one: interrupt flag off, the owner's function, flag restored.
  */
 #ifndef TESTS_UNIT_FAKE_ARCH_H
 #define TESTS_UNIT_FAKE_ARCH_H
@@ -40,6 +43,11 @@ unsigned int fake_console_count(const char *needle);
 const char *fake_panic_message(void);
 /* How many panics were caught since the reset. */
 unsigned int fake_panic_count(void);
+
+/* Take an interrupt on a root-hook entry; false if nobody claimed it. */
+bool fake_entry_raise(unsigned int entry);
+/* The fallback's calls (arch_irq_entry_fallback) since the reset. */
+unsigned int fake_entry_fallbacks(void);
 
 /* Used by EXPECT_PANIC; the next panic() longjmps to jb (once). */
 void fake_panic_arm(jmp_buf *jb);

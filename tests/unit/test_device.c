@@ -43,9 +43,9 @@ static struct driver product_drv = {"kbd0001", product_ids, probe_product,
 				    NULL};
 static struct driver other_drv = {"uart", other_ids, probe_other, NULL};
 
-#define IO(start, size)                                                        \
+#define IO(first, len)                                                         \
 	{                                                                      \
-		RES_IO, (start), (size), 0                                     \
+		.type = RES_IO, .start = (first), .size = (len)                \
 	}
 
 /* Listed first, as the DSDT's device is on the PC. */

@@ -1828,7 +1828,7 @@ TEST(fdt_fuzz_duplicate_prop_names)
 
 /* ---- Interrupt specifiers (fdt_irq.c) and the GIC decoder ------------- */
 
-#include "drivers/irqchip/gic_dt.h"
+#include "drivers/irqchip/gic_common.h"
 #include "firmware/fdt/fdt_irq.h"
 #include "kern/irq.h"
 
@@ -2025,6 +2025,130 @@ TEST(fdt_irq_built_parents_and_cells)
 	/* No interrupts at all. */
 	CHECK_EQ_INT(fdt_irq_get(&f, gic, 0, &spec), -ENOENT);
 	CHECK_EQ_INT(fdt_irq_count(&f, gic), 0);
+	free(d->blob);
+	free(d);
+}
+
+/* ---- platform/dt.c: devices keep their controllers' raw cells ---------- */
+
+/*
+ * platform/dt.c is included with device_add() renamed to a collector, so
+ * its devices can be looked at without the device model.
+ */
+static struct device *dt_seen[16];
+static unsigned int dt_nseen;
+
+static void dt_test_device_add(struct device *dev)
+{
+	if (dt_nseen < 16) {
+		dt_seen[dt_nseen++] = dev;
+	}
+}
+
+#define device_add dt_test_device_add
+#include "platform/dt.c"
+#undef device_add
+
+#include "drivers/irqchip/gic_common.h"
+#include "kern/irq.h"
+
+static struct device *dt_find(const char *id)
+{
+	for (unsigned int i = 0; i < dt_nseen; i++) {
+		if (dt_seen[i]->ids[0] && strcmp(dt_seen[i]->ids[0], id) == 0) {
+			return dt_seen[i];
+		}
+	}
+	return NULL;
+}
+
+/* A GIC, and a 2-cell controller dt.c has never heard of. */
+static void build_dt_devices(struct dtb *d)
+{
+	const uint32_t gic_irq[] = {0, 4, 4}, uart_irq[] = {0, 1, 4},
+		       mux_irq[] = {7, 1}, reg[] = {0x1000, 0x100};
+
+	dtb_start(d);
+	dtb_begin(d, "");
+	dtb_prop_u32(d, "#address-cells", 1);
+	dtb_prop_u32(d, "#size-cells", 1);
+	dtb_prop_u32(d, "interrupt-parent", 1);
+	dtb_begin(d, "intc");
+	dtb_prop_str(d, "compatible", "arm,gic-v3");
+	dtb_prop_u32(d, "phandle", 1);
+	dtb_prop(d, "interrupt-controller", "", 0);
+	dtb_prop_u32(d, "#interrupt-cells", 3);
+	dtb_end(d);
+	dtb_begin(d, "intmux");
+	dtb_prop_str(d, "compatible", "acme,intmux");
+	dtb_prop_u32(d, "phandle", 2);
+	dtb_prop(d, "interrupt-controller", "", 0);
+	dtb_prop_u32(d, "#interrupt-cells", 2);
+	dtb_prop_cells(d, "interrupts", 3, gic_irq);
+	dtb_end(d);
+	dtb_begin(d, "serial@1000");
+	dtb_prop_str(d, "compatible", "ns16550a");
+	dtb_prop_cells(d, "reg", 2, reg);
+	dtb_prop_u32(d, "reg-shift", 2);
+	dtb_prop_u32(d, "reg-io-width", 4);
+	dtb_prop_u32(d, "clock-frequency", 1843200);
+	dtb_prop_u32(d, "interrupt-parent", 2);
+	dtb_prop_cells(d, "interrupts", 2, mux_irq);
+	dtb_end(d);
+	dtb_begin(d, "pl011");
+	dtb_prop_str(d, "compatible", "arm,pl011");
+	dtb_prop_cells(d, "interrupts", 3, uart_irq);
+	dtb_end(d);
+	dtb_end(d);
+	dtb_finish(d);
+}
+
+TEST(dt_devices_keep_raw_cells_and_layout)
+{
+	struct dtb *d = malloc(sizeof(*d));
+	struct device *gic, *mux, *serial, *pl011;
+	const struct resource *r;
+	unsigned int irq = 0, trigger = 0;
+	struct fdt f;
+
+	REQUIRE(d != NULL);
+	build_dt_devices(d);
+	REQUIRE_EQ_INT(fdt_init(&f, d->blob, d->len), 0);
+	memset(pool, 0, sizeof(pool));
+	nr_pool = 0;
+	dt_nseen = 0;
+	CHECK_EQ_INT(dt_devices_add(&f), 4);
+	gic = dt_find("arm,gic-v3");
+	mux = dt_find("acme,intmux");
+	serial = dt_find("ns16550a");
+	pl011 = dt_find("arm,pl011");
+	REQUIRE(gic && mux && serial && pl011);
+
+	/* Register layout and clock from their properties. */
+	CHECK_EQ_INT(serial->reg_shift, 2);
+	CHECK_EQ_INT(serial->reg_width, 4);
+	CHECK_EQ_INT(serial->clock_hz, 1843200);
+	CHECK_EQ_INT(pl011->reg_shift, 0);
+	CHECK_EQ_INT(pl011->reg_width, 0);
+	CHECK_EQ_INT(pl011->clock_hz, 0);
+
+	/* The unknown controller's 2 cells, kept for its own xlate. */
+	CHECK(serial->irq_parent == mux);
+	r = &serial->res[1];
+	CHECK_EQ_INT(r->type, RES_IRQ);
+	CHECK_EQ_INT(r->ncells, 2);
+	CHECK_EQ_INT(r->cells[0], 7);
+	CHECK_EQ_INT(r->cells[1], 1);
+	CHECK(mux->irq_parent == gic);
+
+	/* The GIC's 3 cells, which its xlate decodes. */
+	CHECK(pl011->irq_parent == gic);
+	r = &pl011->res[0];
+	CHECK_EQ_INT(r->type, RES_IRQ);
+	CHECK_EQ_INT(r->ncells, 3);
+	CHECK_EQ_INT(gic_xlate(r, 0, 1020, &irq, &trigger), 0);
+	CHECK_EQ_INT(irq, 33);
+	CHECK_EQ_INT(trigger, IRQF_TRIGGER_HIGH);
 	free(d->blob);
 	free(d);
 }

@@ -265,27 +265,18 @@ static int fake_setup(irq_flow_fn flow)
 
 TEST(irq_domain_consecutive_bases)
 {
-	struct irq_chip stranger = {.name = "stranger"};
-
 	REQUIRE_EQ_INT(fake_setup(NULL), 0);
 	CHECK_EQ_INT(
 	    irq_domain_add(&chip_a.chip, &chip_a, 0, 16, irq_flow_edge), 0);
 	CHECK_EQ_INT(
 	    irq_domain_add(&chip_b.chip, &chip_b, 32, 8, irq_flow_fasteoi), 16);
 
-	CHECK_EQ_INT(irq_find_mapping(&chip_a.chip, 0), 0);
-	CHECK_EQ_INT(irq_find_mapping(&chip_a.chip, 15), 15);
-	CHECK_EQ_INT(irq_find_mapping(&chip_b.chip, 32), 16);
-	CHECK_EQ_INT(irq_find_mapping(&chip_b.chip, 39), 23);
-	/* Outside each domain's range, and chips that own nothing. */
-	CHECK_EQ_INT(irq_find_mapping(&chip_a.chip, 16), -ENOENT);
-	CHECK_EQ_INT(irq_find_mapping(&chip_b.chip, 31), -ENOENT);
-	CHECK_EQ_INT(irq_find_mapping(&chip_b.chip, 40), -ENOENT);
-	CHECK_EQ_INT(irq_find_mapping(&chip_b.chip, 0), -ENOENT);
-	CHECK_EQ_INT(irq_find_mapping(&stranger, 0), -ENOENT);
-	CHECK_EQ_INT(irq_find_mapping(&chip_a.chip, ULONG_MAX), -ENOENT);
-
 	/* The descriptors know their chip and hardware line. */
+	CHECK(irq_to_desc(0)->chip == &chip_a.chip);
+	CHECK_EQ_INT(irq_to_desc(15)->hwirq, 15);
+	CHECK(irq_to_desc(16)->chip == &chip_b.chip);
+	CHECK_EQ_INT(irq_to_desc(16)->hwirq, 32);
+	CHECK_EQ_INT(irq_to_desc(23)->hwirq, 39);
 	CHECK(irq_to_desc(5)->chip == &chip_a.chip);
 	CHECK_EQ_INT(irq_to_desc(5)->hwirq, 5);
 	CHECK(irq_to_desc(17)->chip == &chip_b.chip);
@@ -305,14 +296,14 @@ TEST(irq_domain_refuses_past_nr_irqs)
 	CHECK_EQ_INT(irq_domain_add(&chip_b.chip, &chip_b, 0, 7, irq_flow_edge),
 		     -ENOSPC);
 	/* The refusal took nothing: exactly the rest still fits. */
-	CHECK_EQ_INT(irq_find_mapping(&chip_b.chip, 0), -ENOENT);
+	CHECK(irq_to_desc(NR_IRQS - 6)->chip == NULL);
 	CHECK_EQ_INT(irq_domain_add(&chip_b.chip, &chip_b, 0, 6, irq_flow_edge),
 		     NR_IRQS - 6);
-	CHECK_EQ_INT(irq_find_mapping(&chip_b.chip, 5), NR_IRQS - 1);
+	CHECK(irq_to_desc(NR_IRQS - 1)->chip == &chip_b.chip);
+	CHECK_EQ_INT(irq_to_desc(NR_IRQS - 1)->hwirq, 5);
 	CHECK_EQ_INT(
 	    irq_domain_add(&chip_b.chip, &chip_b, 100, 1, irq_flow_edge),
 	    -ENOSPC);
-	CHECK_EQ_INT(irq_find_mapping(&chip_b.chip, 100), -ENOENT);
 }
 
 /* ---- every descriptor is valid from boot --------------------------------- */
@@ -1114,9 +1105,11 @@ TEST(irq_print_stats_table)
 	irq_note_spurious();
 	irq_note_spurious();
 	irq_note_error();
-	fake_raise(NR_IRQS); /* an error too */
+	fake_raise(NR_IRQS);	  /* an error too */
+	irq_note_unclaimed(0x42); /* an error and unclaimed */
 	CHECK_EQ_INT(irq_spurious_count(), 3);
-	CHECK_EQ_INT(irq_error_count(), 2);
+	CHECK_EQ_INT(irq_error_count(), 3);
+	CHECK_EQ_INT(irq_unclaimed_count(), 1);
 
 	fake_console_clear();
 	irq_print_stats();
@@ -1130,11 +1123,12 @@ TEST(irq_print_stats_table)
 	CHECK_EQ_STR(fake_stats_row("7", NULL, NULL),
 		     "7 1 0 fakepic 39 - [stray 1]");
 	CHECK_EQ_STR(fake_stats_row("SPU", NULL, NULL), "SPU 3");
-	CHECK_EQ_STR(fake_stats_row("ERR", NULL, NULL), "ERR 2");
+	CHECK_EQ_STR(fake_stats_row("ERR", NULL, NULL), "ERR 3");
+	CHECK_EQ_STR(fake_stats_row("UNC", NULL, NULL), "UNC 1");
 	/* Lines with neither actions nor interrupts are left out. */
 	CHECK_EQ_STR(fake_stats_row("5", NULL, NULL), "");
 	CHECK_EQ_STR(fake_stats_row("0", NULL, NULL), "");
-	CHECK_EQ_INT(fake_console_count("\n"), 6);
+	CHECK_EQ_INT(fake_console_count("\n"), 7);
 
 	/* The columns line up with the header. */
 	fake_stats_row("IRQ", "CHIP", &hdr_chip);
@@ -1205,4 +1199,40 @@ TEST(irq_edge_while_disabled_is_replayed)
 	irq_disable(5);
 	irq_enable(5);
 	CHECK_EQ_INT(chip_a.set_pending_n[5], 1);
+}
+
+/* ---- the root hook's unclaimed entries ------------------------------------
+ */
+
+TEST(irq_unclaimed_counted_and_reported_rate_limited)
+{
+	REQUIRE_EQ_INT(fake_setup(NULL), 0);
+	fake_console_clear();
+	for (int i = 0; i < 5; i++) {
+		irq_note_unclaimed(0x42);
+	}
+	CHECK_EQ_INT(irq_unclaimed_count(), 5);
+	CHECK_EQ_INT(irq_error_count(), 5);
+	/* Said at the 1st, 2nd and 4th, not at every one. */
+	CHECK_EQ_INT(fake_console_count("entry 66, which no controller owns"),
+		     3);
+	CHECK_EQ_INT(fake_console_count("(#4)"), 1);
+	CHECK_EQ_INT(fake_console_count("(#5)"), 0);
+}
+
+/* ---- a software-pendable line for self-tests ------------------------------
+ */
+
+TEST(irq_find_pendable_skips_used_and_stray_lines)
+{
+	REQUIRE_EQ_INT(fake_setup(irq_flow_edge), 0);
+	/* chip_a (0-15) has set_pending; nothing else is numbered. */
+	CHECK_EQ_INT(irq_find_pendable(true), 15);
+	CHECK_EQ_INT(irq_find_pendable(false), 0);
+	REQUIRE_EQ_INT(irq_request(15, fake_handler, 0, "a", &dev_a), 0);
+	CHECK_EQ_INT(irq_find_pendable(true), 14);
+	fake_raise(0); /* stray: not free for a test any more */
+	CHECK_EQ_INT(irq_find_pendable(false), 1);
+	chip_a.chip.set_pending = NULL;
+	CHECK_EQ_INT(irq_find_pendable(true), -ENOENT);
 }

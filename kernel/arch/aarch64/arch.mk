@@ -13,7 +13,7 @@ ARCH_SRCS := \
 	kernel/drivers/serial/pl011.c \
 	kernel/drivers/irqchip/gicv3.c \
 	kernel/drivers/irqchip/gicv2.c \
-	kernel/drivers/irqchip/gic_dt.c \
+	kernel/drivers/irqchip/gic_common.c \
 	kernel/drivers/timer/arm_timer.c \
 	kernel/platform/dt.c
 # An arm64 Image (raw binary with the 64-byte header) so that QEMU

@@ -7,6 +7,8 @@
  * resumed at its fixup; anything else, and every FIQ and SError, halts.
  */
 #include "kern/arch.h"
+#include "kern/errno.h"
+#include "kern/irq.h"
 #include "kern/panic.h"
 #include "kern/printf.h"
 #include "kern/trap.h"
@@ -197,11 +199,30 @@ static bool handle_sync(struct trap_frame *f)
 	return true;
 }
 
-static void (*irq_root)(void);
+/* The root hook (kern/irq.h): one entry, the IRQ exception, entry 0. */
+static irq_entry_fn irq_root;
+static void *irq_root_data;
 
-void aarch64_set_irq_handler(void (*handler)(void))
+int arch_irq_entry_claim(unsigned int count, unsigned int align,
+			 enum irq_entry_prio prio, irq_entry_fn fn, void *data)
 {
-	irq_root = handler;
+	(void)prio;
+	if (!fn || count != 1 || align == 0) {
+		return -EINVAL;
+	}
+	if (irq_root) {
+		return -ENOSPC;
+	}
+	irq_root = fn;
+	irq_root_data = data;
+	return 0;
+}
+
+/* Only a controller can acknowledge an IRQ here, and it is the root. */
+void arch_irq_entry_fallback(irq_entry_fn fn, void *data)
+{
+	(void)fn;
+	(void)data;
 }
 
 void trap_dispatch(struct trap_frame *f, unsigned kind)
@@ -211,8 +232,12 @@ void trap_dispatch(struct trap_frame *f, unsigned kind)
 	}
 	/* IRQs taken at EL1: the interrupt controller's dispatch. */
 	if (kind % 4 == KIND_IRQ && kind / 4 == 1 && irq_root) {
-		irq_root();
+		irq_root(0, irq_root_data);
 		return;
+	}
+	if (kind % 4 == KIND_IRQ && kind / 4 == 1) {
+		/* Nobody can acknowledge it: it would come back at once. */
+		irq_note_unclaimed(0);
 	}
 	if (kind % 4 != KIND_SYNC || kind / 4 != 1) {
 		/* No interrupt sources exist yet; none of these is expected. */

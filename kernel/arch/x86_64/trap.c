@@ -24,7 +24,7 @@
 #define VEC_MACHINE_CHECK  18
 #define VEC_INVALID_OPCODE 6
 #define VEC_PAGE_FAULT	   14
-#define VEC_SYSCALL	   0x80
+#define VEC_SYSCALL	   VECTOR_SYSCALL
 
 const uintptr_t arch_unmapped_addr = 0xdead0000000ul;
 const unsigned long arch_read_fault_code = VEC_PAGE_FAULT;
@@ -86,23 +86,72 @@ static const char *const exception_names[32] = {
     "Reserved (31)",
 };
 
-/* Vectors 32-255 belong to interrupt controllers (8259, LAPIC). */
+/*
+ * Vectors 32-255, except the system-call trap, belong to interrupt
+ * controllers, which claim them through the root hook (kern/irq.h).
+ */
 static struct {
-	vector_handler_fn fn;
+	irq_entry_fn fn;
 	void *data;
-} vector_handlers[256];
+} vector_owner[NR_VECTORS];
+static irq_entry_fn fallback_fn;
+static void *fallback_data;
 
-int x86_vector_set(unsigned int vector, vector_handler_fn fn, void *data)
+static bool vectors_free(unsigned int first, unsigned int count)
 {
-	if (vector < VECTOR_IRQ_BASE || vector > 255) {
+	for (unsigned int v = first; v < first + count; v++) {
+		if (vector_owner[v].fn || v == VEC_SYSCALL) {
+			return false;
+		}
+	}
+	return true;
+}
+
+int arch_irq_entry_claim(unsigned int count, unsigned int align,
+			 enum irq_entry_prio prio, irq_entry_fn fn, void *data)
+{
+	unsigned int slots;
+
+	if (!fn || count == 0 || align == 0 ||
+	    count > NR_VECTORS - VECTOR_IRQ_BASE) {
 		return -EINVAL;
 	}
-	if (vector_handlers[vector].fn && fn) {
-		return -EBUSY;
+	/* Candidates: first = k * align inside [VECTOR_IRQ_BASE, 256). */
+	slots = (NR_VECTORS - count) / align + 1;
+	for (unsigned int i = 0; i < slots; i++) {
+		unsigned int k = prio == IRQ_ENTRY_HIGH ? slots - 1 - i : i;
+		unsigned int first = k * align;
+
+		if (first < VECTOR_IRQ_BASE || !vectors_free(first, count)) {
+			continue;
+		}
+		for (unsigned int v = first; v < first + count; v++) {
+			vector_owner[v].fn = fn;
+			vector_owner[v].data = data;
+		}
+		return (int)first;
 	}
-	vector_handlers[vector].fn = fn;
-	vector_handlers[vector].data = data;
-	return 0;
+	return -ENOSPC;
+}
+
+void arch_irq_entry_fallback(irq_entry_fn fn, void *data)
+{
+	fallback_fn = fn;
+	fallback_data = data;
+}
+
+/* One exit per case: the owner's dispatch acknowledges its interrupt; an
+ * unowned vector is counted and still ended at the local APIC. */
+static void dispatch_vector(unsigned int vector)
+{
+	if (vector_owner[vector].fn) {
+		vector_owner[vector].fn(vector, vector_owner[vector].data);
+		return;
+	}
+	irq_note_unclaimed(vector);
+	if (fallback_fn) {
+		fallback_fn(vector, fallback_data);
+	}
 }
 
 static void idt_set(unsigned vec, uint8_t ist)
@@ -205,14 +254,8 @@ void trap_dispatch(struct trap_frame *f)
 		return;
 	}
 
-	if (f->vector >= VECTOR_IRQ_BASE) {
-		if (vector_handlers[f->vector].fn) {
-			vector_handlers[f->vector].fn(
-			    f->vector, vector_handlers[f->vector].data);
-		} else {
-			/* No controller owns it: nothing to acknowledge. */
-			irq_note_error();
-		}
+	if (f->vector >= VECTOR_IRQ_BASE && f->vector < NR_VECTORS) {
+		dispatch_vector((unsigned int)f->vector);
 		return;
 	}
 

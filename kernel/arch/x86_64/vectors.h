@@ -1,12 +1,10 @@
-/* x86_64 interrupt vectors above the exceptions, handed out to drivers. */
+/* x86_64 interrupt vectors above the exceptions (Intel SDM Vol. 3A, 6.2). */
 #ifndef X86_64_VECTORS_H
 #define X86_64_VECTORS_H
 
-#define VECTOR_IRQ_BASE 32 /* first vector after the exceptions */
-
-typedef void (*vector_handler_fn)(unsigned int vector, void *data);
-
-/* Route a vector to a controller's dispatch function; -EBUSY if taken. */
-int x86_vector_set(unsigned int vector, vector_handler_fn fn, void *data);
+#define VECTOR_IRQ_BASE	  32   /* first vector after the exceptions */
+#define VECTOR_SYSCALL	  0x80 /* the software trap, never an interrupt */
+#define NR_VECTORS	  256
+#define VECTOR_CLASS_SIZE 16 /* vector / 16 is the APIC priority class */
 
 #endif

@@ -4,11 +4,7 @@
 
 #include "kern/compiler.h"
 
-#define APIC_GSI_VECTOR_BASE 0x30 /* GSI n arrives as vector 0x30 + n */
-#define APIC_MAX_GSI	     64
-#define APIC_TIMER_VECTOR    0xf0
-#define APIC_ERROR_VECTOR    0xfe
-#define APIC_SPURIOUS_VECTOR 0xff
+#define APIC_MAX_GSI 64 /* GSIs the I/O APIC driver routes */
 
 /* The platform's description of an I/O APIC (device platform_data). */
 struct apic_ioapic_data {

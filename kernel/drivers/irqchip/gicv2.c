@@ -2,17 +2,18 @@
  * Arm Generic Interrupt Controller v2 (Arm IHI 0048B), the same interrupt
  * core interface as gicv3.c over the memory-mapped distributor (GICD) and
  * CPU interface (GICC). SPIs are targeted with GICD_ITARGETSR at this CPU's
- * interface; 1023 (and 1022) from GICC_IAR are spurious and never EOI'd.
+ * interface; INTIDs 1020-1023 from GICC_IAR are special and never EOI'd
+ * (gic_common.c).
  */
-#include "arch/aarch64/irq.h"
 #include "asm/sysreg.h"
-#include "drivers/irqchip/gic_dt.h"
+#include "drivers/irqchip/gic_common.h"
 #include "kern/device.h"
 #include "kern/errno.h"
+#include "kern/io.h"
 #include "kern/irq.h"
-#include "kern/mmio.h"
 #include "kern/printf.h"
 
+/* Distributor (4.1.2, Table 4-1), byte offsets. */
 #define GICD_CTLR	0x000
 #define GICD_TYPER	0x004
 #define GICD_ISENABLER	0x100
@@ -25,32 +26,37 @@
 #define GICD_ICFGR	0xc00
 #define GICD_SGIR	0xf00
 
-#define GICD_CTLR_ENABLE 1u
-#define GICD_SGIR_SELF	 (2u << 24) /* TargetListFilter: this CPU only */
+#define GICD_CTLR_ENABLE     (1u << 0)
+#define GICD_SGIR_SELF	     (2u << 24) /* TargetListFilter: this CPU only */
+#define GICD_SGIR_INTID_MASK 0xfu	/* SGIINTID, bits 3:0 */
 
-#define GICC_CTLR	 0x000
-#define GICC_PMR	 0x004
-#define GICC_BPR	 0x008
-#define GICC_IAR	 0x00c
-#define GICC_EOIR	 0x010
-#define GICC_CTLR_ENABLE 1u
+/* CPU interface (4.1.3, Table 4-2). */
+#define GICC_CTLR	    0x000
+#define GICC_PMR	    0x004
+#define GICC_BPR	    0x008
+#define GICC_IAR	    0x00c
+#define GICC_EOIR	    0x010
+#define GICC_CTLR_ENABLE    (1u << 0)
+#define GICC_IAR_INTID_MASK 0x3ffu	 /* InterruptID, bits 9:0 */
+#define GICC_IAR_CPUID_MASK (0x7u << 10) /* an SGI's source CPU */
 
 #define DEFAULT_PRIORITY 0xa0
-#define SPECIAL_INTID	 1020 /* 1020-1023 */
 
 struct gicv2 {
-	uintptr_t dist, cpu;
+	struct io_regs dist, cpu;
 	unsigned int lines;
 	uint8_t cpu_mask; /* our interface's bit in ITARGETSR */
+	uint32_t acked;	  /* GICC_IAR of the interrupt being handled */
 	int irq_base;
 	unsigned long eois;
 };
 
 static struct gicv2 gic;
 
-static void write_bit(uintptr_t reg, uint32_t intid)
+/* One bit per INTID: 32 to a register. */
+static void write_bit(unsigned int reg, uint32_t intid)
 {
-	mmio_write32(gic.dist + reg + (intid / 32) * 4, 1u << (intid % 32));
+	io_write32(&gic.dist, reg + (intid / 32) * 4, 1u << (intid % 32));
 }
 
 static void gicv2_mask(struct irq_desc *desc)
@@ -63,36 +69,47 @@ static void gicv2_unmask(struct irq_desc *desc)
 	write_bit(GICD_ISENABLER, desc->hwirq);
 }
 
-static void gicv2_eoi(struct irq_desc *desc)
+/* The acknowledged value goes back whole (GICv2 4.4.5: GICC_EOIR takes
+ * GICC_IAR's value). A DSB first: the device's state change must be
+ * visible before the line is deactivated. */
+static void gicv2_end(uint32_t iar)
 {
 	dsb_sy();
-	mmio_write32(gic.cpu + GICC_EOIR, desc->hwirq);
+	io_write32(&gic.cpu, GICC_EOIR, iar);
 	gic.eois++;
+}
+
+/* An SGI's EOI names its source CPU too, as the acknowledge gave it
+ * (GICv2 4.4.5); handlers run with interrupts off, so `acked` is ours. */
+static void gicv2_eoi(struct irq_desc *desc)
+{
+	uint32_t v = (uint32_t)desc->hwirq;
+
+	if ((gic.acked & GICC_IAR_INTID_MASK) == v) {
+		v = gic.acked & (GICC_IAR_INTID_MASK | GICC_IAR_CPUID_MASK);
+	}
+	gicv2_end(v);
 }
 
 static int gicv2_set_type(struct irq_desc *desc, unsigned int type)
 {
-	uint32_t intid = desc->hwirq, shift = (intid % 16) * 2 + 1;
-	uintptr_t reg = gic.dist + GICD_ICFGR + (intid / 16) * 4;
-	uint32_t v;
+	uint32_t intid = desc->hwirq;
+	unsigned int reg = GICD_ICFGR + GICD_ICFGR_REG(intid);
+	uint32_t v = intid < GIC_PPI_BASE ? 0 : io_read32(&gic.dist, reg);
+	int ret = gic_icfgr_update(intid, type, &v);
 
-	if (intid < GIC_PPI_BASE) {
-		return type == IRQF_TRIGGER_RISING ? 0 : -EINVAL;
+	if (ret == 0 && intid >= GIC_PPI_BASE) {
+		io_write32(&gic.dist, reg, v);
 	}
-	if (type != IRQF_TRIGGER_RISING && type != IRQF_TRIGGER_HIGH) {
-		return -EINVAL;
-	}
-	v = mmio_read32(reg);
-	v = type == IRQF_TRIGGER_RISING ? v | 1u << shift : v & ~(1u << shift);
-	mmio_write32(reg, v);
-	return 0;
+	return ret;
 }
 
 static int gicv2_set_pending(struct irq_desc *desc)
 {
 	if (desc->hwirq < GIC_PPI_BASE) {
-		mmio_write32(gic.dist + GICD_SGIR,
-			     GICD_SGIR_SELF | (uint32_t)desc->hwirq);
+		io_write32(&gic.dist, GICD_SGIR,
+			   GICD_SGIR_SELF |
+			       ((uint32_t)desc->hwirq & GICD_SGIR_INTID_MASK));
 	} else {
 		write_bit(GICD_ISPENDR, desc->hwirq);
 	}
@@ -108,92 +125,101 @@ static struct irq_chip gicv2_chip = {
     .set_pending = gicv2_set_pending,
 };
 
-static void gicv2_dispatch(void)
+/* The IRQ exception: acknowledge, then one exit per kind of INTID. */
+static void gicv2_dispatch(unsigned int entry, void *data)
 {
-	uint32_t iar = mmio_read32(gic.cpu + GICC_IAR);
-	uint32_t intid = iar & 0x3ff;
+	uint32_t iar = io_read32(&gic.cpu, GICC_IAR);
+	uint32_t intid = iar & GICC_IAR_INTID_MASK;
 
-	if (intid >= SPECIAL_INTID) {
+	(void)entry;
+	(void)data;
+	switch (gic_ack_kind(intid, gic.lines)) {
+	case GIC_ACK_SPECIAL:
 		irq_note_spurious(); /* nothing acknowledged: no EOI */
 		return;
-	}
-	if (intid >= gic.lines) {
+	case GIC_ACK_BAD:
 		irq_note_error();
-		mmio_write32(gic.cpu + GICC_EOIR, iar);
-		gic.eois++;
+		gicv2_end(iar);
+		return;
+	case GIC_ACK_LINE:
+		gic.acked = iar;
+		irq_handle((unsigned int)gic.irq_base + intid);
 		return;
 	}
-	irq_handle((unsigned int)gic.irq_base + intid);
 }
 
 /* Every priority masked, the acknowledge reads 1023: no EOI may follow. */
 static int gicv2_spurious_selftest(void)
 {
-	uint32_t pmr = mmio_read32(gic.cpu + GICC_PMR);
+	uint32_t pmr = io_read32(&gic.cpu, GICC_PMR);
 	unsigned long before = gic.eois;
 
-	mmio_write32(gic.cpu + GICC_PMR, 0);
-	gicv2_dispatch();
-	mmio_write32(gic.cpu + GICC_PMR, pmr);
+	io_write32(&gic.cpu, GICC_PMR, 0);
+	gicv2_dispatch(0, &gic);
+	io_write32(&gic.cpu, GICC_PMR, pmr);
 	return (int)(gic.eois - before);
 }
 
-static int gicv2_xlate(struct device *ctrl, const struct resource *res)
+static int gicv2_xlate(struct device *ctrl, const struct resource *res,
+		       unsigned int *irq, unsigned int *trigger)
 {
 	(void)ctrl;
-	return res->start < gic.lines ? gic.irq_base + (int)res->start
-				      : -EINVAL;
+	return gic_xlate(res, gic.irq_base, gic.lines, irq, trigger);
 }
 
 static void dist_init(void)
 {
-	mmio_write32(gic.dist + GICD_CTLR, 0);
+	io_write32(&gic.dist, GICD_CTLR, 0);
 	/* ITARGETSR0-7 read back this CPU's own bit (GICv2 4.3.12). */
-	gic.cpu_mask = mmio_read8(gic.dist + GICD_ITARGETSR);
+	gic.cpu_mask = io_read8(&gic.dist, GICD_ITARGETSR);
 	for (uint32_t i = 0; i < gic.lines; i += 32) {
-		mmio_write32(gic.dist + GICD_ICENABLER + i / 8, ~0u);
-		mmio_write32(gic.dist + GICD_ICPENDR + i / 8, ~0u);
-		mmio_write32(gic.dist + GICD_ICACTIVER + i / 8, ~0u);
+		io_write32(&gic.dist, GICD_ICENABLER + i / 8, ~0u);
+		io_write32(&gic.dist, GICD_ICPENDR + i / 8, ~0u);
+		io_write32(&gic.dist, GICD_ICACTIVER + i / 8, ~0u);
 	}
 	for (uint32_t i = 0; i < gic.lines; i++) {
-		mmio_write8(gic.dist + GICD_IPRIORITYR + i, DEFAULT_PRIORITY);
+		io_write8(&gic.dist, GICD_IPRIORITYR + i, DEFAULT_PRIORITY);
 		if (i >= GIC_SPI_BASE) {
-			mmio_write8(gic.dist + GICD_ITARGETSR + i,
-				    gic.cpu_mask);
+			io_write8(&gic.dist, GICD_ITARGETSR + i, gic.cpu_mask);
 		}
 	}
-	mmio_write32(gic.dist + GICD_CTLR, GICD_CTLR_ENABLE);
+	io_write32(&gic.dist, GICD_CTLR, GICD_CTLR_ENABLE);
 }
 
 static int gicv2_probe(struct device *dev)
 {
-	int base;
+	int base, ret;
 
-	gic.dist = device_mem(dev, 0);
-	gic.cpu = device_mem(dev, 1);
-	if (!gic.dist || !gic.cpu) {
+	if (device_regs(dev, 0, 0, &gic.dist) < 0 ||
+	    device_regs(dev, 1, 0, &gic.cpu) < 0) {
 		return -ENODEV;
 	}
-	gic.lines = ((mmio_read32(gic.dist + GICD_TYPER) & 0x1f) + 1) * 32;
-	if (gic.lines > SPECIAL_INTID) {
-		gic.lines = SPECIAL_INTID;
+	gic.lines = GICD_TYPER_LINES(io_read32(&gic.dist, GICD_TYPER));
+	if (gic.lines > GIC_SPECIAL_FIRST) {
+		gic.lines = GIC_SPECIAL_FIRST;
 	}
 	/* Lines we could not number would never be handled: take fewer. */
 	if (gic.lines > NR_IRQS / 2) {
 		gic.lines = NR_IRQS / 2;
 	}
 	dist_init();
-	mmio_write32(gic.cpu + GICC_PMR, 0xff);
-	mmio_write32(gic.cpu + GICC_BPR, 0);
-	mmio_write32(gic.cpu + GICC_CTLR, GICC_CTLR_ENABLE);
+	io_write32(&gic.cpu, GICC_PMR, GIC_PMR_ALL);
+	io_write32(&gic.cpu, GICC_BPR, 0);
+	io_write32(&gic.cpu, GICC_CTLR, GICC_CTLR_ENABLE);
 	base =
 	    irq_domain_add(&gicv2_chip, &gic, 0, gic.lines, irq_flow_fasteoi);
 	if (base < 0) {
 		return base;
 	}
 	gic.irq_base = base;
+	/* Last: from here on the CPU's interrupts come to us. */
+	ret = arch_irq_entry_claim(1, 1, IRQ_ENTRY_HIGH, gicv2_dispatch, &gic);
+	if (ret < 0) {
+		kprintf("gicv2: the CPU's interrupt entry is taken (%d)\n",
+			ret);
+		return ret;
+	}
 	dev->irq_xlate = gicv2_xlate;
-	aarch64_set_irq_handler(gicv2_dispatch);
 	irq_set_spurious_selftest(gicv2_spurious_selftest);
 	kprintf("gicv2: %u INTIDs, CPU interface mask 0x%x\n", gic.lines,
 		gic.cpu_mask);

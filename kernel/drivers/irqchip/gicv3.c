@@ -9,13 +9,12 @@
  * ICC_EOIR1_EL1 after a DSB; INTIDs 1020-1023 are special and never EOI'd.
  * Bases and the line of every device come from the device tree.
  */
-#include "arch/aarch64/irq.h"
 #include "asm/sysreg.h"
-#include "drivers/irqchip/gic_dt.h"
+#include "drivers/irqchip/gic_common.h"
 #include "kern/device.h"
 #include "kern/errno.h"
+#include "kern/io.h"
 #include "kern/irq.h"
-#include "kern/mmio.h"
 #include "kern/panic.h"
 #include "kern/printf.h"
 
@@ -27,9 +26,14 @@
 #define GICD_ICENABLER	0x0180
 #define GICD_ISPENDR	0x0200
 #define GICD_ICPENDR	0x0280
+#define GICD_ICACTIVER	0x0380
 #define GICD_IPRIORITYR 0x0400
 #define GICD_ICFGR	0x0c00
-#define GICD_IROUTER	0x6000
+#define GICD_IROUTER	0x6000 /* 64 bits per INTID */
+
+/* GICD_IROUTER: Aff2.Aff1.Aff0 in bits 23:0, Aff3 in bits 39:32. */
+#define GICD_IROUTER_AFF210 0xffffffu
+#define GICD_IROUTER_AFF3   24 /* its shift in our packed affinity */
 
 #define GICD_CTLR_ENABLE_G1 (1u << 1) /* EnableGrp1(A) */
 #define GICD_CTLR_ARE	    (1u << 4) /* affinity routing (ARE_NS) */
@@ -45,6 +49,7 @@
 #define GICR_ICENABLER0 (GICR_SGI_BASE + 0x0180)
 #define GICR_ISPENDR0	(GICR_SGI_BASE + 0x0200)
 #define GICR_ICPENDR0	(GICR_SGI_BASE + 0x0280)
+#define GICR_ICACTIVER0 (GICR_SGI_BASE + 0x0380)
 #define GICR_IPRIORITYR (GICR_SGI_BASE + 0x0400)
 #define GICR_ICFGR1	(GICR_SGI_BASE + 0x0c04)
 
@@ -55,27 +60,41 @@
 #define GICR_WAKER_CHILDREN_ASLEEP (1u << 2)
 #define GICR_FRAME_V3		   0x20000 /* RD + SGI */
 #define GICR_FRAME_V4		   0x40000 /* RD + SGI + VLPI + reserved */
+#define GICR_TYPER_AFF_SHIFT	   32	   /* Affinity_Value, bits 63:32 */
 
 /* CPU interface system registers (by encoding: older assemblers). */
-#define ICC_SRE_EL1	 s3_0_c12_c12_5
-#define ICC_PMR_EL1	 s3_0_c4_c6_0
-#define ICC_BPR1_EL1	 s3_0_c12_c12_3
-#define ICC_IGRPEN1_EL1	 s3_0_c12_c12_7
-#define ICC_IAR1_EL1	 s3_0_c12_c12_0
-#define ICC_EOIR1_EL1	 s3_0_c12_c12_1
-#define ICC_SGI1R_EL1	 s3_0_c12_c11_5
-#define ICC_CTLR_EL1	 s3_0_c12_c12_4
-#define ICC_CTLR_EOIMODE (1u << 1)
-#define GICD_ICACTIVER	 0x0380
-#define GICR_ICACTIVER0	 (GICR_SGI_BASE + 0x0380)
+#define ICC_SRE_EL1	s3_0_c12_c12_5
+#define ICC_PMR_EL1	s3_0_c4_c6_0
+#define ICC_BPR1_EL1	s3_0_c12_c12_3
+#define ICC_IGRPEN1_EL1 s3_0_c12_c12_7
+#define ICC_IAR1_EL1	s3_0_c12_c12_0
+#define ICC_EOIR1_EL1	s3_0_c12_c12_1
+#define ICC_SGI1R_EL1	s3_0_c12_c11_5
+#define ICC_CTLR_EL1	s3_0_c12_c12_4
+
+#define ICC_SRE_EL1_SRE	     (1u << 0) /* system register interface on */
+#define ICC_CTLR_EOIMODE     (1u << 1) /* 1: EOI drops priority only */
+#define ICC_IGRPEN1_ENABLE   (1u << 0) /* group 1 interrupts on */
+#define ICC_IAR1_INTID_MASK  0xffffffu /* INTID, bits 23:0 */
+#define ICC_SGI1R_TARGETS    0	       /* TargetList, bits 15:0: Aff0 bits */
+#define ICC_SGI1R_AFF1	     16
+#define ICC_SGI1R_INTID	     24 /* bits 27:24 */
+#define ICC_SGI1R_AFF2	     32
+#define ICC_SGI1R_AFF3	     48
+#define ICC_SGI1R_TARGET_MAX 16 /* TargetList covers Aff0 0-15 */
+
+/* MPIDR_EL1 affinity fields (Arm ARM D17.2.101). */
+#define MPIDR_AFF0(m) ((m)&0xff)
+#define MPIDR_AFF1(m) (((m) >> 8) & 0xff)
+#define MPIDR_AFF2(m) (((m) >> 16) & 0xff)
+#define MPIDR_AFF3(m) (((m) >> 32) & 0xff)
 
 #define DEFAULT_PRIORITY 0xa0
 #define POLL_LIMIT	 1000000
-#define MAX_INTID	 1020
 
 struct gicv3 {
-	uintptr_t dist;
-	uintptr_t rdist; /* this CPU's RD_base */
+	struct io_regs dist;
+	struct io_regs rdist; /* this CPU's RD_base frame, then SGI_base */
 	unsigned int lines;
 	int irq_base;
 	unsigned long eois;
@@ -84,12 +103,13 @@ struct gicv3 {
 static struct gicv3 gic;
 
 /* Bounded wait for a register bit to clear; panics with what it saw. */
-static void wait_clear(uintptr_t reg, uint32_t bit, const char *what)
+static void wait_clear(const struct io_regs *regs, unsigned int reg,
+		       uint32_t bit, const char *what)
 {
 	uint32_t v = 0;
 
 	for (int i = 0; i < POLL_LIMIT; i++) {
-		v = mmio_read32(reg);
+		v = io_read32(regs, reg);
 		if (!(v & bit)) {
 			return;
 		}
@@ -99,12 +119,12 @@ static void wait_clear(uintptr_t reg, uint32_t bit, const char *what)
 
 static void dist_wait(void)
 {
-	wait_clear(gic.dist + GICD_CTLR, GICD_CTLR_RWP, "GICD_CTLR.RWP");
+	wait_clear(&gic.dist, GICD_CTLR, GICD_CTLR_RWP, "GICD_CTLR.RWP");
 }
 
 static void rdist_wait(void)
 {
-	wait_clear(gic.rdist + GICR_CTLR, GICR_CTLR_RWP, "GICR_CTLR.RWP");
+	wait_clear(&gic.rdist, GICR_CTLR, GICR_CTLR_RWP, "GICR_CTLR.RWP");
 }
 
 static bool is_private(uint32_t intid)
@@ -113,13 +133,15 @@ static bool is_private(uint32_t intid)
 }
 
 /* One bit per INTID in a register bank, in the right frame. */
-static void write_bit(uint32_t intid, uintptr_t dist_reg, uintptr_t rd_reg)
+static void write_bit(uint32_t intid, unsigned int dist_reg,
+		      unsigned int rd_reg)
 {
-	uintptr_t reg = is_private(intid)
-			    ? gic.rdist + rd_reg
-			    : gic.dist + dist_reg + (intid / 32) * 4;
-
-	mmio_write32(reg, 1u << (intid % 32));
+	if (is_private(intid)) {
+		io_write32(&gic.rdist, rd_reg, 1u << intid);
+	} else {
+		io_write32(&gic.dist, dist_reg + (intid / 32) * 4,
+			   1u << (intid % 32));
+	}
 }
 
 static void gicv3_mask(struct irq_desc *desc)
@@ -136,31 +158,27 @@ static void gicv3_unmask(struct irq_desc *desc)
 
 /* A DSB first: the device's state change must be visible before the
  * line is deactivated, or a level interrupt fires again. */
+static void gicv3_end(uint32_t intid);
+
 static void gicv3_eoi(struct irq_desc *desc)
 {
-	dsb_sy();
-	write_sysreg(ICC_EOIR1_EL1, desc->hwirq);
-	gic.eois++;
+	gicv3_end((uint32_t)desc->hwirq);
 }
 
 static int gicv3_set_type(struct irq_desc *desc, unsigned int type)
 {
-	uint32_t intid = desc->hwirq, shift = (intid % 16) * 2 + 1;
-	uintptr_t reg;
-	uint32_t v;
+	uint32_t intid = desc->hwirq;
+	const struct io_regs *regs = is_private(intid) ? &gic.rdist : &gic.dist;
+	unsigned int reg = is_private(intid)
+			       ? GICR_ICFGR1
+			       : GICD_ICFGR + GICD_ICFGR_REG(intid);
+	uint32_t v = intid < GIC_PPI_BASE ? 0 : io_read32(regs, reg);
+	int ret = gic_icfgr_update(intid, type, &v);
 
-	if (intid < GIC_PPI_BASE) {
-		return type == IRQF_TRIGGER_RISING ? 0 : -EINVAL; /* SGIs */
+	if (ret == 0 && intid >= GIC_PPI_BASE) {
+		io_write32(regs, reg, v);
 	}
-	if (type != IRQF_TRIGGER_RISING && type != IRQF_TRIGGER_HIGH) {
-		return -EINVAL; /* the GIC takes active-high only */
-	}
-	reg = is_private(intid) ? gic.rdist + GICR_ICFGR1
-				: gic.dist + GICD_ICFGR + (intid / 16) * 4;
-	v = mmio_read32(reg);
-	v = type == IRQF_TRIGGER_RISING ? v | 1u << shift : v & ~(1u << shift);
-	mmio_write32(reg, v);
-	return 0;
+	return ret;
 }
 
 static uint64_t mpidr_affinity(void)
@@ -168,18 +186,22 @@ static uint64_t mpidr_affinity(void)
 	uint64_t m = read_sysreg(mpidr_el1);
 
 	/* Aff3.Aff2.Aff1.Aff0 packed as GICR_TYPER and IROUTER want. */
-	return (m & 0xffffff) | ((m >> 32) & 0xff) << 24;
+	return MPIDR_AFF0(m) | MPIDR_AFF1(m) << 8 | MPIDR_AFF2(m) << 16 |
+	       MPIDR_AFF3(m) << 24;
 }
 
 static void send_sgi_self(uint32_t intid)
 {
 	uint64_t m = read_sysreg(mpidr_el1);
-	uint64_t v = (uint64_t)intid << 24 | 1u << (m & 0xf) |
-		     ((m >> 8) & 0xff) << 16 | ((m >> 16) & 0xff) << 32 |
-		     ((m >> 32) & 0xff) << 48;
+	uint64_t v = (uint64_t)intid << ICC_SGI1R_INTID |
+		     (1ull << (MPIDR_AFF0(m) % ICC_SGI1R_TARGET_MAX))
+			 << ICC_SGI1R_TARGETS |
+		     MPIDR_AFF1(m) << ICC_SGI1R_AFF1 |
+		     MPIDR_AFF2(m) << ICC_SGI1R_AFF2 |
+		     MPIDR_AFF3(m) << ICC_SGI1R_AFF3;
 
 	write_sysreg(ICC_SGI1R_EL1, v);
-	__asm__ volatile("isb" ::: "memory");
+	isb();
 }
 
 static int gicv3_set_pending(struct irq_desc *desc)
@@ -201,22 +223,33 @@ static struct irq_chip gicv3_chip = {
     .set_pending = gicv3_set_pending,
 };
 
-/* The IRQ exception: acknowledge, dispatch, and the flow ends it. */
-static void gicv3_dispatch(void)
+/* ICC_EOIR1_EL1 ends an acknowledged INTID; a DSB first (gicv3_eoi). */
+static void gicv3_end(uint32_t intid)
 {
-	uint32_t intid = read_sysreg(ICC_IAR1_EL1) & 0xffffff;
-	if (intid >= MAX_INTID && intid <= GIC_SPURIOUS) {
-		/* 1020-1023: nothing to acknowledge, so nothing to EOI. */
-		irq_note_spurious();
+	dsb_sy();
+	write_sysreg(ICC_EOIR1_EL1, intid);
+	gic.eois++;
+}
+
+/* The IRQ exception: acknowledge, then one exit per kind of INTID. */
+static void gicv3_dispatch(unsigned int entry, void *data)
+{
+	uint32_t intid = read_sysreg(ICC_IAR1_EL1) & ICC_IAR1_INTID_MASK;
+
+	(void)entry;
+	(void)data;
+	switch (gic_ack_kind(intid, gic.lines)) {
+	case GIC_ACK_SPECIAL:
+		irq_note_spurious(); /* nothing acknowledged: no EOI */
 		return;
-	}
-	if (intid >= gic.lines) {
+	case GIC_ACK_BAD:
 		irq_note_error();
-		write_sysreg(ICC_EOIR1_EL1, intid);
-		gic.eois++;
+		gicv3_end(intid);
+		return;
+	case GIC_ACK_LINE:
+		irq_handle((unsigned int)gic.irq_base + intid);
 		return;
 	}
-	irq_handle((unsigned int)gic.irq_base + intid);
 }
 
 /* Every priority masked, the acknowledge reads 1023: no EOI may follow. */
@@ -226,33 +259,34 @@ static int gicv3_spurious_selftest(void)
 	unsigned long before = gic.eois;
 
 	write_sysreg(ICC_PMR_EL1, 0);
-	__asm__ volatile("isb" ::: "memory");
-	gicv3_dispatch();
+	isb();
+	gicv3_dispatch(0, &gic);
 	write_sysreg(ICC_PMR_EL1, pmr);
-	__asm__ volatile("isb" ::: "memory");
+	isb();
 	return (int)(gic.eois - before);
 }
 
-static int gicv3_xlate(struct device *ctrl, const struct resource *res)
+static int gicv3_xlate(struct device *ctrl, const struct resource *res,
+		       unsigned int *irq, unsigned int *trigger)
 {
 	(void)ctrl;
-	return res->start < gic.lines ? gic.irq_base + (int)res->start
-				      : -EINVAL;
+	return gic_xlate(res, gic.irq_base, gic.lines, irq, trigger);
 }
 
 /* Step over redistributor frames to the one whose affinity is ours. */
-static int find_rdist(uint64_t base, uint64_t size)
+static int find_rdist(const struct io_regs *region, uint64_t size)
 {
 	uint64_t aff = mpidr_affinity();
 
 	for (uint64_t off = 0; off + GICR_FRAME_V3 <= size;) {
-		uintptr_t rd = (uintptr_t)(base + off);
-		uint64_t typer = (uint64_t)mmio_read32(rd + GICR_TYPER) |
-				 (uint64_t)mmio_read32(rd + GICR_TYPER + 4)
-				     << 32;
+		unsigned int at = (unsigned int)off;
+		uint64_t typer =
+		    (uint64_t)io_read32(region, at + GICR_TYPER) |
+		    (uint64_t)io_read32(region, at + GICR_TYPER + 4) << 32;
 
-		if ((typer >> 32) == aff) {
-			gic.rdist = rd;
+		if ((typer >> GICR_TYPER_AFF_SHIFT) == aff) {
+			gic.rdist = *region;
+			gic.rdist.base += (uintptr_t)off;
 			return 0;
 		}
 		if (typer & GICR_TYPER_LAST) {
@@ -266,79 +300,81 @@ static int find_rdist(uint64_t base, uint64_t size)
 static void dist_init(void)
 {
 	/* 1. Off while configured. */
-	mmio_write32(gic.dist + GICD_CTLR, 0);
+	io_write32(&gic.dist, GICD_CTLR, 0);
 	dist_wait();
 	/* 2. Every SPI: group 1, masked, not pending, default priority. */
 	for (uint32_t i = GIC_SPI_BASE; i < gic.lines; i += 32) {
-		mmio_write32(gic.dist + GICD_IGROUPR + i / 8, ~0u);
-		mmio_write32(gic.dist + GICD_ICENABLER + i / 8, ~0u);
-		mmio_write32(gic.dist + GICD_ICPENDR + i / 8, ~0u);
-		mmio_write32(gic.dist + GICD_ICACTIVER + i / 8, ~0u);
+		io_write32(&gic.dist, GICD_IGROUPR + i / 8, ~0u);
+		io_write32(&gic.dist, GICD_ICENABLER + i / 8, ~0u);
+		io_write32(&gic.dist, GICD_ICPENDR + i / 8, ~0u);
+		io_write32(&gic.dist, GICD_ICACTIVER + i / 8, ~0u);
 	}
 	for (uint32_t i = GIC_SPI_BASE; i < gic.lines; i++) {
-		mmio_write8(gic.dist + GICD_IPRIORITYR + i, DEFAULT_PRIORITY);
+		io_write8(&gic.dist, GICD_IPRIORITYR + i, DEFAULT_PRIORITY);
 	}
 	dist_wait();
 	/* 3. Affinity routing on, group 1 on; then route SPIs to us. */
-	mmio_write32(gic.dist + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_ENABLE_G1);
+	io_write32(&gic.dist, GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_ENABLE_G1);
 	dist_wait();
 	for (uint32_t i = GIC_SPI_BASE; i < gic.lines; i++) {
-		uintptr_t r = gic.dist + GICD_IROUTER + 8 * i;
+		unsigned int r = GICD_IROUTER + 8 * i;
 		uint64_t aff = mpidr_affinity();
 
-		mmio_write32(r, (uint32_t)(aff & 0xffffff));
-		mmio_write32(r + 4, (uint32_t)(aff >> 24));
+		io_write32(&gic.dist, r, (uint32_t)(aff & GICD_IROUTER_AFF210));
+		io_write32(&gic.dist, r + 4,
+			   (uint32_t)(aff >> GICD_IROUTER_AFF3));
 	}
 }
 
 static void rdist_init(void)
 {
 	/* Wake it: with ProcessorSleep set every interrupt is dropped. */
-	mmio_write32(gic.rdist + GICR_WAKER,
-		     mmio_read32(gic.rdist + GICR_WAKER) &
-			 ~GICR_WAKER_PROCESSOR_SLEEP);
-	wait_clear(gic.rdist + GICR_WAKER, GICR_WAKER_CHILDREN_ASLEEP,
+	io_write32(&gic.rdist, GICR_WAKER,
+		   io_read32(&gic.rdist, GICR_WAKER) &
+		       ~GICR_WAKER_PROCESSOR_SLEEP);
+	wait_clear(&gic.rdist, GICR_WAKER, GICR_WAKER_CHILDREN_ASLEEP,
 		   "GICR_WAKER.ChildrenAsleep");
-	mmio_write32(gic.rdist + GICR_IGROUPR0, ~0u);
-	mmio_write32(gic.rdist + GICR_ICENABLER0, ~0u);
-	mmio_write32(gic.rdist + GICR_ICPENDR0, ~0u);
-	mmio_write32(gic.rdist + GICR_ICACTIVER0, ~0u);
+	io_write32(&gic.rdist, GICR_IGROUPR0, ~0u);
+	io_write32(&gic.rdist, GICR_ICENABLER0, ~0u);
+	io_write32(&gic.rdist, GICR_ICPENDR0, ~0u);
+	io_write32(&gic.rdist, GICR_ICACTIVER0, ~0u);
 	rdist_wait();
 	for (uint32_t i = 0; i < GIC_SPI_BASE; i++) {
-		mmio_write8(gic.rdist + GICR_IPRIORITYR + i, DEFAULT_PRIORITY);
+		io_write8(&gic.rdist, GICR_IPRIORITYR + i, DEFAULT_PRIORITY);
 	}
 }
 
 static void cpu_interface_init(void)
 {
-	write_sysreg(ICC_SRE_EL1, read_sysreg(ICC_SRE_EL1) | 1);
-	__asm__ volatile("isb" ::: "memory");
-	write_sysreg(ICC_PMR_EL1, 0xff); /* let every priority through */
+	write_sysreg(ICC_SRE_EL1, read_sysreg(ICC_SRE_EL1) | ICC_SRE_EL1_SRE);
+	isb();
+	write_sysreg(ICC_PMR_EL1, GIC_PMR_ALL); /* every priority through */
 	write_sysreg(ICC_BPR1_EL1, 0);
 	/* EOImode 0: the EOI both drops priority and deactivates, whatever
 	 * firmware left there. */
 	write_sysreg(ICC_CTLR_EL1,
 		     read_sysreg(ICC_CTLR_EL1) & ~ICC_CTLR_EOIMODE);
-	write_sysreg(ICC_IGRPEN1_EL1, 1);
-	__asm__ volatile("isb" ::: "memory");
+	write_sysreg(ICC_IGRPEN1_EL1, ICC_IGRPEN1_ENABLE);
+	isb();
 }
 
 static int gicv3_probe(struct device *dev)
 {
 	const struct resource *rd = device_resource(dev, RES_MEM, 1);
-	int base;
+	struct io_regs rd_region;
+	int base, ret;
 
-	gic.dist = device_mem(dev, 0);
-	if (!gic.dist || !rd) {
+	if (device_regs(dev, 0, 0, &gic.dist) < 0 || !rd ||
+	    device_regs(dev, 1, 0, &rd_region) < 0) {
 		return -ENODEV;
 	}
-	if (find_rdist(rd->start, rd->size) < 0) {
+	if (find_rdist(&rd_region, rd->size) < 0) {
 		kprintf("gicv3: no redistributor for this CPU\n");
 		return -ENODEV;
 	}
-	gic.lines = ((mmio_read32(gic.dist + GICD_TYPER) & 0x1f) + 1) * 32;
-	if (gic.lines > MAX_INTID) {
-		gic.lines = MAX_INTID;
+	gic.lines = GICD_TYPER_LINES(io_read32(&gic.dist, GICD_TYPER));
+	if (gic.lines > GIC_SPECIAL_FIRST) {
+		gic.lines = GIC_SPECIAL_FIRST;
 	}
 	/* Lines we could not number would never be handled: take fewer. */
 	if (gic.lines > NR_IRQS / 2) {
@@ -353,11 +389,17 @@ static int gicv3_probe(struct device *dev)
 		return base;
 	}
 	gic.irq_base = base;
+	/* Last: from here on the CPU's interrupts come to us. */
+	ret = arch_irq_entry_claim(1, 1, IRQ_ENTRY_HIGH, gicv3_dispatch, &gic);
+	if (ret < 0) {
+		kprintf("gicv3: the CPU's interrupt entry is taken (%d)\n",
+			ret);
+		return ret;
+	}
 	dev->irq_xlate = gicv3_xlate;
-	aarch64_set_irq_handler(gicv3_dispatch);
 	irq_set_spurious_selftest(gicv3_spurious_selftest);
 	kprintf("gicv3: %u INTIDs, redistributor at %p\n", gic.lines,
-		(void *)gic.rdist);
+		(void *)gic.rdist.base);
 	return 0;
 }
 

@@ -1,6 +1,7 @@
 /*
  * The I/O APIC (Intel 82093AA datasheet): each redirection entry turns a
- * global system interrupt (GSI) into a vector for the local APIC. Lines
+ * global system interrupt (GSI) into a vector for the local APIC, one
+ * vector per pin from a run it claims at the CPU's interrupt entry. Lines
  * are masked until requested; polarity and trigger come from the
  * request's flags, which the platform took from ACPI (the MADT's
  * interrupt source overrides: ISA IRQ 0 is GSI 2 on QEMU and most PCs).
@@ -9,31 +10,40 @@
  * line the LAPIC broadcasts it to the I/O APICs, which clears Remote IRR,
  * so the line can fire again only after the handler quieted the device.
  */
-#include "arch/x86_64/vectors.h"
 #include "drivers/irqchip/apic.h"
 #include "kern/device.h"
 #include "kern/errno.h"
+#include "kern/io.h"
 #include "kern/irq.h"
-#include "kern/mmio.h"
 #include "kern/printf.h"
 
-#define IOREGSEL    0x00
-#define IOWIN	    0x10
+/* Memory-mapped: an index register and a data window (82093AA 3.1). */
+#define IOREGSEL 0x00
+#define IOWIN	 0x10
+
+/* Indirect registers (82093AA 3.2). */
 #define IOAPICID    0x00
 #define IOAPICVER   0x01
-#define IOREDTBL(n) (0x10 + 2 * (n))
+#define IOREDTBL(n) (0x10 + 2 * (n)) /* low word; high word at + 1 */
 
-#define RTE_POLARITY_LOW (1u << 13)
-#define RTE_REMOTE_IRR	 (1u << 14)
-#define RTE_LEVEL	 (1u << 15)
-#define RTE_MASKED	 (1u << 16)
+#define IOAPICID_SHIFT	    24 /* APIC ID, bits 27:24 */
+#define IOAPICID_MASK	    0xfu
+#define IOAPICVER_MRE_SHIFT 16 /* Maximum Redirection Entry, 23:16 */
+#define IOAPICVER_MRE_MASK  0xffu
+#define RTE_VECTOR_MASK	    0xffu /* low word, bits 7:0 */
+#define RTE_POLARITY_LOW    (1u << 13)
+#define RTE_REMOTE_IRR	    (1u << 14)
+#define RTE_LEVEL	    (1u << 15)
+#define RTE_MASKED	    (1u << 16)
+#define RTE_DEST_SHIFT	    24 /* high word: Destination, bits 63:56 */
 
 #define MAX_IOAPICS 4
 
 struct ioapic {
-	uintptr_t base;
+	struct io_regs regs;
 	uint32_t gsi_base;
 	unsigned int lines;
+	unsigned int vector_base; /* pin n arrives as vector_base + n */
 	int irq_base;
 	uint32_t rte[APIC_MAX_GSI]; /* low words as last written */
 };
@@ -43,14 +53,14 @@ static unsigned int nr_ioapics;
 
 static uint32_t ioapic_read(struct ioapic *io, uint32_t reg)
 {
-	mmio_write32(io->base + IOREGSEL, reg);
-	return mmio_read32(io->base + IOWIN);
+	io_write32(&io->regs, IOREGSEL, reg);
+	return io_read32(&io->regs, IOWIN);
 }
 
 static void ioapic_write(struct ioapic *io, uint32_t reg, uint32_t v)
 {
-	mmio_write32(io->base + IOREGSEL, reg);
-	mmio_write32(io->base + IOWIN, v);
+	io_write32(&io->regs, IOREGSEL, reg);
+	io_write32(&io->regs, IOWIN, v);
 }
 
 static void rte_update(struct irq_desc *desc, uint32_t clear, uint32_t set)
@@ -109,50 +119,63 @@ static struct irq_chip ioapic_chip = {
     .set_type = ioapic_set_type,
 };
 
-/* Vector (APIC_GSI_VECTOR_BASE + GSI) -> the GSI's kernel IRQ. */
+/* Vector (vector_base + pin) -> the pin's kernel IRQ. */
 static void ioapic_dispatch(unsigned int vector, void *data)
 {
 	struct ioapic *io = data;
 
-	irq_handle((unsigned int)io->irq_base +
-		   (vector - APIC_GSI_VECTOR_BASE - io->gsi_base));
+	irq_handle((unsigned int)io->irq_base + (vector - io->vector_base));
 }
 
-static int ioapic_xlate(struct device *ctrl, const struct resource *res)
+/* GSI resources are decoded already (ACPI): the GSI and its trigger. */
+static int ioapic_xlate(struct device *ctrl, const struct resource *res,
+			unsigned int *irq, unsigned int *trigger)
 {
 	struct ioapic *io = ctrl->driver_data;
 
-	if (res->start < io->gsi_base ||
+	if (res->ncells || res->start < io->gsi_base ||
 	    res->start - io->gsi_base >= io->lines) {
 		return -EINVAL;
 	}
-	return io->irq_base + (int)(res->start - io->gsi_base);
+	*irq = (unsigned int)io->irq_base +
+	       (unsigned int)(res->start - io->gsi_base);
+	*trigger = res->flags & IRQF_TRIGGER_MASK;
+	return 0;
+}
+
+/* Every pin masked, edge, active high, fixed delivery to this CPU. */
+static void program_pins(struct ioapic *io)
+{
+	for (unsigned int pin = 0; pin < io->lines; pin++) {
+		io->rte[pin] =
+		    RTE_MASKED | ((io->vector_base + pin) & RTE_VECTOR_MASK);
+		ioapic_write(io, IOREDTBL(pin) + 1,
+			     lapic_id() << RTE_DEST_SHIFT);
+		ioapic_write(io, IOREDTBL(pin), io->rte[pin]);
+	}
 }
 
 static int ioapic_probe(struct device *dev)
 {
 	const struct apic_ioapic_data *pd = dev->platform_data;
 	struct ioapic *io;
-	int base;
+	int base, vector;
 
-	if (!pd || nr_ioapics == MAX_IOAPICS || !device_mem(dev, 0)) {
+	if (!pd || nr_ioapics == MAX_IOAPICS) {
 		return -ENODEV;
 	}
 	io = &ioapics[nr_ioapics];
-	io->base = device_mem(dev, 0);
+	if (device_regs(dev, 0, 0, &io->regs) < 0) {
+		return -ENODEV;
+	}
 	io->gsi_base = pd->gsi_base;
-	io->lines = ((ioapic_read(io, IOAPICVER) >> 16) & 0xff) + 1;
+	io->lines = ((ioapic_read(io, IOAPICVER) >> IOAPICVER_MRE_SHIFT) &
+		     IOAPICVER_MRE_MASK) +
+		    1;
 	if (io->gsi_base + io->lines > APIC_MAX_GSI) {
 		kprintf("ioapic: GSIs %u-%u beyond what we route\n",
 			io->gsi_base, io->gsi_base + io->lines - 1);
 		return -ERANGE;
-	}
-	/* Every pin masked, edge, active high, fixed delivery to CPU 0. */
-	for (unsigned int pin = 0; pin < io->lines; pin++) {
-		io->rte[pin] =
-		    RTE_MASKED | (APIC_GSI_VECTOR_BASE + io->gsi_base + pin);
-		ioapic_write(io, IOREDTBL(pin) + 1, lapic_id() << 24);
-		ioapic_write(io, IOREDTBL(pin), io->rte[pin]);
 	}
 	base = irq_domain_add(&ioapic_chip, io, io->gsi_base, io->lines,
 			      irq_flow_fasteoi);
@@ -160,16 +183,22 @@ static int ioapic_probe(struct device *dev)
 		return base;
 	}
 	io->irq_base = base;
-	for (unsigned int pin = 0; pin < io->lines; pin++) {
-		x86_vector_set(APIC_GSI_VECTOR_BASE + io->gsi_base + pin,
-			       ioapic_dispatch, io);
+	vector = arch_irq_entry_claim(io->lines, 1, IRQ_ENTRY_LOW,
+				      ioapic_dispatch, io);
+	if (vector < 0) {
+		kprintf("ioapic: no %u free vectors (%d)\n", io->lines, vector);
+		return vector;
 	}
+	io->vector_base = (unsigned int)vector;
+	program_pins(io);
 	nr_ioapics++;
 	dev->driver_data = io;
 	dev->irq_xlate = ioapic_xlate;
-	kprintf("ioapic: id %u, GSIs %u-%u at %p\n",
-		ioapic_read(io, IOAPICID) >> 24 & 0xf, io->gsi_base,
-		io->gsi_base + io->lines - 1, (void *)io->base);
+	kprintf("ioapic: id %u, GSIs %u-%u at %p, vectors 0x%x-0x%x\n",
+		ioapic_read(io, IOAPICID) >> IOAPICID_SHIFT & IOAPICID_MASK,
+		io->gsi_base, io->gsi_base + io->lines - 1,
+		(void *)io->regs.base, io->vector_base,
+		io->vector_base + io->lines - 1);
 	return 0;
 }
 

@@ -4,22 +4,29 @@
  * vector register; its spurious vector is counted, never EOI'd. EOI is a
  * write of 0 (one wrmsr in x2APIC mode).
  *
+ * It claims the top priority class of vectors (0xf0-0xff, SDM 11.8.3)
+ * at the CPU's interrupt entry: the timer, two self-IPI lines that
+ * software can raise (the ICR with the "self" shorthand, SDM 11.6.1),
+ * the error interrupt and the spurious vector. It is also the fallback
+ * for vectors nobody claimed: one with its In-Service bit set is EOI'd,
+ * or its priority class would stay blocked.
+ *
  * The local timer replaces the PIT as the tick: TSC-deadline mode, or
  * periodic mode calibrated against the TSC; the platform hands it the
  * TSC's rate (struct apic_timer_data), which it measured against the PIT
  * before any driver probed.
  */
 #include "asm/msr.h"
-#include "arch/x86_64/vectors.h"
 #include "drivers/irqchip/apic.h"
 #include "kern/device.h"
 #include "kern/errno.h"
+#include "kern/io.h"
 #include "kern/irq.h"
-#include "kern/mmio.h"
 #include "kern/printf.h"
 #include "kern/string.h"
 #include "kern/timer.h"
 #include "kern/boot.h"
+#include "kern/arch.h"
 
 /* Register offsets (xAPIC); x2APIC MSR = 0x800 + offset / 16. */
 #define LAPIC_ID	 0x020
@@ -27,7 +34,9 @@
 #define LAPIC_TPR	 0x080
 #define LAPIC_EOI	 0x0b0
 #define LAPIC_SVR	 0x0f0
+#define LAPIC_ISR	 0x100 /* 8 registers, 0x10 apart, 32 vectors each */
 #define LAPIC_ESR	 0x280
+#define LAPIC_ICR_LOW	 0x300 /* x2APIC: the whole 64-bit ICR */
 #define LAPIC_LVT_TIMER	 0x320
 #define LAPIC_LVT_LINT0	 0x350
 #define LAPIC_LVT_LINT1	 0x360
@@ -35,6 +44,17 @@
 #define LAPIC_TIMER_INIT 0x380
 #define LAPIC_TIMER_CUR	 0x390
 #define LAPIC_TIMER_DIV	 0x3e0
+
+#define LAPIC_ID_XAPIC_SHIFT 24	   /* xAPIC: APIC ID in bits 31:24 */
+#define LAPIC_VERSION_MASK   0xffu /* Version, bits 7:0 */
+#define LAPIC_ISR_REG(v)     (LAPIC_ISR + ((v) / 32) * 0x10)
+#define LAPIC_ISR_BIT(v)     (1u << ((v) % 32))
+
+/* ICR fields (SDM 11.6.1, Figure 11-12). */
+#define ICR_FIXED	     (0u << 8)
+#define ICR_DELIVERY_PENDING (1u << 12) /* xAPIC only */
+#define ICR_ASSERT	     (1u << 14)
+#define ICR_SHORTHAND_SELF   (1u << 18)
 
 #define SVR_ENABLE		(1u << 8)
 #define LVT_MASKED		(1u << 16)
@@ -50,18 +70,42 @@
 #define APIC_BASE_X2APIC  (1ull << 10)
 #define CPUID1_ECX_X2APIC (1u << 21)
 
-#define CALIBRATE_MS 10
+#define CALIBRATE_MS   10
+#define ICR_POLL_LIMIT 100000
 
+/* Our vectors: offsets in the claimed class. The spurious vector's low
+ * four bits must be 1111 on P6-family APICs (SDM 11.9). */
+enum lapic_slot {
+	SLOT_TIMER = 0x0,
+	SLOT_SELF0 = 0x1, /* to SLOT_SELF0 + NR_SELF - 1 */
+	SLOT_ERROR = 0xe,
+	SLOT_UNUSED = 0x8, /* for the unclaimed-vector self-test */
+	SLOT_SPURIOUS = 0xf,
+	NR_SLOTS = 0x10,
+};
+
+/* Our lines (hwirq): the platform's RES_IRQ 0 is the timer. The self-IPI
+ * lines are a chip of their own, hwirq 0 to NR_SELF - 1. */
 enum lapic_hwirq { LAPIC_TIMER, LAPIC_ERROR, LAPIC_LINES };
+#define NR_SELF 3
 
-static uintptr_t mmio;
-static bool x2apic;
-static int irq_base = -1;
+static struct io_regs mmio;
+static bool have_mmio, x2apic;
+static int irq_base = -1, self_irq_base = -1;
+static unsigned int vector_base;
+static unsigned int self_masked, self_latched; /* bit n: self line n */
+#define SELF_ALL       ((1u << NR_SELF) - 1)
+#define ISR_POLL_LIMIT 1000000
+#define SELF_ALL       ((1u << NR_SELF) - 1)
+
+#define APIC_TIMER_VECTOR    (vector_base + SLOT_TIMER)
+#define APIC_ERROR_VECTOR    (vector_base + SLOT_ERROR)
+#define APIC_SPURIOUS_VECTOR (vector_base + SLOT_SPURIOUS)
 
 static uint32_t lapic_read(uint32_t reg)
 {
 	return x2apic ? (uint32_t)rdmsr(MSR_X2APIC_BASE + reg / 16)
-		      : mmio_read32(mmio + reg);
+		      : io_read32(&mmio, reg);
 }
 
 static void lapic_write(uint32_t reg, uint32_t v)
@@ -69,7 +113,7 @@ static void lapic_write(uint32_t reg, uint32_t v)
 	if (x2apic) {
 		wrmsr(MSR_X2APIC_BASE + reg / 16, v);
 	} else {
-		mmio_write32(mmio + reg, v);
+		io_write32(&mmio, reg, v);
 	}
 }
 
@@ -80,27 +124,58 @@ void lapic_eoi(void)
 
 uint32_t lapic_id(void)
 {
-	if (!mmio && !x2apic) {
+	if (!have_mmio && !x2apic) {
 		return 0;
 	}
-	return x2apic ? lapic_read(LAPIC_ID) : lapic_read(LAPIC_ID) >> 24;
+	return x2apic ? lapic_read(LAPIC_ID)
+		      : lapic_read(LAPIC_ID) >> LAPIC_ID_XAPIC_SHIFT;
 }
 
-/* Local interrupts, one line each: mask = their LVT mask bit. */
-static const uint32_t lvt_of[LAPIC_LINES] = {LAPIC_LVT_TIMER, LAPIC_LVT_ERROR};
+/* A fixed interrupt to ourselves (SDM 11.6.1): in xAPIC mode, after the
+ * previous one has left (bounded wait); in x2APIC mode one wrmsr. */
+static int send_self_ipi(unsigned int vector)
+{
+	uint32_t icr = ICR_SHORTHAND_SELF | ICR_ASSERT | ICR_FIXED | vector;
+
+	if (x2apic) {
+		wrmsr(MSR_X2APIC_BASE + LAPIC_ICR_LOW / 16, icr);
+		return 0;
+	}
+	for (int i = 0; i < ICR_POLL_LIMIT; i++) {
+		if (!(lapic_read(LAPIC_ICR_LOW) & ICR_DELIVERY_PENDING)) {
+			lapic_write(LAPIC_ICR_LOW, icr);
+			return 0;
+		}
+	}
+	kprintf("lapic: ICR still busy, self-IPI 0x%x not sent\n", vector);
+	irq_note_error();
+	return -ETIMEDOUT;
+}
+
+static unsigned int self_bit(unsigned long hwirq)
+{
+	return 1u << hwirq;
+}
+
+static unsigned int self_vector(unsigned long hwirq)
+{
+	return vector_base + SLOT_SELF0 + (unsigned int)hwirq;
+}
+
+/* The timer and error lines: their LVT's mask bit. */
+static const uint32_t lvt_of[] = {
+    [LAPIC_TIMER] = LAPIC_LVT_TIMER, [LAPIC_ERROR] = LAPIC_LVT_ERROR};
 
 static void lapic_mask(struct irq_desc *desc)
 {
-	uint32_t reg = lvt_of[desc->hwirq];
-
-	lapic_write(reg, lapic_read(reg) | LVT_MASKED);
+	lapic_write(lvt_of[desc->hwirq],
+		    lapic_read(lvt_of[desc->hwirq]) | LVT_MASKED);
 }
 
 static void lapic_unmask(struct irq_desc *desc)
 {
-	uint32_t reg = lvt_of[desc->hwirq];
-
-	lapic_write(reg, lapic_read(reg) & ~LVT_MASKED);
+	lapic_write(lvt_of[desc->hwirq],
+		    lapic_read(lvt_of[desc->hwirq]) & ~LVT_MASKED);
 }
 
 static void lapic_chip_eoi(struct irq_desc *desc)
@@ -116,27 +191,131 @@ static struct irq_chip lapic_chip = {
     .eoi = lapic_chip_eoi,
 };
 
+/* The self-IPI lines: a mask kept here, with an interrupt raised or
+ * arriving meanwhile latched for the unmask, as a mask bit would. */
+static void self_mask(struct irq_desc *desc)
+{
+	self_masked |= self_bit(desc->hwirq);
+}
+
+static void self_unmask(struct irq_desc *desc)
+{
+	self_masked &= ~self_bit(desc->hwirq);
+	if (self_latched & self_bit(desc->hwirq)) {
+		self_latched &= ~self_bit(desc->hwirq);
+		send_self_ipi(self_vector(desc->hwirq));
+	}
+}
+
+/* An IPI is an edge. */
+static int self_set_type(struct irq_desc *desc, unsigned int type)
+{
+	(void)desc;
+	return type == IRQF_TRIGGER_RISING ? 0 : -EINVAL;
+}
+
+static int self_set_pending(struct irq_desc *desc)
+{
+	if (self_masked & self_bit(desc->hwirq)) {
+		self_latched |= self_bit(desc->hwirq);
+		return 0;
+	}
+	return send_self_ipi(self_vector(desc->hwirq));
+}
+
+static struct irq_chip lapic_self_chip = {
+    .name = "LAPIC-IPI",
+    .mask = self_mask,
+    .unmask = self_unmask,
+    .eoi = lapic_chip_eoi,
+    .set_type = self_set_type,
+    .set_pending = self_set_pending,
+};
+
+/* A vector nobody owns: end it only if it is in service (a software
+ * "int n" sets no ISR bit, and an EOI would end another interrupt). */
+static void lapic_unowned(unsigned int vector, void *data)
+{
+	(void)data;
+	if (vector < 256 &&
+	    (lapic_read(LAPIC_ISR_REG(vector)) & LAPIC_ISR_BIT(vector))) {
+		lapic_eoi();
+	}
+}
+
+/* A self-IPI that arrives masked (already sent when the mask came) is
+ * latched for the unmask, as a controller with a mask bit would. */
+static void self_arrived(unsigned int hwirq)
+{
+	if (self_masked & self_bit(hwirq)) {
+		self_latched |= self_bit(hwirq);
+		lapic_eoi();
+		return;
+	}
+	irq_handle((unsigned int)self_irq_base + hwirq);
+}
+
 static void lapic_dispatch(unsigned int vector, void *data)
 {
-	(void)data;
-	irq_handle((unsigned int)irq_base +
-		   (vector == APIC_TIMER_VECTOR ? LAPIC_TIMER : LAPIC_ERROR));
+	unsigned int slot = vector - vector_base;
+
+	if (slot >= SLOT_SELF0 && slot < SLOT_SELF0 + NR_SELF) {
+		self_arrived(slot - SLOT_SELF0);
+		return;
+	}
+	switch ((enum lapic_slot)slot) {
+	case SLOT_TIMER:
+		irq_handle((unsigned int)irq_base + LAPIC_TIMER);
+		return;
+	case SLOT_ERROR:
+		irq_handle((unsigned int)irq_base + LAPIC_ERROR);
+		return;
+	case SLOT_SPURIOUS:
+		/* The APIC withdrew the interrupt; no EOI (SDM 11.9). */
+		irq_note_spurious();
+		return;
+	default:
+		/* In our class but unused. */
+		irq_note_unclaimed(vector);
+		lapic_unowned(vector, data);
+		return;
+	}
 }
 
-/* Spurious: the APIC withdrew the interrupt; no EOI (SDM 11.9). */
-static void lapic_spurious(unsigned int vector, void *data)
+/*
+ * An interrupt on a vector of our class that nothing uses must be ended
+ * like an unowned one: returns 0 once it came and its In-Service bit is
+ * clear again, -EIO if the bit stayed set (its class would be blocked).
+ * Called with interrupts on.
+ */
+static int lapic_unclaimed_selftest(void)
 {
-	(void)vector;
-	(void)data;
-	irq_note_spurious();
+	unsigned int v = vector_base + SLOT_UNUSED;
+	unsigned long before = irq_unclaimed_count();
+
+	if (send_self_ipi(v) < 0) {
+		return -EIO;
+	}
+	for (int i = 0; i < ISR_POLL_LIMIT && irq_unclaimed_count() == before;
+	     i++) {
+		arch_cpu_relax();
+	}
+	if (irq_unclaimed_count() == before) {
+		return -ETIMEDOUT;
+	}
+	return lapic_read(LAPIC_ISR_REG(v)) & LAPIC_ISR_BIT(v) ? -EIO : 0;
 }
 
-static int lapic_xlate(struct device *ctrl, const struct resource *res)
+static int lapic_xlate(struct device *ctrl, const struct resource *res,
+		       unsigned int *irq, unsigned int *trigger)
 {
 	(void)ctrl;
-	return res->start < LAPIC_LINES && irq_base >= 0
-		   ? irq_base + (int)res->start
-		   : -EINVAL;
+	if (res->ncells || res->start >= LAPIC_LINES || irq_base < 0) {
+		return -EINVAL;
+	}
+	*irq = (unsigned int)irq_base + (unsigned int)res->start;
+	*trigger = res->flags & IRQF_TRIGGER_MASK;
+	return 0;
 }
 
 static void program_lint(const struct apic_lapic_data *pd)
@@ -154,40 +333,66 @@ static void program_lint(const struct apic_lapic_data *pd)
 	}
 }
 
-static int lapic_probe(struct device *dev)
+/* On, in x2APIC mode when the CPU has it (SDM 11.12.1). */
+static int lapic_enable(struct device *dev)
 {
 	uint32_t a, b, c, d;
 	uint64_t base = rdmsr(MSR_APIC_BASE);
-	int ret;
 
 	cpuid(1, &a, &b, &c, &d);
-	mmio = device_mem(dev, 0);
+	have_mmio = device_regs(dev, 0, 0, &mmio) == 0;
 	if (c & CPUID1_ECX_X2APIC) {
 		wrmsr(MSR_APIC_BASE,
 		      base | APIC_BASE_ENABLE | APIC_BASE_X2APIC);
 		x2apic = true;
-	} else if (!mmio) {
+	} else if (!have_mmio) {
 		return -ENODEV;
 	} else {
 		wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE);
 	}
+	return 0;
+}
+
+static int lapic_probe(struct device *dev)
+{
+	int ret = lapic_enable(dev);
+
+	if (ret < 0) {
+		return ret;
+	}
+	ret = arch_irq_entry_claim(NR_SLOTS, NR_SLOTS, IRQ_ENTRY_HIGH,
+				   lapic_dispatch, NULL);
+	if (ret < 0) {
+		kprintf("lapic: no free priority class of vectors (%d)\n", ret);
+		return ret;
+	}
+	vector_base = (unsigned int)ret;
 	lapic_write(LAPIC_TPR, 0);
 	program_lint(dev->platform_data);
 	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | APIC_TIMER_VECTOR);
 	lapic_write(LAPIC_LVT_ERROR, LVT_MASKED | APIC_ERROR_VECTOR);
 	lapic_write(LAPIC_SVR, SVR_ENABLE | APIC_SPURIOUS_VECTOR);
+	self_masked = SELF_ALL;
 	ret =
 	    irq_domain_add(&lapic_chip, NULL, 0, LAPIC_LINES, irq_flow_fasteoi);
 	if (ret < 0) {
 		return ret;
 	}
 	irq_base = ret;
-	x86_vector_set(APIC_TIMER_VECTOR, lapic_dispatch, NULL);
-	x86_vector_set(APIC_ERROR_VECTOR, lapic_dispatch, NULL);
-	x86_vector_set(APIC_SPURIOUS_VECTOR, lapic_spurious, NULL);
+	ret = irq_domain_add(&lapic_self_chip, NULL, 0, NR_SELF,
+			     irq_flow_fasteoi);
+	if (ret < 0) {
+		return ret;
+	}
+	self_irq_base = ret;
+	/* From now on an unowned vector has an ISR bit to clear. */
+	arch_irq_entry_fallback(lapic_unowned, NULL);
+	irq_set_unclaimed_selftest(lapic_unclaimed_selftest);
 	dev->irq_xlate = lapic_xlate;
-	kprintf("lapic: id %u, version 0x%x, %s mode\n", lapic_id(),
-		lapic_read(LAPIC_VERSION) & 0xff, x2apic ? "x2APIC" : "xAPIC");
+	kprintf("lapic: id %u, version 0x%x, %s mode, vectors 0x%x-0x%x\n",
+		lapic_id(), lapic_read(LAPIC_VERSION) & LAPIC_VERSION_MASK,
+		x2apic ? "x2APIC" : "xAPIC", vector_base,
+		vector_base + NR_SLOTS - 1);
 	return 0;
 }
 

@@ -2,7 +2,8 @@
  * Interrupt specifiers in a device tree (Devicetree Specification v0.4,
  * chapter 2.4): which controller a node's interrupts go to and the raw
  * cells that name each one. What the cells mean is the controller's
- * business (drivers/irqchip/gic_dt.c for the GIC).
+ * business: its driver's irq_xlate (drivers/irqchip/gic_common.c for
+ * the GIC) decodes them from the device's RES_IRQ.
  */
 #ifndef FIRMWARE_FDT_FDT_IRQ_H
 #define FIRMWARE_FDT_FDT_IRQ_H

@@ -20,20 +20,37 @@
 enum resource_type {
 	RES_IO,	 /* I/O ports: start, size */
 	RES_MEM, /* MMIO: start, size */
-	RES_IRQ, /* start = the line on the interrupt parent; flags IRQF_* */
+	RES_IRQ, /* an interrupt on the parent: see struct resource */
 };
 
+#define RES_IRQ_MAX_CELLS 4
+
+/*
+ * A RES_IRQ comes in one of two forms. Decoded (ncells 0), as ACPI and
+ * the PC give it: start = the line on the interrupt parent (ISA IRQ, GSI),
+ * flags = IRQF_TRIGGER_* and IRQF_SHARED. Raw (ncells > 0), as a device
+ * tree gives it: cells = the specifier, in the parent's own format, which
+ * only the parent's irq_xlate decodes; flags may add IRQF_SHARED.
+ */
 struct resource {
 	enum resource_type type;
 	uint64_t start;
 	uint64_t size;
 	unsigned int flags;
+	unsigned int ncells;
+	uint32_t cells[RES_IRQ_MAX_CELLS];
 };
 
 struct device;
 
-/* An interrupt controller turns its line numbers into kernel IRQs. */
-typedef int (*irq_xlate_fn)(struct device *ctrl, const struct resource *res);
+/*
+ * An interrupt controller's translate operation (Linux's
+ * irq_domain_ops.xlate): one of its RES_IRQ resources -> the kernel IRQ
+ * number and the trigger (IRQF_TRIGGER_*, 0 if the specifier names none).
+ * Returns 0, or -EINVAL for a specifier it does not accept.
+ */
+typedef int (*irq_xlate_fn)(struct device *ctrl, const struct resource *res,
+			    unsigned int *irq, unsigned int *trigger);
 
 struct device {
 	const char *name;
@@ -82,7 +99,8 @@ const struct resource *device_resource(const struct device *dev,
 				       unsigned int index);
 /* The index-th interrupt as a kernel IRQ number, or a negative errno. */
 int device_irq(const struct device *dev, unsigned int index);
-/* IRQF_TRIGGER_* and IRQF_SHARED of the index-th interrupt (0 if none). */
+/* IRQF_TRIGGER_* (as the parent decodes it) and IRQF_SHARED of the
+ * index-th interrupt; 0 if there is none or it does not decode. */
 unsigned int device_irq_flags(const struct device *dev, unsigned int index);
 /* The start of the index-th I/O or MMIO range; 0 if there is none. */
 uint64_t device_io(const struct device *dev, unsigned int index);

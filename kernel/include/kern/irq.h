@@ -104,9 +104,6 @@ int irq_domain_add(struct irq_chip *chip, void *chip_data,
 		   unsigned long hwirq_base, unsigned int count,
 		   irq_flow_fn flow);
 
-/* The kernel number of a chip's hardware line, or -ENOENT. */
-int irq_find_mapping(const struct irq_chip *chip, unsigned long hwirq);
-
 /*
  * The controller-level entry: the chip driver's dispatch calls this with
  * the kernel number it decoded. Runs the flow, counts, detects storms.
@@ -132,6 +129,60 @@ struct irq_desc *irq_to_desc(unsigned int irq);
 /* Raise the line from software, as if its device had (self-tests);
  * -ENOSYS when the controller cannot. */
 int irq_set_pending(unsigned int irq);
+
+/*
+ * A line nobody uses that its controller can raise from software
+ * (set_pending): the highest-numbered such line (from_top) or the lowest,
+ * so a self-test can reach both ends of a controller (GIC: SPIs at the
+ * top, SGIs at the bottom); -ENOENT if there is none.
+ */
+int irq_find_pendable(bool from_top);
+
+/*
+ * The root hook: how a root controller (the one the CPU's interrupt input
+ * is wired to: the 8259 pair, the local APIC and its I/O APICs, a GIC)
+ * takes the CPU's interrupt entry. Entry numbers are the port's: x86_64
+ * has one per IDT vector, 32-255 (vector / 16 is its priority class);
+ * AArch64 has one, the IRQ exception (entry 0). The port calls
+ * fn(entry, data) with interrupts off for every interrupt taken there.
+ */
+typedef void (*irq_entry_fn)(unsigned int entry, void *data);
+
+enum irq_entry_prio {
+	IRQ_ENTRY_LOW,	/* the lowest free entries */
+	IRQ_ENTRY_HIGH, /* the highest free ones (x86: the top class) */
+};
+
+/*
+ * Claim count consecutive free entries, the first a multiple of align.
+ * Returns the first entry, -EINVAL for a count or align the port cannot
+ * give, -ENOSPC when no such run is free. Implemented by each port.
+ */
+int arch_irq_entry_claim(unsigned int count, unsigned int align,
+			 enum irq_entry_prio prio, irq_entry_fn fn, void *data);
+
+/*
+ * The controller that ends an interrupt on an entry nobody claimed, after
+ * the core counted it (x86: the local APIC once it is on: such a vector
+ * still sets its In-Service bit, which would block its priority class).
+ */
+void arch_irq_entry_fallback(irq_entry_fn fn, void *data);
+
+/*
+ * The port saw an interrupt on an entry no controller claimed: counted in
+ * irq_unclaimed_count() (and ERR), reported at the 1st, 2nd, 4th, ...
+ */
+void irq_note_unclaimed(unsigned int entry);
+unsigned long irq_unclaimed_count(void);
+
+/*
+ * Self-test of the unclaimed path, registered by the controller that
+ * ends such interrupts (x86: the local APIC): it raises one on an entry
+ * nobody uses and returns 0 if it was counted and ended (no In-Service
+ * bit left set). Runs with interrupts on; -ENOSYS without one.
+ */
+void irq_set_unclaimed_selftest(int (*fn)(void));
+int irq_unclaimed_selftest(void);
 
 /* Are we inside irq_handle() on this CPU? */
 bool in_irq(void);
