@@ -1,7 +1,7 @@
 /* Scan codes to characters, layouts, the raw queue (kern/input.h). */
 #include "kern/input.h"
-#include "drivers/input/keymap.h"
-#include "drivers/input/scancode.h"
+#include "lib/keymap.h"
+#include "lib/scancode.h"
 #include "kern/console.h"
 #include "kern/errno.h"
 #include "kern/printf.h"

@@ -1,14 +1,14 @@
 /*
- * The PS/2 scancode set 1 decoder (drivers/input/scancode.c) and the
- * keyboard layouts (drivers/input/keymap.c), against the set 1 code list
+ * The PS/2 scancode set 1 decoder (lib/scancode.c) and the
+ * keyboard layouts (lib/keymap.c), against the set 1 code list
  * and the layouts' legends written out here independently of the tables
  * under test.
  */
 #include <stdint.h>
 #include <string.h>
 
-#include "drivers/input/keymap.h"
-#include "drivers/input/scancode.h"
+#include "lib/keymap.h"
+#include "lib/scancode.h"
 #include "unit.h"
 
 #define MAX_EVENTS 16

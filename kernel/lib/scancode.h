@@ -26,8 +26,8 @@
  * - Lock keys toggle their lock on a press that is not an auto-repeat
  *   (ev->repeat: the key was already down).
  */
-#ifndef DRIVERS_INPUT_SCANCODE_H
-#define DRIVERS_INPUT_SCANCODE_H
+#ifndef LIB_SCANCODE_H
+#define LIB_SCANCODE_H
 
 #include <stdbool.h>
 #include <stddef.h>

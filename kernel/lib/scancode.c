@@ -6,7 +6,7 @@
  * sequence for Pause. See scancode.h for the decisions taken on the odd
  * cases (Pause, Print Screen, fake shifts, 0xAA, controller responses).
  */
-#include "drivers/input/scancode.h"
+#include "lib/scancode.h"
 #include "kern/compiler.h"
 #include "kern/string.h"
 
