@@ -13,12 +13,18 @@
 
 #include "kern/console.h"
 #include "kern/errno.h"
+#include "kern/init.h"
 #include "kern/printf.h"
 #include "kern/string.h"
+#include "shell/history.h"
 
-#define LINE_MAX 256
-#define HISTORY	 8
+/* As long a line as a terminal user can paste: 4095 bytes, what Linux's
+ * tty takes in canonical mode (N_TTY_BUF_SIZE 4096 with the newline). */
+#define LINE_MAX 4096
 #define PROMPT	 "kite> "
+#define BELL	 "\a"
+
+_Static_assert(HISTORY_BYTES >= LINE_MAX - 1, "history holds a whole line");
 
 #define CTRL(c)	      ((c)&0x1f)
 #define KEY_BACKSPACE 0x08
@@ -41,10 +47,17 @@ struct line {
 	char buf[LINE_MAX];
 	size_t len;
 	size_t cursor;
+	size_t dropped; /* keys that did not fit (the line is then not run) */
 };
 
-static char history[HISTORY][LINE_MAX];
-static unsigned int history_count; /* lines ever added */
+/* What read_line() ended with. */
+enum line_end {
+	LINE_RUN,      /* Enter */
+	LINE_CANCEL,   /* Ctrl-C */
+	LINE_TOO_LONG, /* Enter, but keys were dropped: not run */
+};
+
+static struct history history;
 
 int shell_split(char *line, char **argv, int max)
 {
@@ -157,21 +170,44 @@ static void move_to(struct line *l, size_t pos)
 	l->cursor = pos;
 }
 
-static void replace_line(struct line *l, const char *text)
+/* Replace the line with history entry `id` (an empty line if none). */
+static void replace_line(struct line *l, uint32_t id)
 {
 	size_t old = l->len;
+	int len;
 
 	move_to(l, 0);
-	l->len = strnlen(text, LINE_MAX - 1);
-	memcpy(l->buf, text, l->len);
+	len = history_get(&history, id, l->buf, LINE_MAX);
+	l->len = len < 0 ? 0 : (size_t)len;
 	l->cursor = 0;
 	redraw_tail(l, old);
 	move_to(l, l->len);
 }
 
+/*
+ * A key that does not fit: ring the bell every time (Linux's tty does,
+ * IMAXBEL) and say why once per line, then show the line again.
+ */
+static void line_full(struct line *l)
+{
+	size_t cursor = l->cursor;
+
+	if (l->dropped++) {
+		kprintf(BELL);
+		return;
+	}
+	kprintf(BELL "\nline full (%d bytes at most): further keys are "
+		     "dropped\n" PROMPT,
+		LINE_MAX - 1);
+	console_write(l->buf, l->len);
+	l->cursor = l->len;
+	move_to(l, cursor);
+}
+
 static void insert_char(struct line *l, char c)
 {
 	if (l->len + 1 >= LINE_MAX) {
+		line_full(l);
 		return;
 	}
 	memmove(l->buf + l->cursor + 1, l->buf + l->cursor, l->len - l->cursor);
@@ -189,23 +225,8 @@ static void delete_at(struct line *l, size_t pos)
 	redraw_tail(l, l->len + 1);
 }
 
-static void history_add(const char *text)
+static void edit_key(struct line *l, enum edit_key k, uint32_t *hist)
 {
-	if (!*text ||
-	    (history_count &&
-	     strcmp(history[(history_count - 1) % HISTORY], text) == 0)) {
-		return;
-	}
-	memcpy(history[history_count % HISTORY], text,
-	       strnlen(text, LINE_MAX - 1) + 1);
-	history_count++;
-}
-
-static void edit_key(struct line *l, enum edit_key k, unsigned int *hist)
-{
-	unsigned int oldest =
-	    history_count > HISTORY ? history_count - HISTORY : 0;
-
 	switch (k) {
 	case EDIT_LEFT:
 		if (l->cursor) {
@@ -229,17 +250,16 @@ static void edit_key(struct line *l, enum edit_key k, unsigned int *hist)
 		}
 		break;
 	case EDIT_UP:
-		if (*hist > oldest) {
+		if (*hist != history_oldest(&history)) {
 			(*hist)--;
-			replace_line(l, history[*hist % HISTORY]);
+			replace_line(l, *hist);
 		}
 		break;
 	case EDIT_DOWN:
-		if (*hist < history_count) {
+		/* history_end() itself is the new, empty line. */
+		if (*hist != history_end(&history)) {
 			(*hist)++;
-			replace_line(l, *hist == history_count
-					    ? ""
-					    : history[*hist % HISTORY]);
+			replace_line(l, *hist);
 		}
 		break;
 	case EDIT_NONE:
@@ -247,12 +267,12 @@ static void edit_key(struct line *l, enum edit_key k, unsigned int *hist)
 	}
 }
 
-/* Read one line into l->buf (NUL-terminated); false on Ctrl-C. */
-static bool read_line(struct line *l)
+/* Read one line into l->buf (NUL-terminated). */
+static enum line_end read_line(struct line *l)
 {
-	unsigned int hist = history_count;
+	uint32_t hist = history_end(&history);
 
-	l->len = l->cursor = 0;
+	l->len = l->cursor = l->dropped = 0;
 	for (;;) {
 		int c = console_getc_wait();
 
@@ -260,7 +280,7 @@ static bool read_line(struct line *l)
 			move_to(l, l->len);
 			kprintf("\n");
 			l->buf[l->len] = '\0';
-			return true;
+			return l->dropped ? LINE_TOO_LONG : LINE_RUN;
 		} else if (c == KEY_BACKSPACE || c == KEY_DEL) {
 			if (l->cursor) {
 				kprintf("\b");
@@ -268,10 +288,10 @@ static bool read_line(struct line *l)
 				delete_at(l, l->cursor);
 			}
 		} else if (c == CTRL('u')) {
-			replace_line(l, "");
+			replace_line(l, history_end(&history));
 		} else if (c == CTRL('c')) {
 			kprintf("^C\n");
-			return false;
+			return LINE_CANCEL;
 		} else if (c == CTRL('a')) {
 			edit_key(l, EDIT_HOME, &hist);
 		} else if (c == CTRL('e')) {
@@ -284,16 +304,30 @@ static bool read_line(struct line *l)
 	}
 }
 
-void shell_run(void)
+static __noreturn void shell_run(void)
 {
 	static struct line line;
 
 	kprintf("Type 'help' for the commands.\n");
 	for (;;) {
 		kprintf(PROMPT);
-		if (read_line(&line)) {
-			history_add(line.buf);
+		switch (read_line(&line)) {
+		case LINE_RUN:
+			history_add(&history, line.buf, line.len);
 			shell_execute(line.buf);
+			break;
+		case LINE_TOO_LONG:
+			/* Running what is left of a cut-off paste could do
+			 * something nobody asked for. */
+			history_add(&history, line.buf, line.len);
+			kprintf("line too long: %zu key(s) past %d bytes were "
+				"dropped; not run (Up recalls the rest)\n",
+				line.dropped, LINE_MAX - 1);
+			break;
+		case LINE_CANCEL:
+			break;
 		}
 	}
 }
+
+FIRST_TASK("shell", shell_run);

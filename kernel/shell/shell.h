@@ -23,6 +23,6 @@ int shell_split(char *line, char **argv, int max);
 /* Run one command line; returns the command's result or -ENOENT. */
 int shell_execute(char *line);
 
-__noreturn void shell_run(void);
+/* The shell runs as the kernel's first task (FIRST_TASK in kern/init.h). */
 
 #endif
