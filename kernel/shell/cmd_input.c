@@ -1,4 +1,4 @@
-/* Shell commands for the keyboard: kbdlayout and keytest. */
+/* Shell commands for the keyboard: kbdlayout, keytest and inputstat. */
 #include "kern/console.h"
 #include "kern/errno.h"
 #include "kern/input.h"
@@ -84,4 +84,14 @@ int cmd_keytest(int argc, char **argv)
 			kprintf("You typed: 0x%02x\n", c);
 		}
 	}
+}
+
+int cmd_inputstat(int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1) {
+		return -EINVAL;
+	}
+	input_print_stats();
+	return 0;
 }

@@ -463,6 +463,7 @@ TEST(scancode_controller_responses)
 	}
 	CHECK_EQ_INT(d.responses, 3 * sizeof(responses));
 	CHECK_EQ_INT(d.unknown, 0);
+	CHECK_EQ_INT(d.overruns, 3 * 2); /* 0x00 and 0xff, three times each */
 	CHECK_EQ_INT(scancode_mods(&d), 0);
 	/* E0, ACK, then 48: the E0 was dropped, so it is keypad 8. */
 	REQUIRE_EQ_INT(FEED(&d, ev, 0xe0, 0xfa, 0x48), 1);
