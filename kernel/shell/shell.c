@@ -81,10 +81,34 @@ int shell_split(char *line, char **argv, int max)
 	return argc;
 }
 
+const struct shell_command *shell_find(const char *name)
+{
+	for (size_t i = 0; i < shell_command_count; i++) {
+		if (strcmp(name, shell_commands[i].name) == 0) {
+			return &shell_commands[i];
+		}
+	}
+	return NULL;
+}
+
+void shell_print_usage(const struct shell_command *cmd)
+{
+	kprintf("usage: %s%s%s\n  %s\n", cmd->name, *cmd->usage ? " " : "",
+		cmd->usage, cmd->help);
+}
+
+static bool asks_help(const struct shell_command *cmd, int argc, char **argv)
+{
+	return !cmd->text && argc == 2 &&
+	       (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0);
+}
+
 int shell_execute(char *line)
 {
 	char *argv[SHELL_MAX_ARGS];
 	int argc = shell_split(line, argv, SHELL_MAX_ARGS);
+	const struct shell_command *cmd;
+	int ret;
 
 	if (argc < 0) {
 		kprintf("too many words (at most %d)\n", SHELL_MAX_ARGS);
@@ -93,21 +117,23 @@ int shell_execute(char *line)
 	if (argc == 0) {
 		return 0;
 	}
-	for (size_t i = 0; i < shell_command_count; i++) {
-		const struct shell_command *cmd = &shell_commands[i];
-
-		if (strcmp(argv[0], cmd->name) == 0) {
-			int ret = cmd->run(argc, argv);
-
-			if (ret == -EINVAL) {
-				kprintf("usage: %s %s\n", cmd->name,
-					cmd->usage);
-			}
-			return ret;
-		}
+	cmd = shell_find(argv[0]);
+	if (!cmd) {
+		kprintf("%s: unknown command (try 'help')\n", argv[0]);
+		return -ENOENT;
 	}
-	kprintf("%s: unknown command (try 'help')\n", argv[0]);
-	return -ENOENT;
+	if (asks_help(cmd, argc, argv)) {
+		shell_print_usage(cmd);
+		return 0;
+	}
+	/* Checked before it runs: `poweroff --help` must not power off. */
+	ret = argc - 1 < cmd->min_args || argc - 1 > cmd->max_args
+		  ? -EINVAL
+		  : cmd->run(argc, argv);
+	if (ret == -EINVAL) {
+		shell_print_usage(cmd);
+	}
+	return ret;
 }
 
 /* ESC [ params final, or ESC O final: the keys we use, else NONE. */
