@@ -72,7 +72,7 @@ HOST_CFLAGS := -std=c11 $(WARNINGS) -g -O1 -fno-omit-frame-pointer \
 HOST_KERNEL_SRCS := kernel/kern/printf.c kernel/kern/crc32.c \
 	kernel/kern/irq.c kernel/kern/spinlock.c kernel/drivers/irqchip/gic_dt.c \
 	kernel/lib/scancode.c kernel/lib/keymap.c \
-	kernel/shell/history.c \
+	kernel/shell/history.c kernel/shell/keyseq.c \
 	$(wildcard kernel/firmware/fdt/*.c) $(wildcard kernel/firmware/acpi/*.c)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BIN := $(HOST_BUILD)/unit

@@ -1,13 +1,15 @@
 /*
  * The shell's line editor and dispatcher. Input comes from the console
- * input queue (serial receive and keyboard interrupts); while it is empty
- * the CPU halts.
+ * input queue (serial receive and keyboard interrupts) as keys
+ * (shell/keys.h); while it is empty the CPU halts.
  *
  * Editing: printable characters insert at the cursor; Backspace/DEL
  * erase before it; Left/Right move it; Home/End (or Ctrl-A/Ctrl-E) jump;
  * Up/Down walk the history; Ctrl-U erases the line; Ctrl-C abandons it;
- * Enter runs it. Keys arrive as bytes, arrows as VT100 escape sequences
- * (the keyboard driver produces the same ones a terminal sends).
+ * Enter runs it. Arrows arrive as VT100 escape sequences (the keyboard
+ * driver produces the same ones a terminal sends); modifiers on them
+ * (Ctrl+Right) are ignored, sequences not understood ring the bell and
+ * insert nothing, and Esc alone does nothing.
  */
 #include "shell/shell.h"
 
@@ -17,6 +19,7 @@
 #include "kern/printf.h"
 #include "kern/string.h"
 #include "shell/history.h"
+#include "shell/keys.h"
 
 /* As long a line as a terminal user can paste: 4095 bytes, what Linux's
  * tty takes in canonical mode (N_TTY_BUF_SIZE 4096 with the newline). */
@@ -29,19 +32,6 @@ _Static_assert(HISTORY_BYTES >= LINE_MAX - 1, "history holds a whole line");
 #define CTRL(c)	      ((c)&0x1f)
 #define KEY_BACKSPACE 0x08
 #define KEY_DEL	      0x7f
-#define KEY_ESC	      0x1b
-
-/* What an escape sequence meant. */
-enum edit_key {
-	EDIT_NONE,
-	EDIT_UP,
-	EDIT_DOWN,
-	EDIT_RIGHT,
-	EDIT_LEFT,
-	EDIT_HOME,
-	EDIT_END,
-	EDIT_DELETE,
-};
 
 struct line {
 	char buf[LINE_MAX];
@@ -136,41 +126,6 @@ int shell_execute(char *line)
 	return ret;
 }
 
-/* ESC [ params final, or ESC O final: the keys we use, else NONE. */
-static enum edit_key read_escape(void)
-{
-	int c = console_getc_wait(), param = 0;
-
-	if (c != '[' && c != 'O') {
-		return EDIT_NONE;
-	}
-	while ((c = console_getc_wait()) >= '0' && c <= '9') {
-		param = param * 10 + (c - '0');
-	}
-	switch (c) {
-	case 'A':
-		return EDIT_UP;
-	case 'B':
-		return EDIT_DOWN;
-	case 'C':
-		return EDIT_RIGHT;
-	case 'D':
-		return EDIT_LEFT;
-	case 'H':
-		return EDIT_HOME;
-	case 'F':
-		return EDIT_END;
-	case '~':
-		return param == 1 || param == 7	  ? EDIT_HOME
-		       : param == 4 || param == 8 ? EDIT_END
-		       : param == 3		  ? EDIT_DELETE
-						  : EDIT_NONE;
-	default:
-		/* Swallow the rest of an unknown sequence's parameters. */
-		return EDIT_NONE;
-	}
-}
-
 /* Reprint from the cursor to the end, clear what is left, put the
  * cursor back: the one way the screen is updated after an edit. */
 static void redraw_tail(const struct line *l, size_t old_len)
@@ -230,17 +185,22 @@ static void line_full(struct line *l)
 	move_to(l, cursor);
 }
 
-static void insert_char(struct line *l, char c)
+static void insert_key(struct line *l, const struct keyin *k)
 {
-	if (l->len + 1 >= LINE_MAX) {
+	if (k->len != 1) {
+		kprintf(BELL); /* not yet: characters beyond ASCII */
+		return;
+	}
+	if (l->len + k->len >= LINE_MAX) {
 		line_full(l);
 		return;
 	}
-	memmove(l->buf + l->cursor + 1, l->buf + l->cursor, l->len - l->cursor);
-	l->buf[l->cursor] = c;
-	l->len++;
-	console_putc(c);
-	l->cursor++;
+	memmove(l->buf + l->cursor + k->len, l->buf + l->cursor,
+		l->len - l->cursor);
+	memcpy(l->buf + l->cursor, k->text, k->len);
+	l->len += k->len;
+	console_write(k->text, k->len);
+	l->cursor += k->len;
 	redraw_tail(l, l->len);
 }
 
@@ -251,81 +211,101 @@ static void delete_at(struct line *l, size_t pos)
 	redraw_tail(l, l->len + 1);
 }
 
-static void edit_key(struct line *l, enum edit_key k, uint32_t *hist)
+static void edit_key(struct line *l, enum keyin_kind k, uint32_t *hist)
 {
 	switch (k) {
-	case EDIT_LEFT:
+	case KEYIN_LEFT:
 		if (l->cursor) {
 			move_to(l, l->cursor - 1);
 		}
 		break;
-	case EDIT_RIGHT:
+	case KEYIN_RIGHT:
 		if (l->cursor < l->len) {
 			move_to(l, l->cursor + 1);
 		}
 		break;
-	case EDIT_HOME:
+	case KEYIN_HOME:
 		move_to(l, 0);
 		break;
-	case EDIT_END:
+	case KEYIN_END:
 		move_to(l, l->len);
 		break;
-	case EDIT_DELETE:
+	case KEYIN_DELETE:
 		if (l->cursor < l->len) {
 			delete_at(l, l->cursor);
 		}
 		break;
-	case EDIT_UP:
+	case KEYIN_UP:
 		if (*hist != history_oldest(&history)) {
 			(*hist)--;
 			replace_line(l, *hist);
 		}
 		break;
-	case EDIT_DOWN:
+	case KEYIN_DOWN:
 		/* history_end() itself is the new, empty line. */
 		if (*hist != history_end(&history)) {
 			(*hist)++;
 			replace_line(l, *hist);
 		}
 		break;
-	case EDIT_NONE:
+	case KEYIN_UNKNOWN:
+	case KEYIN_INVALID:
+		kprintf(BELL); /* refused, and nothing inserted */
 		break;
+	default:
+		break; /* Esc, Insert, PageUp/Down: nothing to do */
 	}
+}
+
+/* A control key; true when it ends the line (*end says how). */
+static bool ctrl_key(struct line *l, uint32_t c, uint32_t *hist,
+		     enum line_end *end)
+{
+	if (c == '\r' || c == '\n') {
+		move_to(l, l->len);
+		kprintf("\n");
+		l->buf[l->len] = '\0';
+		*end = l->dropped ? LINE_TOO_LONG : LINE_RUN;
+		return true;
+	} else if (c == KEY_BACKSPACE || c == KEY_DEL) {
+		if (l->cursor) {
+			kprintf("\b");
+			l->cursor--;
+			delete_at(l, l->cursor);
+		}
+	} else if (c == CTRL('u')) {
+		replace_line(l, history_end(&history));
+	} else if (c == CTRL('c')) {
+		kprintf("^C\n");
+		*end = LINE_CANCEL;
+		return true;
+	} else if (c == CTRL('a')) {
+		edit_key(l, KEYIN_HOME, hist);
+	} else if (c == CTRL('e')) {
+		edit_key(l, KEYIN_END, hist);
+	}
+	return false;
 }
 
 /* Read one line into l->buf (NUL-terminated). */
 static enum line_end read_line(struct line *l)
 {
 	uint32_t hist = history_end(&history);
+	enum line_end end;
 
 	l->len = l->cursor = l->dropped = 0;
 	for (;;) {
-		int c = console_getc_wait();
+		struct keyin k;
 
-		if (c == '\r' || c == '\n') {
-			move_to(l, l->len);
-			kprintf("\n");
-			l->buf[l->len] = '\0';
-			return l->dropped ? LINE_TOO_LONG : LINE_RUN;
-		} else if (c == KEY_BACKSPACE || c == KEY_DEL) {
-			if (l->cursor) {
-				kprintf("\b");
-				l->cursor--;
-				delete_at(l, l->cursor);
+		shell_read_key(&k);
+		if (k.kind == KEYIN_CHAR) {
+			insert_key(l, &k);
+		} else if (k.kind == KEYIN_CTRL) {
+			if (ctrl_key(l, k.cp, &hist, &end)) {
+				return end;
 			}
-		} else if (c == CTRL('u')) {
-			replace_line(l, history_end(&history));
-		} else if (c == CTRL('c')) {
-			kprintf("^C\n");
-			return LINE_CANCEL;
-		} else if (c == CTRL('a')) {
-			edit_key(l, EDIT_HOME, &hist);
-		} else if (c == CTRL('e')) {
-			edit_key(l, EDIT_END, &hist);
-		} else if (c == KEY_ESC) {
-			edit_key(l, read_escape(), &hist);
-		} else if (c >= 0x20 && c < 0x7f) {
-			insert_char(l, (char)c);
+		} else {
+			edit_key(l, k.kind, &hist);
 		}
 	}
 }

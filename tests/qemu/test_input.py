@@ -117,9 +117,34 @@ def test_keyboard_overflow_counted(arch, **opts):
         assert g.command("echo alive").strip() == "alive"
 
 
+def test_escape_sequences(arch, **opts):
+    """Issue 9, item 10: a lone Esc swallows nothing, Ctrl/Shift+arrow
+    move (not insert "5C"), a sequence cut short rings the bell."""
+    with boot(arch, **opts) as g:
+        # Esc, then a command typed after it: its first key survives.
+        g.send("\x1b")
+        assert g.command("echo ok").strip() == "ok"
+        # Esc then Enter: the Enter is not lost.
+        assert g.command("echo a\x1b").strip() == "a"
+        assert g.command("\x1becho b").strip() == "b"
+        # xterm's modifier parameter: Ctrl+Right, Shift+Left, Ctrl+Delete.
+        assert g.command("echo x\x1b[1;5Cy").strip() == "xy"
+        assert g.command("echo ab\x1b[1;2Dc").strip() == "acb"
+        assert g.command("echo abc\x1b[D\x1b[3;5~").strip() == "ab"
+        # ESC [ and ESC O with nothing after: once the short wait is over
+        # the shell rings the bell and takes the next key as a key.
+        for intro in ("[", "O"):
+            g.send("echo p\x1b" + intro)
+            g.expect("echo p\a", timeout=10)
+            assert g.command("q").strip() == "pq"
+        # A sequence not understood inserts nothing.
+        assert g.command("echo m\x1b[?25hn").strip() == "mn"
+
+
 TESTS = [
     test_long_line_serial,
     test_line_past_limit_says_so,
+    test_escape_sequences,
 ]
 
 PC_TESTS = [
