@@ -81,7 +81,8 @@ static void push_codepoint(uint32_t cp)
 	push_string(utf8); /* whole or not at all, like an escape */
 }
 
-/* Keys without a character: what a VT100 terminal sends for them. */
+/* Keys without a character: what a VT100 terminal sends for them (the
+ * VT220's ESC [ n ~ for the editing keys, as xterm). */
 static const char *key_escape(const struct key_event *ev)
 {
 	bool nav = !(ev->mods & KEYMOD_NUMLOCK); /* keypad as arrows */
@@ -101,6 +102,18 @@ static const char *key_escape(const struct key_event *ev)
 		return "\x1b[F";
 	case KEY_DELETE:
 		return "\x1b[3~";
+	case KEY_INSERT:
+		return "\x1b[2~";
+	case KEY_PAGEUP:
+		return "\x1b[5~";
+	case KEY_PAGEDOWN:
+		return "\x1b[6~";
+	case KEY_KP0:
+		return nav ? "\x1b[2~" : NULL;
+	case KEY_KP9:
+		return nav ? "\x1b[5~" : NULL;
+	case KEY_KP3:
+		return nav ? "\x1b[6~" : NULL;
 	case KEY_KP8:
 		return nav ? "\x1b[A" : NULL;
 	case KEY_KP2:

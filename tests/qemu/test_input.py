@@ -141,13 +141,54 @@ def test_escape_sequences(arch, **opts):
         assert g.command("echo m\x1b[?25hn").strip() == "mn"
 
 
+def keytest_end(g):
+    g.expect(re.escape(PROMPT), timeout=10)
+    # Nothing of a sequence leaked onto the prompt afterwards.
+    assert g.command("echo after").strip() == "after", g.out[-300:]
+
+
+def test_keytest_escape_sequences_serial(arch, **opts):
+    """Issue 9, item 11: keytest names the keys that are escape sequences
+    and ends only on Esc itself."""
+    with boot(arch, **opts) as g:
+        g.send("keytest\r")
+        g.expect(r"keytest: \w+ until Esc\n")
+        for seq, name in (("\x1b[C", "Right"), ("\x1b[1;5D", "Ctrl+Left"),
+                          ("\x1bOH", "Home"), ("\x1b[3~", "Delete"),
+                          ("\x1b[6~", "PageDown"), ("z", "z"),
+                          ("\x03", "0x03")):
+            g.send(seq)
+            g.expect(r"You typed: %s\n" % re.escape(name), timeout=10)
+        g.send("\x1b")
+        keytest_end(g)
+
+
+def test_keytest_escape_sequences_keyboard(arch, **opts):
+    with Guest(arch, qmp=True, **opts) as g:
+        g.expect(re.escape(PROMPT), timeout=30)
+        g.send("keytest\r")
+        g.expect(r"keytest: \w+ until Esc\n")
+        for qcode, name in (("right", "Right"), ("home", "Home"),
+                            ("end", "End"), ("delete", "Delete"),
+                            ("insert", "Insert"), ("pgup", "PageUp"),
+                            ("up", "Up"), ("a", "a")):
+            key_event(g, qcode, True)
+            key_event(g, qcode, False)
+            g.expect(r"You typed: %s\n" % re.escape(name), timeout=10)
+        key_event(g, "esc", True)
+        key_event(g, "esc", False)
+        keytest_end(g)
+
+
 TESTS = [
     test_long_line_serial,
     test_line_past_limit_says_so,
     test_escape_sequences,
+    test_keytest_escape_sequences_serial,
 ]
 
 PC_TESTS = [
     test_long_line_keyboard,
     test_keyboard_overflow_counted,
+    test_keytest_escape_sequences_keyboard,
 ]
