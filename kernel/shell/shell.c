@@ -6,8 +6,10 @@
  * Editing: printable characters insert at the cursor; Backspace/DEL
  * erase before it; Left/Right move it; Home/End (or Ctrl-A/Ctrl-E) jump;
  * Up/Down walk the history; Ctrl-U erases the line; Ctrl-C abandons it;
- * Enter runs it. Arrows arrive as VT100 escape sequences (the keyboard
- * driver produces the same ones a terminal sends); modifiers on them
+ * Enter runs it. The line is UTF-8: the cursor moves over, and Backspace
+ * and Delete erase, whole characters (one column each: no wide or
+ * combining characters yet). Arrows arrive as VT100 escape sequences (the
+ * keyboard driver produces the same ones a terminal sends); modifiers on them
  * (Ctrl+Right) are ignored, sequences not understood ring the bell and
  * insert nothing, and Esc alone does nothing.
  */
@@ -126,6 +128,40 @@ int shell_execute(char *line)
 	return ret;
 }
 
+/* A UTF-8 continuation byte: never where a character starts. */
+static bool is_cont(char c)
+{
+	return ((uint8_t)c & 0xc0) == 0x80;
+}
+
+/* Where the character before (after) pos starts; pos is a boundary. */
+static size_t char_before(const struct line *l, size_t pos)
+{
+	do {
+		pos--;
+	} while (pos && is_cont(l->buf[pos]));
+	return pos;
+}
+
+static size_t char_after(const struct line *l, size_t pos)
+{
+	do {
+		pos++;
+	} while (pos < l->len && is_cont(l->buf[pos]));
+	return pos;
+}
+
+/* Screen columns of n bytes: one per character. */
+static size_t columns(const char *s, size_t n)
+{
+	size_t cols = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		cols += !is_cont(s[i]);
+	}
+	return cols;
+}
+
 /* Reprint from the cursor to the end, clear what is left, put the
  * cursor back: the one way the screen is updated after an edit. */
 static void redraw_tail(const struct line *l, size_t old_len)
@@ -137,14 +173,14 @@ static void redraw_tail(const struct line *l, size_t old_len)
 		kprintf("\x1b[K");
 	}
 	if (n) {
-		kprintf("\x1b[%zuD", n);
+		kprintf("\x1b[%zuD", columns(l->buf + l->cursor, n));
 	}
 }
 
 static void move_to(struct line *l, size_t pos)
 {
 	if (pos < l->cursor) {
-		kprintf("\x1b[%zuD", l->cursor - pos);
+		kprintf("\x1b[%zuD", columns(l->buf + pos, l->cursor - pos));
 	} else if (pos > l->cursor) {
 		console_write(l->buf + l->cursor, pos - l->cursor);
 	}
@@ -187,10 +223,7 @@ static void line_full(struct line *l)
 
 static void insert_key(struct line *l, const struct keyin *k)
 {
-	if (k->len != 1) {
-		kprintf(BELL); /* not yet: characters beyond ASCII */
-		return;
-	}
+	/* A character goes in whole or not at all. */
 	if (l->len + k->len >= LINE_MAX) {
 		line_full(l);
 		return;
@@ -204,11 +237,14 @@ static void insert_key(struct line *l, const struct keyin *k)
 	redraw_tail(l, l->len);
 }
 
+/* Erase the character at pos (the cursor is there). */
 static void delete_at(struct line *l, size_t pos)
 {
-	memmove(l->buf + pos, l->buf + pos + 1, l->len - pos - 1);
-	l->len--;
-	redraw_tail(l, l->len + 1);
+	size_t end = char_after(l, pos), old = l->len;
+
+	memmove(l->buf + pos, l->buf + end, l->len - end);
+	l->len -= end - pos;
+	redraw_tail(l, old);
 }
 
 static void edit_key(struct line *l, enum keyin_kind k, uint32_t *hist)
@@ -216,12 +252,12 @@ static void edit_key(struct line *l, enum keyin_kind k, uint32_t *hist)
 	switch (k) {
 	case KEYIN_LEFT:
 		if (l->cursor) {
-			move_to(l, l->cursor - 1);
+			move_to(l, char_before(l, l->cursor));
 		}
 		break;
 	case KEYIN_RIGHT:
 		if (l->cursor < l->len) {
-			move_to(l, l->cursor + 1);
+			move_to(l, char_after(l, l->cursor));
 		}
 		break;
 	case KEYIN_HOME:
@@ -270,7 +306,7 @@ static bool ctrl_key(struct line *l, uint32_t c, uint32_t *hist,
 	} else if (c == KEY_BACKSPACE || c == KEY_DEL) {
 		if (l->cursor) {
 			kprintf("\b");
-			l->cursor--;
+			l->cursor = char_before(l, l->cursor);
 			delete_at(l, l->cursor);
 		}
 	} else if (c == CTRL('u')) {

@@ -180,15 +180,60 @@ def test_keytest_escape_sequences_keyboard(arch, **opts):
         keytest_end(g)
 
 
+def utf8(text):
+    """Text as the guest's serial bytes (Guest.send and .out are latin-1)."""
+    return text.encode("utf-8").decode("latin-1")
+
+
+def test_utf8_line_editing(arch, **opts):
+    """Issue 9, item 12: the line editor keeps UTF-8 characters whole."""
+    with boot(arch, **opts) as g:
+        for word in ("héllo", "€uro", "naïve café", "\U0001f600!"):
+            out = g.command("echo " + utf8(word))
+            assert out.strip() == utf8(word), (word, out)
+        # Left over é, then insert: before it, not inside it.
+        assert g.command(utf8("echo hé") + "\x1b[Dx").strip() == utf8("hxé")
+        # Backspace and Delete erase the whole character.
+        assert g.command(utf8("echo hé") + "\x7f!").strip() == "h!"
+        assert g.command(utf8("echo a€b") + "\x1b[D\x1b[D\x1b[3~") \
+            .strip() == "ab"
+        # Bytes that are not UTF-8 are refused (a bell), never inserted.
+        start = g.pos
+        assert g.command("echo a\xffb\xc3c").strip() == "abc"
+        assert g.out[start:].count("\a") == 2, repr(g.out[start:])
+        # History keeps them too: back past "echo abc", "echo ab" (the
+        # edited line) and "echo h!".
+        assert g.command("\x1b[A" * 4).strip() == utf8("hxé")
+
+
+def test_kbdlayout_german_umlauts(arch, **opts):
+    """The German layout's umlaut keys type characters the shell keeps."""
+    with Guest(arch, qmp=True, **opts) as g:
+        g.expect(re.escape(PROMPT), timeout=30)
+        assert "layout: de" in g.command("kbdlayout de")
+        start = g.pos
+        # On a German keyboard: ö ä ü ß where US has ; ' [ -
+        for q in ("e", "c", "h", "o", "spc", "semicolon", "apostrophe",
+                  "bracket_left", "minus", "ret"):
+            key_event(g, q, True)
+            key_event(g, q, False)
+            time.sleep(0.005)
+        g.expect(re.escape(PROMPT), timeout=30)
+        out = g.out[start:g.pos].split("\n")[1]
+        assert out == utf8("öäüß"), repr(out)
+
+
 TESTS = [
     test_long_line_serial,
     test_line_past_limit_says_so,
     test_escape_sequences,
     test_keytest_escape_sequences_serial,
+    test_utf8_line_editing,
 ]
 
 PC_TESTS = [
     test_long_line_keyboard,
     test_keyboard_overflow_counted,
     test_keytest_escape_sequences_keyboard,
+    test_kbdlayout_german_umlauts,
 ]
