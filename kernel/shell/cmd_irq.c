@@ -11,6 +11,7 @@
 #include "kern/string.h"
 #include "kern/timer.h"
 #include "shell/commands.h"
+#include "shell/keys.h"
 
 int cmd_irqstat(int argc, char **argv)
 {
@@ -116,12 +117,14 @@ static void timerdemo_hook(uint64_t now)
 
 int cmd_timerdemo(int argc, char **argv)
 {
+	struct keyin k;
+
 	(void)argc;
 	(void)argv;
 	kprintf("timerdemo: \"Timer interrupt!\" every second; any key "
 		"stops\n");
 	timer_set_hook(timerdemo_hook);
-	console_getc_wait();
+	shell_read_key(&k); /* a whole key: an arrow leaves nothing behind */
 	timer_set_hook(NULL);
 	return 0;
 }

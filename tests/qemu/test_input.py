@@ -139,6 +139,12 @@ def test_escape_sequences(arch, **opts):
             assert g.command("q").strip() == "pq"
         # A sequence not understood inserts nothing.
         assert g.command("echo m\x1b[?25hn").strip() == "mn"
+        # An arrow stops timerdemo as one key: nothing of it is left over.
+        g.send("timerdemo\r")
+        g.expect("Timer interrupt!", timeout=10)
+        g.send("\x1b[C")
+        g.expect(re.escape(PROMPT), timeout=10)
+        assert g.command("echo z").strip() == "z", g.out[-300:]
 
 
 def keytest_end(g):
