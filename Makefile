@@ -52,10 +52,13 @@ KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=4096 \
 
 # The portable core: every .c under kern/ and shell/, plus the firmware
 # readers, on every port.
-# (The scan-code decoder and keymaps are pure code, usable by any port.)
+# kernel/lib/ is library code: pure functions over caller-owned state, no
+# hardware, no kernel globals (the scan-code decoder and the keymaps that
+# kern/input.c uses). It is not a driver, so it does not live in drivers/;
+# it is not the core's state either, so not in kern/; host tests link it.
 PORTABLE_SRCS := $(wildcard kernel/kern/*.c) $(wildcard kernel/shell/*.c) \
 	$(wildcard kernel/firmware/fdt/*.c) \
-	kernel/drivers/input/scancode.c kernel/drivers/input/keymap.c
+	kernel/lib/scancode.c kernel/lib/keymap.c
 KERNEL_SRCS := $(PORTABLE_SRCS) $(ARCH_SRCS)
 KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SRCS))
 
@@ -68,7 +71,8 @@ HOST_CFLAGS := -std=c11 $(WARNINGS) -g -O1 -fno-omit-frame-pointer \
 # (kern/string.c is left out: it would replace the C library's own.)
 HOST_KERNEL_SRCS := kernel/kern/printf.c kernel/kern/crc32.c \
 	kernel/kern/irq.c kernel/kern/spinlock.c kernel/drivers/irqchip/gic_common.c \
-	kernel/drivers/input/scancode.c kernel/drivers/input/keymap.c \
+	kernel/lib/scancode.c kernel/lib/keymap.c \
+	kernel/shell/history.c kernel/shell/keyseq.c \
 	$(wildcard kernel/firmware/fdt/*.c) $(wildcard kernel/firmware/acpi/*.c)
 HOST_KERNEL_SRCS += kernel/kern/device.c kernel/platform/pc_irq.c
 UNIT_SRCS := $(wildcard tests/unit/*.c)

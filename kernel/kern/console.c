@@ -167,6 +167,11 @@ void console_input_set_irq_driven(void (*unthrottle)(void))
 	input_irq_driven = true;
 }
 
+bool console_input_is_irq_driven(void)
+{
+	return input_irq_driven;
+}
+
 int console_getc_nowait(void)
 {
 	unsigned long flags = arch_irq_save();

@@ -1,7 +1,7 @@
 /* Scan codes to characters, layouts, the raw queue (kern/input.h). */
 #include "kern/input.h"
-#include "drivers/input/keymap.h"
-#include "drivers/input/scancode.h"
+#include "lib/keymap.h"
+#include "lib/scancode.h"
 #include "kern/console.h"
 #include "kern/errno.h"
 #include "kern/printf.h"
@@ -15,8 +15,16 @@ static const struct keymap *layout;
 static bool raw_mode;
 static uint8_t raw_storage[256];
 static struct ring raw_ring = RING_INIT(raw_storage);
-static unsigned long bytes_seen, raw_dropped;
 static struct spinlock lock = SPINLOCK_INIT("input");
+
+/* Nothing typed is lost without a count (shown by `inputstat`). */
+static struct input_stats {
+	unsigned long bytes;	 /* scan-code bytes taken */
+	unsigned long keys;	 /* presses that type something */
+	unsigned long keys_lost; /* of those, not queued: console input full */
+	unsigned long raw_lost;	 /* scan codes not queued in raw mode */
+	bool losing;		 /* the last key was lost (say so once) */
+} stats;
 
 void input_register_keyboard(const struct keyboard_ops *ops)
 {
@@ -32,12 +40,24 @@ bool input_present(void)
 	return keyboard != NULL;
 }
 
-/* All of an escape sequence or none of it: half of one is garbage. */
+/*
+ * All of an escape sequence or none of it: half of one is garbage. A key
+ * that does not fit is counted, and the first of a run of them is
+ * reported: nobody reads the console input, or not fast enough.
+ */
 static void push_string(const char *s)
 {
+	stats.keys++;
 	if (console_input_space() < strlen(s)) {
+		stats.keys_lost++;
+		if (!stats.losing) {
+			kprintf("input: console input full, keys dropped "
+				"(inputstat counts them)\n");
+		}
+		stats.losing = true;
 		return;
 	}
+	stats.losing = false;
 	while (*s) {
 		console_input_push((uint8_t)*s++);
 	}
@@ -61,7 +81,8 @@ static void push_codepoint(uint32_t cp)
 	push_string(utf8); /* whole or not at all, like an escape */
 }
 
-/* Keys without a character: what a VT100 terminal sends for them. */
+/* Keys without a character: what a VT100 terminal sends for them (the
+ * VT220's ESC [ n ~ for the editing keys, as xterm). */
 static const char *key_escape(const struct key_event *ev)
 {
 	bool nav = !(ev->mods & KEYMOD_NUMLOCK); /* keypad as arrows */
@@ -81,6 +102,18 @@ static const char *key_escape(const struct key_event *ev)
 		return "\x1b[F";
 	case KEY_DELETE:
 		return "\x1b[3~";
+	case KEY_INSERT:
+		return "\x1b[2~";
+	case KEY_PAGEUP:
+		return "\x1b[5~";
+	case KEY_PAGEDOWN:
+		return "\x1b[6~";
+	case KEY_KP0:
+		return nav ? "\x1b[2~" : NULL;
+	case KEY_KP9:
+		return nav ? "\x1b[5~" : NULL;
+	case KEY_KP3:
+		return nav ? "\x1b[6~" : NULL;
 	case KEY_KP8:
 		return nav ? "\x1b[A" : NULL;
 	case KEY_KP2:
@@ -107,9 +140,9 @@ void input_scancode(uint8_t byte)
 	const char *esc;
 	uint32_t cp;
 
-	bytes_seen++;
-	if (!ring_put(&raw_ring, byte)) {
-		raw_dropped++;
+	stats.bytes++;
+	if (raw_mode && !ring_put(&raw_ring, byte)) {
+		stats.raw_lost++;
 	}
 	if (!scancode_feed(&decoder, byte, &ev) || raw_mode || !ev.pressed) {
 		goto out;
@@ -131,7 +164,30 @@ uint8_t input_leds(void)
 
 unsigned long input_bytes_seen(void)
 {
-	return __atomic_load_n(&bytes_seen, __ATOMIC_RELAXED);
+	return __atomic_load_n(&stats.bytes, __ATOMIC_RELAXED);
+}
+
+void input_print_stats(void)
+{
+	unsigned long flags;
+	struct scancode_decoder d;
+	struct input_stats s;
+
+	if (!keyboard) {
+		kprintf("keyboard: none\n");
+		return;
+	}
+	flags = spin_lock_irqsave(&lock);
+	s = stats;
+	d = decoder;
+	spin_unlock_irqrestore(&lock, flags);
+	kprintf("keyboard: %s, layout %s\n", keyboard->name, input_layout());
+	kprintf("  scan codes %lu, keys %lu, dropped %lu (input queue full)\n",
+		s.bytes, s.keys, s.keys_lost);
+	kprintf("  raw dropped %lu (keytest raw queue full), overruns %lu "
+		"(keyboard's buffer full), unknown %lu\n",
+		s.raw_lost, (unsigned long)d.overruns,
+		(unsigned long)d.unknown);
 }
 
 int input_set_layout(const char *name)

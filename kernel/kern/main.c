@@ -5,12 +5,12 @@
 #include "kern/arch.h"
 #include "kern/boot.h"
 #include "kern/device.h"
+#include "kern/init.h"
 #include "kern/irq.h"
 #include "kern/irqflags.h"
 #include "kern/ktest.h"
 #include "kern/printf.h"
 #include "kern/string.h"
-#include "shell/shell.h"
 
 #define KITE_VERSION "0.1"
 
@@ -53,6 +53,31 @@ static void print_memory(const struct boot_info *bi)
 		(unsigned long long)(ram >> 20), bi->memmap_count);
 }
 
+/* The linker's bounds of the FIRST_TASK() section (kern/init.h); weak, so
+ * that a kernel with no task links and says so instead of failing. */
+extern const struct first_task __start_kite_first_task[] __attribute__((weak));
+extern const struct first_task __stop_kite_first_task[] __attribute__((weak));
+
+static __noreturn void run_first_task(void)
+{
+	const struct first_task *t = __start_kite_first_task;
+	size_t n = (size_t)(__stop_kite_first_task - t);
+
+	if (n != 1) {
+		kprintf(
+		    "kernel_main: %zu first tasks registered (FIRST_TASK in "
+		    "kern/init.h), need exactly one; halting\n",
+		    n);
+		for (size_t i = 0; i < n; i++) {
+			kprintf("  %s\n", t[i].name);
+		}
+		arch_halt();
+	}
+	t->run();
+	kprintf("kernel_main: first task %s returned; halting\n", t->name);
+	arch_halt();
+}
+
 void kernel_main(struct boot_info *bi)
 {
 	boot = bi;
@@ -75,5 +100,5 @@ void kernel_main(struct boot_info *bi)
 
 		arch_emulator_exit(failed ? 1 : 0);
 	}
-	shell_run();
+	run_first_task();
 }

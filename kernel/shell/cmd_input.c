@@ -1,4 +1,4 @@
-/* Shell commands for the keyboard: kbdlayout and keytest. */
+/* Shell commands for the keyboard: kbdlayout, keytest and inputstat. */
 #include "kern/console.h"
 #include "kern/errno.h"
 #include "kern/input.h"
@@ -6,8 +6,8 @@
 #include "kern/printf.h"
 #include "kern/string.h"
 #include "shell/commands.h"
+#include "shell/keys.h"
 
-#define ASCII_ESC	   0x1b
 #define SCANCODE_ESC_BREAK 0x81 /* set 1: Esc released */
 
 int cmd_kbdlayout(int argc, char **argv)
@@ -41,49 +41,57 @@ static uint8_t raw_wait(void)
 	return (uint8_t)c;
 }
 
+/* keytest raw: each scan-code byte; Esc's release (set 1: 0x81) ends. */
+static int keytest_raw(void)
+{
+	if (!input_present()) {
+		kprintf("keytest: no keyboard\n");
+		return -ENODEV;
+	}
+	/* Raw first, then say so: a key sent on seeing the line is never one
+	 * that input_set_raw() drops as stale. */
+	input_set_raw(true);
+	kprintf("keytest: scan codes until Esc\n");
+	for (;;) {
+		uint8_t code = raw_wait();
+
+		kprintf("scan code: 0x%02x\n", code);
+		if (code == SCANCODE_ESC_BREAK) {
+			break;
+		}
+	}
+	input_set_raw(false);
+	return 0;
+}
+
 /*
- * keytest: the seed's echo mode. Each character typed is reported as
- * "You typed: x"; with `raw`, each scan code byte from the keyboard.
- * Esc ends it.
+ * keytest: each key typed is reported as "You typed: x" (a character, a
+ * key's name such as "Ctrl+Right", or a control byte in hex); with `raw`,
+ * each scan code byte from the keyboard. The Esc key ends it: the key,
+ * not the byte 0x1b that also starts the arrows' escape sequences.
  */
 int cmd_keytest(int argc, char **argv)
 {
-	bool raw = argc == 2 && strcmp(argv[1], "raw") == 0;
+	struct keyin k;
+	char name[32];
 
-	if (argc > 2 || (argc == 2 && !raw)) {
+	if (argc == 2) {
+		return strcmp(argv[1], "raw") == 0 ? keytest_raw() : -EINVAL;
+	}
+	kprintf("keytest: keys until Esc\n");
+	for (shell_read_key(&k); k.kind != KEYIN_ESC; shell_read_key(&k)) {
+		keyin_name(&k, name, sizeof(name));
+		kprintf("You typed: %s\n", name);
+	}
+	return 0;
+}
+
+int cmd_inputstat(int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1) {
 		return -EINVAL;
 	}
-	if (raw) {
-		if (!input_present()) {
-			kprintf("keytest: no keyboard\n");
-			return -ENODEV;
-		}
-		/* Raw first, then say so: a key sent on seeing the line is
-		 * never one that input_set_raw() drops as stale. */
-		input_set_raw(true);
-		kprintf("keytest: scan codes until Esc\n");
-		for (;;) {
-			uint8_t code = raw_wait();
-
-			kprintf("scan code: 0x%02x\n", code);
-			if (code == SCANCODE_ESC_BREAK) {
-				break;
-			}
-		}
-		input_set_raw(false);
-		return 0;
-	}
-	kprintf("keytest: characters until Esc\n");
-	for (;;) {
-		int c = console_getc_wait();
-
-		if (c == ASCII_ESC) {
-			return 0;
-		}
-		if (c >= 0x20 && c < 0x7f) {
-			kprintf("You typed: %c\n", c);
-		} else {
-			kprintf("You typed: 0x%02x\n", c);
-		}
-	}
+	input_print_stats();
+	return 0;
 }

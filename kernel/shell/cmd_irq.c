@@ -1,6 +1,6 @@
 /*
  * Shell commands that watch interrupts and time: irqstat, devices,
- * uptime, ticks, serialstat, rxcheck, timerdemo, printstress.
+ * uptime, ticks, serialstat, rxcheck, timerdemo, printstress, sleep.
  */
 #include "kern/console.h"
 #include "kern/crc32.h"
@@ -11,6 +11,7 @@
 #include "kern/string.h"
 #include "kern/timer.h"
 #include "shell/commands.h"
+#include "shell/keys.h"
 
 int cmd_irqstat(int argc, char **argv)
 {
@@ -116,12 +117,14 @@ static void timerdemo_hook(uint64_t now)
 
 int cmd_timerdemo(int argc, char **argv)
 {
+	struct keyin k;
+
 	(void)argc;
 	(void)argv;
 	kprintf("timerdemo: \"Timer interrupt!\" every second; any key "
 		"stops\n");
 	timer_set_hook(timerdemo_hook);
-	console_getc_wait();
+	shell_read_key(&k); /* a whole key: an arrow leaves nothing behind */
 	timer_set_hook(NULL);
 	return 0;
 }
@@ -161,4 +164,20 @@ int cmd_printstress(int argc, char **argv)
 	kprintf("printstress: %lu main lines, %lu handler lines\n", main_lines,
 		stress_handler_lines);
 	return main_lines && stress_handler_lines ? 0 : -EIO;
+}
+
+/*
+ * sleep S: halt for S seconds without reading input. Keys typed meanwhile
+ * wait in the console input queue; more than it holds are dropped and
+ * counted (inputstat, serialstat), which is how the tests fill it.
+ */
+int cmd_sleep(int argc, char **argv)
+{
+	unsigned long seconds;
+
+	if (argc != 2 || !parse_count(argv[1], 3600, &seconds)) {
+		return -EINVAL;
+	}
+	msleep((unsigned int)seconds * 1000);
+	return 0;
 }

@@ -12,13 +12,24 @@
 
 static int cmd_help(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	if (argc == 2) {
+		const struct shell_command *c = shell_find(argv[1]);
+
+		if (!c) {
+			kprintf("help: no command '%s' (try 'help')\n",
+				argv[1]);
+			return -ENOENT;
+		}
+		shell_print_usage(c);
+		return 0;
+	}
 	for (size_t i = 0; i < shell_command_count; i++) {
 		const struct shell_command *c = &shell_commands[i];
 
 		kprintf("  %-11s %-18s %s\n", c->name, c->usage, c->help);
 	}
+	kprintf("'help CMD' for one; a command given the wrong arguments "
+		"prints its usage and does nothing.\n");
 	return 0;
 }
 
@@ -168,29 +179,39 @@ static int cmd_ktest(int argc, char **argv)
 	return ktest_run_all() ? -EIO : 0;
 }
 
+/* name, arguments min and max, text?, usage, help, function */
 const struct shell_command shell_commands[] = {
-    {"help", "", "list the commands", cmd_help},
-    {"echo", "TEXT...", "print the words", cmd_echo},
-    {"fault", "read [ADDR]|undef|break|syscall|stack",
+    {"help", 0, 1, false, "[CMD]", "list the commands, or explain one",
+     cmd_help},
+    {"echo", 0, SHELL_MAX_ARGS - 1, true, "TEXT...", "print the words",
+     cmd_echo},
+    {"fault", 1, 2, false, "read [ADDR]|undef|break|syscall|stack",
      "take an exception and survive it", cmd_fault},
-    {"ktest", "", "run the in-kernel tests (KTAP)", cmd_ktest},
-    {"irqstat", "", "interrupt counts, like /proc/interrupts", cmd_irqstat},
-    {"devices", "", "devices, resources, drivers", cmd_devices},
-    {"acpi", "", "the firmware's ACPI tables", cmd_acpi},
-    {"uptime", "", "time since the tick started", cmd_uptime},
-    {"ticks", "", "the tick count", cmd_ticks},
-    {"serialstat", "", "serial port counters", cmd_serialstat},
-    {"rxcheck", "N", "read N raw bytes, print count and CRC-32", cmd_rxcheck},
-    {"timerdemo", "", "\"Timer interrupt!\" each second until a key",
-     cmd_timerdemo},
-    {"kbdlayout", "[us|uk|de]", "show or choose the keyboard layout",
-     cmd_kbdlayout},
-    {"keytest", "[raw]", "echo keys (or scan codes) until Esc", cmd_keytest},
-    {"printstress", "[SECONDS]", "print from a handler and the shell at once",
-     cmd_printstress},
-    {"panic", "", "panic: registers, backtrace, halt", cmd_panic},
-    {"poweroff", "", "turn the machine off", cmd_poweroff},
-    {"reboot", "", "reset the machine", cmd_reboot},
+    {"ktest", 0, 0, false, "", "run the in-kernel tests (KTAP)", cmd_ktest},
+    {"irqstat", 0, 0, false, "", "interrupt counts, like /proc/interrupts",
+     cmd_irqstat},
+    {"devices", 0, 0, false, "", "devices, resources, drivers", cmd_devices},
+    {"acpi", 0, 0, false, "", "the firmware's ACPI tables", cmd_acpi},
+    {"uptime", 0, 0, false, "", "time since the tick started", cmd_uptime},
+    {"ticks", 0, 0, false, "", "the tick count", cmd_ticks},
+    {"serialstat", 0, 0, false, "", "serial port counters", cmd_serialstat},
+    {"rxcheck", 1, 1, false, "N", "read N raw bytes, print count and CRC-32",
+     cmd_rxcheck},
+    {"timerdemo", 0, 0, false, "",
+     "\"Timer interrupt!\" each second until a key", cmd_timerdemo},
+    {"kbdlayout", 0, 1, false, "[us|uk|de]",
+     "show or choose the keyboard layout", cmd_kbdlayout},
+    {"keytest", 0, 1, false, "[raw]", "echo keys (or scan codes) until Esc",
+     cmd_keytest},
+    {"inputstat", 0, 0, false, "", "keyboard counters: keys, dropped, overruns",
+     cmd_inputstat},
+    {"printstress", 0, 1, false, "[SECONDS]",
+     "print from a handler and the shell at once", cmd_printstress},
+    {"sleep", 1, 1, false, "SECONDS",
+     "wait without reading input (keys queue up)", cmd_sleep},
+    {"panic", 0, 0, false, "", "panic: registers, backtrace, halt", cmd_panic},
+    {"poweroff", 0, 0, false, "", "turn the machine off", cmd_poweroff},
+    {"reboot", 0, 0, false, "", "reset the machine", cmd_reboot},
 };
 
 const size_t shell_command_count = ARRAY_SIZE(shell_commands);

@@ -16,5 +16,7 @@ int cmd_timerdemo(int argc, char **argv);
 int cmd_printstress(int argc, char **argv);
 int cmd_kbdlayout(int argc, char **argv);
 int cmd_keytest(int argc, char **argv);
+int cmd_inputstat(int argc, char **argv);
+int cmd_sleep(int argc, char **argv);
 
 #endif

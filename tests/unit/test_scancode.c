@@ -1,14 +1,14 @@
 /*
- * The PS/2 scancode set 1 decoder (drivers/input/scancode.c) and the
- * keyboard layouts (drivers/input/keymap.c), against the set 1 code list
+ * The PS/2 scancode set 1 decoder (lib/scancode.c) and the
+ * keyboard layouts (lib/keymap.c), against the set 1 code list
  * and the layouts' legends written out here independently of the tables
  * under test.
  */
 #include <stdint.h>
 #include <string.h>
 
-#include "drivers/input/keymap.h"
-#include "drivers/input/scancode.h"
+#include "lib/keymap.h"
+#include "lib/scancode.h"
 #include "unit.h"
 
 #define MAX_EVENTS 16
@@ -463,6 +463,7 @@ TEST(scancode_controller_responses)
 	}
 	CHECK_EQ_INT(d.responses, 3 * sizeof(responses));
 	CHECK_EQ_INT(d.unknown, 0);
+	CHECK_EQ_INT(d.overruns, 3 * 2); /* 0x00 and 0xff, three times each */
 	CHECK_EQ_INT(scancode_mods(&d), 0);
 	/* E0, ACK, then 48: the E0 was dropped, so it is keypad 8. */
 	REQUIRE_EQ_INT(FEED(&d, ev, 0xe0, 0xfa, 0x48), 1);

@@ -4,7 +4,7 @@
  * facts every PC BIOS relies on). Ports and IRQ come from the device.
  *
  * The controller translates the keyboard's set 2 codes to set 1 (its
- * configuration bit 6), which drivers/input/scancode.c decodes. The
+ * configuration bit 6), which lib/scancode.c decodes. The
  * handler reads the data port only when the status port says the output
  * buffer is full, and returns IRQ_NONE otherwise: on a shared or spurious
  * IRQ 1 there may be nothing to read.

@@ -48,6 +48,8 @@ bool console_input_push(uint8_t byte);
 unsigned int console_input_space(void);
 /* From now on input arrives by interrupt: console_getc_wait() halts. */
 void console_input_set_irq_driven(void (*unthrottle)(void));
+/* Whether it does (else input is polled from the device: console_getc). */
+bool console_input_is_irq_driven(void);
 /* Wait for the next input byte (halting); from thread context only. */
 int console_getc_wait(void);
 /* The next input byte if one is queued, else -1 (never waits). */

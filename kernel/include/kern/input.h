@@ -4,6 +4,8 @@
  * interrupt handler; this decodes it, translates it with the current
  * layout and queues characters (or VT100 escape sequences for keys
  * without one) on the console input, and keeps the raw bytes for keytest.
+ * A key that does not fit in the console input is dropped whole and
+ * counted, as is a raw byte that does not fit in the raw queue.
  */
 #ifndef KERN_INPUT_H
 #define KERN_INPUT_H
@@ -26,6 +28,8 @@ void input_scancode(uint8_t byte);
 uint8_t input_leds(void);
 /* Bytes input_scancode() has taken. */
 unsigned long input_bytes_seen(void);
+/* The keyboard's counters, lost keys among them (the shell's inputstat). */
+void input_print_stats(void);
 
 /* Select a layout by name ("us", "uk", "de"); -ENOENT if unknown. */
 int input_set_layout(const char *name);

@@ -4,7 +4,7 @@
  * are in keymap.h. The tables follow the layouts' standards: US 104 (ANSI
  * INCITS 154), UK 105 (BS 4822), German T1 (DIN 2137-1).
  */
-#include "drivers/input/keymap.h"
+#include "lib/keymap.h"
 #include "kern/compiler.h"
 #include "kern/string.h"
 

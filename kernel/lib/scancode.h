@@ -19,15 +19,17 @@
  *   harmless when Shift was not down.
  * - 0x00 and 0xFF (error/overrun), 0xEE (echo), 0xFA (ACK), 0xFC and 0xFD
  *   (self-test failed) and 0xFE (resend) are controller responses: no event,
- *   counted in d->responses, and any half-read prefix is dropped.
+ *   counted in d->responses, and any half-read prefix is dropped. 0x00 and
+ *   0xFF also count in d->overruns: the keyboard's buffer overflowed and
+ *   keys were lost before they reached the controller.
  * - An unexpected byte inside an E0 or E1 sequence abandons the sequence
  *   (counted in d->unknown); a byte that does not fit the Pause sequence is
  *   then decoded afresh, so the decoder never stays stuck in a prefix.
  * - Lock keys toggle their lock on a press that is not an auto-repeat
  *   (ev->repeat: the key was already down).
  */
-#ifndef DRIVERS_INPUT_SCANCODE_H
-#define DRIVERS_INPUT_SCANCODE_H
+#ifndef LIB_SCANCODE_H
+#define LIB_SCANCODE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -197,6 +199,7 @@ struct scancode_decoder {
 	/* Statistics, readable. */
 	uint32_t unknown;   /* bytes or sequences not understood */
 	uint32_t responses; /* controller responses (ACK, resend, overrun...) */
+	uint32_t overruns;  /* of those, 0x00/0xFF: the keyboard lost keys */
 };
 
 void scancode_init(struct scancode_decoder *d);

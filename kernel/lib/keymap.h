@@ -1,5 +1,5 @@
 /*
- * Keyboard layouts: key events (drivers/input/scancode.h) to Unicode code
+ * Keyboard layouts: key events (lib/scancode.h) to Unicode code
  * points. Three layouts: "us" (US 104), "uk" (UK 105), "de" (German 105,
  * T1 as in DIN 2137).
  *
@@ -24,13 +24,13 @@
  *   End, PgUp, PgDn, Insert, Delete, Pause, SysRq, Menu.
  * Dead keys (^ ´ ` on "de") give their spacing character; nothing composes.
  */
-#ifndef DRIVERS_INPUT_KEYMAP_H
-#define DRIVERS_INPUT_KEYMAP_H
+#ifndef LIB_KEYMAP_H
+#define LIB_KEYMAP_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "drivers/input/scancode.h"
+#include "lib/scancode.h"
 
 struct keymap;
 

@@ -6,7 +6,7 @@
  * sequence for Pause. See scancode.h for the decisions taken on the odd
  * cases (Pause, Print Screen, fake shifts, 0xAA, controller responses).
  */
-#include "drivers/input/scancode.h"
+#include "lib/scancode.h"
 #include "kern/compiler.h"
 #include "kern/string.h"
 
@@ -255,6 +255,9 @@ bool scancode_feed(struct scancode_decoder *d, uint8_t byte,
 		d->e0 = false;
 		d->e1_pos = 0;
 		d->responses++;
+		if (byte == KBD_ERROR || byte == KBD_OVERRUN) {
+			d->overruns++; /* keys were lost before they got here */
+		}
 		return false;
 	}
 	if (d->e1_pos != 0) {
