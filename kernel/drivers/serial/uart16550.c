@@ -331,25 +331,27 @@ int uart16550_early_console(struct uart16550 *u, const struct device *dev,
 }
 
 /* The early console's UART carries on (same rings); others get a slot. */
-static struct uart16550 *uart_for(struct device *dev)
+static int uart_for(struct device *dev, struct uart16550 **out)
 {
 	struct io_regs regs;
-	struct uart16550 *u;
+	int ret;
 
 	if (device_regs(dev, 0, dev->reg_shift, &regs) < 0) {
-		return NULL;
+		return -ENODEV;
 	}
 	if (early && early->regs.space == regs.space &&
 	    early->regs.base == regs.base) {
-		return early;
+		*out = early;
+		return 0;
 	}
 	if (nr_uarts == MAX_UARTS) {
 		kprintf("uart16550: %s: more than %d UARTs\n", dev->name,
 			MAX_UARTS);
-		return NULL;
+		return -ENOSPC;
 	}
-	u = &uart_pool[nr_uarts];
-	return uart_setup(u, dev, DEFAULT_BAUD) == 0 ? u : NULL;
+	ret = uart_setup(&uart_pool[nr_uarts], dev, DEFAULT_BAUD);
+	*out = &uart_pool[nr_uarts];
+	return ret;
 }
 
 static int uart16550_probe(struct device *dev)
@@ -361,9 +363,9 @@ static int uart16550_probe(struct device *dev)
 	if (irq < 0) {
 		return irq;
 	}
-	u = uart_for(dev);
-	if (!u) {
-		return -ENODEV;
+	ret = uart_for(dev, &u);
+	if (ret < 0) {
+		return ret;
 	}
 	ret = irq_request((unsigned int)irq, uart16550_interrupt,
 			  device_irq_flags(dev, 0), dev->name, u);
