@@ -3,6 +3,8 @@
  * throttling, counters and `serialstat`, shared by the UART drivers.
  */
 #include "kern/serial.h"
+#include "kern/errno.h"
+#include "kern/irq.h"
 #include "kern/printf.h"
 
 static struct serial_port *ports, **ports_tail = &ports;
@@ -160,6 +162,19 @@ void serial_rx_errors(struct serial_port *port, unsigned int errs)
 	port->stats.framing += !!(errs & SERIAL_ERR_FRAMING);
 	port->stats.parity += !!(errs & SERIAL_ERR_PARITY);
 	port->stats.brk += !!(errs & SERIAL_ERR_BREAK);
+}
+
+int serial_console_polled(bool on)
+{
+	if (!console_port) {
+		return -ENODEV;
+	}
+	if (on) {
+		irq_disable((unsigned int)console_port->irq);
+	} else {
+		irq_enable((unsigned int)console_port->irq);
+	}
+	return 0;
 }
 
 void serial_print_stats(void)

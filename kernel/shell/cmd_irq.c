@@ -87,19 +87,24 @@ bool parse_count(const char *s, unsigned long max, unsigned long *out)
 
 /*
  * The polled reference: the same UART, set up the same way, read by
- * polling with interrupts off, so nothing but the line's own pace (what
- * the emulator can deliver) limits it. Bounded: 10 s without a byte ends
- * the run short, and the count says so.
+ * polling with its interrupt masked at the controller, so nothing but the
+ * line's own pace (what the emulator can deliver) limits it. The tick
+ * keeps running: with every interrupt off, QEMU's I/O thread can sit
+ * waiting for an event that never comes and stall the line. Bounded: 10 s
+ * without a byte ends the run short, and the count says so.
  */
 static unsigned long rxcheck_poll(unsigned long n, uint32_t *crc)
 {
 	unsigned long i = 0, flags;
 	uint64_t last;
 
+	/* "send N bytes" must be out before the transmit interrupt goes. */
 	flags = arch_irq_save();
-	/* "send N bytes" must be out before the sender starts; with
-	 * interrupts off no transmit interrupt would take it. */
 	console_flush();
+	arch_irq_restore(flags);
+	if (serial_console_polled(true) < 0) {
+		return 0;
+	}
 	last = uptime_ms();
 	while (i < n) {
 		int c = console_getc_nowait(); /* queued before we started */
@@ -120,7 +125,7 @@ static unsigned long rxcheck_poll(unsigned long n, uint32_t *crc)
 		last = uptime_ms();
 		i++;
 	}
-	arch_irq_restore(flags);
+	serial_console_polled(false);
 	return i;
 }
 

@@ -145,23 +145,43 @@ static unsigned int dr_errors(uint32_t dr)
 	       (dr & DR_BE ? SERIAL_ERR_BREAK : 0);
 }
 
-/* FIFO to the core until empty or the queue is full; lock held. */
-static void pl011_rx_drain(struct serial_port *p)
+/*
+ * FIFO to the core until empty or the queue is full; lock held. Returns
+ * true if it stopped at its bound with bytes still waiting.
+ */
+static bool rx_drain(struct pl011 *u)
 {
-	struct pl011 *u = to_uart(p);
-
 	/* Bounded: a vanished UART could read "not empty" forever. */
 	for (int n = 0; n < RX_DRAIN_LIMIT; n++) {
 		uint32_t dr;
 
-		if ((rd(u, UARTFR) & FR_RXFE) || !serial_rx_room(p)) {
-			return;
+		if ((rd(u, UARTFR) & FR_RXFE) || !serial_rx_room(&u->port)) {
+			return false;
 		}
 		/* Each byte carries its own error bits (TRM 3.3.1). */
 		dr = rd(u, UARTDR);
-		serial_rx_errors(p, dr_errors(dr));
-		serial_rx_push(p, (uint8_t)dr);
+		serial_rx_errors(&u->port, dr_errors(dr));
+		serial_rx_push(&u->port, (uint8_t)dr);
 	}
+	return !(rd(u, UARTFR) & FR_RXFE);
+}
+
+/*
+ * Bytes wait in the FIFO that no interrupt will announce: QEMU raises RX
+ * only when the FIFO goes from empty to non-empty, and it was cleared
+ * before this drain. Make the line pending from software so the handler
+ * runs again, rather than leave them stranded.
+ */
+static void rx_kick(struct pl011 *u)
+{
+	if (!(rd(u, UARTFR) & FR_RXFE) && !u->port.rx_throttled) {
+		irq_set_pending((unsigned int)u->port.irq);
+	}
+}
+
+static void pl011_rx_drain(struct serial_port *p)
+{
+	rx_drain(to_uart(p));
 }
 
 /* Throttled: no receive interrupts, and RTS off asks the sender to wait. */
@@ -172,6 +192,9 @@ static void pl011_throttle(struct serial_port *p, bool on)
 	set_imsc(u,
 		 on ? u->imsc & ~(INT_RX | INT_RT) : u->imsc | INT_RX | INT_RT);
 	set_cr(u, on ? u->cr & ~CR_RTS : u->cr | CR_RTS);
+	if (!on) {
+		rx_kick(u); /* what came while receive was off */
+	}
 }
 
 static void pl011_describe(struct serial_port *p)
@@ -193,23 +216,27 @@ static enum irq_return pl011_interrupt(unsigned int irq, void *dev)
 	struct pl011 *u = dev;
 	enum irq_return ret = IRQ_NONE;
 	unsigned long flags = spin_lock_irqsave(&u->port.lock);
+	bool more = false;
 
 	(void)irq;
 	for (int i = 0; i < IRQ_LOOP_LIMIT; i++) {
 		uint32_t mis = rd(u, UARTMIS);
 
-		if (!mis) {
+		if (!mis && !more) {
 			break;
 		}
 		ret = IRQ_HANDLED;
 		/* Clear first, then drain (see the file header). */
 		wr(u, UARTICR, mis);
-		if (mis & (INT_RX | INT_RT | INT_ERRORS)) {
-			pl011_rx_drain(&u->port);
+		if (more || (mis & (INT_RX | INT_RT | INT_ERRORS))) {
+			more = rx_drain(u);
 		}
 		if (mis & INT_TX) {
 			tx_fill(u);
 		}
+	}
+	if (more) {
+		rx_kick(u);
 	}
 	if (ret == IRQ_HANDLED) {
 		u->port.stats.interrupts++;

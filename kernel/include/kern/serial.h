@@ -105,6 +105,13 @@ void serial_rx_push(struct serial_port *port, uint8_t c);
 /* SERIAL_ERR_* bits seen with a byte or in a line-status interrupt. */
 void serial_rx_errors(struct serial_port *port, unsigned int errs);
 
+/*
+ * For a polled reference measurement: the console port's interrupt line
+ * masked at its controller (on) or back (off); everything else, the tick
+ * included, keeps running. -ENODEV without an interrupt-driven console.
+ */
+int serial_console_polled(bool on);
+
 /* The shell's `serialstat`: every started port. */
 void serial_print_stats(void);
 
