@@ -216,7 +216,10 @@ static enum irq_return pl011_interrupt(unsigned int irq, void *dev)
 	struct pl011 *u = dev;
 	enum irq_return ret = IRQ_NONE;
 	unsigned long flags = spin_lock_irqsave(&u->port.lock);
-	bool more = false;
+	unsigned long rx = u->port.stats.rx;
+	/* Look at the FIFO even with nothing in UARTMIS: after rx_kick()
+	 * that is how the bytes it saw are announced. */
+	bool more = !u->port.rx_throttled;
 
 	(void)irq;
 	for (int i = 0; i < IRQ_LOOP_LIMIT; i++) {
@@ -225,9 +228,11 @@ static enum irq_return pl011_interrupt(unsigned int irq, void *dev)
 		if (!mis && !more) {
 			break;
 		}
-		ret = IRQ_HANDLED;
-		/* Clear first, then drain (see the file header). */
-		wr(u, UARTICR, mis);
+		if (mis) {
+			ret = IRQ_HANDLED;
+			/* Clear first, then drain (see the file header). */
+			wr(u, UARTICR, mis);
+		}
 		if (more || (mis & (INT_RX | INT_RT | INT_ERRORS))) {
 			more = rx_drain(u);
 		}
@@ -237,6 +242,9 @@ static enum irq_return pl011_interrupt(unsigned int irq, void *dev)
 	}
 	if (more) {
 		rx_kick(u);
+	}
+	if (u->port.stats.rx != rx) {
+		ret = IRQ_HANDLED;
 	}
 	if (ret == IRQ_HANDLED) {
 		u->port.stats.interrupts++;

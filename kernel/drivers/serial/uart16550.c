@@ -242,11 +242,14 @@ enum irq_return uart16550_interrupt(unsigned int irq, void *dev)
 	enum irq_return ret = IRQ_NONE;
 	unsigned long flags = spin_lock_irqsave(&u->port.lock);
 
+	bool busy = true; /* still pending when the loop gives up */
+
 	(void)irq;
 	for (int i = 0; i < IIR_LOOP_LIMIT; i++) {
 		uint8_t iir = reg_read(u, UART_IIR);
 
 		if (iir & IIR_NO_INT) {
+			busy = false;
 			break;
 		}
 		ret = IRQ_HANDLED;
@@ -267,8 +270,18 @@ enum irq_return uart16550_interrupt(unsigned int irq, void *dev)
 			break;
 		}
 		if (u->port.rx_throttled && !(u->ier & IER_ETBEI)) {
+			busy = false;
 			break; /* data is waiting on purpose; nothing else */
 		}
+	}
+	if (busy) {
+		/*
+		 * Work left at the bound: on an edge-triggered line (ISA) the
+		 * output stays high and no new edge would come. Turning the
+		 * interrupts off and on again drops and raises it.
+		 */
+		reg_write(u, UART_IER, 0);
+		reg_write(u, UART_IER, u->ier);
 	}
 	if (ret == IRQ_HANDLED) {
 		u->port.stats.interrupts++;
