@@ -205,30 +205,3 @@ int console_getc_wait(void)
 	arch_irq_restore(flags);
 	return c;
 }
-
-static void (*stats_printers[4])(void);
-
-void serial_register_stats(void (*print)(void))
-{
-	for (unsigned int i = 0; i < ARRAY_SIZE(stats_printers); i++) {
-		if (!stats_printers[i] || stats_printers[i] == print) {
-			stats_printers[i] = print;
-			return;
-		}
-	}
-}
-
-void serial_print_stats(void)
-{
-	bool any = false;
-
-	for (unsigned int i = 0; i < ARRAY_SIZE(stats_printers); i++) {
-		if (stats_printers[i]) {
-			stats_printers[i]();
-			any = true;
-		}
-	}
-	if (!any) {
-		kprintf("no interrupt-driven serial port\n");
-	}
-}

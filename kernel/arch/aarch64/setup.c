@@ -45,6 +45,7 @@ static int console_from_dt(void)
 	const void *val;
 	uint32_t len, phandle;
 	uint64_t base, size;
+	uint32_t clock_hz = 0;
 	int node, clk;
 
 	if (fdt_chosen_stdout(&fdt, &node) < 0 ||
@@ -52,8 +53,6 @@ static int console_from_dt(void)
 	    fdt_reg(&fdt, node, 0, &base, &size) < 0) {
 		return -ENODEV;
 	}
-	uart.base = base;
-	uart.baud = CONSOLE_BAUD;
 	/* clocks = <&uartclk &apb_pclk>: the first one is UARTCLK. */
 	if (fdt_get_prop(&fdt, node, "clocks", &val, &len) == 0 && len >= 4) {
 		const uint8_t *p = val;
@@ -61,12 +60,10 @@ static int console_from_dt(void)
 		phandle = (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
 		clk = fdt_node_by_phandle(&fdt, phandle);
 		if (clk >= 0) {
-			fdt_prop_u32(&fdt, clk, "clock-frequency",
-				     &uart.clock_hz);
+			fdt_prop_u32(&fdt, clk, "clock-frequency", &clock_hz);
 		}
 	}
-	pl011_init_polled(&uart);
-	console_register(&uart.console);
+	pl011_early_console(&uart, (uintptr_t)base, clock_hz, CONSOLE_BAUD);
 	return 0;
 }
 

@@ -101,10 +101,9 @@ void x86_64_entry(const struct hvm_start_info *si)
 	gdt_init();
 	idt_init();
 
-	com1.base = device_io(pc_platform.console, 0);
-	com1.baud = pc_platform.console_baud;
-	uart16550_init_polled(&com1);
-	console_register(&com1.console);
+	/* No console to say so on if this fails; the boot carries on. */
+	uart16550_early_console(&com1, pc_platform.console,
+				pc_platform.console_baud);
 
 	parse_start_info(si);
 	mmu_init(&boot);

@@ -1,36 +1,28 @@
 /*
  * ARM PrimeCell PL011 UART. Polled at first (the early console), then
- * interrupt-driven once the driver binds its device-tree node.
+ * interrupt-driven through the serial core once the driver binds its
+ * device-tree node.
  */
 #ifndef DRIVERS_SERIAL_PL011_H
 #define DRIVERS_SERIAL_PL011_H
 
-#include "kern/compiler.h"
-#include "kern/console.h"
-#include "kern/ring.h"
-#include "kern/spinlock.h"
-
-struct pl011_stats {
-	unsigned long rx, tx, interrupts, throttled;
-	unsigned long overrun, brk, parity, framing;
-};
+#include "kern/io.h"
+#include "kern/serial.h"
 
 struct pl011 {
-	uintptr_t base;	   /* from the device tree's reg */
-	uint32_t clock_hz; /* UARTCLK from the DT; 0 = keep the divisor */
+	struct serial_port port; /* first: the core's ops get this pointer */
+	struct io_regs regs;	 /* registers at their byte offsets */
+	uint32_t clock_hz;	 /* UARTCLK from the DT; 0 = keep the divisor */
 	uint32_t baud;
-	struct console console;
-	struct device *dev;
-	int irq;
-	bool irq_mode;
-	bool rx_throttled;
-	uint32_t imsc;
-	uint8_t tx_storage[4096];
-	struct ring tx;
-	struct spinlock lock;
-	struct pl011_stats stats;
+	uint32_t imsc, cr; /* what was last written */
 };
 
-void pl011_init_polled(struct pl011 *u);
+/*
+ * The early console at MMIO base, polled: programmed and registered as
+ * the console. The driver keeps it and, when it binds the device-tree
+ * node with the same base, makes it interrupt-driven.
+ */
+void pl011_early_console(struct pl011 *u, uintptr_t base, uint32_t clock_hz,
+			 uint32_t baud);
 
 #endif

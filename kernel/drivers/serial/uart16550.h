@@ -1,44 +1,37 @@
 /*
- * 16550A UART. Polled at first (the early console), then interrupt-driven
- * once the driver binds its device: receive ring (the console input
- * queue), transmit ring drained by the THRE interrupt.
+ * 16550A UART, in the x86's I/O port space or memory-mapped at any
+ * register stride and access width (an ns16550a on an Arm or RISC-V
+ * board). Polled at first (the early console), then interrupt-driven
+ * through the serial core once the driver binds its device.
  */
 #ifndef DRIVERS_SERIAL_UART16550_H
 #define DRIVERS_SERIAL_UART16550_H
 
-#include "kern/compiler.h"
-#include "kern/console.h"
-#include "kern/ring.h"
-#include "kern/spinlock.h"
+#include "kern/io.h"
+#include "kern/irq.h"
+#include "kern/serial.h"
 
-#define UART_TX_RING 4096
-
-struct serial_stats {
-	unsigned long rx, tx;
-	unsigned long overrun, framing, parity, brk;
-	unsigned long interrupts, throttled;
-};
+struct device;
 
 struct uart16550 {
-	uint16_t base; /* I/O port base, from the device */
+	struct serial_port port; /* first: the core's ops get this pointer */
+	struct io_regs regs;
+	unsigned int width; /* bytes per register access: 1, 2 or 4 */
+	uint32_t clock_hz;  /* input clock, from the device */
 	uint32_t baud;
-	struct console console;
-	struct device *dev;
-	int irq;
-	bool irq_mode;
-	bool rx_throttled; /* receive interrupt off: the input queue is full */
-	uint8_t ier;
-	uint8_t tx_storage[UART_TX_RING];
-	struct ring tx;
-	struct spinlock lock;
-	struct serial_stats stats;
+	uint8_t ier, mcr; /* what was last written */
 };
 
-/* Is a UART answering at this base? (scratch register round trip) */
-bool uart16550_present(uint16_t base);
-void uart16550_init_polled(struct uart16550 *u);
+/*
+ * The early console on dev's registers at baud, polled: programmed and
+ * registered as the console. The driver keeps it and, when it binds the
+ * device with the same registers, makes it interrupt-driven. Returns 0 or
+ * a negative errno (no such UART, no clock).
+ */
+int uart16550_early_console(struct uart16550 *u, const struct device *dev,
+			    uint32_t baud);
 
-/* Every bound UART, for `serialstat`. */
-void uart16550_print_stats(void);
+/* The interrupt handler (exposed for the host tests). */
+enum irq_return uart16550_interrupt(unsigned int irq, void *dev);
 
 #endif

@@ -55,11 +55,4 @@ int console_getc_wait(void);
 /* The next input byte if one is queued, else -1 (never waits). */
 int console_getc_nowait(void);
 
-/*
- * Serial drivers register a statistics printer for the shell's
- * `serialstat` (at most a few: one per driver, not per port).
- */
-void serial_register_stats(void (*print)(void));
-void serial_print_stats(void);
-
 #endif
