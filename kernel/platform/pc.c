@@ -37,6 +37,11 @@
 		.line = (n), .isa = true, .shared = true                       \
 	}
 
+/* What ACPI's descriptions leave out: the PC's 16550s run from a
+ * 1.8432 MHz crystal (115200 baud x 16); the PIT's port B. */
+#define PC_UART_CLOCK 1843200
+#define PC_PORT_B     0x61
+
 /* ---- The legacy board, as data ----------------------------------------- */
 
 /* A device of the board: its ranges, and its ISA IRQs to be wired. */
@@ -62,7 +67,8 @@ static const struct device pc_pic = {
 			.path = "pc:com" #n,                                   \
 			.ids = {"PNP0501"},                                    \
 			.res = {IO(port, 8)},                                  \
-			.nres = 1},                                            \
+			.nres = 1,                                             \
+			.clock_hz = PC_UART_CLOCK},                            \
 		.irq = {ISA_IRQ_SHARED(line)}, .nirq = 1                       \
 	}
 
@@ -98,11 +104,6 @@ static const struct pc_legacy pc_legacy[] = {
 			.res = {MEM(0xb8000, 0x8000), IO(0x3d4, 2)},
 			.nres = 2}},
 };
-
-/* What ACPI's descriptions leave out: the PC's 16550s run from a
- * 1.8432 MHz crystal (115200 baud x 16); the PIT's port B. */
-#define PC_UART_CLOCK 1843200
-#define PC_PORT_B     0x61
 
 static const struct pit_data pit_ticks = {.tick = true, .port_b = PC_PORT_B};
 static const struct pit_data pit_reference_only = {.tick = false,
