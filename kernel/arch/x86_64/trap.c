@@ -184,7 +184,7 @@ static void report(const struct trap_frame *f, uint64_t cr2)
 			"below the boot stack\n");
 	}
 	trap_print_frame(f);
-	kprintf("  #- %016lx (faulting instruction)\n", f->rip);
+	backtrace_print_pc(f->rip, "faulting instruction");
 	backtrace_print(f->rbp);
 }
 
