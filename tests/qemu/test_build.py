@@ -1,13 +1,15 @@
-"""What the build puts into the kernel: the symbol table that lets
-backtraces name functions (scripts/ksyms.py, kern/ksym.h).
+"""The build and its runners: the symbol table that lets backtraces name
+functions (scripts/ksyms.py, kern/ksym.h), and `make run`'s exit status.
 
 Each named frame is checked against the linked ELF's own symbols (llvm-nm):
 the name must be a function there, and address - offset must be its start.
 """
+import os
 import re
 import subprocess
+import sys
 
-from kite import Guest, IMAGES, PROMPT
+from kite import Guest, IMAGES, PROMPT, ROOT
 
 ELF = {"x86_64": IMAGES["x86_64"],
        "aarch64": IMAGES["aarch64"].replace("kite.img", "kite.elf")}
@@ -75,6 +77,31 @@ def test_backtraces_name_functions(arch, **opts):
         assert names[:3] == ["panic", "cmd_panic", "shell_execute"], names
 
 
+def run_script(arch, *args):
+    """scripts/qemu.py run, as `make run` calls it; (status, stderr)."""
+    p = subprocess.run([sys.executable, os.path.join(ROOT, "scripts/qemu.py"),
+                        "run", "--arch", arch, "--image", IMAGES[arch]]
+                       + list(args), stdin=subprocess.DEVNULL,
+                       capture_output=True, text=True, timeout=120)
+    return p.returncode, p.stderr
+
+
+def test_run_reports_qemu_failure(arch, **opts):
+    # QEMU refuses the option and exits with status 1: not a success.
+    status, err = run_script(arch, "--mem", "abc")
+    assert status != 0, "make run MEM=abc exited %d\n%s" % (status, err)
+    assert "-m abc" in err, err
+    if arch != "x86_64":
+        return
+    # A missing ACPI_SSDT: one line, no Python traceback.
+    missing = os.path.join(ROOT, "tests/fixtures/acpi/aml/missing.dsl")
+    status, err = run_script(arch, "--acpi-ssdt", missing)
+    assert status != 0 and "Traceback" not in err, err
+    assert re.search(r"^qemu.py: ACPI_SSDT=\S+missing\.dsl: no such file$",
+                     err, re.M), err
+
+
 TESTS = [
     test_backtraces_name_functions,
+    test_run_reports_qemu_failure,
 ]
