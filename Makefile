@@ -89,6 +89,7 @@ QEMU_ARGS = --arch $(ARCH) --machine $(MACHINE) --gic $(GIC) --el $(EL) \
 	--extra "$(QEMU_EXTRA)" --acpi-ssdt "$(ACPI_SSDT)" --image $(KERNEL_IMAGE)
 
 .PHONY: all run run-gui debug bench test test-unit test-qemu kernels fuzz deps clean format \
+	fuzz-corpus \
 	check-format
 
 all: $(KERNEL_IMAGE)
@@ -198,15 +199,15 @@ test-qemu: deps kernels
 bench: deps all
 	$(PYTHON) scripts/bench.py --arch $(ARCH)
 
-# Fuzz each parser for FUZZ_SECONDS, starting from the captured fixtures.
+# Fuzz each parser for FUZZ_SECONDS from its corpus (tests/fuzz/corpus),
+# its fixtures and hand-made bad inputs (scripts/fuzz.py); prints runs and
+# coverage per target. fuzz-corpus minimizes what the runs found back into
+# tests/fuzz/corpus (commit the result).
 fuzz: deps $(FUZZ_TARGETS)
-	@for f in $(FUZZ_TARGETS); do \
-		mkdir -p $(HOST_BUILD)/corpus/$$(basename $$f); \
-		echo "== $$f for $(FUZZ_SECONDS) s"; \
-		$$f -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
-			$(HOST_BUILD)/corpus/$$(basename $$f) tests/fixtures \
-			|| exit 1; \
-	done
+	$(Q)$(PYTHON) scripts/fuzz.py run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-corpus: deps $(FUZZ_TARGETS)
+	$(Q)$(PYTHON) scripts/fuzz.py merge $(FUZZ_TARGETS)
 
 deps:
 	@sh scripts/deps.sh

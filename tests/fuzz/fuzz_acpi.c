@@ -14,14 +14,9 @@
  *    table-walking code is reached. A table's data must lie inside the
  *    input, and the counts inside their arrays; a failure traps.
  *
- * Seed corpus: tests/fixtures/acpi/{pc,q35} (single tables), plus, for
- * part 2, compact memory images made by
- *   scripts/acpi_capture.py --fuzz-seed tests/fixtures/acpi/pc corpus/pc.img
- * Build and run:
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Ikernel/include \
- *     -Ikernel tests/fuzz/fuzz_acpi.c kernel/firmware/acpi/acpi.c -o fuzz_acpi
- *   ./fuzz_acpi -max_len=16384 corpus/ tests/fixtures/acpi/pc \
- *     tests/fixtures/acpi/q35
+ * Seeds and corpus: tests/fuzz/corpus/fuzz_acpi (minimized, kept in git), the
+ * fixtures it parses and hand-made bad inputs (scripts/fuzz.py writes
+ * both). `make fuzz` runs it, `make fuzz-corpus` minimizes what it found.
  */
 #include <stddef.h>
 #include <stdint.h>

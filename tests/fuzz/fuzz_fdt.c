@@ -9,10 +9,9 @@
  *    whole input when the header makes no sense), so the readers' own
  *    bounds checks meet token streams fdt_init would have refused.
  *
- * Seed corpus: the DTBs in tests/fixtures. Build and run (see Makefile):
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Ikernel/include \
- *     -Ikernel tests/fuzz/fuzz_fdt.c kernel/firmware/fdt/fdt.c -o fuzz_fdt
- *   ./fuzz_fdt -max_len=65536 corpus/ tests/fixtures/
+ * Seeds and corpus: tests/fuzz/corpus/fuzz_fdt (minimized, kept in git), the
+ * fixtures it parses and hand-made bad inputs (scripts/fuzz.py writes
+ * both). `make fuzz` runs it, `make fuzz-corpus` minimizes what it found.
  */
 #include <stddef.h>
 #include <stdint.h>
