@@ -58,8 +58,9 @@ int cmd_keytest(int argc, char **argv)
 			kprintf("keytest: no keyboard\n");
 			return -ENODEV;
 		}
-		kprintf("keytest: scan codes until Esc\n");
+		/* Raw first: a key pressed once the line is out is raw. */
 		input_set_raw(true);
+		kprintf("keytest: scan codes until Esc\n");
 		for (;;) {
 			uint8_t code = raw_wait();
 

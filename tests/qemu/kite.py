@@ -119,7 +119,8 @@ class Guest:
         """Run a QMP command; return its "return" value."""
         if self.qmp_file is None:
             sock = socket.socket(socket.AF_UNIX)
-            deadline = time.monotonic() + 10
+            # QEMU makes the socket as it starts: slow on a loaded host.
+            deadline = time.monotonic() + 30
             while True:
                 try:
                     sock.connect(self.qmp_path)
