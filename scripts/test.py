@@ -118,6 +118,11 @@ def run_fuzz_smoke(res):
             shutil.rmtree(scratch, ignore_errors=True)
         res.record("fuzz/%s (%d runs)" % (name, FUZZ_RUNS),
                    status == 0 and "seconds" in st, st["log"][-3000:])
+        if name not in fuzz.SEEDS and not os.path.isdir(kept):
+            # A new target: seeded with every fixture until it has a corpus.
+            res.skip("fuzz/%s seeded" % name, "no tests/fuzz/corpus/%s yet: "
+                     "make fuzz, then make fuzz-corpus" % name)
+            continue
         res.record("fuzz/%s seeded" % name,
                    os.path.isdir(kept) and os.listdir(kept) and
                    st.get("cov0", 0) > bare.get("cov0", 0),
