@@ -33,9 +33,9 @@ def functions(elf, nm):
             continue
         addr, size, kind, name = (int(fields[0], 16), int(fields[1], 16),
                                   fields[2], fields[3])
-        # Linker-script markers (__kernel_start) and AArch64 mapping
-        # symbols ($x, $d) name no function.
-        if name.startswith("__") or name.startswith("$"):
+        # Linker-script markers (__kernel_start: no size) and AArch64
+        # mapping symbols ($x, $d) name no function.
+        if (name.startswith("__") and size == 0) or name.startswith("$"):
             continue
         # Aliases at one address: keep the one with a size, then a
         # global one, then the first name in order.
