@@ -60,14 +60,17 @@ def test_backtraces_name_functions(arch, **opts):
         assert got and got[0][:2] == ("-", "arch_probe_read"), (got, out)
         assert re.fullmatch(r" \((faulting instruction|exception address)\) "
                             r"code:( [0-9a-f]{2}){8}", got[0][2]), got[0]
-        names = [name for index, name, _ in got[1:]]
+        names = [name for index, name, _ in got if index != "-"]
         # The shell's dispatcher called the command, from the shell loop.
         assert names[:2] == ["shell_execute", "shell_run"], (names, out)
         assert "kernel_main" in names, (names, out)
         assert not re.search(r"^  #\d+ 0x[0-9a-f]+ \?$", out, re.M), out
-        if arch == "aarch64":
-            # The probe is a leaf: its caller is only in lr.
-            assert re.search(r"\(lr\) (cmd_fault|fault_read)\+0x", out), out
+        # The probe is a leaf that saved no frame: its caller, the shell's
+        # command, is named from lr (AArch64) or from [RSP] (x86_64).
+        caller = {"x86_64": r"^  #- 0x[0-9a-f]+ (cmd_fault|fault_read)\+0x"
+                            r"[0-9a-f]+ \(return address at RSP\)$",
+                  "aarch64": r"\(lr\) (cmd_fault|fault_read)\+0x"}[arch]
+        assert re.search(caller, out, re.M), out
         g.send("panic\r")
         start = g.expect(r"\*\*\* PANIC: ").start()
         g.expect(r"\*\*\* system halted", timeout=30)
