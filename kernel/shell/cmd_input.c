@@ -58,7 +58,8 @@ int cmd_keytest(int argc, char **argv)
 			kprintf("keytest: no keyboard\n");
 			return -ENODEV;
 		}
-		/* Raw first: a key pressed once the line is out is raw. */
+		/* Raw first, then say so: a key sent on seeing the line is
+		 * never one that input_set_raw() drops as stale. */
 		input_set_raw(true);
 		kprintf("keytest: scan codes until Esc\n");
 		for (;;) {
