@@ -330,7 +330,13 @@ def inputs(target):
 def libfuzzer(target, args, dirs, timeout):
     """Run target; (exit status, stats) from libFuzzer's report: runs,
     cov and ft at start (INITED) and end, corpus size."""
-    p = subprocess.run([target, "-max_len=%d" % MAX_LEN] + args + dirs,
+    # Crashes, leaks and slow inputs go to build/host/fuzz-artifacts (the
+    # log names the file), never into the working tree.
+    artifacts = os.path.join(HOST, "fuzz-artifacts")
+    os.makedirs(artifacts, exist_ok=True)
+    prefix = os.path.join(artifacts, os.path.basename(target) + "-")
+    p = subprocess.run([target, "-max_len=%d" % MAX_LEN,
+                        "-artifact_prefix=" + prefix] + args + dirs,
                        capture_output=True, text=True, timeout=timeout)
     stats = {"log": p.stderr}
     m = re.search(r"INITED cov: (\d+) ft: (\d+) corp: (\d+)", p.stderr)
