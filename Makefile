@@ -34,6 +34,7 @@ endif
 CC := clang
 LD := ld.lld
 OBJCOPY := llvm-objcopy
+NM := llvm-nm
 PYTHON := python3
 
 BUILD := build/$(ARCH)
@@ -76,6 +77,7 @@ HOST_KERNEL_SRCS := kernel/kern/printf.c kernel/kern/crc32.c \
 	$(wildcard kernel/firmware/fdt/*.c) $(wildcard kernel/firmware/acpi/*.c)
 HOST_KERNEL_SRCS += kernel/kern/device.c kernel/platform/pc_irq.c
 HOST_KERNEL_SRCS += kernel/kern/serial.c kernel/drivers/serial/uart16550.c
+HOST_KERNEL_SRCS += kernel/kern/ksym.c
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BIN := $(HOST_BUILD)/unit
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(HOST_BUILD)/%,$(wildcard tests/fuzz/*.c))
@@ -93,13 +95,41 @@ QEMU_ARGS = --arch $(ARCH) --machine $(MACHINE) --gic $(GIC) --el $(EL) \
 	--extra "$(QEMU_EXTRA)" --acpi-ssdt "$(ACPI_SSDT)" --image $(KERNEL_IMAGE)
 
 .PHONY: all run run-gui debug bench test test-unit test-qemu kernels fuzz deps clean format \
+	fuzz-corpus \
 	check-format
 
 all: $(KERNEL_IMAGE)
 
-$(KERNEL_ELF): $(KERNEL_OBJS) kernel/arch/$(ARCH)/linker.ld
+# Backtraces name functions (kern/ksym.h): the kernel links once with an
+# empty symbol table, scripts/ksyms.py turns that link's function symbols
+# into a C table, and the kernel links again with it. The table is
+# read-only data, placed after .text, so the second link moves no
+# function; ksyms.py --check fails the build if one moved.
+KSYMS := $(PYTHON) scripts/ksyms.py --nm $(NM)
+KSYM_DEPS := scripts/ksyms.py kernel/include/kern/ksym.h
+LINK_DEPS := $(KERNEL_OBJS) kernel/arch/$(ARCH)/linker.ld
+
+$(BUILD)/ksyms0.c: $(KSYM_DEPS)
+	@mkdir -p $(dir $@)
+	$(Q)$(KSYMS) --empty > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/kite0.elf: $(LINK_DEPS) $(BUILD)/ksyms0.o
+	@echo "  LD      $@ (no symbol table)"
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/ksyms0.o
+
+$(BUILD)/ksyms.c: $(BUILD)/kite0.elf $(KSYM_DEPS)
+	@echo "  KSYMS   $@"
+	$(Q)$(KSYMS) $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/ksyms0.o $(BUILD)/ksyms.o: $(BUILD)/%.o: $(BUILD)/%.c
+	@echo "  CC      $@"
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(KERNEL_ELF): $(LINK_DEPS) $(BUILD)/ksyms.o
 	@echo "  LD      $@"
-	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS)
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@.tmp $(KERNEL_OBJS) $(BUILD)/ksyms.o
+	$(Q)$(KSYMS) $@.tmp --check $(BUILD)/ksyms.c
+	$(Q)mv $@.tmp $@
 
 $(BUILD)/kite.img: $(KERNEL_ELF)
 	@echo "  OBJCOPY $@"
@@ -134,24 +164,39 @@ kernels:
 # collector in place of what it calls (tests/unit/test_i8259.c,
 # test_gic.c, test_fdt.c); tests/unit/include stands in for the
 # CPU-register headers those drivers include.
-UNIT_DRIVER_SRCS := kernel/drivers/irqchip/i8259.c \
-	kernel/drivers/irqchip/gicv2.c kernel/platform/dt.c
 UNIT_CFLAGS := $(HOST_CFLAGS) -Itests/unit/include
 
-$(UNIT_BIN): $(UNIT_SRCS) $(HOST_KERNEL_SRCS) $(wildcard tests/unit/*.h) \
-		$(UNIT_DRIVER_SRCS) $(wildcard tests/unit/include/asm/*.h)
+# Host objects, one per source with its dependency file (-MMD -MP), so a
+# changed kernel header rebuilds the host binaries that include it. The
+# fuzz targets' objects carry libFuzzer's coverage instrumentation, so
+# they are built apart from the unit test's.
+UNIT_OBJS = $(patsubst %,$(HOST_BUILD)/unit-obj/%.o,$(UNIT_SRCS) \
+	$(HOST_KERNEL_SRCS))
+
+$(HOST_BUILD)/unit-obj/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
-	$(Q)$(CC) $(UNIT_CFLAGS) $(UNIT_SRCS) $(HOST_KERNEL_SRCS) -o $@
+	$(Q)$(CC) $(UNIT_CFLAGS) -MMD -MP -c $< -o $@
+
+$(UNIT_BIN): $(UNIT_OBJS)
+	@echo "  HOSTLD  $@"
+	$(Q)$(CC) $(HOST_CFLAGS) $(UNIT_OBJS) -o $@
 
 # The fuzz targets take only the pure parsers.
 FUZZ_KERNEL_SRCS := $(wildcard kernel/firmware/fdt/*.c) \
 	$(wildcard kernel/firmware/acpi/*.c) kernel/drivers/irqchip/gic_common.c
+FUZZ_OBJ := $(HOST_BUILD)/fuzz-obj
+FUZZ_KERNEL_OBJS = $(patsubst %,$(FUZZ_OBJ)/%.o,$(FUZZ_KERNEL_SRCS))
 
-$(HOST_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_KERNEL_SRCS)
+$(FUZZ_OBJ)/%.c.o: %.c
 	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@ (fuzzer coverage)"
+	$(Q)$(CC) $(HOST_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+$(FUZZ_TARGETS): $(HOST_BUILD)/fuzz_%: $(FUZZ_OBJ)/tests/fuzz/fuzz_%.c.o \
+		$(FUZZ_KERNEL_OBJS)
 	@echo "  FUZZ    $@"
-	$(Q)$(CC) $(HOST_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_KERNEL_SRCS) -o $@
+	$(Q)$(CC) $(HOST_CFLAGS) -fsanitize=fuzzer $^ -o $@
 
 test: deps kernels $(UNIT_BIN) $(FUZZ_TARGETS)
 	$(PYTHON) scripts/test.py all $(TEST_ARGS)
@@ -166,15 +211,15 @@ test-qemu: deps kernels
 bench: deps all
 	$(PYTHON) scripts/bench.py --arch $(ARCH)
 
-# Fuzz each parser for FUZZ_SECONDS, starting from the captured fixtures.
+# Fuzz each parser for FUZZ_SECONDS from its corpus (tests/fuzz/corpus),
+# its fixtures and hand-made bad inputs (scripts/fuzz.py); prints runs and
+# coverage per target. fuzz-corpus minimizes what the runs found back into
+# tests/fuzz/corpus (commit the result).
 fuzz: deps $(FUZZ_TARGETS)
-	@for f in $(FUZZ_TARGETS); do \
-		mkdir -p $(HOST_BUILD)/corpus/$$(basename $$f); \
-		echo "== $$f for $(FUZZ_SECONDS) s"; \
-		$$f -max_total_time=$(FUZZ_SECONDS) -max_len=16384 \
-			$(HOST_BUILD)/corpus/$$(basename $$f) tests/fixtures \
-			|| exit 1; \
-	done
+	$(Q)$(PYTHON) scripts/fuzz.py run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-corpus: deps $(FUZZ_TARGETS)
+	$(Q)$(PYTHON) scripts/fuzz.py merge $(FUZZ_TARGETS)
 
 deps:
 	@sh scripts/deps.sh
@@ -190,4 +235,5 @@ check-format:
 clean:
 	rm -rf build
 
--include $(KERNEL_OBJS:.o=.d)
+-include $(KERNEL_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(FUZZ_KERNEL_OBJS:.o=.d) \
+	$(patsubst %,$(FUZZ_OBJ)/%.d,$(wildcard tests/fuzz/*.c))

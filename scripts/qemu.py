@@ -13,7 +13,9 @@ import shlex
 import subprocess
 import sys
 
-# QEMU's isa-debug-exit makes QEMU exit with (value << 1) | 1.
+# QEMU's isa-debug-exit makes QEMU exit with (value << 1) | 1; kite
+# writes its verdict + 1 (arch_emulator_exit), so the guest's statuses are
+# 3, 5, ... and status 1 is QEMU's own failure to start or run.
 X86_DEBUG_EXIT = ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
 
 
@@ -28,12 +30,26 @@ def kvm_usable():
 
 def compile_ssdt(path, outdir):
     """An ACPI table for -acpitable: .aml as is, .dsl compiled with iasl."""
+    if not os.path.isfile(path):
+        raise UsageError("ACPI_SSDT=%s: no such file" % path)
     if path.endswith(".aml"):
         return path
     os.makedirs(outdir, exist_ok=True)
     base = os.path.join(outdir, os.path.splitext(os.path.basename(path))[0])
-    subprocess.run(["iasl", "-p", base, path], check=True,
-                   stdout=subprocess.DEVNULL)
+    try:
+        p = subprocess.run(["iasl", "-p", base, path], capture_output=True,
+                           text=True)
+    except FileNotFoundError:
+        raise UsageError("ACPI_SSDT=%s: iasl (acpica-tools) is needed to "
+                         "compile a .dsl" % path)
+    if p.returncode != 0:
+        # iasl puts "file  line:" above each "Error  NNNN - what".
+        lines = [l.strip() for l in (p.stderr + p.stdout).splitlines()]
+        first = next((i for i, l in enumerate(lines)
+                      if l.startswith("Error")), None)
+        why = ("iasl exit status %d" % p.returncode if first is None else
+               " ".join(lines[max(first - 1, 0):first + 1]))
+        raise UsageError("ACPI_SSDT=%s: iasl failed: %s" % (path, why))
     return base + ".aml"
 
 
@@ -88,10 +104,15 @@ def qemu_command(arch="x86_64", image=None, machine="pc", gic="3", el="2",
 
 
 def exit_status(arch, returncode):
-    """Map QEMU's exit status to the guest's verdict (0 = success)."""
-    if arch == "x86_64" and returncode & 1:
-        return returncode >> 1
+    """Map QEMU's exit status to the guest's verdict (0 = success). QEMU's
+    own failure (status 1, e.g. a bad -m) stays a failure."""
+    if arch == "x86_64" and returncode & 1 and returncode > 1:
+        return (returncode >> 1) - 1
     return returncode
+
+
+class UsageError(Exception):
+    """A mistake in what the user asked for: reported in one line."""
 
 
 def main():
@@ -105,10 +126,13 @@ def main():
         ap.add_argument("--" + name, default=default)
     a = ap.parse_args()
 
-    cmd = qemu_command(a.arch, a.image, a.machine, a.gic, a.el, a.smp,
-                       a.mem, a.kvm, a.cmdline, a.extra,
-                       console="gui" if a.mode == "run-gui" else "stdio",
-                       acpi_ssdt=a.acpi_ssdt)
+    try:
+        cmd = qemu_command(a.arch, a.image, a.machine, a.gic, a.el, a.smp,
+                           a.mem, a.kvm, a.cmdline, a.extra,
+                           console="gui" if a.mode == "run-gui" else "stdio",
+                           acpi_ssdt=a.acpi_ssdt)
+    except UsageError as e:
+        sys.exit("qemu.py: %s" % e)
     if a.mode == "debug":
         cmd += ["-s", "-S"]
         print("QEMU is waiting for gdb on localhost:1234. Attach with:")
@@ -116,8 +140,14 @@ def main():
         if a.arch == "aarch64":
             print("  (gdb-multiarch on an x86_64 host)")
     print(" ".join(shlex.quote(c) for c in cmd), file=sys.stderr)
-    rc = subprocess.call(cmd)
+    try:
+        rc = subprocess.call(cmd)
+    except FileNotFoundError:
+        sys.exit("qemu.py: %s not found (scripts/deps.sh lists what kite "
+                 "needs)" % cmd[0])
     status = exit_status(a.arch, rc)
+    if status and rc == 1 and a.arch == "x86_64":
+        print("qemu.py: QEMU failed (status 1)", file=sys.stderr)
     sys.exit(status)
 
 

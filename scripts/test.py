@@ -25,6 +25,8 @@ import traceback
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "qemu"))
 import kite  # noqa: E402
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import fuzz  # noqa: E402
 import importlib  # noqa: E402
 
 
@@ -94,23 +96,39 @@ def run_unit(res):
 
 
 def run_fuzz_smoke(res):
-    """Each fuzz target over the fixtures plus a few thousand mutations."""
+    """Each fuzz target over its corpus and seeds (scripts/fuzz.py) plus a
+    few thousand mutations; and the seeds must reach code the bare
+    fixtures do not (else the corpus is not doing its job)."""
     for target in sorted(glob.glob(os.path.join(ROOT, "build/host/fuzz_*"))):
         name = os.path.basename(target)
         # libFuzzer writes new inputs into the first directory: a scratch
-        # one, never the fixtures.
+        # one, never the corpus or the fixtures.
         scratch = tempfile.mkdtemp(prefix="kite-fuzz-")
         try:
-            p = subprocess.run([target, "-runs=%d" % FUZZ_RUNS, "-seed=1",
-                                "-max_len=16384", scratch,
-                                os.path.join(ROOT, "tests/fixtures")],
-                               capture_output=True, text=True, timeout=300)
+            kept = os.path.join(fuzz.CORPUS, name)
+            seeds = fuzz.write_seeds(name, os.path.join(scratch, "seeds"))
+            dirs = [os.path.join(scratch, "new"), seeds] + (
+                [kept] if os.path.isdir(kept) else [])
+            os.makedirs(dirs[0])
+            status, st = fuzz.libfuzzer(target, ["-runs=%d" % FUZZ_RUNS,
+                                                 "-seed=1"], dirs, 300)
+            _, bare = fuzz.libfuzzer(target, ["-runs=0"], [fuzz.FIXTURES],
+                                     300)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
-        done = re.search(r"Done (\d+) runs", p.stderr)
         res.record("fuzz/%s (%d runs)" % (name, FUZZ_RUNS),
-                   p.returncode == 0 and done is not None,
-                   p.stderr[-3000:])
+                   status == 0 and "seconds" in st, st["log"][-3000:])
+        if name not in fuzz.SEEDS and not os.path.isdir(kept):
+            # A new target: seeded with every fixture until it has a corpus.
+            res.skip("fuzz/%s seeded" % name, "no tests/fuzz/corpus/%s yet: "
+                     "make fuzz, then make fuzz-corpus" % name)
+            continue
+        res.record("fuzz/%s seeded" % name,
+                   os.path.isdir(kept) and os.listdir(kept) and
+                   st.get("cov0", 0) > bare.get("cov0", 0),
+                   "coverage at start %s with tests/fuzz/corpus/%s and the "
+                   "seeds, %s with tests/fixtures alone"
+                   % (st.get("cov0"), name, bare.get("cov0")))
 
 
 def run_format(res):

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 
 #include "kern/arch.h"
+#include "kern/ksym.h"
 #include "kern/panic.h"
 #include "kern/printf.h"
 
@@ -37,6 +38,8 @@ void panic(const char *fmt, ...)
  */
 void backtrace_print(uintptr_t fp)
 {
+	char sym[KSYM_FORMAT_SIZE];
+
 	kprintf("Backtrace:\n");
 	for (int depth = 0; depth < 16 && fp; depth++) {
 		unsigned long next, ret;
@@ -54,11 +57,40 @@ void backtrace_print(uintptr_t fp)
 		if (!ret) {
 			break;
 		}
-		kprintf("  #%d %p\n", depth, (void *)ret);
+		kprintf("  #%d 0x%lx %s\n", depth, ret,
+			ksym_format(sym, sizeof(sym), ret, true));
 		if (next <= fp) {
 			/* Stacks grow down: callers' frames are above. */
 			break;
 		}
 		fp = next;
 	}
+}
+
+/* How many bytes of code backtrace_print_pc() shows. */
+#define CODE_BYTES 8
+
+/*
+ * The code bytes are read only when the symbol table places pc and the
+ * bytes after it inside one kernel function: that code is mapped, so the
+ * read cannot fault (a jump to a wild address is reported by name "?"
+ * with no bytes, never with a second fault).
+ */
+void backtrace_print_pc(uintptr_t pc, const char *what)
+{
+	char sym[KSYM_FORMAT_SIZE];
+	uintptr_t off;
+	const struct ksym *s = ksym_lookup(pc, &off);
+
+	kprintf("  #- 0x%lx %s (%s)", pc,
+		ksym_format(sym, sizeof(sym), pc, false), what);
+	if (s != NULL && s->size >= off + CODE_BYTES) {
+		const volatile uint8_t *code = (const volatile uint8_t *)pc;
+
+		kprintf(" code:");
+		for (int i = 0; i < CODE_BYTES; i++) {
+			kprintf(" %02x", code[i]);
+		}
+	}
+	kprintf("\n");
 }

@@ -14,19 +14,15 @@
  *    table-walking code is reached. A table's data must lie inside the
  *    input, and the counts inside their arrays; a failure traps.
  *
- * Seed corpus: tests/fixtures/acpi/{pc,q35} (single tables), plus, for
- * part 2, compact memory images made by
- *   scripts/acpi_capture.py --fuzz-seed tests/fixtures/acpi/pc corpus/pc.img
- * Build and run:
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Ikernel/include \
- *     -Ikernel tests/fuzz/fuzz_acpi.c kernel/firmware/acpi/acpi.c -o fuzz_acpi
- *   ./fuzz_acpi -max_len=16384 corpus/ tests/fixtures/acpi/pc \
- *     tests/fixtures/acpi/q35
+ * Seeds and corpus: tests/fuzz/corpus/fuzz_acpi (minimized, kept in git), the
+ * fixtures it parses and hand-made bad inputs (scripts/fuzz.py writes
+ * both). `make fuzz` runs it, `make fuzz-corpus` minimizes what it found.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "kern/bytes.h"
 #include "kern/errno.h"
 #include "firmware/acpi/acpi.h"
 
@@ -62,12 +58,6 @@ static const void *image_map(void *ctx, uint64_t phys, size_t len)
 	return im->buf + off;
 }
 
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
 /* Fix the checksum byte at csum_off so that n bytes at p sum to zero. */
 static void fix_sum(uint8_t *p, size_t n, size_t csum_off)
 {
@@ -88,7 +78,7 @@ static void fix_table(uint8_t *buf, size_t len, uint64_t off)
 	if (off >= len || len - off < ACPI_HEADER_LEN) {
 		return;
 	}
-	tlen = rd32(buf + off + 4);
+	tlen = get_le32(buf + off + 4);
 	if (tlen < ACPI_HEADER_LEN || tlen > len - off) {
 		return;
 	}
@@ -181,17 +171,18 @@ static void fuzz_memory(const uint8_t *data, size_t size)
 	/* Checksums of an RSDP at 0, its root table and what that lists. */
 	if (size >= ACPI_RSDP_V2_LEN && memcmp(buf, "RSD PTR ", 8) == 0) {
 		bool v2 = buf[15] >= 2;
-		uint64_t root = v2 ? rd32(buf + 24) : rd32(buf + 16);
+		uint64_t root = v2 ? get_le32(buf + 24) : get_le32(buf + 16);
 		unsigned int entry = v2 ? 8 : 4;
 
 		if (root < size && size - root >= ACPI_HEADER_LEN) {
-			uint32_t rlen = rd32(buf + root + 4);
+			uint32_t rlen = get_le32(buf + root + 4);
 
 			for (uint32_t off = ACPI_HEADER_LEN;
 			     off + entry <= rlen && off < 4096 &&
 			     root + off + 4 <= size;
 			     off += entry) {
-				fix_table(buf, size, rd32(buf + root + off));
+				fix_table(buf, size,
+					  get_le32(buf + root + off));
 			}
 			fix_table(buf, size, root);
 		}

@@ -13,14 +13,9 @@
  * catches any read past them. Results must stay inside their arrays and
  * strings must be terminated; a failure traps.
  *
- * Seed corpus: tests/fixtures/acpi/aml (the .aml files; the .dsl are
- * harmless text), tests/fixtures/acpi/{pc,q35}/DSDT.bin.
- * Build and run:
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Ikernel/include \
- *     -Ikernel tests/fuzz/fuzz_aml.c kernel/firmware/acpi/aml.c \
- *     kernel/firmware/acpi/resource.c -o fuzz_aml
- *   mkdir -p corpus && ./fuzz_aml -max_len=16384 corpus \
- *     tests/fixtures/acpi/aml
+ * Seeds and corpus: tests/fuzz/corpus/fuzz_aml (minimized, kept in git), the
+ * fixtures it parses and hand-made bad inputs (scripts/fuzz.py writes
+ * both). `make fuzz` runs it, `make fuzz-corpus` minimizes what it found.
  */
 #include <stddef.h>
 #include <stdint.h>

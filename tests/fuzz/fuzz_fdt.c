@@ -9,15 +9,15 @@
  *    whole input when the header makes no sense), so the readers' own
  *    bounds checks meet token streams fdt_init would have refused.
  *
- * Seed corpus: the DTBs in tests/fixtures. Build and run (see Makefile):
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Ikernel/include \
- *     -Ikernel tests/fuzz/fuzz_fdt.c kernel/firmware/fdt/fdt.c -o fuzz_fdt
- *   ./fuzz_fdt -max_len=65536 corpus/ tests/fixtures/
+ * Seeds and corpus: tests/fuzz/corpus/fuzz_fdt (minimized, kept in git), the
+ * fixtures it parses and hand-made bad inputs (scripts/fuzz.py writes
+ * both). `make fuzz` runs it, `make fuzz-corpus` minimizes what it found.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "kern/bytes.h"
 #include "kern/errno.h"
 #include "firmware/fdt/fdt.h"
 
@@ -51,12 +51,6 @@ static bool take_parent_budget(const struct fdt *f)
 	}
 	parent_budget -= cost;
 	return true;
-}
-
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
 }
 
 /* Everything about one node. */
@@ -247,10 +241,10 @@ static void fill_unchecked(struct fdt *f, const uint8_t *data, size_t size)
 	f->off_strings = 0;
 	f->size_strings = f->size_struct;
 	if (size >= 40) {
-		uint32_t off_struct = be32(data + 0x08) & ~3u;
-		uint32_t off_strings = be32(data + 0x0c);
-		uint32_t size_strings = be32(data + 0x20);
-		uint32_t size_struct = be32(data + 0x24);
+		uint32_t off_struct = get_be32(data + 0x08) & ~3u;
+		uint32_t off_strings = get_be32(data + 0x0c);
+		uint32_t size_strings = get_be32(data + 0x20);
+		uint32_t size_struct = get_be32(data + 0x24);
 
 		if (off_struct <= size && size_struct <= size - off_struct) {
 			f->off_struct = off_struct;
@@ -260,7 +254,7 @@ static void fill_unchecked(struct fdt *f, const uint8_t *data, size_t size)
 			f->off_strings = off_strings;
 			f->size_strings = size_strings;
 		}
-		f->off_mem_rsvmap = be32(data + 0x10);
+		f->off_mem_rsvmap = get_be32(data + 0x10);
 	}
 }
 
@@ -297,7 +291,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size >= 8) {
 		size_t total = fdt_header_totalsize(data);
 
-		ASSERT(total == 0 || total == be32(data + 4));
+		ASSERT(total == 0 || total == get_be32(data + 4));
 	}
 	err = fdt_init(&f, data, size);
 	if (err != 0) {

@@ -3,11 +3,13 @@
 Boots through scripts/qemu.py's qemu_command() (the same command line
 `make run` uses, with the serial port on pipes instead of the terminal).
 """
+import ctypes
 import json
 import os
 import re
 import select
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -29,6 +31,18 @@ class Timeout(Exception):
     pass
 
 
+def _die_with_parent():
+    """In the QEMU child before exec: Linux's prctl(PR_SET_PDEATHSIG) kills
+    QEMU when the test process dies, however it dies (a timeout's SIGKILL
+    leaves no chance to close()). An orphaned guest would keep burning
+    CPU and slow every test that runs after it."""
+    PR_SET_PDEATHSIG = 1
+    try:
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # not Linux: close() still ends QEMU on every normal path
+
+
 class Guest:
     def __init__(self, arch, cmdline="", qmp=False, **opts):
         self.arch = arch
@@ -44,7 +58,8 @@ class Guest:
         self.cmd = cmd
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE)
+                                     stderr=subprocess.PIPE,
+                                     preexec_fn=_die_with_parent)
         self.out = ""      # everything received, for failure reports
         self.pos = 0       # how far expect() has consumed
 
@@ -119,7 +134,8 @@ class Guest:
         """Run a QMP command; return its "return" value."""
         if self.qmp_file is None:
             sock = socket.socket(socket.AF_UNIX)
-            deadline = time.monotonic() + 10
+            # QEMU makes the socket as it starts: slow on a loaded host.
+            deadline = time.monotonic() + 30
             while True:
                 try:
                     sock.connect(self.qmp_path)

@@ -192,16 +192,23 @@ def chips(arch, opts):
 def test_irqstat_counts_rise(arch, **opts):
     with boot(arch, **opts) as g:
         first = irq_rows(g.command("irqstat"))
-        time.sleep(0.5)
-        g.command("echo some serial traffic to count")
-        out = g.command("irqstat")
-        second = irq_rows(out)
+        # COM1 from ACPI's namespace ("COM1"), or the static list ("com1").
+        serial = next((a for a in first
+                       if re.fullmatch(SERIAL_ACTION[arch], a)), None)
+        assert "timer" in first and serial in first, first
+        # Until both counts have risen (the tick runs while the shell
+        # talks; a loaded host may take a while), bounded.
+        deadline = time.monotonic() + 30
+        while True:
+            g.command("echo some serial traffic to count")
+            out = g.command("irqstat")
+            second = irq_rows(out)
+            rose = (second["timer"][1] > first["timer"][1] and
+                    second[serial][1] > first[serial][1])
+            if rose or time.monotonic() > deadline:
+                break
         assert re.search(r"^ SPU +\d+$", out, re.M), out
         assert re.search(r"^ ERR +\d+$", out, re.M), out
-        # COM1 from ACPI's namespace ("COM1"), or the static list ("com1").
-        serial = next((a for a in second
-                       if re.fullmatch(SERIAL_ACTION[arch], a)), None)
-        assert "timer" in second and serial in second, out
         assert second["timer"][1] > first["timer"][1], (first, second)
         assert second[serial][1] > first[serial][1], (first, second)
         timer_chip, serial_chip = chips(arch, opts)
@@ -211,11 +218,18 @@ def test_irqstat_counts_rise(arch, **opts):
 
 def test_ticks_match_wall_time(arch, **opts):
     with boot(arch, **opts) as g:
-        t0 = time.monotonic()
-        a = int(g.command("ticks"))
-        time.sleep(3)
-        b = int(g.command("ticks"))
-        elapsed = time.monotonic() - t0
+        # The guest reads its count somewhere between sending the command
+        # and its answer; on a loaded host that takes a while, so time
+        # each reading at the middle of its round trip.
+        def ticks():
+            sent = time.monotonic()
+            n = int(g.command("ticks"))
+            return n, (sent + time.monotonic()) / 2
+
+        a, t0 = ticks()
+        time.sleep(3)  # the span measured, not a wait for the guest
+        b, t1 = ticks()
+        elapsed = t1 - t0
         # HZ is 1000. QEMU's timers under load are noisy (and the PIT
         # loses ticks under TCG): a loose bound, but a dead or runaway
         # tick fails it.
@@ -331,9 +345,46 @@ def key_event(g, qcode, down):
                                 "key": {"type": "qcode", "data": qcode}}}])
 
 
-def type_keys(g, text, pace=0.005):
-    """Type text on the PS/2 keyboard (US layout), one key per QMP command
-    and paced: QEMU's PS/2 model keeps only 16 bytes and drops the rest."""
+# Keys typed but not echoed yet, at most: QEMU's PS/2 model keeps only 16
+# bytes and drops the rest, and a key is up to 4 (Shift, key, releases).
+KEYS_IN_FLIGHT = 3
+
+
+class Typist:
+    """Types on the PS/2 keyboard as fast as the guest takes the keys: a
+    key is sent only while fewer than KEYS_IN_FLIGHT echoing keys wait for
+    their echo (one byte each at the shell's prompt). A wait for the
+    guest, not a pace: a loaded host slows the typing, never drops keys."""
+
+    def __init__(self, g):
+        self.g = g
+        self.base = len(g.out)
+        self.sent = 0  # keys that echo
+
+    def wait_room(self, timeout=30.0):
+        deadline = time.monotonic() + timeout
+        while len(self.g.out) - self.base < self.sent - KEYS_IN_FLIGHT + 1:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise Timeout("%d keys typed, %d bytes echoed: the guest "
+                              "stopped taking keys" % (
+                                  self.sent, len(self.g.out) - self.base))
+            self.g._read(min(left, 0.2))
+
+    def press(self, qcode, echoes=True):
+        """Press and release one key (qcode); echoes=False for keys that
+        print nothing (modifiers, Caps Lock)."""
+        if echoes:
+            self.wait_room()
+            self.sent += 1
+        key_event(self.g, qcode, True)
+        key_event(self.g, qcode, False)
+
+
+def type_keys(g, text):
+    """Type text on the PS/2 keyboard (US layout), one key per QMP command,
+    never more keys in flight than QEMU's queue holds (Typist)."""
+    t = Typist(g)
     for ch in text:
         shift = ch.isupper() or ch in QKEY_SHIFTED
         if ch.isalnum():
@@ -341,12 +392,11 @@ def type_keys(g, text, pace=0.005):
         else:
             qcode = QKEY_SHIFTED.get(ch) or QKEY[ch]
         if shift:
+            t.wait_room()
             key_event(g, "shift", True)
-        key_event(g, qcode, True)
-        key_event(g, qcode, False)
+        t.press(qcode)
         if shift:
             key_event(g, "shift", False)
-        time.sleep(pace)
 
 
 def kbd_command(g, line):
@@ -391,7 +441,7 @@ def test_keyboard_burst_of_200(arch, **opts):
         text = "".join("abcdefghijklmnopqrstuvwxyz0123456789"[i * 7 % 36]
                        for i in range(200))
         start = g.pos
-        type_keys(g, "echo " + text + "\n", pace=0.002)
+        type_keys(g, "echo " + text + "\n")
         g.expect(re.escape(PROMPT), timeout=60)
         out = g.out[start:g.pos].split("\n")[1]
         assert out == text, "%d of 200 keys: %r" % (len(out), out)
@@ -419,10 +469,9 @@ def test_kbdlayout_german(arch, **opts):
         assert "layout: de" in g.command("kbdlayout de")
         # On a German keyboard the key labelled Z sits where US has Y.
         start = g.pos
+        t = Typist(g)
         for q in ("e", "c", "h", "o", "spc", "y", "z", "ret"):
-            key_event(g, q, True)
-            key_event(g, q, False)
-            time.sleep(0.005)
+            t.press(q)
         g.expect(re.escape(PROMPT), timeout=30)
         out = g.out[start:g.pos].split("\n")[1]
         assert out == "zy", repr(out)

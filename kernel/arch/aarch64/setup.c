@@ -7,6 +7,7 @@
  */
 #include "kern/arch.h"
 #include "kern/boot.h"
+#include "kern/bytes.h"
 #include "kern/console.h"
 #include "kern/errno.h"
 #include "kern/panic.h"
@@ -55,9 +56,7 @@ static int console_from_dt(void)
 	}
 	/* clocks = <&uartclk &apb_pclk>: the first one is UARTCLK. */
 	if (fdt_get_prop(&fdt, node, "clocks", &val, &len) == 0 && len >= 4) {
-		const uint8_t *p = val;
-
-		phandle = (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
+		phandle = get_be32(val);
 		clk = fdt_node_by_phandle(&fdt, phandle);
 		if (clk >= 0) {
 			fdt_prop_u32(&fdt, clk, "clock-frequency", &clock_hz);

@@ -9,6 +9,7 @@
 #include "kern/arch.h"
 #include "kern/errno.h"
 #include "kern/irq.h"
+#include "kern/ksym.h"
 #include "kern/panic.h"
 #include "kern/printf.h"
 #include "kern/trap.h"
@@ -135,13 +136,17 @@ static void print_fault_status(uint64_t esr)
 
 void trap_print_frame(const struct trap_frame *f)
 {
+	char sym[KSYM_FORMAT_SIZE];
+
 	kprintf("ELR  %016lx SPSR %016lx SP   %016lx\n", f->elr, f->spsr,
 		f->sp);
 	for (int i = 0; i < 30; i += 3) {
 		kprintf("x%-2d  %016lx x%-2d  %016lx x%-2d  %016lx\n", i,
 			f->x[i], i + 1, f->x[i + 1], i + 2, f->x[i + 2]);
 	}
-	kprintf("x30  %016lx (lr)\n", f->x[30]);
+	/* A leaf function keeps its caller only in lr: name it. */
+	kprintf("x30  %016lx (lr) %s\n", f->x[30],
+		ksym_format(sym, sizeof(sym), f->x[30], true));
 }
 
 static void report(const struct trap_frame *f, unsigned kind)
@@ -163,7 +168,7 @@ static void report(const struct trap_frame *f, unsigned kind)
 		}
 	}
 	trap_print_frame(f);
-	kprintf("  #- %016lx (exception address)\n", f->elr);
+	backtrace_print_pc(f->elr, "exception address");
 	backtrace_print(f->x[29]);
 }
 

@@ -132,9 +132,13 @@ void arch_halt(void)
 
 void arch_emulator_exit(int code)
 {
-	/* isa-debug-exit: QEMU exits with status (value << 1) | 1. */
+	/*
+	 * isa-debug-exit: QEMU exits with status (value << 1) | 1. Writing
+	 * code + 1 keeps status 1 for QEMU's own failures (scripts/qemu.py's
+	 * exit_status() decodes it).
+	 */
 	console_flush();
-	outl(pc_platform.debug_exit_port, (uint32_t)code);
+	outl(pc_platform.debug_exit_port, (uint32_t)code + 1);
 	kprintf("emulator exit device did not respond; halting\n");
 	arch_halt();
 }

@@ -8,6 +8,7 @@
  * resumed at its fixup; anything else halts.
  */
 #include "kern/arch.h"
+#include "kern/ksym.h"
 #include "kern/panic.h"
 #include "kern/printf.h"
 #include "kern/trap.h"
@@ -218,6 +219,25 @@ static void print_page_fault(const struct trap_frame *f, uint64_t cr2)
 		e & 32 ? ", protection key" : "");
 }
 
+/*
+ * At a function's first instruction nothing of it is on the stack yet: the
+ * return address is at RSP, and the caller is in no frame record (a leaf
+ * such as arch_probe_read faults there). Name that caller too.
+ */
+static void print_entry_caller(const struct trap_frame *f)
+{
+	char sym[KSYM_FORMAT_SIZE];
+	uintptr_t off;
+	unsigned long ret;
+
+	if (ksym_lookup(f->rip, &off) == NULL || off != 0 ||
+	    arch_probe_read(f->rsp, &ret) != 0) {
+		return;
+	}
+	kprintf("  #- 0x%lx %s (return address at RSP)\n", ret,
+		ksym_format(sym, sizeof(sym), ret, true));
+}
+
 static void report(const struct trap_frame *f, uint64_t cr2)
 {
 	kprintf("\n*** EXCEPTION %s (vector %lu) error code 0x%lx\n",
@@ -233,7 +253,8 @@ static void report(const struct trap_frame *f, uint64_t cr2)
 			"below the boot stack\n");
 	}
 	trap_print_frame(f);
-	kprintf("  #- %016lx (faulting instruction)\n", f->rip);
+	backtrace_print_pc(f->rip, "faulting instruction");
+	print_entry_caller(f);
 	backtrace_print(f->rbp);
 }
 

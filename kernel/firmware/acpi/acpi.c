@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "kern/bytes.h"
 #include "kern/compiler.h"
 #include "kern/errno.h"
 #include "kern/string.h"
@@ -135,23 +136,6 @@ _Static_assert(sizeof(struct acpi_gas) == 12, "GAS is 12 bytes");
 #define AML_ROOT_CHAR	 0x5c
 #define AML_ONES_OP	 0xff
 
-/* Little-endian byte readers: nothing here is aligned. */
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | (uint16_t)p[1] << 8);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
-}
-
 /* Whether [off, off + n) lies inside len bytes, without computing off + n. */
 static bool in_range(size_t off, size_t n, size_t len)
 {
@@ -198,7 +182,7 @@ static int check_table(const uint8_t *t, size_t len, const char *sig,
 	    memcmp(t + HDR_SIGNATURE, sig, 4) != 0) {
 		return -EINVAL;
 	}
-	hlen = get32(t + HDR_LENGTH);
+	hlen = get_le32(t + HDR_LENGTH);
 	if (hlen < min_len) {
 		return -EBADMSG;
 	}
@@ -243,7 +227,7 @@ static int rsdp_check(const struct acpi_mem *mem, uint64_t phys,
 	if (p == NULL) {
 		return -ERANGE;
 	}
-	len = get32(p + RSDP_LENGTH);
+	len = get_le32(p + RSDP_LENGTH);
 	if (len < ACPI_RSDP_V2_LEN || len > RSDP_MAX_LEN) {
 		return -EBADMSG;
 	}
@@ -290,7 +274,7 @@ int acpi_find_rsdp(const struct acpi_mem *mem, uint64_t *rsdp_phys)
 	}
 	p = map(mem, ebda_ptr, 2);
 	if (p != NULL) {
-		uint64_t ebda = (uint64_t)get16(p) << 4;
+		uint64_t ebda = (uint64_t)get_le16(p) << 4;
 
 		if (ebda != 0 &&
 		    rsdp_scan(mem, ebda, ebda_len, rsdp_phys) == 0) {
@@ -323,7 +307,7 @@ static int table_map(const struct acpi_mem *mem, uint64_t phys, const char *sig,
 	if (sig != NULL && memcmp(p + HDR_SIGNATURE, sig, 4) != 0) {
 		return -EINVAL;
 	}
-	tlen = get32(p + HDR_LENGTH);
+	tlen = get_le32(p + HDR_LENGTH);
 	if (tlen < ACPI_HEADER_LEN || tlen > ACPI_TABLE_MAX_LEN) {
 		return -EBADMSG;
 	}
@@ -353,7 +337,7 @@ static int facs_map(const struct acpi_mem *mem, uint64_t phys,
 	if (memcmp(p, "FACS", 4) != 0) {
 		return -EINVAL;
 	}
-	tlen = get32(p + HDR_LENGTH);
+	tlen = get_le32(p + HDR_LENGTH);
 	if (tlen < ACPI_FACS_MIN_LEN || tlen > ACPI_TABLE_MAX_LEN) {
 		return -EBADMSG;
 	}
@@ -443,7 +427,7 @@ static uint64_t fadt_field(const uint8_t *t, size_t len, size_t off, size_t n)
 	if (!in_range(off, n, len)) {
 		return 0;
 	}
-	return n == 8 ? get64(t + off) : get32(t + off);
+	return n == 8 ? get_le64(t + off) : get_le32(t + off);
 }
 
 /* Step 4 of acpi_init: the DSDT and FACS the first good FADT names. */
@@ -520,7 +504,7 @@ int acpi_init(struct acpi *acpi, const struct acpi_mem *mem, uint64_t rsdp_phys)
 	 * uses it), else the RSDT. */
 	ret = -ENOENT;
 	if (rsdp_len >= ACPI_RSDP_V2_LEN) {
-		root_phys = get64(rsdp + RSDP_XSDT_ADDR);
+		root_phys = get_le64(rsdp + RSDP_XSDT_ADDR);
 		entry = 8;
 		if (root_phys != 0) {
 			ret = root_map(mem, root_phys, "XSDT", entry, &root,
@@ -528,7 +512,7 @@ int acpi_init(struct acpi *acpi, const struct acpi_mem *mem, uint64_t rsdp_phys)
 		}
 	}
 	if (ret != 0) {
-		root_phys = get32(rsdp + RSDP_RSDT_ADDR);
+		root_phys = get_le32(rsdp + RSDP_RSDT_ADDR);
 		entry = 4;
 		ret = root_map(mem, root_phys, "RSDT", entry, &root, &root_len);
 		if (ret != 0) {
@@ -541,7 +525,7 @@ int acpi_init(struct acpi *acpi, const struct acpi_mem *mem, uint64_t rsdp_phys)
 	/* 3. Every table it lists. */
 	for (size_t off = ACPI_HEADER_LEN; off < root_len; off += entry) {
 		uint64_t phys =
-		    entry == 8 ? get64(root + off) : get32(root + off);
+		    entry == 8 ? get_le64(root + off) : get_le32(root + off);
 
 		table_load(acpi, mem, phys);
 	}
@@ -587,7 +571,7 @@ static uint32_t fadt_port(const uint8_t *t, size_t len, size_t gas_off,
 	    t[gas_off + GAS_SPACE_ID] != GAS_SPACE_SYSTEMIO) {
 		return legacy;
 	}
-	addr = get64(t + gas_off + GAS_ADDRESS);
+	addr = get_le64(t + gas_off + GAS_ADDRESS);
 	if (addr == 0 || addr > UINT32_MAX) {
 		return legacy;
 	}
@@ -610,20 +594,20 @@ int acpi_parse_fadt(const uint8_t *fadt, size_t len, struct acpi_fadt_info *out)
 	}
 	/* Everything up to Flags is in every revision (116 bytes). */
 	out->revision = fadt[HDR_REVISION];
-	out->facs = get32(fadt + FADT_FIRMWARE_CTRL);
-	out->dsdt = get32(fadt + FADT_DSDT);
-	out->sci_int = get16(fadt + FADT_SCI_INT);
-	out->smi_cmd = get32(fadt + FADT_SMI_CMD);
+	out->facs = get_le32(fadt + FADT_FIRMWARE_CTRL);
+	out->dsdt = get_le32(fadt + FADT_DSDT);
+	out->sci_int = get_le16(fadt + FADT_SCI_INT);
+	out->smi_cmd = get_le32(fadt + FADT_SMI_CMD);
 	out->acpi_enable = fadt[FADT_ACPI_ENABLE];
-	out->pm1a_evt = get32(fadt + FADT_PM1A_EVT_BLK);
-	out->pm1b_evt = get32(fadt + FADT_PM1B_EVT_BLK);
+	out->pm1a_evt = get_le32(fadt + FADT_PM1A_EVT_BLK);
+	out->pm1b_evt = get_le32(fadt + FADT_PM1B_EVT_BLK);
 	out->pm1_evt_len = fadt[FADT_PM1_EVT_LEN];
 	out->century = fadt[FADT_CENTURY];
-	out->iapc_boot_arch = get16(fadt + FADT_IAPC_BOOT_ARCH);
+	out->iapc_boot_arch = get_le16(fadt + FADT_IAPC_BOOT_ARCH);
 	out->iapc_boot_arch_valid = out->revision >= 2;
 	out->has_8042 = (out->iapc_boot_arch & IAPC_BOOT_ARCH_8042) != 0;
 	out->no_vga = (out->iapc_boot_arch & IAPC_BOOT_ARCH_VGA_ABSENT) != 0;
-	out->flags = get32(fadt + FADT_FLAGS);
+	out->flags = get_le32(fadt + FADT_FLAGS);
 	out->hw_reduced = (out->flags & FADT_FLAG_HW_REDUCED) != 0;
 
 	/* ACPI 2.0 fields, present only if the table is long enough. */
@@ -636,9 +620,9 @@ int acpi_parse_fadt(const uint8_t *fadt, size_t len, struct acpi_fadt_info *out)
 		out->dsdt = x;
 	}
 	out->pm1a_cnt = fadt_port(fadt, tlen, FADT_X_PM1A_CNT_BLK,
-				  get32(fadt + FADT_PM1A_CNT_BLK));
+				  get_le32(fadt + FADT_PM1A_CNT_BLK));
 	out->pm1b_cnt = fadt_port(fadt, tlen, FADT_X_PM1B_CNT_BLK,
-				  get32(fadt + FADT_PM1B_CNT_BLK));
+				  get_le32(fadt + FADT_PM1B_CNT_BLK));
 	return 0;
 }
 
@@ -733,10 +717,11 @@ static int madt_entry(struct acpi_madt_info *out, const uint8_t *e)
 
 	switch (e[0]) {
 	case ACPI_MADT_LAPIC: /* 5.2.12.2: UID 2, APIC ID 3, flags 4 */
-		madt_cpu(out, e[3], e[2], get32(e + 4), false);
+		madt_cpu(out, e[3], e[2], get_le32(e + 4), false);
 		return 0;
 	case ACPI_MADT_X2APIC: /* 5.2.12.12: ID 4, flags 8, UID 12 */
-		madt_cpu(out, get32(e + 4), get32(e + 12), get32(e + 8), true);
+		madt_cpu(out, get_le32(e + 4), get_le32(e + 12),
+			 get_le32(e + 8), true);
 		return 0;
 	case ACPI_MADT_IOAPIC: /* 5.2.12.3: ID 2, address 4, GSI base 8 */
 		if (out->nioapics >= ACPI_MAX_IOAPICS) {
@@ -744,12 +729,12 @@ static int madt_entry(struct acpi_madt_info *out, const uint8_t *e)
 			return 0;
 		}
 		out->ioapics[out->nioapics].id = e[2];
-		out->ioapics[out->nioapics].addr = get32(e + 4);
-		out->ioapics[out->nioapics].gsi_base = get32(e + 8);
+		out->ioapics[out->nioapics].addr = get_le32(e + 4);
+		out->ioapics[out->nioapics].gsi_base = get_le32(e + 8);
 		out->nioapics++;
 		return 0;
 	case ACPI_MADT_ISO: /* 5.2.12.5: bus 2, source 3, GSI 4, flags 8 */
-		if (madt_inti(get16(e + 8), &pol, &trig) != 0) {
+		if (madt_inti(get_le16(e + 8), &pol, &trig) != 0) {
 			return -EBADMSG;
 		}
 		if (out->nisos >= ACPI_MAX_ISOS) {
@@ -758,31 +743,32 @@ static int madt_entry(struct acpi_madt_info *out, const uint8_t *e)
 		}
 		out->isos[out->nisos].bus = e[2];
 		out->isos[out->nisos].source = e[3];
-		out->isos[out->nisos].gsi = get32(e + 4);
+		out->isos[out->nisos].gsi = get_le32(e + 4);
 		out->isos[out->nisos].polarity = pol;
 		out->isos[out->nisos].trigger = trig;
 		out->nisos++;
 		return 0;
 	case ACPI_MADT_NMI_SOURCE: /* 5.2.12.6: flags 2, GSI 4 */
-		if (madt_inti(get16(e + 2), &pol, &trig) != 0) {
+		if (madt_inti(get_le16(e + 2), &pol, &trig) != 0) {
 			return -EBADMSG;
 		}
 		if (out->nnmis >= ACPI_MAX_NMIS) {
 			out->dropped++;
 			return 0;
 		}
-		out->nmis[out->nnmis].gsi = get32(e + 4);
+		out->nmis[out->nnmis].gsi = get_le32(e + 4);
 		out->nmis[out->nnmis].polarity = pol;
 		out->nmis[out->nnmis].trigger = trig;
 		out->nnmis++;
 		return 0;
 	case ACPI_MADT_LAPIC_NMI: /* 5.2.12.7: UID 2, flags 3, LINT# 5 */
 		return madt_lapic_nmi(out, e[2] == 0xff ? ACPI_UID_ALL : e[2],
-				      get16(e + 3), e[5]);
+				      get_le16(e + 3), e[5]);
 	case ACPI_MADT_X2APIC_NMI: /* 5.2.12.13: flags 2, UID 4, LINT# 8 */
-		return madt_lapic_nmi(out, get32(e + 4), get16(e + 2), e[8]);
+		return madt_lapic_nmi(out, get_le32(e + 4), get_le16(e + 2),
+				      e[8]);
 	case ACPI_MADT_LAPIC_OVERRIDE: /* 5.2.12.8: address 4 */
-		out->lapic_addr = get64(e + 4);
+		out->lapic_addr = get_le64(e + 4);
 		return 0;
 	default:
 		out->unknown++;
@@ -803,8 +789,8 @@ int acpi_parse_madt(const uint8_t *madt, size_t len, struct acpi_madt_info *out)
 	if (ret != 0) {
 		return ret;
 	}
-	out->lapic_addr = get32(madt + MADT_LAPIC_ADDR);
-	out->flags = get32(madt + MADT_FLAGS);
+	out->lapic_addr = get_le32(madt + MADT_LAPIC_ADDR);
+	out->flags = get_le32(madt + MADT_FLAGS);
 	out->pcat_compat = (out->flags & MADT_PCAT_COMPAT) != 0;
 
 	/* Each entry is type, length, body; off strictly increases. */

@@ -9,6 +9,7 @@
  * AML_MAX_DEPTH (expressions, statements, calls) and AML_MAX_CALLS
  * (method frames, kept in static storage).
  */
+#include "kern/bytes.h"
 #include "kern/compiler.h"
 #include "kern/errno.h"
 #include "kern/string.h"
@@ -146,12 +147,6 @@ void aml_set_host(const struct aml_host *host)
 #define NAME4(a, b, c, d)                                                      \
 	((uint32_t)(a) | ((uint32_t)(b) << 8) | ((uint32_t)(c) << 16) |        \
 	 ((uint32_t)(d) << 24))
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-	       ((uint32_t)p[3] << 24);
-}
 
 /* ---- cursor ---------------------------------------------------------- */
 
@@ -381,7 +376,7 @@ static int lookup_prefix(const struct nstr *ns, const uint8_t *tab, int scope,
 		n = g_nodes[n].parent;
 	}
 	for (i = 0; i < nseg; i++) {
-		n = find_child(n, get32(tab + ns->segs + 4 * i));
+		n = find_child(n, get_le32(tab + ns->segs + 4 * i));
 		if (n < 0) {
 			return -ENOENT;
 		}
@@ -394,7 +389,7 @@ static int lookup_prefix(const struct nstr *ns, const uint8_t *tab, int scope,
 static int resolve(const struct nstr *ns, const uint8_t *tab, int scope)
 {
 	if (!ns->root && ns->up == 0 && ns->nseg == 1) {
-		uint32_t name = get32(tab + ns->segs);
+		uint32_t name = get_le32(tab + ns->segs);
 		unsigned int guard = 0;
 		int s = scope;
 
@@ -428,7 +423,7 @@ static int declare(const struct nstr *ns, const struct cur *c, int scope,
 	if (parent < 0) {
 		return parent;
 	}
-	name = get32(c->b + ns->segs + 4 * (ns->nseg - 1u));
+	name = get_le32(c->b + ns->segs + 4 * (ns->nseg - 1u));
 	if (find_child(parent, name) >= 0) {
 		return -EEXIST;
 	}
@@ -1969,7 +1964,7 @@ int aml_enumerate(const uint8_t *const *tables, const size_t *lens,
 			g_st.bad_tables++;
 			continue;
 		}
-		len = get32(t + 4);
+		len = get_le32(t + 4);
 		if (len < HDR_LEN || len > lens[i]) {
 			g_st.bad_tables++;
 			continue;

@@ -2,26 +2,10 @@
  * ACPI resource template decoder; see resource.h. Written from ACPI 6.x,
  * 6.4 "Resource Data Types for ACPI".
  */
+#include "kern/bytes.h"
 #include "kern/compiler.h"
 #include "kern/errno.h"
 #include "firmware/acpi/resource.h"
-
-/* Little-endian readers; the caller has checked the bounds. */
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-	       ((uint32_t)p[3] << 24);
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	return (uint64_t)get32(p) | ((uint64_t)get32(p + 4) << 32);
-}
 
 /* Small item names (6.4.2), bits 6:3 of the tag byte. */
 #define SMALL_IRQ      0x04
@@ -72,7 +56,7 @@ static int small_irq(struct res_out *o, const uint8_t *d, unsigned int n)
 	if (n != 2 && n != 3) {
 		return -EBADMSG;
 	}
-	mask = get16(d);
+	mask = get_le16(d);
 	if (n == 3) {
 		/* bit 0: 1 = edge; bit 3: active-low; bit 4: shared;
 		 * bit 5: wake capable */
@@ -106,17 +90,17 @@ static void addr_space(struct res_out *o, const uint8_t *d, unsigned int w)
 	uint64_t min, tra, len;
 
 	if (w == 2) {
-		min = get16(f + 2);
-		tra = get16(f + 6);
-		len = get16(f + 8);
+		min = get_le16(f + 2);
+		tra = get_le16(f + 6);
+		len = get_le16(f + 8);
 	} else if (w == 4) {
-		min = get32(f + 4);
-		tra = get32(f + 12);
-		len = get32(f + 16);
+		min = get_le32(f + 4);
+		tra = get_le32(f + 12);
+		len = get_le32(f + 16);
 	} else {
-		min = get64(f + 8);
-		tra = get64(f + 24);
-		len = get64(f + 32);
+		min = get_le64(f + 8);
+		tra = get_le64(f + 24);
+		len = get_le64(f + 32);
 	}
 	if (d[0] == ADDR_TYPE_MEM) {
 		emit(o, ACPI_RES_MEM, min + tra, len, 0);
@@ -151,7 +135,7 @@ static int ext_irq(struct res_out *o, const uint8_t *d, unsigned int n)
 		flags |= ACPI_RES_WAKE;
 	}
 	for (i = 0; i < cnt; i++) {
-		emit(o, ACPI_RES_IRQ, get32(d + 2 + 4 * i), 1, flags);
+		emit(o, ACPI_RES_IRQ, get_le32(d + 2 + 4 * i), 1, flags);
 	}
 	return 0;
 }
@@ -179,14 +163,14 @@ static int small_item(struct res_out *o, unsigned int name, const uint8_t *d,
 		if (n != 7) {
 			return -EBADMSG;
 		}
-		emit(o, ACPI_RES_IO, get16(d + 1), d[6], 0);
+		emit(o, ACPI_RES_IO, get_le16(d + 1), d[6], 0);
 		return 0;
 	case SMALL_FIXED_IO:
 		/* 10-bit base, length */
 		if (n != 3) {
 			return -EBADMSG;
 		}
-		emit(o, ACPI_RES_IO, get16(d) & 0x3FF, d[2], 0);
+		emit(o, ACPI_RES_IO, get_le16(d) & 0x3FF, d[2], 0);
 		return 0;
 	default:
 		(*skipped)++;
@@ -203,20 +187,20 @@ static int large_item(struct res_out *o, unsigned int name, const uint8_t *d,
 		if (n != 9) {
 			return -EBADMSG;
 		}
-		emit(o, ACPI_RES_MEM, (uint64_t)get16(d + 1) << 8,
-		     (uint64_t)get16(d + 7) << 8, 0);
+		emit(o, ACPI_RES_MEM, (uint64_t)get_le16(d + 1) << 8,
+		     (uint64_t)get_le16(d + 7) << 8, 0);
 		return 0;
 	case LARGE_MEM32:
 		if (n != 17) {
 			return -EBADMSG;
 		}
-		emit(o, ACPI_RES_MEM, get32(d + 1), get32(d + 13), 0);
+		emit(o, ACPI_RES_MEM, get_le32(d + 1), get_le32(d + 13), 0);
 		return 0;
 	case LARGE_FIXED_MEM32:
 		if (n != 9) {
 			return -EBADMSG;
 		}
-		emit(o, ACPI_RES_MEM, get32(d + 1), get32(d + 5), 0);
+		emit(o, ACPI_RES_MEM, get_le32(d + 1), get_le32(d + 5), 0);
 		return 0;
 	case LARGE_WORD_ADDR:
 		if (n < 13) {
@@ -286,7 +270,7 @@ int acpi_res_decode(const uint8_t *buf, size_t len, struct acpi_res *out,
 			if (len - pos < 3) {
 				break;
 			}
-			n = get16(buf + pos + 1);
+			n = get_le16(buf + pos + 1);
 			if (n > len - pos - 3) {
 				break;
 			}

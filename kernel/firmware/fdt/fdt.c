@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "kern/bytes.h"
 #include "kern/errno.h"
 #include "firmware/fdt/fdt.h"
 
@@ -38,18 +39,6 @@
  * enough that an offset rounded up to the next token still is one.
  */
 #define FDT_STRUCT_MAX 0x7ffffff0u
-
-/* Byte readers: the blob has no alignment guarantee here. */
-static uint32_t get_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | (uint32_t)p[3];
-}
-
-static uint64_t get_be64(const uint8_t *p)
-{
-	return (uint64_t)get_be32(p) << 32 | get_be32(p + 4);
-}
 
 /* Whether [off, off + n) lies inside a block of `size` bytes, without
  * computing off + n (which could wrap). */

@@ -1,12 +1,7 @@
 /* Interrupt parents and specifiers (see fdt_irq.h). */
 #include "firmware/fdt/fdt_irq.h"
+#include "kern/bytes.h"
 #include "kern/errno.h"
-
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
 
 static int controller_cells(const struct fdt *fdt, int ctrl, uint32_t *cells)
 {
@@ -47,7 +42,7 @@ static int get_extended(const struct fdt *fdt, const uint8_t *p, uint32_t len,
 	/* Each entry: <phandle cell...>, its length set by the phandle. */
 	for (unsigned int i = 0; off + 4 <= len; i++) {
 		uint32_t cells;
-		int ctrl = fdt_node_by_phandle(fdt, be32(p + off)), ret;
+		int ctrl = fdt_node_by_phandle(fdt, get_be32(p + off)), ret;
 
 		if (ctrl < 0) {
 			return -EBADMSG;
@@ -63,7 +58,7 @@ static int get_extended(const struct fdt *fdt, const uint8_t *p, uint32_t len,
 			out->ctrl = ctrl;
 			out->ncells = cells;
 			for (uint32_t c = 0; c < cells; c++) {
-				out->cells[c] = be32(p + off + 4 + 4 * c);
+				out->cells[c] = get_be32(p + off + 4 + 4 * c);
 			}
 			return 0;
 		}
@@ -104,7 +99,7 @@ int fdt_irq_get(const struct fdt *fdt, int node, unsigned int index,
 	out->ncells = cells;
 	for (uint32_t c = 0; c < cells; c++) {
 		out->cells[c] =
-		    be32((const uint8_t *)val + 4 * (index * cells + c));
+		    get_be32((const uint8_t *)val + 4 * (index * cells + c));
 	}
 	return 0;
 }

@@ -14,7 +14,16 @@ __noreturn void panic(const char *fmt, ...) __printf_like(1, 2);
 		}                                                              \
 	} while (0)
 
-/* Print the frame-pointer chain starting at fp (bounded, fault-safe). */
+/*
+ * Print the frame-pointer chain starting at fp (bounded, fault-safe), one
+ * line a frame: "  #0 0x10690b shell_execute+0x3b" (kern/ksym.h).
+ */
 void backtrace_print(uintptr_t fp);
+
+/*
+ * One line for the instruction at pc (what: "faulting instruction"): its
+ * address, function and offset, and its first code bytes.
+ */
+void backtrace_print_pc(uintptr_t pc, const char *what);
 
 #endif
