@@ -124,7 +124,16 @@ struct node {
 	uint64_t base, rlen;
 };
 
-static struct node g_nodes[AML_MAX_NODES];
+/*
+ * LIMBO, one node past the namespace, is the scope the walk gives the body
+ * of an object that found no room once the namespace is full: nothing is
+ * created there (every new node fails by then), but its contents are
+ * walked and counted in g_st.nodes_dropped. It has no children and the
+ * root as parent; no device list or path ever reaches it.
+ */
+#define LIMBO AML_MAX_NODES
+
+static struct node g_nodes[AML_MAX_NODES + 1];
 static unsigned int g_nnodes;
 static bool g_full;
 static const uint8_t *g_tab[AML_MAX_TABLES];
@@ -435,6 +444,9 @@ static int declare(const struct nstr *ns, const struct cur *c, int scope,
 	n = new_node(parent, name, type, c->table);
 	if (n >= 0) {
 		g_st.named++;
+	} else {
+		g_st.nodes_dropped++;
+		g_st.devices_dropped += type == N_DEVICE;
 	}
 	return n;
 }
@@ -1455,9 +1467,7 @@ static int field_list(struct cur *c, int scope, size_t region_off,
 				g_nodes[nd].a = (uint32_t)bit;
 				g_nodes[nd].b = (uint32_t)n;
 				g_nodes[nd].flags = flags;
-			} else if (nd == -ENOSPC) {
-				return nd;
-			} else {
+			} else if (nd != -ENOSPC) { /* no room: counted */
 				g_st.skipped_ops++;
 			}
 			bit += n;
@@ -1499,7 +1509,7 @@ static int op_region(struct cur *c, int scope)
 		g_nodes[n].flags = 1;
 		return 0;
 	}
-	return n == -ENOSPC ? n : 1;
+	return n == -ENOSPC ? 0 : 1; /* no room: counted by declare */
 }
 
 /* Declare, and count what could not be. */
@@ -1556,7 +1566,7 @@ static int walk_one(struct cur *c, int scope, unsigned int depth)
 			g_nodes[n].off = (uint32_t)start;
 			g_nodes[n].end = (uint32_t)c->pos;
 		}
-		return n == -ENOSPC ? n : 0;
+		return 0;
 	case OP_METHOD:
 		if (pkg_length(c, &end)) {
 			return -EBADMSG;
@@ -1577,7 +1587,7 @@ static int walk_one(struct cur *c, int scope, unsigned int depth)
 			}
 		}
 		c->pos = end;
-		return n == -ENOSPC ? n : 0;
+		return 0;
 	case OP_ALIAS:
 		start = c->pos;
 		if (name_string(c, &ns) || name_string(c, &ns2)) {
@@ -1588,7 +1598,7 @@ static int walk_one(struct cur *c, int scope, unsigned int depth)
 			g_nodes[n].off = (uint32_t)start;
 			g_nodes[n].scope = (int16_t)scope;
 		}
-		return n == -ENOSPC ? n : 0;
+		return 0;
 	case OP_EXTERNAL:
 		if (name_string(c, &ns) || rdn(c, 2, &skip)) {
 			return -EBADMSG;
@@ -1641,11 +1651,8 @@ static int walk_one(struct cur *c, int scope, unsigned int depth)
 			return -EBADMSG;
 		}
 		n = decl_or_skip(&ns, c, scope, type);
-		if (n == -ENOSPC) {
-			return n;
-		}
 		c->pos = in.pos;
-		walk_body(c, end, n, depth);
+		walk_body(c, end, n == -ENOSPC ? LIMBO : n, depth);
 		return 0;
 	}
 	case EXT_REGION:
@@ -1676,9 +1683,6 @@ static int walk_one(struct cur *c, int scope, unsigned int depth)
 		}
 		n = field_list(&in, scope, region, x,
 			       ext == EXT_FIELD ? N_FIELD : N_INDEXFIELD);
-		if (n == -ENOSPC) {
-			return n;
-		}
 		if (n < 0) {
 			g_st.skipped_ops++;
 		}
@@ -1691,8 +1695,8 @@ static int walk_one(struct cur *c, int scope, unsigned int depth)
 		    (ext == EXT_MUTEX && rdn(c, 1, &skip))) {
 			return -EBADMSG;
 		}
-		n = decl_or_skip(&ns, c, scope, N_OTHER);
-		return n == -ENOSPC ? n : 0;
+		(void)decl_or_skip(&ns, c, scope, N_OTHER);
+		return 0;
 	case EXT_BANKFIELD:
 		if (pkg_length(c, &end)) {
 			return -EBADMSG;
@@ -1852,6 +1856,10 @@ static void describe(int d, struct aml_device *dev)
 		}
 		if (r < 0) {
 			g_st.eval_failures++;
+		} else if (v.i > dev->ncid) {
+			x = v.i - dev->ncid;
+			dev->cid_dropped =
+			    x > 0xFFFF ? 0xFFFF : (unsigned int)x;
 		}
 	} else if (r == 0) {
 		if ((r = id_value(&v, dev->cid[0])) == 0) {
@@ -1917,7 +1925,9 @@ static void describe(int d, struct aml_device *dev)
 		r = acpi_res_decode(v.p, v.len, dev->res, ARRAY_SIZE(dev->res),
 				    &dev->nres, &skipped);
 		if (r == -ENOSPC) {
+			(void)acpi_res_count(v.p, v.len, &i);
 			dev->res_truncated = true;
+			dev->res_dropped = i - dev->nres;
 			r = 0;
 		} else if (r < 0) {
 			g_st.eval_failures++;
@@ -1953,6 +1963,11 @@ int aml_enumerate(const uint8_t *const *tables, const size_t *lens,
 	g_nnodes = 0;
 	g_full = false;
 	new_node(-1, NAME4('\\', '_', '_', '_'), N_SCOPE, 0);
+	memset(&g_nodes[LIMBO], 0, sizeof(g_nodes[LIMBO]));
+	g_nodes[LIMBO].child = -1;
+	g_nodes[LIMBO].sibling = -1;
+	g_nodes[LIMBO].scope = -1;
+	g_nodes[LIMBO].type = N_SCOPE;
 	for (i = 0; i < ARRAY_SIZE(roots); i++) {
 		new_node(0, roots[i], N_SCOPE, 0);
 	}
@@ -1982,10 +1997,8 @@ int aml_enumerate(const uint8_t *const *tables, const size_t *lens,
 		c.pos = HDR_LEN;
 		c.end = len;
 		c.table = (uint8_t)i;
+		/* with the namespace full, the walk goes on to count */
 		(void)walk(&c, 0, 0);
-		if (g_full) {
-			break;
-		}
 	}
 
 	for (i = 0; i < g_nnodes; i++) {
