@@ -11,9 +11,11 @@ from kite import Guest, PROMPT
 AML = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                    "fixtures", "acpi", "aml")
 LIMITS_DSL = os.path.join(AML, "limits.dsl")
+KBD0001_AML = os.path.join(AML, "kbd0001.aml")
 
 SSDT_DEVICES = 80  # \_SB.LM00 to LM79 in limits.dsl
 AML_MAX_DEVICES = 64
+AML_MAX_TABLES = 16
 
 
 def test_aml_limits_are_reported(arch, **opts):
@@ -44,7 +46,22 @@ def test_aml_limits_are_reported(arch, **opts):
         assert listed == ["%02d" % i for i in range(ssdt_kept)], out
 
 
+def test_aml_table_limit_is_reported(arch, **opts):
+    """The DSDT and 16 SSDTs (kbd0001.aml each time: the first declares
+    \\_SB.KBD, the others collide with it): 17 AML tables, the walker
+    takes 16, and the boot log says one was dropped."""
+    extra = " ".join(["-acpitable file=%s" % KBD0001_AML] * AML_MAX_TABLES)
+    opts = dict(opts, extra=(opts.get("extra", "") + " " + extra).strip())
+    with Guest(arch, **opts) as g:
+        g.expect(r"acpi: %u AML table\(s\)" % AML_MAX_TABLES, timeout=30)
+        g.expect(r"acpi: %u AML tables, %u loaded: AML_MAX_TABLES "
+                 r"reached; 1 dropped\n"
+                 % (AML_MAX_TABLES + 1, AML_MAX_TABLES), timeout=10)
+        g.expect(re.escape(PROMPT), timeout=30)
+
+
 # x86_64 pc, q35 and pc-noapic: their DSDTs differ in device count.
 PC_TESTS = [
     test_aml_limits_are_reported,
+    test_aml_table_limit_is_reported,
 ]
