@@ -198,6 +198,63 @@ static void parse_spec(const char **p, struct spec *sp, va_list *ap)
 	}
 }
 
+/*
+ * One conversion: *p is its letter, start the '%' that began it. Returns
+ * where the format goes on (the letter, or the one before the NUL of a
+ * truncated spec, as the caller's p++ expects).
+ */
+static const char *convert(struct out *o, struct spec *sp, const char *p,
+			   const char *start, va_list *args)
+{
+	int64_t sv;
+
+	switch (*p) {
+	case 's':
+		emit_str(o, sp, va_arg(*args, const char *));
+		break;
+	case 'c': {
+		char c[2] = {(char)va_arg(*args, int), 0};
+
+		sp->precision = 1;
+		emit_str(o, sp, c);
+		break;
+	}
+	case 'd':
+	case 'i':
+		sv = arg_signed(sp, args);
+		emit_num(o, sp, sv < 0 ? -(uint64_t)sv : (uint64_t)sv, sv < 0,
+			 10, false, NULL);
+		break;
+	case 'u':
+		emit_num(o, sp, arg_unsigned(sp, args), false, 10, false, NULL);
+		break;
+	case 'x':
+	case 'X':
+		emit_num(o, sp, arg_unsigned(sp, args), false, 16, *p == 'X',
+			 NULL);
+		break;
+	case 'p':
+		sp->zero = true;
+		sp->width = sp->width ? sp->width : 18;
+		emit_num(o, sp, (uintptr_t)va_arg(*args, void *), false, 16,
+			 false, "0x");
+		break;
+	case '%':
+		emit(o, '%');
+		break;
+	default:
+		/* Unknown or truncated: print it as written. */
+		while (start <= p && *start) {
+			emit(o, *start++);
+		}
+		if (!*p) {
+			p--;
+		}
+		break;
+	}
+	return p;
+}
+
 int kvformat(printf_sink_fn sink, void *ctx, const char *fmt, va_list ap)
 {
 	struct out o = {.sink = sink, .ctx = ctx};
@@ -208,7 +265,6 @@ int kvformat(printf_sink_fn sink, void *ctx, const char *fmt, va_list ap)
 	va_copy(args, ap);
 	for (const char *p = fmt; *p; p++) {
 		const char *start = p;
-		int64_t sv;
 
 		if (*p != '%') {
 			emit(&o, *p);
@@ -216,51 +272,7 @@ int kvformat(printf_sink_fn sink, void *ctx, const char *fmt, va_list ap)
 		}
 		p++;
 		parse_spec(&p, &sp, &args);
-		switch (*p) {
-		case 's':
-			emit_str(&o, &sp, va_arg(args, const char *));
-			break;
-		case 'c': {
-			char c[2] = {(char)va_arg(args, int), 0};
-
-			sp.precision = 1;
-			emit_str(&o, &sp, c);
-			break;
-		}
-		case 'd':
-		case 'i':
-			sv = arg_signed(&sp, &args);
-			emit_num(&o, &sp, sv < 0 ? -(uint64_t)sv : (uint64_t)sv,
-				 sv < 0, 10, false, NULL);
-			break;
-		case 'u':
-			emit_num(&o, &sp, arg_unsigned(&sp, &args), false, 10,
-				 false, NULL);
-			break;
-		case 'x':
-		case 'X':
-			emit_num(&o, &sp, arg_unsigned(&sp, &args), false, 16,
-				 *p == 'X', NULL);
-			break;
-		case 'p':
-			sp.zero = true;
-			sp.width = sp.width ? sp.width : 18;
-			emit_num(&o, &sp, (uintptr_t)va_arg(args, void *),
-				 false, 16, false, "0x");
-			break;
-		case '%':
-			emit(&o, '%');
-			break;
-		default:
-			/* Unknown or truncated: print it as written. */
-			while (start <= p && *start) {
-				emit(&o, *start++);
-			}
-			if (!*p) {
-				p--;
-			}
-			break;
-		}
+		p = convert(&o, &sp, p, start, &args);
 	}
 	va_end(args);
 	return o.count;

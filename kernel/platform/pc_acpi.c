@@ -103,12 +103,52 @@ static bool aml_usable(const struct aml_device *d)
 	return !d->error && (d->sta & 1) && d->hid[0];
 }
 
+/*
+ * Say what the AML walker's fixed limits left out (aml.h; until a heap
+ * removes them): nothing is dropped without a word.
+ */
+static void report_aml_limits(unsigned int ntables, unsigned int nssdt,
+			      const struct aml_stats *st)
+{
+	if (nssdt + 1 > ntables) {
+		kprintf("acpi: %u AML tables, %u loaded: AML_MAX_TABLES "
+			"reached; %u dropped\n",
+			nssdt + 1, ntables, nssdt + 1 - ntables);
+	}
+	if (st->nodes_dropped) {
+		kprintf("acpi: namespace full: AML_MAX_NODES (%u) reached; "
+			"%u objects dropped, %u of them devices\n",
+			AML_MAX_NODES, st->nodes_dropped, st->devices_dropped);
+	}
+	if (st->devices > naml) {
+		kprintf("acpi: %u devices described, %u kept: AML_MAX_DEVICES "
+			"reached; %u dropped\n",
+			st->devices, naml, st->devices - naml);
+	}
+	for (unsigned int i = 0; i < naml; i++) {
+		const struct aml_device *d = &aml_devs[i];
+
+		if (d->res_dropped) {
+			kprintf("acpi: %s: _CRS has %u resources, %u kept; %u "
+				"dropped\n",
+				d->path, d->nres + d->res_dropped, d->nres,
+				d->res_dropped);
+		}
+		if (d->cid_dropped) {
+			kprintf("acpi: %s: _CID has %u IDs, %u kept; %u "
+				"dropped\n",
+				d->path, d->ncid + d->cid_dropped, d->ncid,
+				d->cid_dropped);
+		}
+	}
+}
+
 static void namespace_read(void)
 {
 	static const struct aml_host host = {aml_read, NULL};
 	const uint8_t *tables[AML_MAX_TABLES];
 	size_t lens[AML_MAX_TABLES];
-	unsigned int n = 0, usable = 0;
+	unsigned int n = 0, usable = 0, nssdt = 0;
 	const struct acpi_table *t = acpi_find(&acpi, "DSDT", 0);
 	struct aml_stats st;
 
@@ -117,11 +157,11 @@ static void namespace_read(void)
 	}
 	tables[n] = t->data;
 	lens[n++] = t->length;
-	for (unsigned int i = 0;
-	     n < AML_MAX_TABLES && (t = acpi_find(&acpi, "SSDT", i)) != NULL;
-	     i++) {
-		tables[n] = t->data;
-		lens[n++] = t->length;
+	for (; (t = acpi_find(&acpi, "SSDT", nssdt)) != NULL; nssdt++) {
+		if (n < AML_MAX_TABLES) {
+			tables[n] = t->data;
+			lens[n++] = t->length;
+		}
 	}
 	aml_set_host(&host);
 	aml_enumerate(tables, lens, n, aml_devs, AML_MAX_DEVICES, &naml, &st);
@@ -131,6 +171,7 @@ static void namespace_read(void)
 	kprintf("acpi: %u AML table(s): %u devices, %u present with an ID; "
 		"%u methods, %u objects skipped, %u evaluations failed\n",
 		n, naml, usable, st.methods, st.skipped_ops, st.eval_failures);
+	report_aml_limits(n, nssdt, &st);
 }
 
 const struct pc_firmware *pc_acpi_read(void)
@@ -192,6 +233,12 @@ static void describe(const struct aml_device *a, struct device *d)
 	d->ids[0] = a->hid;
 	for (unsigned int c = 0; c < a->ncid && c + 1 < DEVICE_MAX_IDS; c++) {
 		d->ids[c + 1] = a->cid[c];
+	}
+	if (a->ncid + 1 > DEVICE_MAX_IDS) {
+		kprintf("acpi: %s: %u IDs, %u kept: DEVICE_MAX_IDS reached; "
+			"%u dropped\n",
+			a->path, a->ncid + 1, DEVICE_MAX_IDS,
+			a->ncid + 1 - DEVICE_MAX_IDS);
 	}
 	for (unsigned int r = 0; r < a->nres && d->nres < DEVICE_MAX_RES; r++) {
 		const struct acpi_res *res = &a->res[r];

@@ -776,6 +776,124 @@ TEST(aml_max_devices)
 	free(b);
 }
 
+/* ---- what the fixed limits drop (issue 9 item 8) ---------------------- */
+
+/* \_SB.LM00 of limits.dsl: 10 I/O ranges (8 kept), 6 _CIDs (4 kept). */
+static void check_lm00(const struct aml_device *d)
+{
+	REQUIRE(d != NULL);
+	CHECK_EQ_STR(d->hid, "KITE0000");
+	CHECK_EQ_INT(d->error, 0);
+	CHECK_EQ_INT(d->nres, 8);
+	CHECK(d->res_truncated);
+	CHECK_EQ_INT(d->res_dropped, 2);
+	CHECK(check_res(&d->res[7], ACPI_RES_IO, 0x507, 1, 0));
+	CHECK_EQ_INT(d->ncid, 4);
+	CHECK_EQ_INT(d->cid_dropped, 2);
+	CHECK_EQ_STR(d->cid[3], "KITEC004");
+}
+
+TEST(aml_limit_devices_counted)
+{
+	unsigned int n;
+	struct aml_stats st;
+
+	/* 80 Devices alone: 64 kept, st.devices says how many there were */
+	CHECK_EQ_INT(run_fixtures("acpi/aml/limits.aml", NULL, &n, &st),
+		     -ENOSPC);
+	CHECK_EQ_INT(n, AML_MAX_DEVICES);
+	CHECK_EQ_INT(st.devices, 80);
+	CHECK_EQ_INT(st.nodes_dropped, 0);
+	CHECK_EQ_INT(st.devices_dropped, 0);
+	CHECK_EQ_STR(devs[AML_MAX_DEVICES - 1].path, "\\_SB.LM63");
+	check_lm00(find_dev(n, "\\_SB.LM00"));
+	CHECK_EQ_INT(find_dev(n, "\\_SB.LM01")->res_dropped, 0);
+	CHECK_EQ_INT(find_dev(n, "\\_SB.LM01")->cid_dropped, 0);
+
+	/* after QEMU's pc DSDT (51 Devices): 13 of the SSDT's are kept */
+	CHECK_EQ_INT(
+	    run_fixtures("acpi/pc/DSDT.bin", "acpi/aml/limits.aml", &n, &st),
+	    -ENOSPC);
+	CHECK_EQ_INT(n, AML_MAX_DEVICES);
+	CHECK_EQ_INT(st.devices, 51 + 80);
+	CHECK_EQ_STR(devs[AML_MAX_DEVICES - 1].path, "\\_SB.LM12");
+	check_lm00(find_dev(n, "\\_SB.LM00"));
+}
+
+/* Name (Nddd, Zero) for ddd = 0..count-1, at the root. */
+static void put_names(struct tb *t, unsigned int count)
+{
+	unsigned int i;
+
+	for (i = 0; i < count; i++) {
+		uint8_t name[6] = {0x08,
+				   'N',
+				   (uint8_t)('0' + i / 100 % 10),
+				   (uint8_t)('0' + i / 10 % 10),
+				   (uint8_t)('0' + i % 10),
+				   0x00};
+
+		if (i >= 1000) { /* Nddd has room for 3 digits: A000.. */
+			name[1] = (uint8_t)('A' + i / 1000 - 1);
+		}
+		tb_put(t, name, sizeof(name));
+	}
+}
+
+TEST(aml_limit_nodes_counted)
+{
+	/* Device (DZZZ) { Name (_HID, One) } */
+	static const uint8_t dev[] = {0x5B, 0x82, 0x0B, 'D', 'Z', 'Z', 'Z',
+				      0x08, '_',  'H',	'I', 'D', 0x01};
+	static struct tb t;
+	size_t llen;
+	uint8_t *lim = unit_load_fixture("acpi/aml/limits.aml", &llen);
+	const uint8_t *tabs[2];
+	size_t lens[2];
+	unsigned int n;
+	struct aml_stats st;
+	/* the root and its 5 predefined scopes are nodes too */
+	const unsigned int room = AML_MAX_NODES - 6;
+
+	REQUIRE(lim != NULL);
+	tb_init(&t, 2);
+	put_names(&t, room + 58);
+	tb_put(&t, dev, sizeof(dev));
+	tb_fix(&t);
+	REQUIRE(t.n <= sizeof(t.b));
+	CHECK_EQ_INT(run_one(t.b, t.n, &n, &st), -ENOSPC);
+	CHECK_EQ_INT(n, 0);
+	CHECK_EQ_INT(st.named, room);
+	/* 58 Names, DZZZ and its _HID (walked in limbo) */
+	CHECK_EQ_INT(st.nodes_dropped, 58 + 2);
+	CHECK_EQ_INT(st.devices_dropped, 1);
+	CHECK_EQ_INT(st.devices, 0);
+
+	/* a later table is still walked, to count: limits.aml's 80 Devices,
+	 * their _HIDs, LM00's _CID and _CRS */
+	tabs[0] = t.b;
+	lens[0] = t.n;
+	tabs[1] = lim;
+	lens[1] = llen;
+	CHECK_EQ_INT(
+	    aml_enumerate(tabs, lens, 2, devs, AML_MAX_DEVICES, &n, &st),
+	    -ENOSPC);
+	CHECK_EQ_INT(n, 0);
+	CHECK_EQ_INT(st.named, room);
+	CHECK_EQ_INT(st.nodes_dropped, 58 + 2 + 80 * 2 + 2);
+	CHECK_EQ_INT(st.devices_dropped, 1 + 80);
+	CHECK_EQ_INT(st.skipped_ops, 0);
+
+	/* exactly full: nothing dropped */
+	tb_init(&t, 2);
+	put_names(&t, room);
+	tb_fix(&t);
+	CHECK_EQ_INT(run_one(t.b, t.n, &n, &st), 0);
+	CHECK_EQ_INT(st.named, room);
+	CHECK_EQ_INT(st.nodes_dropped, 0);
+	free(lim);
+}
+
 /* ---- resource templates ---------------------------------------------- */
 
 static struct acpi_res res[32];
@@ -961,4 +1079,10 @@ TEST(resource_enospc)
 	CHECK_EQ_INT(n, 16);
 	CHECK_EQ_INT(acpi_res_decode(t, sizeof(t), NULL, 0, &n, &sk), -ENOSPC);
 	CHECK_EQ_INT(n, 0);
+	/* how many a 4-entry caller dropped */
+	CHECK_EQ_INT(acpi_res_count(t, sizeof(t), &n), 0);
+	CHECK_EQ_INT(n, 16);
+	CHECK_EQ_INT(acpi_res_count(t, 4, &n), -EBADMSG); /* no End Tag */
+	CHECK_EQ_INT(n, 16);
+	CHECK_EQ_INT(acpi_res_count(NULL, 1, &n), -EINVAL);
 }

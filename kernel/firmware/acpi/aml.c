@@ -125,7 +125,16 @@ struct node {
 	uint64_t base, rlen;
 };
 
-static struct node g_nodes[AML_MAX_NODES];
+/*
+ * LIMBO, one node past the namespace, is the scope the walk gives the body
+ * of an object that found no room once the namespace is full: nothing is
+ * created there (every new node fails by then), but its contents are
+ * walked and counted in g_st.nodes_dropped. It has no children and the
+ * root as parent; no device list or path ever reaches it.
+ */
+#define LIMBO AML_MAX_NODES
+
+static struct node g_nodes[AML_MAX_NODES + 1];
 static unsigned int g_nnodes;
 static bool g_full;
 static const uint8_t *g_tab[AML_MAX_TABLES];
@@ -256,52 +265,38 @@ static bool name_start(uint8_t ch)
 	       ch == OP_DUAL || ch == OP_MULTI;
 }
 
-static int name_string(struct cur *c, struct nstr *ns)
+/* The prefix of a NameString: '\\' or any number of '^' (20.2.2). */
+static int name_prefix(struct cur *c, struct nstr *ns)
 {
 	uint8_t ch;
-	unsigned int i, j;
 
-	ns->root = false;
-	ns->up = 0;
-	ns->nseg = 0;
 	if (peek8(c, &ch)) {
 		return -EBADMSG;
 	}
 	if (ch == OP_ROOT) {
 		ns->root = true;
 		c->pos++;
-	} else {
-		while (ch == OP_PARENT) {
-			if (ns->up == 255) {
-				return -EBADMSG;
-			}
-			ns->up++;
-			c->pos++;
-			if (peek8(c, &ch)) {
-				return -EBADMSG;
-			}
-		}
-	}
-	if (peek8(c, &ch)) {
-		return -EBADMSG;
-	}
-	if (ch == OP_ZERO) {
-		c->pos++;
-		ns->segs = c->pos;
 		return 0;
-	} else if (ch == OP_DUAL) {
-		c->pos++;
-		ns->nseg = 2;
-	} else if (ch == OP_MULTI) {
-		c->pos++;
-		if (rd8(c, &ns->nseg) || ns->nseg == 0) {
+	}
+	while (ch == OP_PARENT) {
+		if (ns->up == 255) {
 			return -EBADMSG;
 		}
-	} else if (lead_char(ch)) {
-		ns->nseg = 1;
-	} else {
-		return -EBADMSG;
+		ns->up++;
+		c->pos++;
+		if (peek8(c, &ch)) {
+			return -EBADMSG;
+		}
 	}
+	return 0;
+}
+
+/* nseg NameSegs at the cursor: each a lead character and three name
+ * characters. */
+static int name_segs(struct cur *c, struct nstr *ns)
+{
+	unsigned int i, j;
+
 	if ((size_t)ns->nseg * 4 > c->end - c->pos) {
 		return -EBADMSG;
 	}
@@ -320,6 +315,36 @@ static int name_string(struct cur *c, struct nstr *ns)
 	ns->segs = c->pos;
 	c->pos += 4 * (size_t)ns->nseg;
 	return 0;
+}
+
+static int name_string(struct cur *c, struct nstr *ns)
+{
+	uint8_t ch;
+
+	ns->root = false;
+	ns->up = 0;
+	ns->nseg = 0;
+	if (name_prefix(c, ns) || peek8(c, &ch)) {
+		return -EBADMSG;
+	}
+	if (ch == OP_ZERO) { /* NullName */
+		c->pos++;
+		ns->segs = c->pos;
+		return 0;
+	} else if (ch == OP_DUAL) {
+		c->pos++;
+		ns->nseg = 2;
+	} else if (ch == OP_MULTI) {
+		c->pos++;
+		if (rd8(c, &ns->nseg) || ns->nseg == 0) {
+			return -EBADMSG;
+		}
+	} else if (lead_char(ch)) {
+		ns->nseg = 1;
+	} else {
+		return -EBADMSG;
+	}
+	return name_segs(c, ns);
 }
 
 /* ---- namespace ------------------------------------------------------- */
@@ -430,6 +455,9 @@ static int declare(const struct nstr *ns, const struct cur *c, int scope,
 	n = new_node(parent, name, type, c->table);
 	if (n >= 0) {
 		g_st.named++;
+	} else {
+		g_st.nodes_dropped++;
+		g_st.devices_dropped += type == N_DEVICE;
 	}
 	return n;
 }
@@ -546,11 +574,52 @@ static int string_at(struct cur *c, struct val *v)
  * integer constants here.
  */
 static int data_object(struct cur *c, int scope, struct val *v,
+		       unsigned int depth);
+
+/*
+ * Buffer, Package or VarPackage after its opcode: the value points at the
+ * initializer (a Buffer's zero padding past it is not represented) or
+ * element list; NumElements is a byte (Package) or an integer constant.
+ */
+static int data_package(struct cur *c, uint8_t op, int scope, struct val *v,
+			unsigned int depth)
+{
+	struct cur in;
+	struct val n;
+	uint8_t x;
+	size_t end;
+
+	if (pkg_length(c, &end)) {
+		return -EBADMSG;
+	}
+	in = *c;
+	in.end = end;
+	c->pos = end;
+	if (op == OP_PACKAGE) {
+		if (rd8(&in, &x)) {
+			return -EBADMSG;
+		}
+		n.i = x;
+	} else if (data_object(&in, scope, &n, depth + 1) || n.type != V_INT) {
+		return -EBADMSG;
+	}
+	memset(v, 0, sizeof(*v));
+	v->type = op == OP_BUFFER ? V_BUF : V_PKG;
+	v->p = in.b + in.pos;
+	v->len = (uint32_t)(in.end - in.pos);
+	v->table = in.table;
+	v->scope = (int16_t)scope;
+	if (op != OP_BUFFER) {
+		v->i = n.i;
+	}
+	return 0;
+}
+
+static int data_object(struct cur *c, int scope, struct val *v,
 		       unsigned int depth)
 {
 	uint8_t op, x;
 	uint64_t i;
-	size_t end;
 
 	if (depth > 2 || rd8(c, &op)) {
 		return -EBADMSG;
@@ -567,12 +636,8 @@ static int data_object(struct cur *c, int scope, struct val *v,
 	case OP_WORD:
 	case OP_DWORD:
 	case OP_QWORD:
-		if (rdn(c,
-			op == OP_BYTE	 ? 1
-			: op == OP_WORD	 ? 2
-			: op == OP_DWORD ? 4
-					 : 8,
-			&i)) {
+		/* ByteConst 1, WordConst 2, DWordConst 4, QWordConst 8 bytes */
+		if (rdn(c, op == OP_QWORD ? 8 : 1u << (op - OP_BYTE), &i)) {
 			return -EBADMSG;
 		}
 		set_int(v, i);
@@ -587,38 +652,8 @@ static int data_object(struct cur *c, int scope, struct val *v,
 		return 0;
 	case OP_BUFFER:
 	case OP_PACKAGE:
-	case OP_VARPKG: {
-		struct cur in;
-		struct val n;
-
-		if (pkg_length(c, &end)) {
-			return -EBADMSG;
-		}
-		in = *c;
-		in.end = end;
-		c->pos = end;
-		if (op == OP_PACKAGE) {
-			if (rd8(&in, &x)) {
-				return -EBADMSG;
-			}
-			n.i = x;
-		} else if (data_object(&in, scope, &n, depth + 1) ||
-			   n.type != V_INT) {
-			return -EBADMSG;
-		}
-		memset(v, 0, sizeof(*v));
-		v->type = op == OP_BUFFER ? V_BUF : V_PKG;
-		v->p = in.b + in.pos;
-		v->len = (uint32_t)(in.end - in.pos);
-		v->table = in.table;
-		v->scope = (int16_t)scope;
-		/* Buffer: the value is the initializer (a larger declared
-		 * size's zero padding is not represented) */
-		if (op != OP_BUFFER) {
-			v->i = n.i;
-		}
-		return 0;
-	}
+	case OP_VARPKG:
+		return data_package(c, op, scope, v, depth);
 	default:
 		return -EBADMSG;
 	}
@@ -680,14 +715,11 @@ static int pkg_elem(struct ectx *e, const struct val *pkg, unsigned int idx,
 	return 0;
 }
 
-/* Read a Field unit through the host callback. */
-static int field_read(const struct node *fn, struct val *v)
+/* The OperationRegion a Field unit names, if the host can read it. */
+static int field_region(const struct node *fn, const struct node **rg)
 {
-	const struct node *rg;
 	struct cur c;
 	struct nstr ns;
-	uint64_t bit = fn->a, width = fn->b, res = 0, u, accb;
-	unsigned int acc;
 	int r;
 
 	if (fn->type != N_FIELD) {
@@ -704,31 +736,48 @@ static int field_read(const struct node *fn, struct val *v)
 	if (r < 0) {
 		return r;
 	}
-	rg = &g_nodes[r];
-	if (rg->type != N_REGION || !rg->flags) {
+	*rg = &g_nodes[r];
+	if ((*rg)->type != N_REGION || !(*rg)->flags) {
 		return -ENOSYS;
 	}
-	if ((rg->a != AML_SPACE_MEMORY && rg->a != AML_SPACE_IO) ||
+	if (((*rg)->a != AML_SPACE_MEMORY && (*rg)->a != AML_SPACE_IO) ||
 	    g_host.read == NULL) {
 		return -ENOSYS;
+	}
+	return 0;
+}
+
+/* Bytes per access for FieldFlags' AccessType (19.6.46): WordAcc 2,
+ * DWordAcc 4, QWordAcc 8; AnyAcc, ByteAcc, BufferAcc 1. */
+static unsigned int access_bytes(uint8_t flags)
+{
+	switch (flags & 0x0F) {
+	case 2:
+		return 2;
+	case 3:
+		return 4;
+	case 4:
+		return 8;
+	default:
+		return 1;
+	}
+}
+
+/* Read a Field unit through the host callback. */
+static int field_read(const struct node *fn, struct val *v)
+{
+	const struct node *rg;
+	uint64_t bit = fn->a, width = fn->b, res = 0, u, accb;
+	unsigned int acc;
+	int r;
+
+	if ((r = field_region(fn, &rg))) {
+		return r;
 	}
 	if (width == 0 || width > 64 || bit + width > rg->rlen * 8) {
 		return -ERANGE;
 	}
-	switch (fn->flags & 0x0F) {
-	case 2:
-		acc = 2;
-		break;
-	case 3:
-		acc = 4;
-		break;
-	case 4:
-		acc = 8;
-		break;
-	default: /* AnyAcc, ByteAcc, BufferAcc */
-		acc = 1;
-		break;
-	}
+	acc = access_bytes(fn->flags);
 	accb = acc * 8u;
 	/* at most 9 units: width <= 64 */
 	for (u = bit / accb; u <= (bit + width - 1) / accb; u++) {
@@ -900,10 +949,60 @@ static int int_arg(struct ectx *e, struct frame *f, struct cur *c,
 	return to_int(&v, out);
 }
 
+/* The integer operators with two operands and a Target (19.6). */
+static uint64_t binary_op(uint8_t op, uint64_t a, uint64_t b)
+{
+	switch (op) {
+	case OP_ADD:
+		return a + b;
+	case OP_SUBTRACT:
+		return a - b;
+	case OP_MULTIPLY:
+		return a * b;
+	case OP_SHL:
+		return b >= 64 ? 0 : a << b;
+	case OP_SHR:
+		return b >= 64 ? 0 : a >> b;
+	case OP_AND:
+		return a & b;
+	case OP_NAND:
+		return ~(a & b);
+	case OP_OR:
+		return a | b;
+	case OP_NOR:
+		return ~(a | b);
+	case OP_XOR:
+		return a ^ b;
+	default:
+		return 0;
+	}
+}
+
+/* Divide (Dividend, Divisor, Remainder, Result) after both operands. */
+static int divide(struct frame *f, struct cur *c, uint64_t a, uint64_t b,
+		  struct val *v)
+{
+	struct target rem, t;
+	struct val rv;
+	int r;
+
+	if (b == 0) {
+		return -EINVAL;
+	}
+	if ((r = target(f, c, &rem)) || (r = target(f, c, &t))) {
+		return r;
+	}
+	set_int(&rv, a % b);
+	store(&rem, &rv);
+	set_int(v, a / b);
+	store(&t, v);
+	return 0;
+}
+
 static int binary(struct ectx *e, struct frame *f, struct cur *c, uint8_t op,
 		  struct val *v, unsigned int depth)
 {
-	uint64_t a, b, x = 0, mask = g_mask[c->table];
+	uint64_t a, b;
 	struct target t;
 	int r;
 
@@ -912,57 +1011,12 @@ static int binary(struct ectx *e, struct frame *f, struct cur *c, uint8_t op,
 		return r;
 	}
 	if (op == OP_DIVIDE) {
-		struct target rem;
-		struct val rv;
-
-		if (b == 0) {
-			return -EINVAL;
-		}
-		if ((r = target(f, c, &rem)) || (r = target(f, c, &t))) {
-			return r;
-		}
-		set_int(&rv, a % b);
-		store(&rem, &rv);
-		set_int(v, a / b);
-		store(&t, v);
-		return 0;
+		return divide(f, c, a, b, v);
 	}
 	if ((r = target(f, c, &t))) {
 		return r;
 	}
-	switch (op) {
-	case OP_ADD:
-		x = a + b;
-		break;
-	case OP_SUBTRACT:
-		x = a - b;
-		break;
-	case OP_MULTIPLY:
-		x = a * b;
-		break;
-	case OP_SHL:
-		x = b >= 64 ? 0 : a << b;
-		break;
-	case OP_SHR:
-		x = b >= 64 ? 0 : a >> b;
-		break;
-	case OP_AND:
-		x = a & b;
-		break;
-	case OP_NAND:
-		x = ~(a & b);
-		break;
-	case OP_OR:
-		x = a | b;
-		break;
-	case OP_NOR:
-		x = ~(a | b);
-		break;
-	case OP_XOR:
-		x = a ^ b;
-		break;
-	}
-	set_int(v, x & mask);
+	set_int(v, binary_op(op, a, b) & g_mask[c->table]);
 	store(&t, v);
 	return 0;
 }
@@ -1067,14 +1121,188 @@ static int named(struct ectx *e, struct frame *f, struct cur *c, struct val *v,
 	return call_method(e, n, args, nargs, v, depth);
 }
 
+/* Buffer (BufferSize) {...} or VarPackage (NumElements) {...} in a
+ * method: the size or count is any integer TermArg. */
+static int term_buffer(struct ectx *e, struct frame *f, struct cur *c,
+		       uint8_t op, struct val *v, unsigned int depth)
+{
+	struct cur in;
+	uint64_t n;
+	size_t end;
+	int r;
+
+	c->pos++;
+	if (pkg_length(c, &end)) {
+		return -EBADMSG;
+	}
+	in = *c;
+	in.end = end;
+	c->pos = end;
+	if ((r = int_arg(e, f, &in, &n, depth + 1))) {
+		return r;
+	}
+	memset(v, 0, sizeof(*v));
+	v->type = op == OP_BUFFER ? V_BUF : V_PKG;
+	v->p = in.b + in.pos;
+	v->len = (uint32_t)(in.end - in.pos);
+	v->table = in.table;
+	v->scope = (int16_t)f->scope;
+	if (op == OP_VARPKG) {
+		v->i = n;
+	}
+	return 0;
+}
+
+/* Store (Source, Target); the value is Source. */
+static int term_store(struct ectx *e, struct frame *f, struct cur *c,
+		      struct val *v, unsigned int depth)
+{
+	struct target t;
+	int r;
+
+	c->pos++;
+	if ((r = term_arg(e, f, c, v, depth + 1)) || (r = target(f, c, &t))) {
+		return r;
+	}
+	store(&t, v);
+	return 0;
+}
+
+/* Not (Operand, Target) and ToInteger (Operand, Target). */
+static int term_unary(struct ectx *e, struct frame *f, struct cur *c,
+		      uint8_t op, struct val *v, unsigned int depth)
+{
+	struct target t;
+	uint64_t a;
+	int r;
+
+	c->pos++;
+	if ((r = int_arg(e, f, c, &a, depth + 1)) || (r = target(f, c, &t))) {
+		return r;
+	}
+	set_int(v, (op == OP_NOT ? ~a : a) & g_mask[c->table]);
+	store(&t, v);
+	return 0;
+}
+
+/* Increment (Addend) and Decrement (Addend): a Local or an Arg. */
+static int term_incdec(struct frame *f, struct cur *c, uint8_t op,
+		       struct val *v)
+{
+	struct target t;
+	uint64_t a;
+	int r;
+
+	c->pos++;
+	if ((r = target(f, c, &t))) {
+		return r;
+	}
+	if (t.slot == NULL || to_int(t.slot, &a)) {
+		return -EINVAL;
+	}
+	a = op == OP_INCREMENT ? a + 1 : a - 1;
+	set_int(v, a & g_mask[c->table]);
+	store(&t, v);
+	return 0;
+}
+
+static int term_sizeof(struct ectx *e, struct frame *f, struct cur *c,
+		       struct val *v, unsigned int depth)
+{
+	int r;
+
+	c->pos++;
+	if ((r = term_arg(e, f, c, v, depth + 1))) {
+		return r;
+	}
+	if (v->type == V_STR || v->type == V_BUF) {
+		set_int(v, v->len);
+	} else if (v->type == V_PKG) {
+		set_int(v, v->i);
+	} else {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Only DerefOf (Index (Source, Index)): there are no references. */
+static int term_derefof(struct ectx *e, struct frame *f, struct cur *c,
+			struct val *v, unsigned int depth)
+{
+	c->pos++;
+	if (c->pos >= c->end || c->b[c->pos] != OP_INDEX) {
+		return -ENOSYS;
+	}
+	c->pos++;
+	return deref_index(e, f, c, v, depth + 1);
+}
+
+/* Local0-7, Arg0-6: a copy of what was stored there. */
+static int term_slot(struct frame *f, struct cur *c, uint8_t op, struct val *v)
+{
+	const struct val *s =
+	    op <= OP_LOCAL7 ? &f->local[op - OP_LOCAL0] : &f->arg[op - OP_ARG0];
+
+	c->pos++;
+	if (s->type == V_NONE) {
+		return -ENODATA;
+	}
+	*v = *s;
+	return 0;
+}
+
+/* Revision, the one extended opcode a TermArg may be here. */
+static int term_ext(struct cur *c, struct val *v)
+{
+	if (c->end - c->pos >= 2 && c->b[c->pos + 1] == EXT_REVISION) {
+		c->pos += 2;
+		set_int(v, 2);
+		return 0;
+	}
+	return -ENOSYS;
+}
+
+/* What kind of TermArg each opcode starts (0: not one the evaluator
+ * knows); the handlers below. */
+enum term_kind {
+	T_NONE,
+	T_DATA,	  /* constants, String, Package: as in a Name */
+	T_BUFFER, /* Buffer, VarPackage: the size may be computed */
+	T_EXT,
+	T_STORE,
+	T_BINARY,
+	T_UNARY,
+	T_INCDEC,
+	T_LOGICAL,
+	T_SIZEOF,
+	T_DEREFOF,
+};
+
+static const uint8_t term_kinds[256] = {
+    [OP_ZERO] = T_DATA,	       [OP_ONE] = T_DATA,
+    [OP_ONES] = T_DATA,	       [OP_BYTE] = T_DATA,
+    [OP_WORD] = T_DATA,	       [OP_DWORD] = T_DATA,
+    [OP_QWORD] = T_DATA,       [OP_STRING] = T_DATA,
+    [OP_PACKAGE] = T_DATA,     [OP_BUFFER] = T_BUFFER,
+    [OP_VARPKG] = T_BUFFER,    [OP_EXT] = T_EXT,
+    [OP_STORE] = T_STORE,      [OP_ADD] = T_BINARY,
+    [OP_SUBTRACT] = T_BINARY,  [OP_MULTIPLY] = T_BINARY,
+    [OP_DIVIDE] = T_BINARY,    [OP_SHL] = T_BINARY,
+    [OP_SHR] = T_BINARY,       [OP_AND] = T_BINARY,
+    [OP_NAND] = T_BINARY,      [OP_OR] = T_BINARY,
+    [OP_NOR] = T_BINARY,       [OP_XOR] = T_BINARY,
+    [OP_NOT] = T_UNARY,	       [OP_TOINTEGER] = T_UNARY,
+    [OP_INCREMENT] = T_INCDEC, [OP_DECREMENT] = T_INCDEC,
+    [OP_LAND] = T_LOGICAL,     [OP_LOR] = T_LOGICAL,
+    [OP_LNOT] = T_LOGICAL,     [OP_LEQUAL] = T_LOGICAL,
+    [OP_LGREATER] = T_LOGICAL, [OP_LLESS] = T_LOGICAL,
+    [OP_SIZEOF] = T_SIZEOF,    [OP_DEREFOF] = T_DEREFOF,
+};
+
 static int term_arg(struct ectx *e, struct frame *f, struct cur *c,
 		    struct val *v, unsigned int depth)
 {
 	uint8_t op;
-	uint64_t a;
-	struct target t;
-	size_t end;
-	int r;
 
 	if (depth > AML_MAX_DEPTH) {
 		return -E2BIG;
@@ -1089,155 +1317,153 @@ static int term_arg(struct ectx *e, struct frame *f, struct cur *c,
 	if (name_start(op)) {
 		return named(e, f, c, v, depth + 1);
 	}
-	switch (op) {
-	case OP_ZERO:
-	case OP_ONE:
-	case OP_ONES:
-	case OP_BYTE:
-	case OP_WORD:
-	case OP_DWORD:
-	case OP_QWORD:
-	case OP_STRING:
-	case OP_PACKAGE:
-		return data_object(c, f->scope, v, 0);
-	case OP_BUFFER:
-	case OP_VARPKG: {
-		struct cur in;
-		uint64_t n;
-
-		c->pos++;
-		if (pkg_length(c, &end)) {
-			return -EBADMSG;
-		}
-		in = *c;
-		in.end = end;
-		c->pos = end;
-		if ((r = int_arg(e, f, &in, &n, depth + 1))) {
-			return r;
-		}
-		memset(v, 0, sizeof(*v));
-		v->type = op == OP_BUFFER ? V_BUF : V_PKG;
-		v->p = in.b + in.pos;
-		v->len = (uint32_t)(in.end - in.pos);
-		v->table = in.table;
-		v->scope = (int16_t)f->scope;
-		if (op == OP_VARPKG) {
-			v->i = n;
-		}
-		return 0;
+	if (op >= OP_LOCAL0 && op <= OP_ARG6) {
+		return term_slot(f, c, op, v);
 	}
-	case OP_EXT:
-		if (c->end - c->pos >= 2 && c->b[c->pos + 1] == EXT_REVISION) {
-			c->pos += 2;
-			set_int(v, 2);
-			return 0;
-		}
-		return -ENOSYS;
-	case OP_STORE:
-		c->pos++;
-		if ((r = term_arg(e, f, c, v, depth + 1)) ||
-		    (r = target(f, c, &t))) {
-			return r;
-		}
-		store(&t, v);
-		return 0;
-	case OP_ADD:
-	case OP_SUBTRACT:
-	case OP_MULTIPLY:
-	case OP_DIVIDE:
-	case OP_SHL:
-	case OP_SHR:
-	case OP_AND:
-	case OP_NAND:
-	case OP_OR:
-	case OP_NOR:
-	case OP_XOR:
+	switch (term_kinds[op]) {
+	case T_DATA:
+		return data_object(c, f->scope, v, 0);
+	case T_BUFFER:
+		return term_buffer(e, f, c, op, v, depth);
+	case T_EXT:
+		return term_ext(c, v);
+	case T_STORE:
+		return term_store(e, f, c, v, depth);
+	case T_BINARY:
 		c->pos++;
 		return binary(e, f, c, op, v, depth + 1);
-	case OP_NOT:
-		c->pos++;
-		if ((r = int_arg(e, f, c, &a, depth + 1)) ||
-		    (r = target(f, c, &t))) {
-			return r;
-		}
-		set_int(v, ~a & g_mask[c->table]);
-		store(&t, v);
-		return 0;
-	case OP_INCREMENT:
-	case OP_DECREMENT:
-		c->pos++;
-		if ((r = target(f, c, &t))) {
-			return r;
-		}
-		if (t.slot == NULL || to_int(t.slot, &a)) {
-			return -EINVAL;
-		}
-		a = op == OP_INCREMENT ? a + 1 : a - 1;
-		set_int(v, a & g_mask[c->table]);
-		store(&t, v);
-		return 0;
-	case OP_LAND:
-	case OP_LOR:
-	case OP_LNOT:
-	case OP_LEQUAL:
-	case OP_LGREATER:
-	case OP_LLESS:
+	case T_UNARY:
+		return term_unary(e, f, c, op, v, depth);
+	case T_INCDEC:
+		return term_incdec(f, c, op, v);
+	case T_LOGICAL:
 		c->pos++;
 		return logical(e, f, c, op, v, depth + 1);
-	case OP_SIZEOF:
-		c->pos++;
-		if ((r = term_arg(e, f, c, v, depth + 1))) {
-			return r;
-		}
-		if (v->type == V_STR || v->type == V_BUF) {
-			set_int(v, v->len);
-		} else if (v->type == V_PKG) {
-			set_int(v, v->i);
-		} else {
-			return -EINVAL;
-		}
-		return 0;
-	case OP_DEREFOF:
-		/* only DerefOf (Index (Source, Index)): no references */
-		c->pos++;
-		if (c->pos >= c->end || c->b[c->pos] != OP_INDEX) {
-			return -ENOSYS;
-		}
-		c->pos++;
-		return deref_index(e, f, c, v, depth + 1);
-	case OP_TOINTEGER:
-		c->pos++;
-		if ((r = int_arg(e, f, c, &a, depth + 1)) ||
-		    (r = target(f, c, &t))) {
-			return r;
-		}
-		set_int(v, a & g_mask[c->table]);
-		store(&t, v);
-		return 0;
+	case T_SIZEOF:
+		return term_sizeof(e, f, c, v, depth);
+	case T_DEREFOF:
+		return term_derefof(e, f, c, v, depth);
 	default:
-		if (op >= OP_LOCAL0 && op <= OP_ARG6) {
-			const struct val *s;
-
-			c->pos++;
-			s = op <= OP_LOCAL7 ? &f->local[op - OP_LOCAL0]
-					    : &f->arg[op - OP_ARG0];
-			if (s->type == V_NONE) {
-				return -ENODATA;
-			}
-			*v = *s;
-			return 0;
-		}
 		return -ENOSYS;
 	}
 }
 
+/* If (Predicate) {...} and the Else {...} right after it, if any. */
+static int exec_if(struct ectx *e, struct frame *f, struct cur *c,
+		   struct val *ret, unsigned int depth)
+{
+	struct cur in;
+	bool has_else = false;
+	size_t end, else_end = 0;
+	uint64_t p;
+	int r;
+
+	c->pos++;
+	if (pkg_length(c, &end)) {
+		return -EBADMSG;
+	}
+	in = *c;
+	in.end = end;
+	c->pos = end;
+	if ((r = int_arg(e, f, &in, &p, depth + 1))) {
+		return r;
+	}
+	if (c->pos < c->end && c->b[c->pos] == OP_ELSE) {
+		struct cur ec = *c;
+
+		ec.pos++;
+		if (pkg_length(&ec, &else_end)) {
+			return -EBADMSG;
+		}
+		has_else = true;
+		if (!p) {
+			in = ec;
+			in.end = else_end;
+		}
+	}
+	if (has_else) {
+		c->pos = else_end;
+	}
+	if (!p && !has_else) {
+		return ST_NORMAL;
+	}
+	return exec_list(e, f, &in, ret, depth + 1);
+}
+
+/* While (Predicate) {...}: every pass spends budget in int_arg, so the
+ * loop is bounded. */
+static int exec_while(struct ectx *e, struct frame *f, struct cur *c,
+		      struct val *ret, unsigned int depth)
+{
+	size_t end, pred;
+	uint64_t p;
+	int r;
+
+	c->pos++;
+	if (pkg_length(c, &end)) {
+		return -EBADMSG;
+	}
+	pred = c->pos;
+	c->pos = end;
+	for (;;) {
+		struct cur in = *c;
+
+		in.pos = pred;
+		in.end = end;
+		if ((r = int_arg(e, f, &in, &p, depth + 1))) {
+			return r;
+		}
+		if (!p) {
+			return ST_NORMAL;
+		}
+		r = exec_list(e, f, &in, ret, depth + 1);
+		if (r < 0 || r == ST_RETURN) {
+			return r;
+		}
+		if (r == ST_BREAK) {
+			return ST_NORMAL;
+		}
+	}
+}
+
+/* An Else with no If before it: skipped. */
+static int exec_else(struct cur *c)
+{
+	size_t end;
+
+	c->pos++;
+	if (pkg_length(c, &end)) {
+		return -EBADMSG;
+	}
+	c->pos = end;
+	return ST_NORMAL;
+}
+
+/* Sleep (ms) or Stall (us) at the cursor? */
+static bool sleep_or_stall(const struct cur *c)
+{
+	return c->end - c->pos >= 2 &&
+	       (c->b[c->pos + 1] == EXT_SLEEP || c->b[c->pos + 1] == EXT_STALL);
+}
+
+/* Sleep and Stall: the argument is evaluated, no time is spent. */
+static int exec_sleep(struct ectx *e, struct frame *f, struct cur *c,
+		      unsigned int depth)
+{
+	uint64_t p;
+	int r;
+
+	c->pos += 2;
+	r = int_arg(e, f, c, &p, depth + 1);
+	return r ? r : ST_NORMAL;
+}
+
+/* One statement: ST_* or a negative errno. */
 static int exec_one(struct ectx *e, struct frame *f, struct cur *c,
 		    struct val *ret, unsigned int depth)
 {
 	uint8_t op;
-	size_t end, pred;
 	struct val v;
-	uint64_t p;
 	int r;
 
 	if (depth > AML_MAX_DEPTH) {
@@ -1253,80 +1479,14 @@ static int exec_one(struct ectx *e, struct frame *f, struct cur *c,
 	switch (op) {
 	case OP_RETURN:
 		c->pos++;
-		if ((r = term_arg(e, f, c, ret, depth + 1))) {
-			return r;
-		}
-		return ST_RETURN;
-	case OP_IF: {
-		struct cur in;
-		bool has_else = false;
-		size_t else_end = 0;
-
-		c->pos++;
-		if (pkg_length(c, &end)) {
-			return -EBADMSG;
-		}
-		in = *c;
-		in.end = end;
-		c->pos = end;
-		if ((r = int_arg(e, f, &in, &p, depth + 1))) {
-			return r;
-		}
-		if (c->pos < c->end && c->b[c->pos] == OP_ELSE) {
-			struct cur ec = *c;
-
-			ec.pos++;
-			if (pkg_length(&ec, &else_end)) {
-				return -EBADMSG;
-			}
-			has_else = true;
-			if (!p) {
-				in = ec;
-				in.end = else_end;
-			}
-		}
-		if (has_else) {
-			c->pos = else_end;
-		}
-		if (!p && !has_else) {
-			return ST_NORMAL;
-		}
-		return exec_list(e, f, &in, ret, depth + 1);
-	}
-	case OP_ELSE: /* an Else with no If before it: skip */
-		c->pos++;
-		if (pkg_length(c, &end)) {
-			return -EBADMSG;
-		}
-		c->pos = end;
-		return ST_NORMAL;
+		r = term_arg(e, f, c, ret, depth + 1);
+		return r ? r : ST_RETURN;
+	case OP_IF:
+		return exec_if(e, f, c, ret, depth);
+	case OP_ELSE:
+		return exec_else(c);
 	case OP_WHILE:
-		c->pos++;
-		if (pkg_length(c, &end)) {
-			return -EBADMSG;
-		}
-		pred = c->pos;
-		c->pos = end;
-		/* every pass spends budget in int_arg: bounded */
-		for (;;) {
-			struct cur in = *c;
-
-			in.pos = pred;
-			in.end = end;
-			if ((r = int_arg(e, f, &in, &p, depth + 1))) {
-				return r;
-			}
-			if (!p) {
-				return ST_NORMAL;
-			}
-			r = exec_list(e, f, &in, ret, depth + 1);
-			if (r < 0 || r == ST_RETURN) {
-				return r;
-			}
-			if (r == ST_BREAK) {
-				return ST_NORMAL;
-			}
-		}
+		return exec_while(e, f, c, ret, depth);
 	case OP_BREAK:
 		c->pos++;
 		return ST_BREAK;
@@ -1337,16 +1497,14 @@ static int exec_one(struct ectx *e, struct frame *f, struct cur *c,
 		c->pos++;
 		return ST_NORMAL;
 	case OP_EXT:
-		if (c->end - c->pos >= 2 && (c->b[c->pos + 1] == EXT_SLEEP ||
-					     c->b[c->pos + 1] == EXT_STALL)) {
-			c->pos += 2;
-			r = int_arg(e, f, c, &p, depth + 1);
-			return r ? r : ST_NORMAL;
+		if (sleep_or_stall(c)) {
+			return exec_sleep(e, f, c, depth);
 		}
 		break;
 	default:
 		break;
 	}
+	/* an expression as a statement: its value is dropped */
 	r = term_arg(e, f, c, &v, depth + 1);
 	return r ? r : ST_NORMAL;
 }
@@ -1384,79 +1542,99 @@ static void walk_body(struct cur *c, size_t end, int node, unsigned int depth)
 	c->pos = end;
 }
 
+/* Where a FieldList declares its units, and what it has seen so far. */
+struct field_ctx {
+	int scope;
+	size_t region_off; /* the Field's region NameString */
+	uint8_t flags;	   /* FieldFlags, AccessType updated by AccessField */
+	uint8_t type;	   /* N_FIELD or N_INDEXFIELD */
+	uint64_t bit;	   /* offset of the next unit */
+};
+
+/* ConnectField: a NameString or a BufferData, both skipped. */
+static int connect_field(struct cur *c)
+{
+	struct nstr ns;
+	uint8_t x;
+	size_t end;
+
+	if (peek8(c, &x)) {
+		return -EBADMSG;
+	}
+	if (x == OP_BUFFER) {
+		c->pos++;
+		if (pkg_length(c, &end)) {
+			return -EBADMSG;
+		}
+		c->pos = end;
+		return 0;
+	}
+	return name_string(c, &ns) ? -EBADMSG : 0;
+}
+
+/* NamedField: NameSeg PkgLength(bits), the NameSeg's first byte read. */
+static int named_field(struct cur *c, struct field_ctx *fc)
+{
+	struct cur nc = *c;
+	struct nstr ns;
+	size_t n;
+	int nd;
+
+	nc.pos--;
+	nc.end = c->pos + 3 <= c->end ? c->pos + 3 : c->end;
+	if (name_string(&nc, &ns) || ns.nseg != 1) {
+		return -EBADMSG;
+	}
+	c->pos = nc.pos;
+	if (pkg_value(c, &n)) {
+		return -EBADMSG;
+	}
+	nd = declare(&ns, c, fc->scope, fc->type);
+	if (nd >= 0) {
+		g_nodes[nd].off = (uint32_t)fc->region_off;
+		g_nodes[nd].scope = (int16_t)fc->scope;
+		g_nodes[nd].a = (uint32_t)fc->bit;
+		g_nodes[nd].b = (uint32_t)n;
+		g_nodes[nd].flags = fc->flags;
+	} else if (nd != -ENOSPC) { /* no room: counted */
+		g_st.skipped_ops++;
+	}
+	fc->bit += n;
+	return 0;
+}
+
 /* FieldList (20.2.5.2) of a Field or IndexField. */
 static int field_list(struct cur *c, int scope, size_t region_off,
 		      uint8_t flags, uint8_t type)
 {
-	uint64_t bit = 0;
+	struct field_ctx fc = {scope, region_off, flags, type, 0};
 
 	while (c->pos < c->end) {
-		uint8_t ch, x;
+		uint8_t ch, x = 0;
 		size_t n;
 		uint64_t skip;
+		int r = 0;
 
 		if (rd8(c, &ch)) {
 			return -EBADMSG;
 		}
 		if (ch == 0x00) { /* ReservedField */
-			if (pkg_value(c, &n)) {
-				return -EBADMSG;
-			}
-			bit += n;
-		} else if (ch == 0x01) { /* AccessField */
-			if (rd8(c, &x) || rdn(c, 1, &skip)) {
-				return -EBADMSG;
-			}
-			flags = (uint8_t)((flags & 0xF0) | (x & 0x0F));
-		} else if (ch == 0x03) { /* ExtendedAccessField */
-			if (rd8(c, &x) || rdn(c, 2, &skip)) {
-				return -EBADMSG;
-			}
-			flags = (uint8_t)((flags & 0xF0) | (x & 0x0F));
-		} else if (ch == 0x02) { /* ConnectField */
-			struct nstr ns;
-			size_t end;
-
-			if (peek8(c, &x)) {
-				return -EBADMSG;
-			}
-			if (x == OP_BUFFER) {
-				c->pos++;
-				if (pkg_length(c, &end)) {
-					return -EBADMSG;
-				}
-				c->pos = end;
-			} else if (name_string(c, &ns)) {
-				return -EBADMSG;
-			}
-		} else if (lead_char(ch)) { /* NamedField */
-			struct cur nc = *c;
-			struct nstr ns;
-			int nd;
-
-			nc.pos--;
-			nc.end = c->pos + 3 <= c->end ? c->pos + 3 : c->end;
-			if (name_string(&nc, &ns) || ns.nseg != 1) {
-				return -EBADMSG;
-			}
-			c->pos = nc.pos;
-			if (pkg_value(c, &n)) {
-				return -EBADMSG;
-			}
-			nd = declare(&ns, c, scope, type);
-			if (nd >= 0) {
-				g_nodes[nd].off = (uint32_t)region_off;
-				g_nodes[nd].scope = (int16_t)scope;
-				g_nodes[nd].a = (uint32_t)bit;
-				g_nodes[nd].b = (uint32_t)n;
-				g_nodes[nd].flags = flags;
-			} else if (nd == -ENOSPC) {
-				return nd;
-			} else {
-				g_st.skipped_ops++;
-			}
-			bit += n;
+			r = pkg_value(c, &n);
+			fc.bit += r ? 0 : n;
+		} else if (ch == 0x01 || ch == 0x03) {
+			/* AccessField: AccessType AccessAttrib;
+			 * ExtendedAccessField: AccessType ExtendedAccessAttrib
+			 * AccessLength */
+			r = rd8(c, &x) || rdn(c, ch == 0x01 ? 1 : 2, &skip);
+			fc.flags = (uint8_t)((fc.flags & 0xF0) | (x & 0x0F));
+		} else if (ch == 0x02) {
+			r = connect_field(c);
+		} else if (lead_char(ch)) {
+			r = named_field(c, &fc);
 		} else {
+			r = -EBADMSG;
+		}
+		if (r) {
 			return -EBADMSG;
 		}
 	}
@@ -1494,7 +1672,7 @@ static int op_region(struct cur *c, int scope)
 		g_nodes[n].flags = 1;
 		return 0;
 	}
-	return n == -ENOSPC ? n : 1;
+	return n == -ENOSPC ? 0 : 1; /* no room: counted by declare */
 }
 
 /* Declare, and count what could not be. */
@@ -1509,82 +1687,254 @@ static int decl_or_skip(const struct nstr *ns, const struct cur *c, int scope,
 	return n;
 }
 
+/*
+ * The walk's steps, one per kind of term, each after its opcode: 0 to go
+ * on with the scope, <0 to stop it (-EBADMSG is counted by walk).
+ */
+
+/* Scope (NameString) {TermList}: walked in the object it names. */
+static int walk_scope(struct cur *c, int scope, unsigned int depth)
+{
+	struct cur in;
+	struct nstr ns;
+	size_t end;
+	int n;
+
+	if (pkg_length(c, &end)) {
+		return -EBADMSG;
+	}
+	in = *c;
+	in.end = end;
+	if (name_string(&in, &ns)) {
+		return -EBADMSG;
+	}
+	n = resolve(&ns, c->b, scope);
+	c->pos = in.pos;
+	walk_body(c, end, n, depth);
+	return 0;
+}
+
+/* Name (NameString, DataRefObject): the object's bytes are recorded. */
+static int walk_name(struct cur *c, int scope)
+{
+	struct nstr ns;
+	size_t start;
+	int n;
+
+	if (name_string(c, &ns)) {
+		return -EBADMSG;
+	}
+	start = c->pos;
+	if (skip_data(c)) {
+		return -EBADMSG;
+	}
+	n = decl_or_skip(&ns, c, scope, N_NAME);
+	if (n >= 0) {
+		g_nodes[n].off = (uint32_t)start;
+		g_nodes[n].end = (uint32_t)c->pos;
+	}
+	return 0;
+}
+
+/* Method (NameString, MethodFlags) {TermList}: the body is recorded,
+ * not walked. */
+static int walk_method(struct cur *c, int scope)
+{
+	struct cur in;
+	struct nstr ns;
+	uint8_t flags;
+	size_t end;
+	int n;
+
+	if (pkg_length(c, &end)) {
+		return -EBADMSG;
+	}
+	in = *c;
+	in.end = end;
+	if (name_string(&in, &ns) || rd8(&in, &flags)) {
+		return -EBADMSG;
+	}
+	n = decl_or_skip(&ns, c, scope, N_METHOD);
+	if (n >= 0) {
+		g_nodes[n].off = (uint32_t)in.pos;
+		g_nodes[n].end = (uint32_t)end;
+		g_nodes[n].a = flags;
+		g_st.methods++;
+	}
+	c->pos = end;
+	return 0;
+}
+
+/* Alias (SourceObject, AliasObject): the source is resolved when used. */
+static int walk_alias(struct cur *c, int scope)
+{
+	struct nstr ns, ns2;
+	size_t start = c->pos;
+	int n;
+
+	if (name_string(c, &ns) || name_string(c, &ns2)) {
+		return -EBADMSG;
+	}
+	n = decl_or_skip(&ns2, c, scope, N_ALIAS);
+	if (n >= 0) {
+		g_nodes[n].off = (uint32_t)start;
+		g_nodes[n].scope = (int16_t)scope;
+	}
+	return 0;
+}
+
+/* A term with a PkgLength the walk does not look into: counted. */
+static int walk_skip(struct cur *c)
+{
+	size_t end;
+
+	if (pkg_length(c, &end)) {
+		return -EBADMSG;
+	}
+	c->pos = end;
+	g_st.skipped_ops++;
+	return 0;
+}
+
+/* Device, ThermalZone, Processor, PowerResource: a named scope. */
+static int walk_scoped(struct cur *c, uint8_t ext, int scope,
+		       unsigned int depth)
+{
+	struct cur in;
+	struct nstr ns;
+	uint64_t skip;
+	size_t end;
+	uint8_t type = ext == EXT_DEVICE      ? N_DEVICE
+		       : ext == EXT_THERMAL   ? N_THERMAL
+		       : ext == EXT_PROCESSOR ? N_PROCESSOR
+					      : N_POWER;
+	int n;
+
+	if (pkg_length(c, &end)) {
+		return -EBADMSG;
+	}
+	in = *c;
+	in.end = end;
+	if (name_string(&in, &ns)) {
+		return -EBADMSG;
+	}
+	/* ProcID, PblkAddr, PblkLen / SystemLevel, ResourceOrder */
+	if ((ext == EXT_PROCESSOR && rdn(&in, 6, &skip)) ||
+	    (ext == EXT_POWERRES && rdn(&in, 3, &skip))) {
+		return -EBADMSG;
+	}
+	n = decl_or_skip(&ns, c, scope, type);
+	c->pos = in.pos;
+	walk_body(c, end, n == -ENOSPC ? LIMBO : n, depth);
+	return 0;
+}
+
+/* OperationRegion: a region that is not declared is counted. */
+static int walk_region(struct cur *c, int scope)
+{
+	int n = op_region(c, scope);
+
+	if (n > 0) {
+		g_st.skipped_ops++; /* not declared */
+		return 0;
+	}
+	if (n == -ENOSYS) {
+		g_st.skipped_ops++; /* -EBADMSG: counted by walk */
+	}
+	return n;
+}
+
+/* Field (RegionName, FieldFlags) and IndexField (IndexName, DataName,
+ * FieldFlags), then the FieldList. */
+static int walk_field(struct cur *c, uint8_t ext, int scope)
+{
+	struct cur in;
+	struct nstr ns, ns2;
+	size_t end, region;
+	uint8_t flags;
+
+	if (pkg_length(c, &end)) {
+		return -EBADMSG;
+	}
+	in = *c;
+	in.end = end;
+	region = in.pos;
+	if (name_string(&in, &ns) ||
+	    (ext == EXT_INDEXFIELD && name_string(&in, &ns2)) ||
+	    rd8(&in, &flags)) {
+		return -EBADMSG;
+	}
+	if (field_list(&in, scope, region, flags,
+		       ext == EXT_FIELD ? N_FIELD : N_INDEXFIELD) < 0) {
+		g_st.skipped_ops++;
+	}
+	c->pos = end;
+	return 0;
+}
+
+/* Mutex (NameString, SyncFlags) and Event (NameString). */
+static int walk_sync(struct cur *c, uint8_t ext, int scope)
+{
+	struct nstr ns;
+	uint64_t skip;
+
+	if (name_string(c, &ns) || (ext == EXT_MUTEX && rdn(c, 1, &skip))) {
+		return -EBADMSG;
+	}
+	(void)decl_or_skip(&ns, c, scope, N_OTHER);
+	return 0;
+}
+
+/* The terms after ExtOpPrefix. */
+static int walk_ext(struct cur *c, int scope, unsigned int depth)
+{
+	uint8_t ext;
+
+	if (rd8(c, &ext)) {
+		return -EBADMSG;
+	}
+	switch (ext) {
+	case EXT_DEVICE:
+	case EXT_THERMAL:
+	case EXT_PROCESSOR:
+	case EXT_POWERRES:
+		return walk_scoped(c, ext, scope, depth);
+	case EXT_REGION:
+		return walk_region(c, scope);
+	case EXT_FIELD:
+	case EXT_INDEXFIELD:
+		return walk_field(c, ext, scope);
+	case EXT_MUTEX:
+	case EXT_EVENT:
+		return walk_sync(c, ext, scope);
+	case EXT_BANKFIELD:
+		return walk_skip(c);
+	default:
+		g_st.skipped_ops++;
+		return -ENOSYS;
+	}
+}
+
 /* One namespace-level term. 0: go on; <0: stop this scope. */
 static int walk_one(struct cur *c, int scope, unsigned int depth)
 {
-	struct nstr ns, ns2;
-	uint8_t op, ext, x;
-	size_t end, start;
+	struct nstr ns;
 	uint64_t skip;
-	int n;
+	uint8_t op;
 
 	if (rd8(c, &op)) {
 		return -EBADMSG;
 	}
 	switch (op) {
 	case OP_SCOPE:
-		if (pkg_length(c, &end)) {
-			return -EBADMSG;
-		}
-		{
-			struct cur in = *c;
-
-			in.end = end;
-			if (name_string(&in, &ns)) {
-				return -EBADMSG;
-			}
-			n = resolve(&ns, c->b, scope);
-			c->pos = in.pos;
-			walk_body(c, end, n, depth);
-		}
-		return 0;
+		return walk_scope(c, scope, depth);
 	case OP_NAME:
-		if (name_string(c, &ns)) {
-			return -EBADMSG;
-		}
-		start = c->pos;
-		if (skip_data(c)) {
-			return -EBADMSG;
-		}
-		n = decl_or_skip(&ns, c, scope, N_NAME);
-		if (n >= 0) {
-			g_nodes[n].off = (uint32_t)start;
-			g_nodes[n].end = (uint32_t)c->pos;
-		}
-		return n == -ENOSPC ? n : 0;
+		return walk_name(c, scope);
 	case OP_METHOD:
-		if (pkg_length(c, &end)) {
-			return -EBADMSG;
-		}
-		{
-			struct cur in = *c;
-
-			in.end = end;
-			if (name_string(&in, &ns) || rd8(&in, &x)) {
-				return -EBADMSG;
-			}
-			n = decl_or_skip(&ns, c, scope, N_METHOD);
-			if (n >= 0) {
-				g_nodes[n].off = (uint32_t)in.pos;
-				g_nodes[n].end = (uint32_t)end;
-				g_nodes[n].a = x;
-				g_st.methods++;
-			}
-		}
-		c->pos = end;
-		return n == -ENOSPC ? n : 0;
+		return walk_method(c, scope);
 	case OP_ALIAS:
-		start = c->pos;
-		if (name_string(c, &ns) || name_string(c, &ns2)) {
-			return -EBADMSG;
-		}
-		n = decl_or_skip(&ns2, c, scope, N_ALIAS);
-		if (n >= 0) {
-			g_nodes[n].off = (uint32_t)start;
-			g_nodes[n].scope = (int16_t)scope;
-		}
-		return n == -ENOSPC ? n : 0;
-	case OP_EXTERNAL:
+		return walk_alias(c, scope);
+	case OP_EXTERNAL: /* a declaration only: no node */
 		if (name_string(c, &ns) || rdn(c, 2, &skip)) {
 			return -EBADMSG;
 		}
@@ -1595,106 +1945,9 @@ static int walk_one(struct cur *c, int scope, unsigned int depth)
 	case OP_BUFFER:
 	case OP_PACKAGE:
 	case OP_VARPKG:
-		if (pkg_length(c, &end)) {
-			return -EBADMSG;
-		}
-		c->pos = end;
-		g_st.skipped_ops++;
-		return 0;
+		return walk_skip(c);
 	case OP_EXT:
-		break;
-	default:
-		g_st.skipped_ops++;
-		return -ENOSYS;
-	}
-
-	if (rd8(c, &ext)) {
-		return -EBADMSG;
-	}
-	switch (ext) {
-	case EXT_DEVICE:
-	case EXT_THERMAL:
-	case EXT_PROCESSOR:
-	case EXT_POWERRES: {
-		struct cur in;
-		uint8_t type = ext == EXT_DEVICE      ? N_DEVICE
-			       : ext == EXT_THERMAL   ? N_THERMAL
-			       : ext == EXT_PROCESSOR ? N_PROCESSOR
-						      : N_POWER;
-
-		if (pkg_length(c, &end)) {
-			return -EBADMSG;
-		}
-		in = *c;
-		in.end = end;
-		if (name_string(&in, &ns)) {
-			return -EBADMSG;
-		}
-		/* ProcID, PblkAddr, PblkLen / SystemLevel, ResourceOrder */
-		if ((ext == EXT_PROCESSOR && rdn(&in, 6, &skip)) ||
-		    (ext == EXT_POWERRES && rdn(&in, 3, &skip))) {
-			return -EBADMSG;
-		}
-		n = decl_or_skip(&ns, c, scope, type);
-		if (n == -ENOSPC) {
-			return n;
-		}
-		c->pos = in.pos;
-		walk_body(c, end, n, depth);
-		return 0;
-	}
-	case EXT_REGION:
-		n = op_region(c, scope);
-		if (n > 0) {
-			g_st.skipped_ops++; /* not declared */
-			return 0;
-		}
-		if (n == -ENOSYS) {
-			g_st.skipped_ops++; /* -EBADMSG: counted by walk */
-		}
-		return n;
-	case EXT_FIELD:
-	case EXT_INDEXFIELD: {
-		struct cur in;
-		size_t region;
-
-		if (pkg_length(c, &end)) {
-			return -EBADMSG;
-		}
-		in = *c;
-		in.end = end;
-		region = in.pos;
-		if (name_string(&in, &ns) ||
-		    (ext == EXT_INDEXFIELD && name_string(&in, &ns2)) ||
-		    rd8(&in, &x)) {
-			return -EBADMSG;
-		}
-		n = field_list(&in, scope, region, x,
-			       ext == EXT_FIELD ? N_FIELD : N_INDEXFIELD);
-		if (n == -ENOSPC) {
-			return n;
-		}
-		if (n < 0) {
-			g_st.skipped_ops++;
-		}
-		c->pos = end;
-		return 0;
-	}
-	case EXT_MUTEX:
-	case EXT_EVENT:
-		if (name_string(c, &ns) ||
-		    (ext == EXT_MUTEX && rdn(c, 1, &skip))) {
-			return -EBADMSG;
-		}
-		n = decl_or_skip(&ns, c, scope, N_OTHER);
-		return n == -ENOSPC ? n : 0;
-	case EXT_BANKFIELD:
-		if (pkg_length(c, &end)) {
-			return -EBADMSG;
-		}
-		c->pos = end;
-		g_st.skipped_ops++;
-		return 0;
+		return walk_ext(c, scope, depth);
 	default:
 		g_st.skipped_ops++;
 		return -ENOSYS;
@@ -1813,33 +2066,33 @@ static void fail(struct aml_device *dev, int err)
 	}
 }
 
-static void describe(int d, struct aml_device *dev)
+/* _HID: an EISA ID or a string. */
+static void describe_hid(int d, struct aml_device *dev)
 {
-	struct val v, el;
-	unsigned int i, skipped;
-	uint64_t x;
-	int r;
+	struct val v;
+	int r = eval_child(d, NAME4('_', 'H', 'I', 'D'), &v);
 
-	memset(dev, 0, sizeof(*dev));
-	dev->sta = 0x0F;
-	if ((r = make_path(d, dev->path, sizeof(dev->path)))) {
-		fail(dev, r);
-	}
-
-	r = eval_child(d, NAME4('_', 'H', 'I', 'D'), &v);
 	if (r == 0 && (r = id_value(&v, dev->hid)) < 0) {
 		g_st.eval_failures++;
 	}
 	if (r < 0) {
 		fail(dev, r);
 	}
+}
 
-	r = eval_child(d, NAME4('_', 'C', 'I', 'D'), &v);
+/* _CID: one ID, or a package of them (the first 4 kept, the rest
+ * counted in cid_dropped). */
+static void describe_cid(int d, struct aml_device *dev)
+{
+	struct val v, el;
+	uint64_t i;
+	int r = eval_child(d, NAME4('_', 'C', 'I', 'D'), &v);
+
 	if (r == 0 && v.type == V_PKG) {
 		struct ectx e = {AML_BUDGET, 0};
 
 		for (i = 0; i < v.i && dev->ncid < 4; i++) {
-			if ((r = pkg_elem(&e, &v, i, &el, 0)) ||
+			if ((r = pkg_elem(&e, &v, (unsigned int)i, &el, 0)) ||
 			    (r = id_value(&el, dev->cid[dev->ncid]))) {
 				break;
 			}
@@ -1847,6 +2100,10 @@ static void describe(int d, struct aml_device *dev)
 		}
 		if (r < 0) {
 			g_st.eval_failures++;
+		} else if (v.i > dev->ncid) {
+			i = v.i - dev->ncid;
+			dev->cid_dropped =
+			    i > 0xFFFF ? 0xFFFF : (unsigned int)i;
 		}
 	} else if (r == 0) {
 		if ((r = id_value(&v, dev->cid[0])) == 0) {
@@ -1858,38 +2115,55 @@ static void describe(int d, struct aml_device *dev)
 	if (r < 0) {
 		fail(dev, r);
 	}
+}
 
-	r = eval_child(d, NAME4('_', 'U', 'I', 'D'), &v);
+/* A string _UID: decimal, or hex after "0x". false if it is neither. */
+static bool uid_string(const struct val *v, uint64_t *out)
+{
+	bool hex =
+	    v->len > 2 && v->p[0] == '0' && (v->p[1] == 'x' || v->p[1] == 'X');
+	uint64_t x = 0;
+	uint32_t i;
+
+	for (i = hex ? 2 : 0; i < v->len; i++) {
+		uint8_t ch = v->p[i];
+
+		if (ch >= '0' && ch <= '9') {
+			x = x * (hex ? 16 : 10) + (ch - '0');
+		} else if (hex && ch >= 'a' && ch <= 'f') {
+			x = x * 16 + (ch - 'a' + 10);
+		} else if (hex && ch >= 'A' && ch <= 'F') {
+			x = x * 16 + (ch - 'A' + 10);
+		} else {
+			return false;
+		}
+	}
+	*out = x;
+	return true;
+}
+
+static void describe_uid(int d, struct aml_device *dev)
+{
+	struct val v;
+	int r = eval_child(d, NAME4('_', 'U', 'I', 'D'), &v);
+
 	if (r == 0 && v.type == V_INT) {
 		dev->uid = v.i;
 		dev->has_uid = true;
 	} else if (r == 0 && v.type == V_STR && v.len > 0) {
-		/* decimal, or hex after "0x" */
-		bool hex = v.len > 2 && v.p[0] == '0' &&
-			   (v.p[1] == 'x' || v.p[1] == 'X');
-		bool ok = true;
-
-		x = 0;
-		for (i = hex ? 2 : 0; i < v.len && ok; i++) {
-			uint8_t ch = v.p[i];
-
-			if (ch >= '0' && ch <= '9') {
-				x = x * (hex ? 16 : 10) + (ch - '0');
-			} else if (hex && ch >= 'a' && ch <= 'f') {
-				x = x * 16 + (ch - 'a' + 10);
-			} else if (hex && ch >= 'A' && ch <= 'F') {
-				x = x * 16 + (ch - 'A' + 10);
-			} else {
-				ok = false;
-			}
-		}
-		dev->uid = ok ? x : 0;
-		dev->has_uid = ok;
+		dev->has_uid = uid_string(&v, &dev->uid); /* else uid 0 */
 	} else if (r < 0) {
 		fail(dev, r);
 	}
+}
 
-	r = eval_child(d, NAME4('_', 'S', 'T', 'A'), &v);
+/* _STA: false when it evaluated and says "not present" (bit 0 clear). */
+static bool describe_sta(int d, struct aml_device *dev)
+{
+	struct val v;
+	uint64_t x;
+	int r = eval_child(d, NAME4('_', 'S', 'T', 'A'), &v);
+
 	if (r == 0 && to_int(&v, &x) == 0) {
 		dev->sta = (uint32_t)x;
 	} else if (r == 0) {
@@ -1900,11 +2174,16 @@ static void describe(int d, struct aml_device *dev)
 		dev->sta = 0;
 		fail(dev, r);
 	}
-	if (r == 0 && !(dev->sta & 1)) {
-		return; /* not present: its _CRS means nothing */
-	}
+	return !(r == 0 && !(dev->sta & 1));
+}
 
-	r = eval_child(d, NAME4('_', 'C', 'R', 'S'), &v);
+/* _CRS: the first 8 entries kept, the rest counted in res_dropped. */
+static void describe_crs(int d, struct aml_device *dev)
+{
+	struct val v;
+	unsigned int skipped, total;
+	int r = eval_child(d, NAME4('_', 'C', 'R', 'S'), &v);
+
 	if (r == 0 && v.type != V_BUF) {
 		g_st.eval_failures++;
 		r = -EINVAL;
@@ -1912,7 +2191,9 @@ static void describe(int d, struct aml_device *dev)
 		r = acpi_res_decode(v.p, v.len, dev->res, ARRAY_SIZE(dev->res),
 				    &dev->nres, &skipped);
 		if (r == -ENOSPC) {
+			(void)acpi_res_count(v.p, v.len, &total);
 			dev->res_truncated = true;
+			dev->res_dropped = total - dev->nres;
 			r = 0;
 		} else if (r < 0) {
 			g_st.eval_failures++;
@@ -1923,15 +2204,83 @@ static void describe(int d, struct aml_device *dev)
 	}
 }
 
-int aml_enumerate(const uint8_t *const *tables, const size_t *lens,
-		  unsigned int ntables, struct aml_device *out,
-		  unsigned int max, unsigned int *count,
-		  struct aml_stats *stats)
+static void describe(int d, struct aml_device *dev)
+{
+	int r;
+
+	memset(dev, 0, sizeof(*dev));
+	dev->sta = 0x0F;
+	if ((r = make_path(d, dev->path, sizeof(dev->path)))) {
+		fail(dev, r);
+	}
+	describe_hid(d, dev);
+	describe_cid(d, dev);
+	describe_uid(d, dev);
+	if (describe_sta(d, dev)) {
+		describe_crs(d, dev); /* not present: its _CRS means nothing */
+	}
+}
+
+/* A fresh namespace: the root, its predefined scopes (5.3.1), LIMBO. */
+static void namespace_reset(void)
 {
 	static const uint32_t roots[] = {
 	    NAME4('_', 'S', 'B', '_'), NAME4('_', 'G', 'P', 'E'),
 	    NAME4('_', 'P', 'R', '_'), NAME4('_', 'T', 'Z', '_'),
 	    NAME4('_', 'S', 'I', '_')};
+	unsigned int i;
+
+	memset(&g_st, 0, sizeof(g_st));
+	g_nnodes = 0;
+	g_full = false;
+	new_node(-1, NAME4('\\', '_', '_', '_'), N_SCOPE, 0);
+	memset(&g_nodes[LIMBO], 0, sizeof(g_nodes[LIMBO]));
+	g_nodes[LIMBO].child = -1;
+	g_nodes[LIMBO].sibling = -1;
+	g_nodes[LIMBO].scope = -1;
+	g_nodes[LIMBO].type = N_SCOPE;
+	for (i = 0; i < ARRAY_SIZE(roots); i++) {
+		new_node(0, roots[i], N_SCOPE, 0);
+	}
+}
+
+/* Walk table i (t, avail bytes readable) into the namespace, if its
+ * header is sound; else count it in bad_tables. */
+static void load_table(unsigned int i, const uint8_t *t, size_t avail)
+{
+	size_t len;
+	struct cur c;
+
+	g_tab[i] = t;
+	g_tlen[i] = 0;
+	g_mask[i] = ~(uint64_t)0;
+	if (avail < HDR_LEN) {
+		g_st.bad_tables++;
+		return;
+	}
+	len = get_le32(t + 4);
+	if (len < HDR_LEN || len > avail) {
+		g_st.bad_tables++;
+		return;
+	}
+	g_tlen[i] = len;
+	if (t[8] < 2) { /* ComplianceRevision < 2: 32-bit integers (19.6,
+			   DefinitionBlock) */
+		g_mask[i] = 0xFFFFFFFFu;
+	}
+	c.b = t;
+	c.pos = HDR_LEN;
+	c.end = len;
+	c.table = (uint8_t)i;
+	/* with the namespace full, the walk goes on to count */
+	(void)walk(&c, 0, 0);
+}
+
+int aml_enumerate(const uint8_t *const *tables, const size_t *lens,
+		  unsigned int ntables, struct aml_device *out,
+		  unsigned int max, unsigned int *count,
+		  struct aml_stats *stats)
+{
 	unsigned int i, n = 0;
 
 	if ((tables == NULL && ntables) || (lens == NULL && ntables) ||
@@ -1944,45 +2293,10 @@ int aml_enumerate(const uint8_t *const *tables, const size_t *lens,
 		}
 	}
 	*count = 0;
-	memset(&g_st, 0, sizeof(g_st));
-	g_nnodes = 0;
-	g_full = false;
-	new_node(-1, NAME4('\\', '_', '_', '_'), N_SCOPE, 0);
-	for (i = 0; i < ARRAY_SIZE(roots); i++) {
-		new_node(0, roots[i], N_SCOPE, 0);
-	}
-
+	namespace_reset();
 	for (i = 0; i < ntables; i++) {
-		const uint8_t *t = tables[i];
-		size_t len;
-		struct cur c;
-
-		g_tab[i] = t;
-		g_tlen[i] = 0;
-		g_mask[i] = ~(uint64_t)0;
-		if (lens[i] < HDR_LEN) {
-			g_st.bad_tables++;
-			continue;
-		}
-		len = get_le32(t + 4);
-		if (len < HDR_LEN || len > lens[i]) {
-			g_st.bad_tables++;
-			continue;
-		}
-		g_tlen[i] = len;
-		if (t[8] < 2) {
-			g_mask[i] = 0xFFFFFFFFu;
-		}
-		c.b = t;
-		c.pos = HDR_LEN;
-		c.end = len;
-		c.table = (uint8_t)i;
-		(void)walk(&c, 0, 0);
-		if (g_full) {
-			break;
-		}
+		load_table(i, tables[i], lens[i]);
 	}
-
 	for (i = 0; i < g_nnodes; i++) {
 		if (g_nodes[i].type != N_DEVICE) {
 			continue;

@@ -88,13 +88,15 @@ struct aml_device {
 	char hid[9];
 	char cid[4][9]; /* the same for _CID (integer, string, package) */
 	unsigned int ncid;
-	uint64_t uid; /* integer _UID, or a string _UID of decimal
-			 digits / "0x" hex; has_uid false otherwise */
+	unsigned int cid_dropped; /* _CID package elements past the 4 kept */
+	uint64_t uid;		  /* integer _UID, or a string _UID of decimal
+				     digits / "0x" hex; has_uid false otherwise */
 	bool has_uid;
 	uint32_t sta;		/* _STA; 0x0F when absent; 0 when it failed */
 	struct acpi_res res[8]; /* decoded _CRS (first 8 entries) */
 	unsigned int nres;
-	bool res_truncated; /* _CRS had more than 8 entries */
+	bool res_truncated;	  /* _CRS had more than 8 entries */
+	unsigned int res_dropped; /* how many more: entries not kept */
 	/*
 	 * 0, or the first failure evaluating _HID/_CID/_UID/_STA/_CRS (or
 	 * decoding _CRS, or -ERANGE for a cut path). A device with error != 0
@@ -112,6 +114,16 @@ struct aml_stats {
 				       walks stopped */
 	unsigned int eval_failures; /* failed evaluations */
 	unsigned int bad_tables;    /* tables rejected (length, no room) */
+	/*
+	 * What the fixed limits dropped (until a heap removes them):
+	 * Devices past aml_enumerate's `max` are st.devices - *count; these
+	 * are the objects, and the Devices among them, declared after the
+	 * namespace's AML_MAX_NODES nodes were in use (the walk goes on to
+	 * count them, creating nothing: the contents of a dropped Device or
+	 * other scope are counted too).
+	 */
+	unsigned int nodes_dropped;
+	unsigned int devices_dropped;
 };
 
 /*
@@ -122,7 +134,8 @@ struct aml_stats {
  * out[0..max).
  *
  * Returns 0; -ENOSPC when there were more than max Devices (out holds the
- * first max) or the namespace ran out of nodes (later objects missing);
+ * first max) or the namespace ran out of nodes (later objects missing,
+ * counted in stats->nodes_dropped and devices_dropped);
  * -EINVAL for bad arguments (NULL pointers, more than AML_MAX_TABLES
  * tables). *count (devices written) and *stats are written on every
  * return except -EINVAL. stats may be NULL.

@@ -32,6 +32,7 @@ struct res_out {
 	unsigned int max;
 	unsigned int n;
 	bool full;
+	unsigned int dropped; /* entries found with out full */
 };
 
 static void emit(struct res_out *o, enum acpi_res_type type, uint64_t start,
@@ -39,6 +40,7 @@ static void emit(struct res_out *o, enum acpi_res_type type, uint64_t start,
 {
 	if (o->n >= o->max) {
 		o->full = true;
+		o->dropped++;
 		return;
 	}
 	o->out[o->n].type = type;
@@ -228,25 +230,12 @@ static int large_item(struct res_out *o, unsigned int name, const uint8_t *d,
 	}
 }
 
-int acpi_res_decode(const uint8_t *buf, size_t len, struct acpi_res *out,
-		    unsigned int max, unsigned int *count,
-		    unsigned int *skipped)
+/* Walk the template; 0 at the End Tag, -EBADMSG when it is broken. */
+static int decode(const uint8_t *buf, size_t len, struct res_out *o,
+		  unsigned int *nskip)
 {
-	struct res_out o = {out, max, 0, false};
-	unsigned int nskip = 0;
 	size_t pos = 0;
-	int err = -EBADMSG; /* no End Tag unless one is found */
 
-	if (count != NULL) {
-		*count = 0;
-	}
-	if (skipped != NULL) {
-		*skipped = 0;
-	}
-	if ((buf == NULL && len != 0) || (out == NULL && max != 0) ||
-	    count == NULL || skipped == NULL) {
-		return -EINVAL;
-	}
 	/* Every pass consumes at least one byte: bounded by len. */
 	while (pos < len) {
 		uint8_t tag = buf[pos];
@@ -261,10 +250,9 @@ int acpi_res_decode(const uint8_t *buf, size_t len, struct acpi_res *out,
 				break; /* runs past the end */
 			}
 			if (name == SMALL_END_TAG) {
-				err = 0;
-				break;
+				return 0;
 			}
-			r = small_item(&o, name, buf + pos + 1, n, &nskip);
+			r = small_item(o, name, buf + pos + 1, n, nskip);
 			pos += 1 + n;
 		} else {
 			if (len - pos < 3) {
@@ -274,18 +262,56 @@ int acpi_res_decode(const uint8_t *buf, size_t len, struct acpi_res *out,
 			if (n > len - pos - 3) {
 				break;
 			}
-			r = large_item(&o, tag & 0x7F, buf + pos + 3, n,
-				       &nskip);
+			r = large_item(o, tag & 0x7F, buf + pos + 3, n, nskip);
 			pos += 3 + n;
 		}
 		if (r < 0) {
 			break;
 		}
 	}
+	return -EBADMSG; /* no End Tag */
+}
+
+int acpi_res_decode(const uint8_t *buf, size_t len, struct acpi_res *out,
+		    unsigned int max, unsigned int *count,
+		    unsigned int *skipped)
+{
+	struct res_out o = {out, max, 0, false, 0};
+	unsigned int nskip = 0;
+	int err;
+
+	if (count != NULL) {
+		*count = 0;
+	}
+	if (skipped != NULL) {
+		*skipped = 0;
+	}
+	if ((buf == NULL && len != 0) || (out == NULL && max != 0) ||
+	    count == NULL || skipped == NULL) {
+		return -EINVAL;
+	}
+	err = decode(buf, len, &o, &nskip);
 	*count = o.n;
 	*skipped = nskip;
 	if (err == 0 && o.full) {
 		err = -ENOSPC;
 	}
+	return err;
+}
+
+int acpi_res_count(const uint8_t *buf, size_t len, unsigned int *total)
+{
+	struct res_out o = {NULL, 0, 0, false, 0};
+	unsigned int nskip = 0;
+	int err;
+
+	if (total != NULL) {
+		*total = 0;
+	}
+	if ((buf == NULL && len != 0) || total == NULL) {
+		return -EINVAL;
+	}
+	err = decode(buf, len, &o, &nskip);
+	*total = o.dropped;
 	return err;
 }

@@ -66,4 +66,12 @@ int acpi_res_decode(const uint8_t *buf, size_t len, struct acpi_res *out,
 		    unsigned int max, unsigned int *count,
 		    unsigned int *skipped);
 
+/*
+ * The number of entries acpi_res_decode would produce from buf[0..len)
+ * given room for all of them, in *total: how many a caller with a fixed
+ * array drops. Returns 0, -EBADMSG (the template is broken: *total holds
+ * the entries before the break) or -EINVAL (NULL arguments).
+ */
+int acpi_res_count(const uint8_t *buf, size_t len, unsigned int *total);
+
 #endif
