@@ -268,14 +268,16 @@ int fdt_prop_info(const struct fdt *fdt, int prop, const char **name,
  * One pass over the structure block (spec 5.4.2): known tokens only,
  * a single root, properties before any child node, balanced nesting no
  * deeper than FDT_MAX_DEPTH, property names inside the strings block, and
- * FDT_END after the root closes.
+ * FDT_END after the root closes. On an error *bad is the offset of the
+ * first token that broke a rule: everything before it is sound.
  */
-static int check_struct(const struct fdt *fdt)
+static int check_struct(const struct fdt *fdt, uint32_t *bad)
 {
 	int off = 0, next, tag, depth = 0;
 	bool seen_root = false, in_props = false;
 
-	for (;;) {
+	for (;; off = next) {
+		*bad = (uint32_t)off;
 		tag = token_next(fdt, off, &next);
 		switch (tag) {
 		case FDT_BEGIN_NODE:
@@ -307,7 +309,6 @@ static int check_struct(const struct fdt *fdt)
 		default:
 			return bad_token(tag);
 		}
-		off = next;
 	}
 }
 
@@ -409,13 +410,11 @@ size_t fdt_header_totalsize(const void *blob)
 	return get_be32(p + FDT_HDR_TOTALSIZE);
 }
 
-int fdt_init(struct fdt *fdt, const void *blob, size_t len)
+/* The header and the reservation map: without them nothing is known. */
+static int check_outline(struct fdt *fdt, const void *blob, size_t len)
 {
 	int err;
 
-	if (fdt == NULL) {
-		return -EINVAL;
-	}
 	fdt_clear(fdt);
 	/* 1. The header and where it says the blocks are. */
 	err = read_header(fdt, blob, len);
@@ -423,14 +422,62 @@ int fdt_init(struct fdt *fdt, const void *blob, size_t len)
 	if (err == 0) {
 		err = check_mem_rsvmap(fdt);
 	}
+	if (err != 0) {
+		fdt_clear(fdt);
+	}
+	return err;
+}
+
+int fdt_init(struct fdt *fdt, const void *blob, size_t len)
+{
+	uint32_t bad;
+	int err;
+
+	if (fdt == NULL) {
+		return -EINVAL;
+	}
+	err = check_outline(fdt, blob, len);
 	/* 3. The structure block parses, with names in the strings block. */
 	if (err == 0) {
-		err = check_struct(fdt);
+		err = check_struct(fdt, &bad);
 	}
 	if (err != 0) {
 		fdt_clear(fdt);
 	}
 	return err;
+}
+
+int fdt_init_partial(struct fdt *fdt, const void *blob, size_t len,
+		     uint32_t *bad)
+{
+	uint32_t at = 0;
+	int err;
+
+	if (fdt == NULL || bad == NULL) {
+		return -EINVAL;
+	}
+	err = check_outline(fdt, blob, len);
+	if (err == 0) {
+		err = check_struct(fdt, &at);
+	}
+	*bad = at;
+	if (err == 0) {
+		return 0;
+	}
+	if (err != -EBADMSG || fdt->blob == NULL) {
+		fdt_clear(fdt);
+		return err;
+	}
+	/*
+	 * The tokens before `at` passed every check; cut the block there, so
+	 * every reader stops at the damage with -EBADMSG. The root must have
+	 * begun before it, or there is nothing to read.
+	 */
+	fdt->size_struct = at;
+	if (fdt_root(fdt) < 0) {
+		fdt_clear(fdt);
+	}
+	return -EBADMSG;
 }
 
 int fdt_root(const struct fdt *fdt)

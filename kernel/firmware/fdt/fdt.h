@@ -85,6 +85,19 @@ size_t fdt_header_totalsize(const void *blob);
  */
 int fdt_init(struct fdt *fdt, const void *blob, size_t len);
 
+/*
+ * fdt_init for a tree that may be damaged: parse as far as it is sound.
+ * A bad header or reservation map gives the same -errno as fdt_init and
+ * a zeroed *fdt. A structure block that breaks a rule at offset *bad
+ * (bad token, name or property, nesting deeper than FDT_MAX_DEPTH, no
+ * FDT_END) gives -EBADMSG and a *fdt that reads the sound tokens before
+ * *bad only: nodes there read as usual, the readers stop at *bad with
+ * -EBADMSG, and whatever followed the damage is gone. 0 when the whole
+ * tree is sound (then *bad is the offset of FDT_END).
+ */
+int fdt_init_partial(struct fdt *fdt, const void *blob, size_t len,
+		     uint32_t *bad);
+
 /* The root node's offset. */
 int fdt_root(const struct fdt *fdt);
 
