@@ -265,16 +265,20 @@ static void psci_from_dt(void)
 void aarch64_entry(const void *dtb, uint64_t entry_el)
 {
 	size_t size = dtb ? fdt_header_totalsize(dtb) : 0;
-	uint32_t bad = 0;
-	int err = size ? fdt_init_partial(&fdt, dtb, size, &bad) : -EINVAL;
+	struct fdt_damage dmg = {0};
+	int err = size ? fdt_init_partial(&fdt, dtb, size, &dmg) : -EINVAL;
 
 	if (err == -EBADMSG && fdt.blob) {
-		note("dt: the device tree is damaged at structure offset 0x%x: "
-		     "only what comes before it is read\n",
-		     bad);
+		note("dt: the device tree is damaged at structure offset 0x%x "
+		     "(%s): only what comes before it is read\n",
+		     dmg.cut, dmg.cut_what);
 	} else if (err < 0) {
 		note("dt: no device tree at %p (error %d)\n", dtb, err);
 		no_console("no device tree to find it in");
+	} else if (dmg.odd) {
+		note("dt: %u fault(s) in the device tree, the first %s at "
+		     "structure offset 0x%x: skipped\n",
+		     dmg.odd, dmg.what, dmg.first);
 	}
 	if (console_from_dt() < 0) {
 		no_console("the device tree names no PL011 or SBSA UART");
