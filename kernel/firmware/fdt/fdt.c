@@ -358,10 +358,10 @@ static int check_struct(const struct fdt *fdt, bool lenient,
 			}
 			return cut(dmg, off, "FDT_END inside a node", -EBADMSG);
 		default:
-			damage(dmg, off,
-			       "a bad token or one that runs past the "
-			       "block");
-			return bad_token(tag);
+			return cut(dmg, off,
+				   "a bad token, or one that runs past the "
+				   "block",
+				   bad_token(tag));
 		}
 	}
 }
@@ -588,7 +588,11 @@ int fdt_next_sibling(const struct fdt *fdt, int node)
 		}
 		off = next;
 	}
-	tag = skip_nops(fdt, &off);
+	/* A property here breaks spec 5.4.2 (fdt_init refuses it,
+	 * fdt_init_partial counts it): step over it to the sibling. */
+	while ((tag = skip_nops(fdt, &off)) == FDT_PROP) {
+		token_next(fdt, off, &off);
+	}
 	if (tag == FDT_BEGIN_NODE) {
 		return off;
 	}
