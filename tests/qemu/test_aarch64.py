@@ -333,8 +333,8 @@ def test_damaged_bytes_never_silent(**opts):
         off_struct, off_strings = struct.unpack(">II", blob[8:16])
         rng = random.Random(9)
         spots = ([rng.randrange(0, 40) for _ in range(3)] +
-                 [rng.randrange(off_struct, off_strings) for _ in range(11)] +
-                 [rng.randrange(off_strings, len(blob)) for _ in range(4)])
+                 [rng.randrange(off_struct, off_strings) for _ in range(29)] +
+                 [rng.randrange(off_strings, len(blob)) for _ in range(8)])
         outcomes = []
         for pos in spots:
             damaged = bytearray(blob)
