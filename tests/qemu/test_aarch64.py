@@ -400,6 +400,34 @@ def test_bad_interrupt_cells(**opts):
 
 
 @aarch64_only
+def test_bogus_interrupt_parent(**opts):
+    with Tree(**opts) as t:
+        r = t.root()
+        r.set("interrupt-parent", u32(0x7777))
+        with t.boot(r) as g:
+            out = boot_to_prompt(g)
+            assert re.search(r"dt: /timer: interrupt 0: no usable "
+                             r"specifier", out), out
+            assert "arm-timer: no usable interrupt" in out, out
+            assert "console: pl011@9000000 has no usable interrupt: polled" \
+                in out, out
+
+
+@aarch64_only
+def test_console_without_interrupts(**opts):
+    with Tree(**opts) as t:
+        r = t.root()
+        r.find("/pl011@9000000").delete("interrupts")
+        with t.boot(r) as g:
+            out = boot_to_prompt(g)
+            assert "console: pl011@9000000 has no usable interrupt: polled" \
+                in out, out
+            # Only the console lost its interrupt: the tick is there.
+            assert re.search(r"arm-timer: \d+ Hz counter, \d+ Hz tick", out), \
+                out
+
+
+@aarch64_only
 def test_bogus_redistributor(**opts):
     """A GICv3 whose redistributor the tree puts where nothing answers:
     reported and skipped, not a synchronous external abort."""
@@ -479,6 +507,8 @@ TESTS = [
     test_damaged_bytes_never_silent,
     test_no_interrupt_controller,
     test_bad_interrupt_cells,
+    test_bogus_interrupt_parent,
+    test_console_without_interrupts,
     test_bogus_redistributor,
     test_dt_device_limit_said,
     test_null_read_faults,
