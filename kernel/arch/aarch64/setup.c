@@ -106,15 +106,15 @@ static int uart_base(int node, uint64_t *base)
 static int console_usable(int node, const char *via, uint64_t *base, bool *sbsa)
 {
 	if (!fdt_node_enabled(&fdt, node)) {
-		note("console: %s names %s, which is disabled\n", via,
-		     node_name(node));
+		note("console: %s (from %s) is disabled\n", node_name(node),
+		     via);
 		return -ENODEV;
 	}
 	/* The SBSA generic UART is a PL011 subset (SBSA, "Generic UART"). */
 	*sbsa = !fdt_is_compatible(&fdt, node, "arm,pl011");
 	if (*sbsa && !fdt_is_compatible(&fdt, node, "arm,sbsa-uart")) {
-		note("console: %s names %s, which is no PL011 or SBSA UART\n",
-		     via, node_name(node));
+		note("console: %s (from %s) is no PL011 or SBSA UART\n",
+		     node_name(node), via);
 		return -ENODEV;
 	}
 	if (uart_base(node, base) < 0) {
