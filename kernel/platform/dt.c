@@ -56,15 +56,31 @@ static void set_ids(const struct fdt *fdt, struct dt_device *d)
 	}
 }
 
+/* A resource the device has no room for: said, not lost silently. */
+static void too_many(const struct dt_device *d, const char *what,
+		     unsigned int i)
+{
+	kprintf("dt: %s: %s %u and on dropped: a device holds %d resources\n",
+		d->path, what, i, DEVICE_MAX_RES);
+}
+
 static void add_regs(const struct fdt *fdt, struct dt_device *d)
 {
 	uint64_t addr, size;
+	unsigned int i;
+	int err;
 
-	for (unsigned int i = 0; d->dev.nres < DEVICE_MAX_RES &&
-				 fdt_reg(fdt, d->node, i, &addr, &size) == 0;
-	     i++) {
+	for (i = 0; (err = fdt_reg(fdt, d->node, i, &addr, &size)) == 0; i++) {
+		if (d->dev.nres == DEVICE_MAX_RES) {
+			too_many(d, "reg entry", i);
+			return;
+		}
 		d->dev.res[d->dev.nres++] = (struct resource){
 		    .type = RES_MEM, .start = addr, .size = size};
+	}
+	if (err != -ENOENT) {
+		kprintf("dt: %s: reg is malformed (%d): ignored\n", d->path,
+			err);
 	}
 }
 
@@ -109,6 +125,8 @@ static int add_irq(struct dt_device *d, unsigned int i,
 		return -EBUSY;
 	}
 	if (spec->ncells > RES_IRQ_MAX_CELLS) {
+		kprintf("dt: %s: interrupt %u: %u cells, more than %d\n",
+			d->path, i, spec->ncells, RES_IRQ_MAX_CELLS);
 		return -ERANGE;
 	}
 	d->dev.irq_parent = &ctrl->dev;
@@ -123,13 +141,23 @@ static int add_irq(struct dt_device *d, unsigned int i,
 static void add_irqs(const struct fdt *fdt, struct dt_device *d)
 {
 	struct fdt_irq spec;
+	unsigned int i;
+	int err;
 
-	for (unsigned int i = 0; d->dev.nres < DEVICE_MAX_RES &&
-				 fdt_irq_get(fdt, d->node, i, &spec) == 0;
-	     i++) {
+	for (i = 0; (err = fdt_irq_get(fdt, d->node, i, &spec)) == 0; i++) {
+		if (d->dev.nres == DEVICE_MAX_RES) {
+			too_many(d, "interrupt", i);
+			return;
+		}
 		if (add_irq(d, i, &spec) < 0) {
 			return;
 		}
+	}
+	/* No interrupt-parent, a bad #interrupt-cells or a short property:
+	 * the device goes without its interrupts, and that is said. */
+	if (err != -ENOENT) {
+		kprintf("dt: %s: interrupt %u: no usable specifier (%d)\n",
+			d->path, i, err);
 	}
 }
 
@@ -143,12 +171,44 @@ static void make_path(const struct fdt *fdt, int node, const char *parent,
 		  name);
 }
 
+/* A device for an enabled node with a compatible; when the pool is full,
+ * the first one dropped is named and the rest counted. */
+static void add_node(const struct fdt *fdt, int node, const char *path,
+		     unsigned int *dropped)
+{
+	struct dt_device *d;
+	const char *name = "";
+
+	if (fdt_get_prop(fdt, node, "compatible", NULL, NULL) < 0 ||
+	    !fdt_node_enabled(fdt, node)) {
+		return;
+	}
+	if (nr_pool == DT_MAX_DEVICES) {
+		if (!(*dropped)++) {
+			kprintf("dt: more than %d devices: %s and the ones "
+				"after it dropped\n",
+				DT_MAX_DEVICES, path);
+		}
+		return;
+	}
+	d = &pool[nr_pool++];
+	d->node = node;
+	memcpy(d->path, path, DT_PATH_MAX);
+	fdt_node_name(fdt, node, &name);
+	d->dev.name = *name ? name : "/";
+	d->dev.path = d->path;
+	set_ids(fdt, d);
+	add_regs(fdt, d);
+	add_layout(fdt, d);
+}
+
 int dt_devices_add(const struct fdt *fdt)
 {
-	/* Depth-first walk with an explicit stack (fdt_init bounds depth). */
+	/* Depth-first walk with an explicit stack, FDT_MAX_DEPTH deep. */
 	int stack[FDT_MAX_DEPTH + 1];
 	char paths[FDT_MAX_DEPTH + 1][DT_PATH_MAX];
 	int depth = 0, node = fdt_root(fdt);
+	unsigned int dropped = 0;
 
 	if (node < 0) {
 		return node;
@@ -157,20 +217,8 @@ int dt_devices_add(const struct fdt *fdt)
 	memcpy(paths[0], "/", 2);
 	while (depth >= 0) {
 		node = stack[depth];
-		if (node >= 0 &&
-		    fdt_get_prop(fdt, node, "compatible", NULL, NULL) == 0 &&
-		    fdt_node_enabled(fdt, node) && nr_pool < DT_MAX_DEVICES) {
-			struct dt_device *d = &pool[nr_pool++];
-			const char *name = "";
-
-			d->node = node;
-			memcpy(d->path, paths[depth], DT_PATH_MAX);
-			fdt_node_name(fdt, node, &name);
-			d->dev.name = *name ? name : "/";
-			d->dev.path = d->path;
-			set_ids(fdt, d);
-			add_regs(fdt, d);
-			add_layout(fdt, d);
+		if (node >= 0) {
+			add_node(fdt, node, paths[depth], &dropped);
 		}
 		/* Next: the first child, else the next sibling, else up. */
 		int child = node >= 0 ? fdt_first_child(fdt, node) : -1;
@@ -179,6 +227,11 @@ int dt_devices_add(const struct fdt *fdt)
 			make_path(fdt, child, paths[depth], paths[depth + 1]);
 			stack[++depth] = child;
 			continue;
+		}
+		if (child >= 0) {
+			kprintf("dt: %s: children nested deeper than %d "
+				"skipped\n",
+				paths[depth], FDT_MAX_DEPTH);
 		}
 		while (depth >= 0) {
 			int next =
@@ -192,6 +245,9 @@ int dt_devices_add(const struct fdt *fdt)
 			}
 			depth--;
 		}
+	}
+	if (dropped) {
+		kprintf("dt: %u device(s) dropped in all\n", dropped);
 	}
 	for (unsigned int i = 0; i < nr_pool; i++) {
 		add_irqs(fdt, &pool[i]);

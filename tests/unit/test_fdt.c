@@ -1795,6 +1795,210 @@ TEST(fdt_broken_random_flips)
 	free(d);
 }
 
+/* ---- fdt_init_partial: read a damaged tree as far as it is sound ---- */
+
+TEST(fdt_partial_sound_trees_as_fdt_init)
+{
+	struct fdt_damage dmg;
+	struct fdt f;
+	size_t len = 0;
+	uint8_t *blob = compact_fixture(&len);
+
+	REQUIRE(blob != NULL);
+	CHECK_EQ_INT(fdt_init_partial(&f, blob, len, &dmg), 0);
+	CHECK_EQ_INT((int)dmg.odd, 0);
+	CHECK_EQ_INT((int)dmg.cut, 0);
+	CHECK(dmg.what == NULL && dmg.cut_what == NULL);
+	CHECK(fdt_path_offset(&f, "/pl011@9000000") > 0);
+	/* A bad header: what fdt_init says, and nothing readable. */
+	blob[HDR_MAGIC] ^= 1;
+	CHECK_EQ_INT(fdt_init_partial(&f, blob, len, &dmg), -EINVAL);
+	check_all_fail(&f);
+	CHECK_EQ_INT(fdt_init_partial(&f, NULL, len, &dmg), -EINVAL);
+	CHECK_EQ_INT(fdt_init_partial(&f, blob, len, NULL), -EINVAL);
+	free(blob);
+}
+
+/* A bad token: the tree before it reads, the readers stop at it. */
+TEST(fdt_partial_cut_at_bad_token)
+{
+	struct dtb *d = malloc(sizeof(*d));
+	uint32_t cells[4] = {0, 0x9000000, 0, 0x1000};
+	struct fdt_damage dmg;
+	struct fdt f;
+	uint64_t addr;
+	int a, bad;
+
+	REQUIRE(d != NULL);
+	dtb_start(d);
+	dtb_begin(d, "");
+	dtb_prop_u32(d, "#address-cells", 2);
+	dtb_prop_u32(d, "#size-cells", 2);
+	a = dtb_begin(d, "uart@9000000");
+	dtb_prop_str(d, "compatible", "arm,pl011");
+	dtb_prop_cells(d, "reg", 4, cells);
+	dtb_end(d);
+	bad = (int)d->st_len;
+	dtb_u32(d, 0x77); /* no such token */
+	dtb_begin(d, "after");
+	dtb_end(d);
+	dtb_end(d);
+	dtb_finish(d);
+
+	CHECK_EQ_INT(fdt_init(&f, d->blob, d->len), -EBADMSG);
+	CHECK_EQ_INT(fdt_init_partial(&f, d->blob, d->len, &dmg), -EBADMSG);
+	CHECK_EQ_INT((int)dmg.cut, bad);
+	CHECK(dmg.cut_what != NULL && strstr(dmg.cut_what, "bad token"));
+	CHECK_EQ_INT(fdt_path_offset(&f, "/uart@9000000"), a);
+	CHECK(fdt_is_compatible(&f, a, "arm,pl011"));
+	CHECK_EQ_INT(fdt_reg(&f, a, 0, &addr, NULL), 0);
+	CHECK_EQ_INT((int)addr, 0x9000000);
+	CHECK_EQ_INT(fdt_find_compatible(&f, -1, "arm,pl011"), a);
+	CHECK_EQ_INT(fdt_find_compatible(&f, a, "arm,pl011"), -EBADMSG);
+	CHECK_EQ_INT(fdt_next_sibling(&f, a), -EBADMSG);
+	CHECK(fdt_path_offset(&f, "/after") < 0);
+	walk_all(&f, false);
+	free(d->blob);
+
+	/* Damage right after the root's name: nothing is left. */
+	dtb_start(d);
+	dtb_begin(d, "");
+	dtb_u32(d, 0x77);
+	dtb_end(d);
+	dtb_finish(d);
+	CHECK_EQ_INT(fdt_init_partial(&f, d->blob, d->len, &dmg), -EBADMSG);
+	CHECK(fdt_root(&f) >= 0);
+	CHECK_EQ_INT(fdt_first_child(&f, fdt_root(&f)), -EBADMSG);
+	free(d->blob);
+	free(d);
+}
+
+/* Nodes too deep are counted and kept out of fdt_parent's way: what
+ * follows them reads, parents and cells included. */
+TEST(fdt_partial_deep_nesting_skipped)
+{
+	struct dtb *d = malloc(sizeof(*d));
+	uint32_t cells[2] = {0x1000, 0x100};
+	struct fdt_damage dmg;
+	struct fdt f;
+	uint64_t addr;
+	int root, deepest = 0, after, first_deep = 0;
+
+	REQUIRE(d != NULL);
+	dtb_start(d);
+	root = dtb_begin(d, "");
+	dtb_prop_u32(d, "#address-cells", 1);
+	dtb_prop_u32(d, "#size-cells", 1);
+	for (int i = 1; i < FDT_MAX_DEPTH + 3; i++) {
+		deepest = dtb_begin(d, "n");
+		if (i == FDT_MAX_DEPTH) {
+			first_deep = deepest;
+		}
+	}
+	for (int i = 1; i < FDT_MAX_DEPTH + 3; i++) {
+		dtb_end(d);
+	}
+	after = dtb_begin(d, "after@1000");
+	dtb_prop_cells(d, "reg", 2, cells);
+	dtb_end(d);
+	dtb_end(d);
+	dtb_finish(d);
+
+	CHECK_EQ_INT(fdt_init(&f, d->blob, d->len), -EBADMSG);
+	CHECK_EQ_INT(fdt_init_partial(&f, d->blob, d->len, &dmg), 0);
+	CHECK_EQ_INT((int)dmg.odd, 3);
+	CHECK_EQ_INT((int)dmg.first, first_deep);
+	CHECK(dmg.what != NULL && strstr(dmg.what, "deeper"));
+	CHECK_EQ_INT((int)dmg.cut, 0);
+	CHECK_EQ_INT(fdt_path_offset(&f, "/after"), after);
+	CHECK_EQ_INT(fdt_parent(&f, after), root);
+	CHECK_EQ_INT(fdt_reg(&f, after, 0, &addr, NULL), 0);
+	CHECK_EQ_INT((int)addr, 0x1000);
+	CHECK_EQ_INT(fdt_parent(&f, deepest), -EBADMSG);
+	CHECK_EQ_INT(fdt_parent(&f, first_deep - 8), first_deep - 16);
+	walk_all(&f, false);
+	free(d->blob);
+	free(d);
+}
+
+/* A name outside the strings block and a property after a child: those
+ * properties are never found, everything else is. */
+TEST(fdt_partial_bad_properties_skipped)
+{
+	struct dtb *d = malloc(sizeof(*d));
+	struct fdt_damage dmg;
+	struct fdt f;
+	uint32_t v;
+	int a, bad, late;
+
+	REQUIRE(d != NULL);
+	dtb_start(d);
+	dtb_begin(d, "");
+	a = dtb_begin(d, "a");
+	dtb_prop_u32(d, "before", 1);
+	bad = dtb_prop_u32(d, "broken", 2);
+	dtb_prop_u32(d, "also", 3);
+	dtb_end(d);
+	late = dtb_prop_u32(d, "late", 4);
+	dtb_begin(d, "b");
+	dtb_end(d);
+	dtb_end(d);
+	dtb_finish(d);
+	/* The name offset of "broken", past the strings block. */
+	put_be32(d->blob + d->off_struct + bad + 8, 0x7ffff0);
+
+	CHECK_EQ_INT(fdt_init(&f, d->blob, d->len), -EBADMSG);
+	CHECK_EQ_INT(fdt_init_partial(&f, d->blob, d->len, &dmg), 0);
+	CHECK_EQ_INT((int)dmg.odd, 2);
+	CHECK_EQ_INT((int)dmg.first, bad);
+	CHECK(dmg.what != NULL && strstr(dmg.what, "strings block"));
+	CHECK_EQ_INT(fdt_prop_u32(&f, a, "before", &v), 0);
+	CHECK_EQ_INT((int)v, 1);
+	CHECK_EQ_INT(fdt_prop_u32(&f, a, "also", &v), 0);
+	CHECK_EQ_INT((int)v, 3);
+	CHECK_EQ_INT(fdt_prop_u32(&f, a, "broken", &v), -ENOENT);
+	CHECK_EQ_INT(fdt_prop_info(&f, bad, NULL, NULL, NULL), -EBADMSG);
+	CHECK_EQ_INT(fdt_prop_u32(&f, fdt_root(&f), "late", &v), -ENOENT);
+	CHECK(late > a);
+	CHECK(fdt_path_offset(&f, "/b") > 0);
+	walk_all(&f, false);
+	free(d->blob);
+	free(d);
+}
+
+/* Random damage: whatever fdt_init_partial lets through, every reader
+ * survives (AddressSanitizer watches), and it reads more trees than
+ * fdt_init does. */
+TEST(fdt_partial_random_flips)
+{
+	size_t len = 0;
+	uint8_t *blob = compact_fixture(&len);
+	uint32_t seed = 0x70617274;
+	int strict = 0, partial = 0;
+
+	REQUIRE(blob != NULL);
+	for (int iter = 0; iter < 1000; iter++) {
+		uint8_t *copy = dup_blob(blob, len);
+		struct fdt_damage dmg;
+		struct fdt f;
+		uint32_t r = rng_next(&seed);
+		int err;
+
+		copy[r % len] ^= (uint8_t)(1u << ((r >> 16) & 7));
+		strict += fdt_init(&f, copy, len) == 0;
+		err = fdt_init_partial(&f, copy, len, &dmg);
+		if (err == 0 || (err == -EBADMSG && fdt_root(&f) >= 0)) {
+			partial++;
+			walk_all(&f, false);
+		} else {
+			check_all_fail(&f);
+		}
+		free(copy);
+	}
+	CHECK(partial > strict);
+	free(blob);
+}
+
 /*
  * Found by the fuzzer (a crash of its own harness, which assumed names are
  * unique): fdt_init accepts two properties of the same name, and lookups

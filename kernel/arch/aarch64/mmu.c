@@ -1,9 +1,15 @@
 /*
- * An identity map of the first 4 GiB with 1 GiB blocks (Arm ARM D8,
- * VMSAv8-64 with a 4 KiB granule and TCR_EL1.T0SZ = 32, so translation
- * starts at level 1 with four entries). Blocks that hold RAM are Normal
- * write-back memory; the rest is Device-nGnRnE and never executable.
- * Everything above 4 GiB faults, which the `fault read` test relies on.
+ * An identity map of the first 4 GiB (Arm ARM D8, VMSAv8-64 with a 4 KiB
+ * granule and TCR_EL1.T0SZ = 32, so translation starts at level 1 with
+ * four entries): 1 GiB blocks, except the first GiB, which a level-2
+ * table maps in 2 MiB blocks so that its first 2 MiB stay unmapped: the
+ * NULL guard. A NULL read or write faults (a translation fault, level 2)
+ * instead of reading flash or commanding the pflash device that QEMU's
+ * virt has at 0; nothing of kite's lives there (it runs from RAM at
+ * 1 GiB, and the device tree is in RAM too). Blocks that hold RAM are
+ * Normal write-back memory; the rest is Device-nGnRnE and never
+ * executable. Everything above 4 GiB faults, which the `fault read` test
+ * relies on.
  *
  * With the MMU off every access is Device memory, where unaligned
  * accesses fault and nothing is cached: turning it on early is cheap.
@@ -11,10 +17,14 @@
 #include "kern/compiler.h"
 #include "asm/sysreg.h"
 
-#define GIB (1ull << 30)
+#define GIB  (1ull << 30)
+#define MIB2 (1ull << 21)
+/* The unmapped NULL guard at the bottom: one level-2 block. */
+#define NULL_GUARD_BLOCKS 1
 
 /* Block descriptor fields (D8.3). */
-#define DESC_BLOCK	 0x1ull
+#define DESC_BLOCK	 0x1ull /* levels 1 and 2; bit 1 clear */
+#define DESC_TABLE	 0x3ull /* levels 0-2: next-level table address */
 #define DESC_ATTRINDX(n) ((uint64_t)(n) << 2)
 #define DESC_SH_INNER	 (3ull << 8)
 #define DESC_AF		 (1ull << 10)
@@ -40,20 +50,35 @@
 #define SCTLR_C (1ull << 2)
 #define SCTLR_I (1ull << 12)
 
+/* setup.c checks that nothing it must read lies in the guard. */
+const uint64_t mmu_null_guard_size = NULL_GUARD_BLOCKS * MIB2;
+
 static uint64_t level1[512] __aligned(4096);
+static uint64_t level2_low[512] __aligned(4096);
+
+/* A block descriptor for [start, start + len): Normal if it holds RAM. */
+static uint64_t block(uint64_t start, uint64_t len, uint64_t ram_base,
+		      uint64_t ram_size)
+{
+	bool ram = ram_base < start + len && ram_base + ram_size > start;
+
+	return start | DESC_BLOCK | DESC_AF |
+	       (ram ? DESC_ATTRINDX(ATTR_NORMAL) | DESC_SH_INNER
+		    : DESC_ATTRINDX(ATTR_DEVICE) | DESC_PXN | DESC_UXN);
+}
 
 void mmu_init(uint64_t ram_base, uint64_t ram_size)
 {
 	uint64_t pa_range = read_sysreg(id_aa64mmfr0_el1) & 0xf;
 
-	for (uint64_t i = 0; i < 4; i++) {
-		uint64_t start = i * GIB, end = start + GIB;
-		bool ram = ram_base < end && ram_base + ram_size > start;
-
-		level1[i] =
-		    start | DESC_BLOCK | DESC_AF |
-		    (ram ? DESC_ATTRINDX(ATTR_NORMAL) | DESC_SH_INNER
-			 : DESC_ATTRINDX(ATTR_DEVICE) | DESC_PXN | DESC_UXN);
+	for (uint64_t i = 0; i < 512; i++) {
+		level2_low[i] = i < NULL_GUARD_BLOCKS
+				    ? 0 /* invalid: faults */
+				    : block(i * MIB2, MIB2, ram_base, ram_size);
+	}
+	level1[0] = (uintptr_t)level2_low | DESC_TABLE;
+	for (uint64_t i = 1; i < 4; i++) {
+		level1[i] = block(i * GIB, GIB, ram_base, ram_size);
 	}
 
 	write_sysreg(mair_el1, MAIR_DEVICE_nGnRnE << (8 * ATTR_DEVICE) |

@@ -1,10 +1,12 @@
 /*
  * AArch64 C entry, from boot.S at EL1 with the MMU off. Everything about
  * the machine comes from the device tree QEMU (or a boot loader) passed:
- * the console UART and its clock from /chosen's stdout-path, RAM from
+ * the console UART and its clock from /chosen's stdout-path (else
+ * /aliases/serial0, else the first PL011 or SBSA UART), RAM from
  * /memory, the command line from /chosen's bootargs, the PSCI conduit
  * from /psci. No address is written here.
  */
+#include <stdarg.h>
 #include "kern/arch.h"
 #include "kern/boot.h"
 #include "kern/bytes.h"
@@ -17,12 +19,15 @@
 #include "kern/device.h"
 #include "platform/dt.h"
 #include "firmware/fdt/fdt.h"
+#include "firmware/fdt/fdt_irq.h"
 #include "asm/sysreg.h"
 #include "trap_frame.h"
 
 void mmu_init(uint64_t ram_base, uint64_t ram_size);
+extern const uint64_t mmu_null_guard_size;
 void arch_capture_frame(struct trap_frame *f);
 int semihosting_exit(unsigned long code);
+int semihosting_write0(const char *s);
 
 const char arch_name[] = "aarch64";
 
@@ -40,30 +45,166 @@ static struct pl011 uart;
 static char cmdline[256];
 static enum psci_conduit psci_conduit;
 
-/* The pl011 that /chosen/stdout-path names, with its clock. */
-static int console_from_dt(void)
-{
-	const void *val;
-	uint32_t len, phandle;
-	uint64_t base, size;
-	uint32_t clock_hz = 0;
-	int node, clk;
+/*
+ * What went wrong before there was a console to say it on: the device
+ * tree's damage, each console candidate refused and why. Printed once the
+ * console works, or through semihosting when none does.
+ */
+static char notes[512];
+static size_t notes_len;
 
-	if (fdt_chosen_stdout(&fdt, &node) < 0 ||
-	    !fdt_is_compatible(&fdt, node, "arm,pl011") ||
-	    fdt_reg(&fdt, node, 0, &base, &size) < 0) {
+static __printf_like(1, 2) void note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvsnprintf(notes + notes_len, sizeof(notes) - notes_len, fmt, ap);
+	va_end(ap);
+	notes_len += strnlen(notes + notes_len, sizeof(notes) - notes_len);
+}
+
+static const char *node_name(int node)
+{
+	const char *name = "?";
+
+	fdt_node_name(&fdt, node, &name);
+	return name;
+}
+
+/*
+ * The UART's address: reg's first entry, or, when reg is too short for
+ * one whole (address, size) entry, its address cells alone. The size is
+ * not needed to drive a UART whose registers are all in the first 4 KiB.
+ */
+static int uart_base(int node, uint64_t *base)
+{
+	const uint8_t *p;
+	const void *val;
+	uint32_t len, ac;
+	int err = fdt_reg(&fdt, node, 0, base, NULL);
+
+	if (err != -EBADMSG) {
+		return err;
+	}
+	if (fdt_get_prop(&fdt, node, "reg", &val, &len) < 0 ||
+	    fdt_address_cells(&fdt, node, &ac) < 0 || ac < 1 || ac > 2 ||
+	    len < 4 * ac) {
+		return -EBADMSG;
+	}
+	p = val;
+	*base = 0;
+	for (uint32_t i = 0; i < 4 * ac; i++) {
+		*base = *base << 8 | p[i];
+	}
+	note("console: %s: reg is %u bytes, no whole entry: using its "
+	     "address only\n",
+	     node_name(node), len);
+	return 0;
+}
+
+/* Whether node is a UART kite can drive as its console (via: who named
+ * it, for the notes), and where. */
+static int console_usable(int node, const char *via, uint64_t *base, bool *sbsa)
+{
+	if (!fdt_node_enabled(&fdt, node)) {
+		note("console: %s (from %s) is disabled\n", node_name(node),
+		     via);
 		return -ENODEV;
 	}
-	/* clocks = <&uartclk &apb_pclk>: the first one is UARTCLK. */
-	if (fdt_get_prop(&fdt, node, "clocks", &val, &len) == 0 && len >= 4) {
-		phandle = get_be32(val);
-		clk = fdt_node_by_phandle(&fdt, phandle);
-		if (clk >= 0) {
-			fdt_prop_u32(&fdt, clk, "clock-frequency", &clock_hz);
+	/* The SBSA generic UART is a PL011 subset (SBSA, "Generic UART"). */
+	*sbsa = !fdt_is_compatible(&fdt, node, "arm,pl011");
+	if (*sbsa && !fdt_is_compatible(&fdt, node, "arm,sbsa-uart")) {
+		note("console: %s (from %s) is no PL011 or SBSA UART\n",
+		     node_name(node), via);
+		return -ENODEV;
+	}
+	if (uart_base(node, base) < 0) {
+		note("console: %s: no usable reg\n", node_name(node));
+		return -ENODEV;
+	}
+	return 0;
+}
+
+/* /chosen/stdout-path, else /aliases/serial0, else the first PL011 or SBSA
+ * UART in the tree (Devicetree Specification v0.4, 3.3 and 3.6). */
+static int console_find(uint64_t *base, bool *sbsa)
+{
+	static const char *const compat[] = {"arm,pl011", "arm,sbsa-uart"};
+	int chosen = fdt_path_offset(&fdt, "/chosen"), node;
+	const char *path;
+
+	if (chosen < 0 ||
+	    (fdt_prop_string(&fdt, chosen, "stdout-path", &path) < 0 &&
+	     fdt_prop_string(&fdt, chosen, "linux,stdout-path", &path) < 0)) {
+		note("console: no /chosen/stdout-path\n");
+	} else if (fdt_chosen_stdout(&fdt, &node) < 0) {
+		note("console: stdout-path \"%.64s\" names no node\n", path);
+	} else if (console_usable(node, "stdout-path", base, sbsa) == 0) {
+		return node;
+	}
+	node = fdt_path_offset(&fdt, "serial0");
+	if (node >= 0 &&
+	    console_usable(node, "/aliases/serial0", base, sbsa) == 0) {
+		note("console: %s, from /aliases/serial0\n", node_name(node));
+		return node;
+	}
+	for (unsigned int i = 0; i < ARRAY_SIZE(compat); i++) {
+		for (node = -1; (node = fdt_find_compatible(&fdt, node,
+							    compat[i])) >= 0;) {
+			if (console_usable(node, compat[i], base, sbsa) == 0) {
+				note("console: %s, the first %s\n",
+				     node_name(node), compat[i]);
+				return node;
+			}
 		}
+	}
+	return -ENODEV;
+}
+
+/* UARTCLK: the first of clocks = <&uartclk &apb_pclk>. */
+static uint32_t uart_clock(int node)
+{
+	const void *val;
+	uint32_t len, hz = 0;
+	int clk;
+
+	if (fdt_get_prop(&fdt, node, "clocks", &val, &len) == 0 && len >= 4) {
+		clk = fdt_node_by_phandle(&fdt, get_be32(val));
+		if (clk >= 0) {
+			fdt_prop_u32(&fdt, clk, "clock-frequency", &hz);
+		}
+	}
+	return hz;
+}
+
+static int console_from_dt(void)
+{
+	struct fdt_irq spec;
+	uint32_t clock_hz;
+	uint64_t base;
+	bool sbsa;
+	int node = console_find(&base, &sbsa);
+
+	if (node < 0) {
+		return node;
+	}
+	/* An SBSA UART has no divisor registers: keep what firmware set. */
+	clock_hz = sbsa ? 0 : uart_clock(node);
+	if (fdt_irq_get(&fdt, node, 0, &spec) < 0) {
+		note("console: %s has no usable interrupt: polled\n",
+		     node_name(node));
 	}
 	pl011_early_console(&uart, (uintptr_t)base, clock_hz, CONSOLE_BAUD);
 	return 0;
+}
+
+/* No console: say why on the only channel left, then stop. */
+static __noreturn void no_console(const char *why)
+{
+	note("kite: no console: %s; halted\n", why);
+	/* -EFAULT without -semihosting: then nobody can be told. */
+	semihosting_write0(notes);
+	arch_halt();
 }
 
 static void memory_from_dt(void)
@@ -91,6 +232,11 @@ static void cmdline_from_dt(void)
 	if (fdt_chosen_bootargs(&fdt, &args) == 0) {
 		size_t len = strnlen(args, sizeof(cmdline) - 1);
 
+		if (args[len]) {
+			kprintf(
+			    "warning: command line truncated to %zu bytes\n",
+			    len);
+		}
 		memcpy(cmdline, args, len);
 		boot.cmdline = cmdline;
 	}
@@ -115,12 +261,29 @@ static void psci_from_dt(void)
 void aarch64_entry(const void *dtb, uint64_t entry_el)
 {
 	size_t size = dtb ? fdt_header_totalsize(dtb) : 0;
+	struct fdt_damage dmg = {0};
+	int err = size ? fdt_init_partial(&fdt, dtb, size, &dmg) : -EINVAL;
 
-	/* Without a device tree there is no console to complain on. */
-	if (!size || fdt_init(&fdt, dtb, size) < 0 || console_from_dt() < 0) {
-		arch_halt();
+	if (err == -EBADMSG && fdt.blob) {
+		note("dt: the device tree is damaged at structure offset 0x%x "
+		     "(%s): only what comes before it is read\n",
+		     dmg.cut, dmg.cut_what);
+	} else if (err < 0) {
+		note("dt: no device tree at %p (error %d)\n", dtb, err);
+		no_console("no device tree to find it in");
+	} else if (dmg.odd) {
+		note("dt: %u fault(s) in the device tree, the first %s at "
+		     "structure offset 0x%x: skipped\n",
+		     dmg.odd, dmg.what, dmg.first);
 	}
+	if (console_from_dt() < 0) {
+		no_console("the device tree names no PL011 or SBSA UART");
+	}
+	kprintf("%s", notes);
 	memory_from_dt();
+	if ((uintptr_t)dtb < mmu_null_guard_size) {
+		panic("the device tree at %p is inside the NULL guard", dtb);
+	}
 	mmu_init(boot.memmap[0].base, boot.memmap[0].size);
 	cmdline_from_dt();
 	psci_from_dt();
@@ -153,6 +316,20 @@ static uint64_t psci_call(uint32_t fn)
 
 extern struct driver gicv3_driver, gicv2_driver, arm_timer_driver, pl011_driver;
 
+/* Whether an enabled node is compatible with one of ids. */
+static bool dt_has_compatible(const char *const *ids)
+{
+	for (; *ids; ids++) {
+		for (int node = -1;
+		     (node = fdt_find_compatible(&fdt, node, *ids)) >= 0;) {
+			if (fdt_node_enabled(&fdt, node)) {
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 /* Every device the device tree describes, and the drivers for them. */
 void arch_devices_init(void)
 {
@@ -162,6 +339,11 @@ void arch_devices_init(void)
 	dt_devices_add(&fdt);
 	for (unsigned int i = 0; i < ARRAY_SIZE(drivers); i++) {
 		driver_register(drivers[i]);
+	}
+	if (!dt_has_compatible(gicv3_driver.ids) &&
+	    !dt_has_compatible(gicv2_driver.ids)) {
+		kprintf("no interrupt controller in the device tree: polling, "
+			"no tick\n");
 	}
 }
 

@@ -11,6 +11,7 @@
  */
 #include "asm/sysreg.h"
 #include "drivers/irqchip/gic_common.h"
+#include "kern/arch.h"
 #include "kern/device.h"
 #include "kern/errno.h"
 #include "kern/io.h"
@@ -273,16 +274,29 @@ static int gicv3_xlate(struct device *ctrl, const struct resource *res,
 	return gic_xlate(res, gic.irq_base, gic.lines, irq, trigger);
 }
 
+/* What a refused GIC leaves the machine with. */
+#define NO_GIC "not used; no interrupt controller: polling, no tick"
+
 /* Step over redistributor frames to the one whose affinity is ours. */
 static int find_rdist(const struct io_regs *region, uint64_t size)
 {
 	uint64_t aff = mpidr_affinity();
 
 	for (uint64_t off = 0; off + GICR_FRAME_V3 <= size;) {
-		unsigned int at = (unsigned int)off;
-		uint64_t typer =
-		    (uint64_t)io_read32(region, at + GICR_TYPER) |
-		    (uint64_t)io_read32(region, at + GICR_TYPER + 4) << 32;
+		uintptr_t at = region->base + (uintptr_t)off + GICR_TYPER;
+		uint32_t lo, hi;
+		uint64_t typer;
+
+		/* The address is the firmware's word: a frame that is not
+		 * there aborts, which the exception table turns into a no. */
+		if (arch_probe_read32(at, &lo) < 0 ||
+		    arch_probe_read32(at + 4, &hi) < 0) {
+			kprintf("gicv3: no redistributor frame answers at %p: "
+				"the device tree's address is wrong\n",
+				(void *)at);
+			return -EFAULT;
+		}
+		typer = (uint64_t)hi << 32 | lo;
 
 		if ((typer >> GICR_TYPER_AFF_SHIFT) == aff) {
 			gic.rdist = *region;
@@ -362,17 +376,30 @@ static int gicv3_probe(struct device *dev)
 {
 	const struct resource *rd = device_resource(dev, RES_MEM, 1);
 	struct io_regs rd_region;
+	uint32_t typer;
 	int base, ret;
 
 	if (device_regs(dev, 0, 0, &gic.dist) < 0 || !rd ||
 	    device_regs(dev, 1, 0, &rd_region) < 0) {
+		kprintf("gicv3: %s: reg names no distributor and "
+			"redistributor: %s\n",
+			dev->name, NO_GIC);
 		return -ENODEV;
 	}
-	if (find_rdist(&rd_region, rd->size) < 0) {
-		kprintf("gicv3: no redistributor for this CPU\n");
-		return -ENODEV;
+	if (arch_probe_read32(gic.dist.base + GICD_TYPER, &typer) < 0) {
+		kprintf("gicv3: no distributor answers at %p: %s\n",
+			(void *)gic.dist.base, NO_GIC);
+		return -EFAULT;
 	}
-	gic.lines = GICD_TYPER_LINES(io_read32(&gic.dist, GICD_TYPER));
+	ret = find_rdist(&rd_region, rd->size);
+	if (ret < 0) {
+		if (ret == -ENODEV) {
+			kprintf("gicv3: no redistributor for this CPU\n");
+		}
+		kprintf("gicv3: %s\n", NO_GIC);
+		return ret;
+	}
+	gic.lines = GICD_TYPER_LINES(typer);
 	if (gic.lines > GIC_SPECIAL_FIRST) {
 		gic.lines = GIC_SPECIAL_FIRST;
 	}

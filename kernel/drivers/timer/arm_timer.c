@@ -57,6 +57,7 @@ static int arm_timer_probe(struct device *dev)
 	uint64_t freq = read_sysreg(cntfrq_el0);
 
 	if (irq < 0) {
+		kprintf("arm-timer: no usable interrupt (%d): no tick\n", irq);
 		return irq;
 	}
 	if (!freq || freq < HZ) {

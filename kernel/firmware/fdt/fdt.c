@@ -253,38 +253,88 @@ int fdt_prop_info(const struct fdt *fdt, int prop, const char **name,
 	return 0;
 }
 
+/* A fault the readers cope with, at off: the first one is kept. */
+static void damage(struct fdt_damage *dmg, int off, const char *what)
+{
+	if (dmg->odd == 0) {
+		dmg->first = (uint32_t)off;
+		dmg->what = what;
+	}
+	dmg->odd++;
+}
+
+/* A fault after which nothing can be read: the tree ends at off. */
+static int cut(struct fdt_damage *dmg, int off, const char *what, int err)
+{
+	dmg->cut = (uint32_t)off;
+	dmg->cut_what = what;
+	return err;
+}
+
+/* What is wrong with the property at off, if anything (spec 5.4.2: a
+ * node's properties come before its children; names are in 5.5). */
+static const char *prop_fault(const struct fdt *fdt, int off, bool in_props)
+{
+	if (!in_props) {
+		return "a property after a child node";
+	}
+	if (fdt_prop_info(fdt, off, NULL, NULL, NULL) != 0) {
+		return "a property name outside the strings block";
+	}
+	return NULL;
+}
+
 /*
  * One pass over the structure block (spec 5.4.2): known tokens only,
  * a single root, properties before any child node, balanced nesting no
  * deeper than FDT_MAX_DEPTH, property names inside the strings block, and
- * FDT_END after the root closes.
+ * FDT_END after the root closes. Every broken rule is noted in *dmg. The
+ * readers cope with three (a node too deep, a property after a child, a
+ * name outside the strings block: fdt_parent refuses the first, the
+ * readers never see the other two): with `lenient` those are counted and
+ * the pass goes on. Any other makes the rest unreadable: -EBADMSG with
+ * dmg->cut at the offending token.
  */
-static int check_struct(const struct fdt *fdt)
+static int check_struct(const struct fdt *fdt, bool lenient,
+			struct fdt_damage *dmg)
 {
 	int off = 0, next, tag, depth = 0;
 	bool seen_root = false, in_props = false;
+	const char *why;
 
-	for (;;) {
+	for (;; off = next) {
 		tag = token_next(fdt, off, &next);
 		switch (tag) {
 		case FDT_BEGIN_NODE:
-			if ((depth == 0 && seen_root) ||
-			    depth == FDT_MAX_DEPTH) {
-				return -EBADMSG;
+			if (depth == 0 && seen_root) {
+				return cut(dmg, off, "a second root node",
+					   -EBADMSG);
+			}
+			if (depth >= FDT_MAX_DEPTH) {
+				damage(dmg, off, "nodes nested deeper than 32");
+				if (!lenient) {
+					return cut(dmg, off, dmg->what,
+						   -EBADMSG);
+				}
 			}
 			depth++;
 			seen_root = true;
 			in_props = true;
 			break;
 		case FDT_PROP:
-			if (!in_props ||
-			    fdt_prop_info(fdt, off, NULL, NULL, NULL) != 0) {
-				return -EBADMSG;
+			why = prop_fault(fdt, off, in_props);
+			if (why) {
+				damage(dmg, off, why);
+			}
+			if (why && !lenient) {
+				return cut(dmg, off, why, -EBADMSG);
 			}
 			break;
 		case FDT_END_NODE:
 			if (depth == 0) {
-				return -EBADMSG;
+				return cut(dmg, off,
+					   "an unbalanced FDT_END_NODE",
+					   -EBADMSG);
 			}
 			depth--;
 			in_props = false;
@@ -292,11 +342,16 @@ static int check_struct(const struct fdt *fdt)
 		case FDT_NOP:
 			break;
 		case FDT_END:
-			return depth == 0 && seen_root ? 0 : -EBADMSG;
+			if (depth == 0 && seen_root) {
+				return 0;
+			}
+			return cut(dmg, off, "FDT_END inside a node", -EBADMSG);
 		default:
-			return bad_token(tag);
+			return cut(dmg, off,
+				   "a bad token, or one that runs past the "
+				   "block",
+				   bad_token(tag));
 		}
-		off = next;
 	}
 }
 
@@ -398,13 +453,11 @@ size_t fdt_header_totalsize(const void *blob)
 	return get_be32(p + FDT_HDR_TOTALSIZE);
 }
 
-int fdt_init(struct fdt *fdt, const void *blob, size_t len)
+/* The header and the reservation map: without them nothing is known. */
+static int check_outline(struct fdt *fdt, const void *blob, size_t len)
 {
 	int err;
 
-	if (fdt == NULL) {
-		return -EINVAL;
-	}
 	fdt_clear(fdt);
 	/* 1. The header and where it says the blocks are. */
 	err = read_header(fdt, blob, len);
@@ -412,14 +465,58 @@ int fdt_init(struct fdt *fdt, const void *blob, size_t len)
 	if (err == 0) {
 		err = check_mem_rsvmap(fdt);
 	}
+	if (err != 0) {
+		fdt_clear(fdt);
+	}
+	return err;
+}
+
+int fdt_init(struct fdt *fdt, const void *blob, size_t len)
+{
+	struct fdt_damage dmg = {0};
+	int err;
+
+	if (fdt == NULL) {
+		return -EINVAL;
+	}
+	err = check_outline(fdt, blob, len);
 	/* 3. The structure block parses, with names in the strings block. */
 	if (err == 0) {
-		err = check_struct(fdt);
+		err = check_struct(fdt, false, &dmg);
 	}
 	if (err != 0) {
 		fdt_clear(fdt);
 	}
 	return err;
+}
+
+int fdt_init_partial(struct fdt *fdt, const void *blob, size_t len,
+		     struct fdt_damage *dmg)
+{
+	int err;
+
+	if (fdt == NULL || dmg == NULL) {
+		return -EINVAL;
+	}
+	*dmg = (struct fdt_damage){0};
+	err = check_outline(fdt, blob, len);
+	if (err != 0) {
+		return err;
+	}
+	err = check_struct(fdt, true, dmg);
+	if (err == 0) {
+		return 0;
+	}
+	/*
+	 * The tokens before dmg->cut passed every check that matters; cut
+	 * the block there, so every reader stops at the damage with
+	 * -EBADMSG. The root must have begun before it, or there is nothing.
+	 */
+	fdt->size_struct = dmg->cut;
+	if (fdt_root(fdt) < 0) {
+		fdt_clear(fdt);
+	}
+	return -EBADMSG;
 }
 
 int fdt_root(const struct fdt *fdt)
@@ -480,7 +577,11 @@ int fdt_next_sibling(const struct fdt *fdt, int node)
 		}
 		off = next;
 	}
-	tag = skip_nops(fdt, &off);
+	/* A property here breaks spec 5.4.2 (fdt_init refuses it,
+	 * fdt_init_partial counts it): step over it to the sibling. */
+	while ((tag = skip_nops(fdt, &off)) == FDT_PROP) {
+		token_next(fdt, off, &off);
+	}
 	if (tag == FDT_BEGIN_NODE) {
 		return off;
 	}
@@ -501,13 +602,18 @@ int fdt_parent(const struct fdt *fdt, int node)
 		tag = token_next(fdt, off, &next);
 		switch (tag) {
 		case FDT_BEGIN_NODE:
+			if (off == node && depth > FDT_MAX_DEPTH) {
+				return -EBADMSG;
+			}
 			if (off == node) {
 				return depth > 0 ? stack[depth - 1] : -ENOENT;
 			}
-			if (depth == FDT_MAX_DEPTH) {
-				return -EBADMSG;
+			/* Deeper than the stack (only fdt_init_partial lets
+			 * such a tree through): counted, not kept. */
+			if (depth < FDT_MAX_DEPTH) {
+				stack[depth] = off;
 			}
-			stack[depth++] = off;
+			depth++;
 			break;
 		case FDT_END_NODE:
 			if (depth == 0) {

@@ -85,6 +85,36 @@ size_t fdt_header_totalsize(const void *blob);
  */
 int fdt_init(struct fdt *fdt, const void *blob, size_t len);
 
+/* What fdt_init_partial found wrong, for the caller to report. */
+struct fdt_damage {
+	uint32_t odd;	      /* how many rules were broken */
+	uint32_t first;	      /* structure offset of the first */
+	const char *what;     /* the first, in words; NULL if none */
+	uint32_t cut;	      /* where the tree was cut; 0 if it was not */
+	const char *cut_what; /* why it was cut; NULL if it was not */
+};
+
+/*
+ * fdt_init for a tree that may be damaged: read it as far as it is sound.
+ * Three faults leave the rest readable and are only counted in *dmg: a
+ * node nested deeper than FDT_MAX_DEPTH (every reader takes it except
+ * fdt_parent, which gives -EBADMSG; walks that keep a FDT_MAX_DEPTH stack
+ * skip it), a property after a child node and a property whose name is
+ * outside the strings block (no reader ever finds those two). Then the
+ * result is 0, as for a sound tree, with dmg->odd > 0.
+ *
+ * Any other fault in the structure block (bad token, a value or name
+ * running past the block, unbalanced nesting, no FDT_END) gives -EBADMSG
+ * and a *fdt that reads only the tokens before dmg->cut: nodes there read
+ * as usual, the readers stop at dmg->cut with -EBADMSG, and whatever came
+ * after is gone. If even the root is not sound, *fdt is zeroed.
+ *
+ * A bad header or reservation map gives the -errno fdt_init gives and a
+ * zeroed *fdt.
+ */
+int fdt_init_partial(struct fdt *fdt, const void *blob, size_t len,
+		     struct fdt_damage *dmg);
+
 /* The root node's offset. */
 int fdt_root(const struct fdt *fdt);
 

@@ -43,6 +43,9 @@ __noreturn void arch_emulator_exit(int code);
  */
 int arch_probe_read(uintptr_t addr, unsigned long *val);
 int arch_probe_undefined(void);
+/* One 32-bit load, for device registers that take no 64-bit access
+ * (AArch64 only so far: its GIC drivers check firmware addresses). */
+int arch_probe_read32(uintptr_t addr, uint32_t *val);
 
 /*
  * For tests and the shell's `fault` command: an address that is never
