@@ -367,7 +367,7 @@ static void stress_hook(uint64_t now)
 }
 
 /*
- * The seeds' deadlock: the main code holds the console lock while the
+ * The classic print deadlock: the main code holds the console lock while the
  * timer handler wants to print. Here both print for half a second; it
  * must end, with both outputs through.
  */

@@ -165,7 +165,8 @@ int cmd_rxcheck(int argc, char **argv)
 
 static void timerdemo_hook(uint64_t now)
 {
-	/* In the timer's interrupt handler, as in the seed. */
+	/* In the timer's interrupt handler: printing from a handler must work.
+	 */
 	if (now % HZ == 0) {
 		kprintf("Timer interrupt!\n");
 	}
@@ -197,7 +198,8 @@ static void printstress_hook(uint64_t now)
 }
 
 /*
- * printstress S: the seeds' deadlock scenario. For S seconds the shell
+ * printstress S: the classic print deadlock (main code holds the console
+ * lock, a handler wants to print), provoked on purpose. For S seconds the shell
  * prints as fast as it can while the timer handler prints every 8 ticks.
  * With a console lock that keeps interrupts off while held, both get
  * through and nothing hangs.

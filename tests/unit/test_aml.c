@@ -323,7 +323,7 @@ TEST(aml_qemu_pc_ssdt)
 	CHECK_EQ_INT(st.bad_tables, 0);
 }
 
-/* The seed's SSDT next to QEMU's DSDT: a second keyboard. */
+/* The KBD0001 SSDT next to QEMU's DSDT: a second keyboard. */
 TEST(aml_kbd0001_ssdt)
 {
 	unsigned int n;

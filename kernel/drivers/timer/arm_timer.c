@@ -2,7 +2,7 @@
  * The Arm generic timer (Arm ARM D11), EL1 physical timer, as the tick.
  *
  * Why the physical timer (PPI 14, INTID 30 on virt) and not the virtual
- * one (PPI 11, INTID 27): it is the seed's, and when we enter at EL2 the
+ * one (PPI 11, INTID 27): when we enter at EL2 the
  * boot code gives EL1 access to it (CNTHCTL_EL2.EL1PCEN) with CNTVOFF
  * zero, so both count the same. Its interrupt is the timer node's second
  * entry ("non-secure EL1 physical") in the device tree.

@@ -1,8 +1,9 @@
 /*
  * Spinlocks that turn interrupts off. Holding a spinlock implies
  * interrupts are off on this CPU, so a handler can never spin on a lock
- * the code it interrupted holds (the seeds' printing deadlock). Taking a
- * lock this CPU already holds, or releasing one it does not, panics.
+ * the code it interrupted holds (the print deadlock: main code holding the
+ *console lock when a handler prints). Taking a lock this CPU already holds, or
+ *releasing one it does not, panics.
  *
  *	unsigned long flags = spin_lock_irqsave(&lock);
  *	...
