@@ -295,11 +295,6 @@ void aarch64_entry(const void *dtb, uint64_t entry_el)
 	kernel_main(&boot);
 }
 
-const struct fdt *platform_fdt(void)
-{
-	return &fdt;
-}
-
 static uint64_t psci_call(uint32_t fn)
 {
 	register uint64_t x0 __asm__("x0") = fn;
