@@ -366,6 +366,8 @@ void pc_platform_init(void)
 	pic = pc_device_add(&pc_pic);
 	if (apic) {
 		add_apic_devices();
+	} else {
+		lapic_virtual_wire(); /* the 8259's INTR through LINT0 */
 	}
 	/* 4. The devices: what the firmware describes, then the board's
 	 * for the rest (on QEMU: the PIT and VGA). */
