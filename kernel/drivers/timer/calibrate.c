@@ -29,7 +29,7 @@ struct window {
 	uint64_t max_gap;    /* longest span with no read of the reference */
 };
 
-#define END_SAMPLES 3 /* of which the tightest ends the window (and starts) */
+#define END_SAMPLES 5 /* of which the tightest ends the window (and starts) */
 
 static void take(uint64_t (*clock)(void), const struct timer_reference *ref,
 		 struct sample *s)

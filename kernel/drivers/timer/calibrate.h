@@ -12,10 +12,10 @@
 #include "kern/timer.h"
 
 #define CALIBRATE_WINDOW_MS 10
-#define CALIBRATE_MAX_ERR   500 /* ppm: a worse window is not kept */
-#define CALIBRATE_MAX_AGREE                                                    \
-	300 /* ppm between two windows, beyond their bounds */
-#define CALIBRATE_MAX_TRIES  12	      /* windows tried, at most */
+#define CALIBRATE_MAX_ERR   1000 /* ppm: a worse window is not kept */
+/* ppm two windows may differ by, beyond their bounds */
+#define CALIBRATE_MAX_AGREE  300
+#define CALIBRATE_MAX_TRIES  16	      /* windows tried, at most */
 #define CALIBRATE_POLL_LIMIT 10000000 /* reads of the reference per window */
 
 enum calibrate_status {
