@@ -362,6 +362,11 @@ void pc_platform_init(void)
 	if (fw->madt.nioapics && !apic) {
 		kprintf("noapic: interrupts through the 8259 pair\n");
 	}
+	if (apic && !lapic_answers()) {
+		kprintf(
+		    "pc: no local APIC: interrupts through the 8259 pair\n");
+		apic = false;
+	}
 	/* 3. The controllers, so that every line below can be wired. */
 	pic = pc_device_add(&pc_pic);
 	if (apic) {

@@ -40,6 +40,13 @@ uint32_t lapic_id(void);
  */
 int lapic_virtual_wire(void);
 
+/*
+ * For the platform's choice of interrupt path, before any driver probes:
+ * does a local APIC, enabled, answer at the address IA32_APIC_BASE gives
+ * (its version register plausible)? Reads only; says so when not.
+ */
+bool lapic_answers(void);
+
 /* ---- Sanity checks on what the hardware reports (host-tested) -------- */
 
 /* IA32_APIC_BASE (SDM Vol. 3A 11.4.4): the APIC's physical base in bits

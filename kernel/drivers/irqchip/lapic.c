@@ -432,19 +432,23 @@ static int lapic_probe(struct device *dev)
 	return 0;
 }
 
-int lapic_virtual_wire(void)
+/*
+ * Point the accessors at the APIC IA32_APIC_BASE names, in the mode it
+ * is in, and read its version register: 0 if it reads plausibly, -ENODEV
+ * if there is no enabled APIC or it does not answer like one.
+ */
+static int lapic_as_firmware_left(uint32_t *version)
 {
-	uint32_t a, b, c, d, version;
+	uint32_t a, b, c, d;
 	uint64_t base;
 
 	cpuid(1, &a, &b, &c, &d);
 	if (!(d & CPUID1_EDX_APIC)) {
-		return 0; /* no APIC: INTR is the 8259's */
+		return -ENODEV;
 	}
 	base = rdmsr(MSR_APIC_BASE);
 	if (!(base & APIC_BASE_ENABLE)) {
-		kprintf("lapic: disabled by firmware: the 8259 drives INTR\n");
-		return 0;
+		return -ENODEV;
 	}
 	x2apic = base & APIC_BASE_X2APIC;
 	if (!x2apic) {
@@ -455,12 +459,37 @@ int lapic_virtual_wire(void)
 					(uintptr_t)apic_base_address(base), 0};
 		have_mmio = true;
 	}
-	version = lapic_read(LAPIC_VERSION);
-	if (!apic_version_plausible(version)) {
-		kprintf("lapic: version register reads 0x%08x: no virtual wire "
-			"for the 8259\n",
-			version);
-		return -ENODEV;
+	*version = lapic_read(LAPIC_VERSION);
+	return apic_version_plausible(*version) ? 0 : -ENODEV;
+}
+
+bool lapic_answers(void)
+{
+	uint32_t version = 0;
+	bool ok = lapic_as_firmware_left(&version) == 0;
+
+	if (!ok) {
+		kprintf(
+		    "lapic: none answers at IA32_APIC_BASE (version register "
+		    "0x%08x)\n",
+		    version);
+	}
+	return ok;
+}
+
+int lapic_virtual_wire(void)
+{
+	uint32_t version = 0;
+
+	if (lapic_as_firmware_left(&version) < 0) {
+		/* No APIC, or disabled: the 8259 drives INTR itself (SDM
+		 * 11.4.3). One that reads wrong cannot be programmed. */
+		if (version) {
+			kprintf("lapic: version register reads 0x%08x: no "
+				"virtual wire for the 8259\n",
+				version);
+		}
+		return version ? -ENODEV : 0;
 	}
 	lapic_write(LAPIC_SVR, SVR_ENABLE | VIRTUAL_WIRE_SPURIOUS);
 	lapic_write(LAPIC_TPR, 0);
