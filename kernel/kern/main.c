@@ -11,6 +11,7 @@
 #include "kern/ktest.h"
 #include "kern/printf.h"
 #include "kern/string.h"
+#include "kern/timer.h"
 
 #define KITE_VERSION "0.1"
 
@@ -94,6 +95,7 @@ void kernel_main(struct boot_info *bi)
 	arch_devices_init();
 	devices_probe();
 	arch_irq_enable();
+	timer_check_tick(); /* says so if no tick ever comes */
 
 	if (cmdline_has("ktest")) {
 		int failed = ktest_run_all();

@@ -1,5 +1,6 @@
 /* Jiffies, uptime and msleep over the port's periodic tick. */
 #include "kern/timer.h"
+#include "kern/arch.h"
 #include "kern/irq.h"
 #include "kern/irqflags.h"
 #include "kern/printf.h"
@@ -14,6 +15,13 @@ static uint64_t (*cs_read)(void);
 static uint64_t cs_freq, cs_start;
 
 #define MAX_CATCH_UP (10 * HZ) /* jiffies accounted in one tick, at most */
+
+/* How long the first tick may take once interrupts are on: a tick is
+ * 1 ms; this leaves room for a vCPU descheduled on a loaded host. */
+#define TICK_WAIT_MS	250
+#define TICK_WAIT_POLLS 2000000L /* without a clocksource to time it */
+
+static bool tick_checked, tick_dead;
 
 void timer_set_clocksource(const char *name, uint64_t (*read)(void),
 			   uint64_t freq)
@@ -81,12 +89,69 @@ void timer_set_hook(void (*hook)(uint64_t now))
 	tick_hook = hook;
 }
 
+/* Poll (interrupts on) until a jiffy passes or the bound does. */
+static bool tick_seen_within(unsigned int ms)
+{
+	uint64_t before = jiffies_read();
+
+	if (cs_read) {
+		uint64_t t0 = cs_read(), wait = cs_freq / 1000 * ms;
+
+		while (jiffies_read() == before && cs_read() - t0 < wait) {
+			arch_cpu_relax();
+		}
+	} else {
+		for (long i = 0;
+		     i < TICK_WAIT_POLLS && jiffies_read() == before; i++) {
+			arch_cpu_relax();
+		}
+	}
+	return jiffies_read() != before;
+}
+
+void timer_check_tick(void)
+{
+	KASSERT(arch_irqs_enabled());
+	tick_dead = !tick_seen_within(TICK_WAIT_MS);
+	tick_checked = true;
+	if (tick_dead && cs_read) {
+		kprintf("timer: no tick from %s within %u ms of enabling "
+			"interrupts: sleeps poll the %s; devices must poll\n",
+			source, TICK_WAIT_MS, cs_name);
+	} else if (tick_dead) {
+		kprintf(
+		    "timer: no tick from %s after %ld polls with interrupts "
+		    "on, and no clock: sleeps return at once; devices must "
+		    "poll\n",
+		    source, TICK_WAIT_POLLS);
+	}
+}
+
+bool timer_tick_alive(void)
+{
+	return tick_checked && !tick_dead;
+}
+
 uint64_t uptime_ms(void)
 {
 	if (cs_read) {
 		return cycles_to(cs_read() - cs_start, 1000);
 	}
 	return jiffies_read() * 1000 / HZ;
+}
+
+/* No tick: wait on the clocksource, or (with none) not at all. */
+static void msleep_polled(unsigned int ms)
+{
+	uint64_t end;
+
+	if (!cs_read) {
+		return;
+	}
+	end = uptime_ms() + ms;
+	while (uptime_ms() < end) {
+		arch_cpu_relax();
+	}
 }
 
 void msleep(unsigned int ms)
@@ -96,6 +161,10 @@ void msleep(unsigned int ms)
 	unsigned long flags;
 
 	KASSERT(!in_irq());
+	if (tick_dead) {
+		msleep_polled(ms);
+		return;
+	}
 	flags = arch_irq_save();
 	while (jiffies_read() < end) {
 		arch_wait_for_interrupt();

@@ -13,6 +13,7 @@
 #include "drivers/acpi/poweroff.h"
 #include "drivers/acpi/sci.h"
 #include "drivers/irqchip/apic.h"
+#include "drivers/timer/acpi_pm.h"
 #include "drivers/timer/pit.h"
 #include "firmware/acpi/aml.h"
 #include "kern/boot.h"
@@ -38,9 +39,8 @@
 	}
 
 /* What ACPI's descriptions leave out: the PC's 16550s run from a
- * 1.8432 MHz crystal (115200 baud x 16); the PIT's port B. */
+ * 1.8432 MHz crystal (115200 baud x 16). */
 #define PC_UART_CLOCK 1843200
-#define PC_PORT_B     0x61
 
 /* ---- The legacy board, as data ----------------------------------------- */
 
@@ -105,9 +105,8 @@ static const struct pc_legacy pc_legacy[] = {
 			.nres = 2}},
 };
 
-static const struct pit_data pit_ticks = {.tick = true, .port_b = PC_PORT_B};
-static const struct pit_data pit_reference_only = {.tick = false,
-						   .port_b = PC_PORT_B};
+static const struct pit_data pit_ticks = {.tick = true};
+static const struct pit_data pit_reference_only = {.tick = false};
 
 const struct pc_platform pc_platform = {
     .console = &pc_legacy[PC_COM1].dev,
@@ -269,17 +268,37 @@ static struct device *find_device(const char *id)
 }
 
 /*
- * Clocks, said out loud: the TSC keeps time, measured against PIT
- * channel 2 now, before any driver probes; on the APIC path the LAPIC
- * timer ticks and is handed the TSC's rate, on the 8259 path the PIT's
- * channel 0 ticks (its platform_data says which).
+ * Clocks, said out loud: the TSC keeps time, measured now, before any
+ * driver probes, against the ACPI PM timer (when the FADT has one) and
+ * PIT channel 0, each checking the other. On the APIC path the LAPIC
+ * timer ticks and is handed the TSC's rate; on the 8259 path, or when
+ * the TSC has no trustworthy rate, the PIT's channel 0 ticks (its
+ * platform_data says which).
  */
 static void add_clocks(void)
 {
-	const struct device *pit = find_device("PNP0100");
-	uint64_t tsc_hz = tsc_calibrate(pit ? pit_reference(pit) : NULL);
+	struct device *pit = find_device("PNP0100");
+	const struct timer_reference *refs[2];
+	unsigned int n = 0;
+	uint64_t tsc_hz;
 
+	if (fw->have_fadt && !fw->fadt.hw_reduced &&
+	    (refs[n] =
+		 acpi_pm_reference(fw->fadt.pm_tmr, fw->fadt.tmr_val_ext))) {
+		n++;
+	}
+	if (pit && (refs[n] = pit_reference(pit))) {
+		n++;
+	}
+	tsc_hz = tsc_calibrate(refs, n);
 	if (!apic) {
+		return;
+	}
+	if (!tsc_hz) {
+		if (pit) {
+			pit->platform_data = &pit_ticks;
+		}
+		kprintf("pc: no TSC rate for the LAPIC timer: the PIT ticks\n");
 		return;
 	}
 	lapic_timer_data.tsc_hz = tsc_hz;
@@ -344,10 +363,17 @@ void pc_platform_init(void)
 	if (fw->madt.nioapics && !apic) {
 		kprintf("noapic: interrupts through the 8259 pair\n");
 	}
+	if (apic && !lapic_answers()) {
+		kprintf(
+		    "pc: no local APIC: interrupts through the 8259 pair\n");
+		apic = false;
+	}
 	/* 3. The controllers, so that every line below can be wired. */
 	pic = pc_device_add(&pc_pic);
 	if (apic) {
 		add_apic_devices();
+	} else {
+		lapic_virtual_wire(); /* the 8259's INTR through LINT0 */
 	}
 	/* 4. The devices: what the firmware describes, then the board's
 	 * for the rest (on QEMU: the PIT and VGA). */

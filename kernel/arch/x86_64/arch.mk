@@ -19,6 +19,8 @@ ARCH_SRCS := \
 	kernel/firmware/acpi/aml.c \
 	kernel/firmware/acpi/resource.c \
 	kernel/drivers/timer/pit.c \
+	kernel/drivers/timer/calibrate.c \
+	kernel/drivers/timer/acpi_pm.c \
 	kernel/drivers/video/vgacon.c \
 	kernel/drivers/input/i8042.c \
 	kernel/drivers/input/kbd0001.c \

@@ -66,9 +66,10 @@
 #define CPUID1_ECX_TSC_DEADLINE (1u << 24)
 #define TIMER_DIV_16		0x3
 
-#define APIC_BASE_ENABLE  (1ull << 11)
-#define APIC_BASE_X2APIC  (1ull << 10)
-#define CPUID1_ECX_X2APIC (1u << 21)
+#define CPUID1_ECX_X2APIC     (1u << 21)
+#define CPUID1_EDX_APIC	      (1u << 9)
+#define LVT_EXTINT	      (7u << 8)
+#define VIRTUAL_WIRE_SPURIOUS 0xff /* low four bits 1111 (SDM 11.9) */
 
 #define CALIBRATE_MS   10
 #define ICR_POLL_LIMIT 100000
@@ -333,22 +334,57 @@ static void program_lint(const struct apic_lapic_data *pd)
 	}
 }
 
-/* On, in x2APIC mode when the CPU has it (SDM 11.12.1). */
+/*
+ * The xAPIC's registers where IA32_APIC_BASE says they are: that is the
+ * address the CPU decodes, whatever the MADT claims (SDM 11.4.4). A
+ * disagreement is reported; an address beyond the identity map (4 GiB)
+ * cannot be used.
+ */
+static int lapic_use_msr_address(const struct device *dev, uint64_t base_msr)
+{
+	uint64_t real = apic_base_address(base_msr);
+
+	have_mmio = device_regs(dev, 0, 0, &mmio) == 0;
+	if (have_mmio && mmio.base == real) {
+		return 0;
+	}
+	kprintf("lapic: the MADT says 0x%llx, IA32_APIC_BASE says 0x%llx: "
+		"using IA32_APIC_BASE\n",
+		have_mmio ? (unsigned long long)mmio.base : 0ull,
+		(unsigned long long)real);
+	if (real >= (1ull << 32)) {
+		kprintf("lapic: 0x%llx is not mapped: not used\n",
+			(unsigned long long)real);
+		return -ENODEV;
+	}
+	mmio = (struct io_regs){IO_SPACE_MMIO, (uintptr_t)real, 0};
+	have_mmio = true;
+	return 0;
+}
+
+/* On, in x2APIC mode when the CPU has it (SDM 11.12.1); then it must
+ * answer like a local APIC. */
 static int lapic_enable(struct device *dev)
 {
-	uint32_t a, b, c, d;
+	uint32_t a, b, c, d, version;
 	uint64_t base = rdmsr(MSR_APIC_BASE);
 
 	cpuid(1, &a, &b, &c, &d);
-	have_mmio = device_regs(dev, 0, 0, &mmio) == 0;
 	if (c & CPUID1_ECX_X2APIC) {
 		wrmsr(MSR_APIC_BASE,
 		      base | APIC_BASE_ENABLE | APIC_BASE_X2APIC);
 		x2apic = true;
-	} else if (!have_mmio) {
+	} else if (lapic_use_msr_address(dev, base) < 0) {
 		return -ENODEV;
 	} else {
 		wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE);
+	}
+	version = lapic_read(LAPIC_VERSION);
+	if (!apic_version_plausible(version)) {
+		kprintf("lapic: version register reads 0x%08x: no local APIC "
+			"answers there; not used\n",
+			version);
+		return -ENODEV;
 	}
 	return 0;
 }
@@ -393,6 +429,77 @@ static int lapic_probe(struct device *dev)
 		lapic_id(), lapic_read(LAPIC_VERSION) & LAPIC_VERSION_MASK,
 		x2apic ? "x2APIC" : "xAPIC", vector_base,
 		vector_base + NR_SLOTS - 1);
+	return 0;
+}
+
+/*
+ * Point the accessors at the APIC IA32_APIC_BASE names, in the mode it
+ * is in, and read its version register: 0 if it reads plausibly, -ENODEV
+ * if there is no enabled APIC or it does not answer like one.
+ */
+static int lapic_as_firmware_left(uint32_t *version)
+{
+	uint32_t a, b, c, d;
+	uint64_t base;
+
+	cpuid(1, &a, &b, &c, &d);
+	if (!(d & CPUID1_EDX_APIC)) {
+		return -ENODEV;
+	}
+	base = rdmsr(MSR_APIC_BASE);
+	if (!(base & APIC_BASE_ENABLE)) {
+		return -ENODEV;
+	}
+	x2apic = base & APIC_BASE_X2APIC;
+	if (!x2apic) {
+		if (apic_base_address(base) >= (1ull << 32)) {
+			return -ENODEV;
+		}
+		mmio = (struct io_regs){IO_SPACE_MMIO,
+					(uintptr_t)apic_base_address(base), 0};
+		have_mmio = true;
+	}
+	*version = lapic_read(LAPIC_VERSION);
+	return apic_version_plausible(*version) ? 0 : -ENODEV;
+}
+
+bool lapic_answers(void)
+{
+	uint32_t version = 0;
+	bool ok = lapic_as_firmware_left(&version) == 0;
+
+	if (!ok) {
+		kprintf(
+		    "lapic: none answers at IA32_APIC_BASE (version register "
+		    "0x%08x)\n",
+		    version);
+	}
+	return ok;
+}
+
+int lapic_virtual_wire(void)
+{
+	uint32_t version = 0;
+
+	if (lapic_as_firmware_left(&version) < 0) {
+		/* No APIC, or disabled: the 8259 drives INTR itself (SDM
+		 * 11.4.3). One that reads wrong cannot be programmed. */
+		if (version) {
+			kprintf("lapic: version register reads 0x%08x: no "
+				"virtual wire for the 8259\n",
+				version);
+		}
+		return version ? -ENODEV : 0;
+	}
+	lapic_write(LAPIC_SVR, SVR_ENABLE | VIRTUAL_WIRE_SPURIOUS);
+	lapic_write(LAPIC_TPR, 0);
+	/* ExtINT is level-sensitive by definition; the trigger bit is only
+	 * for Fixed delivery (SDM 11.5.1). */
+	lapic_write(LAPIC_LVT_LINT0, LVT_EXTINT);
+	lapic_write(LAPIC_LVT_LINT1, LVT_NMI);
+	kprintf("lapic: virtual-wire mode for the 8259 (LINT0 ExtINT, LINT1 "
+		"NMI), version 0x%x\n",
+		version & LAPIC_VERSION_MASK);
 	return 0;
 }
 
@@ -472,7 +579,7 @@ static uint64_t calibrate(uint64_t tsc_hz)
 	}
 	left = lapic_read(LAPIC_TIMER_CUR);
 	lapic_write(LAPIC_TIMER_INIT, 0);
-	return (uint64_t)(0xffffffffu - left) * (1000 / CALIBRATE_MS);
+	return apic_timer_rate(0xffffffffu, left, CALIBRATE_MS);
 }
 
 static int lapic_timer_probe(struct device *dev)
@@ -493,7 +600,8 @@ static int lapic_timer_probe(struct device *dev)
 	}
 	rate = calibrate(tsc_hz);
 	if (rate < HZ) {
-		kprintf("lapic-timer: measured %llu Hz: unusable\n",
+		kprintf("lapic-timer: its count did not run plausibly (%llu "
+			"Hz): unusable\n",
 			(unsigned long long)rate);
 		return -ENODEV;
 	}

@@ -1,9 +1,10 @@
 /*
  * Intel 8253/8254 Programmable Interval Timer (82C54 datasheet). Channel
- * 0 in mode 2 (rate generator) at HZ is the tick of the 8259 path;
- * channel 2 in mode 0 (interrupt on terminal count), read through port
- * B, is the reference the TSC is measured against (pit.h). Ports and IRQ
- * come from the device.
+ * 0 in mode 2 (rate generator): before the drivers probe, at its
+ * largest count and read through the counter latch, the reference the
+ * TSC is measured against (pit.h); then, at HZ, the tick of the 8259
+ * path (or of the APIC path when the TSC has no trustworthy rate). Ports
+ * and IRQ come from the device.
  */
 #include "drivers/timer/pit.h"
 #include "kern/device.h"
@@ -23,15 +24,7 @@
 /* Mode/command words (82C54 "Control Word Format"): channel, lobyte
  * then hibyte, mode, binary. */
 #define PIT_CMD_CH0_MODE2 0x34
-#define PIT_CMD_CH2_MODE0 0xb0
-
-/* Port B bits: channel 2 gate and output, speaker enable. */
-#define PORTB_GATE2   0x01
-#define PORTB_SPEAKER 0x02
-#define PORTB_OUT2    0x20
-
-/* Channel 2 counts 16 bits: at most 54 ms per interval. */
-#define PIT_MAX_MS (0xffffu / (PIT_INPUT_HZ / 1000))
+#define PIT_CMD_CH0_LATCH 0x00 /* channel 0, counter latch */
 
 static enum irq_return pit_interrupt(unsigned int irq, void *dev)
 {
@@ -42,71 +35,54 @@ static enum irq_return pit_interrupt(unsigned int irq, void *dev)
 	return IRQ_HANDLED;
 }
 
-/* ---- Channel 2: the reference clock ------------------------------------ */
+/* ---- Channel 0, free-running: the reference clock ---------------------- */
 
-struct pit_ref {
-	struct io_regs counters, port_b;
-	uint8_t saved_port_b;
-};
+/*
+ * Channel 0 in mode 2 with the largest count (0 means 65536) counts
+ * down from 65536 to 1 and reloads, for ever: read through the counter
+ * latch command (82C54 "Counter Latch Command"), it is a 16-bit clock at
+ * 1.193182 MHz. Channel 0's gate is tied high on every PC; channel 2's
+ * is port B's bit 0, and -M microvm has no port B (it reads 0xff, so a
+ * channel 2 reference saw its interval end at once). Before the tick
+ * starts nothing else uses channel 0; on the 8259 path the driver then
+ * reprograms it as the tick, on the APIC path it is left counting, its
+ * IRQ 0 masked at both controllers.
+ */
+static struct io_regs ref_counters;
 
-static struct pit_ref ref_state;
-
-/* Count ms down with the gate open and the speaker off; OUT2 rises at
- * terminal count. */
-static int ref_start(const struct timer_reference *ref, unsigned int ms)
+static int ref_start(const struct timer_reference *ref)
 {
-	struct pit_ref *p = ref->ctx;
-	uint32_t count = PIT_INPUT_HZ / 1000 * ms;
-	uint8_t quiet;
-
-	if (ms == 0 || ms > PIT_MAX_MS) {
-		return -ERANGE;
-	}
-	p->saved_port_b = io_read8(&p->port_b, 0);
-	quiet = (uint8_t)(p->saved_port_b & ~(PORTB_SPEAKER | PORTB_GATE2));
-	io_write8(&p->port_b, 0, quiet);
-	io_write8(&p->counters, PIT_MODE, PIT_CMD_CH2_MODE0);
-	io_write8(&p->counters, PIT_CHANNEL2, count & 0xff);
-	io_write8(&p->counters, PIT_CHANNEL2, (uint8_t)(count >> 8));
-	io_write8(&p->port_b, 0, quiet | PORTB_GATE2); /* go */
+	(void)ref;
+	io_write8(&ref_counters, PIT_MODE, PIT_CMD_CH0_MODE2);
+	io_write8(&ref_counters, PIT_CHANNEL0, 0);
+	io_write8(&ref_counters, PIT_CHANNEL0, 0);
 	return 0;
 }
 
-static bool ref_elapsed(const struct timer_reference *ref)
+/* Counts up: 65536 minus the down-counter, modulo 2^16. */
+static uint64_t ref_read(const struct timer_reference *ref)
 {
-	struct pit_ref *p = ref->ctx;
+	uint16_t lo, hi;
 
-	return io_read8(&p->port_b, 0) & PORTB_OUT2;
-}
-
-static void ref_stop(const struct timer_reference *ref)
-{
-	struct pit_ref *p = ref->ctx;
-
-	io_write8(&p->port_b, 0, p->saved_port_b);
+	(void)ref;
+	io_write8(&ref_counters, PIT_MODE, PIT_CMD_CH0_LATCH);
+	lo = io_read8(&ref_counters, PIT_CHANNEL0);
+	hi = io_read8(&ref_counters, PIT_CHANNEL0);
+	return (0x10000u - (uint32_t)(lo | hi << 8)) & 0xffffu;
 }
 
 static const struct timer_reference pit_ref = {
-    .name = "PIT channel 2",
+    .name = "PIT",
+    .freq = PIT_INPUT_HZ,
+    .bits = 16,
     .start = ref_start,
-    .elapsed = ref_elapsed,
-    .stop = ref_stop,
-    .ctx = &ref_state,
+    .read = ref_read,
 };
 
 const struct timer_reference *pit_reference(const struct device *dev)
 {
-	const struct pit_data *pd = dev->platform_data;
-
-	if (device_regs(dev, 0, 0, &ref_state.counters) < 0) {
+	if (device_regs(dev, 0, 0, &ref_counters) < 0) {
 		return NULL;
-	}
-	if (device_regs(dev, 1, 0, &ref_state.port_b) < 0) {
-		if (!pd || !pd->port_b) {
-			return NULL;
-		}
-		ref_state.port_b =
-		    (struct io_regs){IO_SPACE_PORT, pd->port_b, 0};
 	}
 	return &pit_ref;
 }

@@ -14,17 +14,14 @@ struct device;
 struct pit_data {
 	/* Is channel 0 the tick? Not when the LAPIC timer ticks. */
 	bool tick;
-	/* Port B (NMI status and control: channel 2's gate and output),
-	 * used when the device does not list it as its second range (ACPI's
-	 * PIT device does not). */
-	uint16_t port_b;
 };
 
 /*
- * PIT channel 2 as a reference clock (kern/timer.h), at dev's ports,
- * usable before and whether or not the driver binds dev: the platform
- * measures the TSC with it first. NULL if dev has no counter range or no
- * port B.
+ * PIT channel 0, free-running, as a reference clock (kern/timer.h), at
+ * dev's ports: for the platform, before the drivers probe (the driver
+ * may then make channel 0 the tick). NULL if dev has no counter range.
+ * On a machine without a PIT the counter does not count, which the
+ * calibration notices.
  */
 const struct timer_reference *pit_reference(const struct device *dev);
 

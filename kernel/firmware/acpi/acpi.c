@@ -5,7 +5,7 @@
  * encodings needed to read the \_S5 package: NameOp, PackageOp with its
  * PkgLength, and the integer constants.
  *
- * Every table is a byte buffer read through get16/get32/get64; every
+ * Every table is a byte buffer read through get_le16/32/64; every
  * offset is checked against the table's own length, which is checked
  * against what was mapped or passed in. Loops are bounded by a length that
  * strictly shrinks; there is no recursion and no allocation.
@@ -89,6 +89,8 @@ _Static_assert(offsetof(struct acpi_rsdp, length) == ACPI_RSDP_V1_LEN, "");
 #define FADT_PM1A_CNT_BLK    64 /* u32 */
 #define FADT_PM1_EVT_LEN     88 /* u8 */
 #define FADT_PM1B_CNT_BLK    68 /* u32 */
+#define FADT_PM_TMR_BLK	     76 /* u32 */
+#define FADT_PM_TMR_LEN	     91 /* u8: 4 if there is a PM timer */
 #define FADT_CENTURY	     108
 #define FADT_IAPC_BOOT_ARCH  109 /* u16, ACPI 2.0 on */
 #define FADT_FLAGS	     112 /* u32 */
@@ -96,9 +98,11 @@ _Static_assert(offsetof(struct acpi_rsdp, length) == ACPI_RSDP_V1_LEN, "");
 #define FADT_X_DSDT	     140 /* u64 */
 #define FADT_X_PM1A_CNT_BLK  172 /* GAS */
 #define FADT_X_PM1B_CNT_BLK  184 /* GAS */
+#define FADT_X_PM_TMR_BLK    208 /* GAS */
 
 #define IAPC_BOOT_ARCH_8042	  (1u << 1)
 #define IAPC_BOOT_ARCH_VGA_ABSENT (1u << 2)
+#define FADT_FLAG_TMR_VAL_EXT	  (1u << 8)
 #define FADT_FLAG_HW_REDUCED	  (1u << 20)
 
 /* Generic Address Structure (5.2.3.2). */
@@ -609,6 +613,10 @@ int acpi_parse_fadt(const uint8_t *fadt, size_t len, struct acpi_fadt_info *out)
 	out->no_vga = (out->iapc_boot_arch & IAPC_BOOT_ARCH_VGA_ABSENT) != 0;
 	out->flags = get_le32(fadt + FADT_FLAGS);
 	out->hw_reduced = (out->flags & FADT_FLAG_HW_REDUCED) != 0;
+	out->tmr_val_ext = (out->flags & FADT_FLAG_TMR_VAL_EXT) != 0;
+	if (fadt[FADT_PM_TMR_LEN] == 4) {
+		out->pm_tmr = get_le32(fadt + FADT_PM_TMR_BLK);
+	}
 
 	/* ACPI 2.0 fields, present only if the table is long enough. */
 	x = fadt_field(fadt, tlen, FADT_X_FIRMWARE_CTRL, 8);
@@ -623,6 +631,7 @@ int acpi_parse_fadt(const uint8_t *fadt, size_t len, struct acpi_fadt_info *out)
 				  get_le32(fadt + FADT_PM1A_CNT_BLK));
 	out->pm1b_cnt = fadt_port(fadt, tlen, FADT_X_PM1B_CNT_BLK,
 				  get_le32(fadt + FADT_PM1B_CNT_BLK));
+	out->pm_tmr = fadt_port(fadt, tlen, FADT_X_PM_TMR_BLK, out->pm_tmr);
 	return 0;
 }
 

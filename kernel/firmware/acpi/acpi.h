@@ -134,6 +134,10 @@ struct acpi_fadt_info {
 	uint8_t acpi_enable;
 	uint32_t flags;	 /* the Fixed Feature Flags */
 	bool hw_reduced; /* flags bit 20, HW_REDUCED_ACPI */
+	/* The PM timer's port (PM_TMR_BLK, or X_PM_TMR_BLK when SystemIO);
+	 * 0 if PM_TMR_LEN is not 4. 32 bits wide if TMR_VAL_EXT (bit 8). */
+	uint32_t pm_tmr;
+	bool tmr_val_ext;
 };
 
 /*

@@ -31,18 +31,21 @@ void timer_set_clocksource(const char *name, uint64_t (*read)(void),
 const char *timer_clocksource(void);
 
 /*
- * A reference clock, to measure another clock against (x86_64: PIT
- * channel 2 for the TSC): it times one interval of a given length,
- * which the caller polls for its end, a bounded number of times.
+ * A reference clock, to measure another clock against (x86_64: the ACPI
+ * PM timer, PIT channel 0, for the TSC): a free-running counter of a
+ * known, fixed rate that counts up and wraps at 2^bits. Reading it must
+ * take a short, bounded time (a few port or MMIO accesses); the
+ * calibration (drivers/timer/calibrate.h) brackets each read between two
+ * reads of the clock being measured.
  */
 struct timer_reference {
 	const char *name;
-	/* Start an interval of ms milliseconds; 0 or a negative errno. */
-	int (*start)(const struct timer_reference *ref, unsigned int ms);
-	/* Has the interval ended? */
-	bool (*elapsed)(const struct timer_reference *ref);
-	/* Leave the reference as it was before start. */
-	void (*stop)(const struct timer_reference *ref);
+	uint64_t freq;	   /* counts per second */
+	unsigned int bits; /* 16..63: the counter wraps at 2^bits */
+	/* Set the counter running; 0 or a negative errno. */
+	int (*start)(const struct timer_reference *ref);
+	/* The count now (only the low bits are meaningful). */
+	uint64_t (*read)(const struct timer_reference *ref);
 	void *ctx;
 };
 
@@ -55,6 +58,18 @@ const char *timer_source(void);
  * with interrupts enabled and outside interrupt handlers.
  */
 void msleep(unsigned int ms);
+
+/*
+ * After interrupts are first enabled: wait (bounded, 250 ms by the
+ * clocksource) for the tick to fire once. If it never does, say so:
+ * msleep then polls the clocksource instead of halting, and
+ * timer_tick_alive() tells the console to poll its device too.
+ */
+void timer_check_tick(void);
+
+/* Has the tick been seen since interrupts were enabled? False before
+ * timer_check_tick() ran, and when it found no tick. */
+bool timer_tick_alive(void);
 
 /* Milliseconds since the tick started. */
 uint64_t uptime_ms(void);
