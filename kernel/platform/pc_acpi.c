@@ -159,9 +159,27 @@ static uint64_t aml_read(void *ctx, int space, uint64_t addr, int width)
 	}
 }
 
+/* _STA's bits 5-31 are reserved and must be zero (ACPI 6.x, 6.3.7): a
+ * value with them set (all-ones: a read of nothing) is not understood. */
+#define STA_RESERVED 0xffffffe0u
+
 static bool aml_usable(const struct aml_device *d)
 {
-	return !d->error && (d->sta & 1) && d->hid[0];
+	return !d->error && (d->sta & 1) && !(d->sta & STA_RESERVED) &&
+	       d->hid[0];
+}
+
+static void report_bad_sta(void)
+{
+	for (unsigned int i = 0; i < naml; i++) {
+		const struct aml_device *d = &aml_devs[i];
+
+		if (!d->error && (d->sta & STA_RESERVED)) {
+			kprintf("acpi: %s: _STA 0x%x has reserved bits set: "
+				"left out\n",
+				d->path, d->sta);
+		}
+	}
 }
 
 /*
@@ -233,6 +251,7 @@ static void namespace_read(void)
 		"%u methods, %u objects skipped, %u evaluations failed\n",
 		n, naml, usable, st.methods, st.skipped_ops, st.eval_failures);
 	report_aml_limits(n, nssdt, &st);
+	report_bad_sta();
 }
 
 const struct pc_firmware *pc_acpi_read(void)

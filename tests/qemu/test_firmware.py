@@ -43,8 +43,8 @@ def symbol(name):
 
 def test_operation_region_on_unmapped_pages(arch, **opts):
     """The guard page's field and page 0's field are each refused with a
-    line naming the address; the boot goes on to the prompt and the shell
-    answers."""
+    line naming the address, both devices are named and left out, and the
+    boot goes on to the prompt, where the shell answers."""
     guard = symbol("boot_stack_guard")
     with tempfile.TemporaryDirectory(prefix="kite-fw-") as tmp:
         dsl = os.path.join(tmp, "badaddr.dsl")
@@ -56,9 +56,15 @@ def test_operation_region_on_unmapped_pages(arch, **opts):
                      timeout=30)
             g.expect(r"acpi: AML SystemMemory read of 32 bits at "
                      r"0x0*10: not readable: reads all-ones\n", timeout=30)
+            g.expect(r"acpi: \\_SB\.BADG: _STA 0xffffffff has reserved "
+                     r"bits set: left out\n", timeout=30)
+            g.expect(r"acpi: \\_SB\.BADZ: _STA 0xffffffff has reserved "
+                     r"bits set: left out\n", timeout=30)
             g.expect(re.escape(PROMPT), timeout=30)
             out = g.command("echo still here")
-            assert "still here" in out, out
+            assert out == "still here\n", repr(out)
+            out = g.command("devices")
+            assert "BADG" not in out and "BADZ" not in out, out
 
 
 PC_TESTS = [test_operation_region_on_unmapped_pages]
