@@ -28,4 +28,9 @@ struct apic_timer_data {
 void lapic_eoi(void);
 uint32_t lapic_id(void);
 
+/* The version register (IOAPICVER) of the I/O APIC at MMIO address addr,
+ * read before its device is probed, so that the platform can judge it
+ * (the caller checks that addr is mapped and not RAM). */
+uint32_t ioapic_read_version(uintptr_t addr);
+
 #endif
