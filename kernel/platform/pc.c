@@ -9,6 +9,8 @@
  */
 #include "platform/pc.h"
 #include "platform/pc_acpi.h"
+#include "platform/pc_apic_check.h"
+#include "arch/x86_64/mmu.h"
 #include "arch/x86_64/tsc.h"
 #include "drivers/acpi/poweroff.h"
 #include "drivers/acpi/sci.h"
@@ -354,6 +356,73 @@ static void add_acpi_hardware(void)
 	pc_device_add(&sci);
 }
 
+/* I/O APIC registers: IOREGSEL and IOWIN (82093AA 3.1). */
+#define IOAPIC_WINDOW 0x20
+
+/* Device registers are never in RAM: a MADT address there is bogus, and
+ * writing IOREGSEL would corrupt memory. */
+static bool in_ram(uint64_t addr, uint64_t size)
+{
+	const struct boot_info *bi = boot_info();
+
+	for (unsigned int i = 0; i < bi->memmap_count; i++) {
+		const struct boot_mem_range *r = &bi->memmap[i];
+
+		if (r->type == BOOT_MEM_RAM && addr < r->base + r->size &&
+		    addr + size > r->base) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static uint32_t ioapic_version_at(uint64_t addr)
+{
+	if (!mmu_phys_mapped(addr, IOAPIC_WINDOW) ||
+	    in_ram(addr, IOAPIC_WINDOW)) {
+		return PC_IOAPIC_UNREADABLE;
+	}
+	return ioapic_read_version((uintptr_t)addr);
+}
+
+/*
+ * The APIC path only if the I/O APICs answer and the ISA lines the board
+ * needs have a pin: the console's and the keyboard's (the LAPIC timer
+ * ticks on that path, so the PIT's IRQ 0 is not needed). Otherwise the
+ * 8259 pair, said with the reason, rather than a console without
+ * interrupts.
+ */
+static bool apic_path_usable(void)
+{
+	const uint8_t need[] = {
+	    (uint8_t)pc_legacy[PC_COM1].irq[0].line,
+	    (uint8_t)pc_legacy[PC_I8042].irq[0].line,
+	};
+	uint32_t ver[ACPI_MAX_IOAPICS];
+	struct pc_apic_verdict v;
+
+	for (unsigned int i = 0; i < fw->madt.nioapics; i++) {
+		ver[i] = ioapic_version_at(fw->madt.ioapics[i].addr);
+	}
+	if (pc_apic_check(&fw->madt, ver, need, ARRAY_SIZE(need), &v)) {
+		return true;
+	}
+	if (v.kind == PC_APIC_BAD_IOAPIC) {
+		kprintf("pc: I/O APIC %u at %p: version register 0x%x is "
+			"not an I/O APIC's; ISA IRQ %u (GSI %u) needs it\n",
+			v.ioapic,
+			(void *)(uintptr_t)fw->madt.ioapics[v.ioapic].addr,
+			v.ver, v.isa_irq, v.gsi);
+	} else {
+		kprintf("pc: ISA IRQ %u goes to GSI %u, which no I/O APIC "
+			"has\n",
+			v.isa_irq, v.gsi);
+	}
+	kprintf("pc: I/O APIC path unusable: interrupts through the 8259 "
+		"pair\n");
+	return false;
+}
+
 void pc_platform_init(void)
 {
 	/* 1. What the firmware says: tables, then its namespace. */
@@ -368,6 +437,7 @@ void pc_platform_init(void)
 		    "pc: no local APIC: interrupts through the 8259 pair\n");
 		apic = false;
 	}
+	apic = apic && apic_path_usable();
 	/* 3. The controllers, so that every line below can be wired. */
 	pic = pc_device_add(&pc_pic);
 	if (apic) {

@@ -6,7 +6,9 @@
  * _CID, _STA, _CRS) and turned into struct devices.
  */
 #include "platform/pc_acpi.h"
+#include "arch/x86_64/mmu.h"
 #include "firmware/acpi/aml.h"
+#include "kern/errno.h"
 #include "kern/boot.h"
 #include "kern/io.h"
 #include "kern/printf.h"
@@ -17,14 +19,17 @@ static struct pc_firmware fw;
 static struct aml_device aml_devs[AML_MAX_DEVICES];
 static unsigned int naml;
 
-#define PAGE_SIZE 4096u
-#define FOUR_GIB  (1ull << 32)
-
-/* Physical memory is identity-mapped below 4 GiB, except page 0. */
+/*
+ * The one place the ACPI readers get memory from. Physical memory is
+ * identity-mapped below 4 GiB except page 0 and the boot stack's guard
+ * page (arch/x86_64/mmu.c): an address the firmware gives is used only
+ * if the page tables map all of it, so a table or an OperationRegion
+ * pointing at a hole is refused instead of faulting the boot.
+ */
 static const void *phys_map(void *ctx, uint64_t phys, size_t len)
 {
 	(void)ctx;
-	if (phys < PAGE_SIZE || phys >= FOUR_GIB || len > FOUR_GIB - phys) {
+	if (!mmu_phys_mapped(phys, len)) {
 		return NULL;
 	}
 	return (const void *)(uintptr_t)phys;
@@ -49,6 +54,47 @@ static void tables_decode(void)
 	}
 }
 
+static const char *skip_reason(int err)
+{
+	switch (err) {
+	case -ERANGE:
+		return "not readable";
+	case -ENOENT:
+		return "null address";
+	case -EEXIST:
+		return "listed twice";
+	case -EBADMSG:
+		return "impossible length";
+	case -EINVAL:
+		return "wrong signature";
+	default:
+		return "no room (ACPI_MAX_TABLES)";
+	}
+}
+
+/* Every address the table reader refused, by where it came from. */
+static void report_skips(void)
+{
+	for (unsigned int i = 0; i < acpi.nskips; i++) {
+		const struct acpi_skip *k = &acpi.skips[i];
+
+		if (strcmp(k->where, "FADT") == 0) {
+			kprintf("acpi: FADT's %s at %p: %s: skipped\n",
+				k->index ? "FACS" : "DSDT",
+				(void *)(uintptr_t)k->phys,
+				skip_reason(k->err));
+		} else {
+			kprintf("acpi: %s entry %u at %p: %s: skipped\n",
+				k->where, k->index, (void *)(uintptr_t)k->phys,
+				skip_reason(k->err));
+		}
+	}
+	if (acpi.skipped > acpi.nskips) {
+		kprintf("acpi: %u more entries skipped\n",
+			acpi.skipped - acpi.nskips);
+	}
+}
+
 static bool tables_read(void)
 {
 	uint64_t rsdp = boot_info()->rsdp;
@@ -67,7 +113,22 @@ static bool tables_read(void)
 	kprintf("acpi: %u tables via the %s, OEM \"%s\"%s\n", acpi.count,
 		acpi.xsdt ? "XSDT" : "RSDT", acpi.oem_id,
 		acpi.skipped ? " (some skipped)" : "");
+	report_skips();
 	return true;
+}
+
+/* A SystemMemory field the page tables do not map reads all-ones, as
+ * an absent device's would; the first few are said (AML may retry). */
+static uint64_t aml_refused(uint64_t addr, int width)
+{
+	static unsigned int said;
+
+	if (said++ < 8) {
+		kprintf("acpi: AML SystemMemory read of %d bits at %p: not "
+			"readable: reads all-ones\n",
+			width, (void *)(uintptr_t)addr);
+	}
+	return ~0ull;
 }
 
 /* Field reads for the AML interpreter: I/O ports and mapped memory. */
@@ -78,7 +139,7 @@ static uint64_t aml_read(void *ctx, int space, uint64_t addr, int width)
 	(void)ctx;
 	if (space != AML_SPACE_IO) {
 		if (!phys_map(NULL, addr, (size_t)width / 8)) {
-			return ~0ull;
+			return aml_refused(addr, width);
 		}
 		regs.space = IO_SPACE_MMIO;
 	}
@@ -98,9 +159,27 @@ static uint64_t aml_read(void *ctx, int space, uint64_t addr, int width)
 	}
 }
 
+/* _STA's bits 5-31 are reserved and must be zero (ACPI 6.x, 6.3.7): a
+ * value with them set (all-ones: a read of nothing) is not understood. */
+#define STA_RESERVED 0xffffffe0u
+
 static bool aml_usable(const struct aml_device *d)
 {
-	return !d->error && (d->sta & 1) && d->hid[0];
+	return !d->error && (d->sta & 1) && !(d->sta & STA_RESERVED) &&
+	       d->hid[0];
+}
+
+static void report_bad_sta(void)
+{
+	for (unsigned int i = 0; i < naml; i++) {
+		const struct aml_device *d = &aml_devs[i];
+
+		if (!d->error && (d->sta & STA_RESERVED)) {
+			kprintf("acpi: %s: _STA 0x%x has reserved bits set: "
+				"left out\n",
+				d->path, d->sta);
+		}
+	}
 }
 
 /*
@@ -172,6 +251,7 @@ static void namespace_read(void)
 		"%u methods, %u objects skipped, %u evaluations failed\n",
 		n, naml, usable, st.methods, st.skipped_ops, st.eval_failures);
 	report_aml_limits(n, nssdt, &st);
+	report_bad_sta();
 }
 
 const struct pc_firmware *pc_acpi_read(void)

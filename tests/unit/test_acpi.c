@@ -1381,3 +1381,81 @@ TEST(acpi_map_wrap)
 	CHECK_EQ_INT(a.count, 7);
 	mem_free(&m);
 }
+
+/* ---- Refused addresses are recorded with where they came from ---- */
+
+/* A memory that refuses one page, as the kernel's phys_map refuses the
+ * boot stack's guard page, although the fake memory has bytes there. */
+#define GUARD_PAGE 0x14a000u
+
+static const void *guarded_map(void *ctx, uint64_t phys, size_t len)
+{
+	if (phys < GUARD_PAGE + 4096u && phys + len > GUARD_PAGE) {
+		return NULL;
+	}
+	return fake_map(ctx, phys, len);
+}
+
+TEST(acpi_skips_say_where)
+{
+	struct fake_mem m;
+	struct acpi a;
+	struct acpi_mem guarded;
+	struct region *hpet;
+	uint32_t extra[3];
+
+	REQUIRE(mem_load(&m, "pc") == 0);
+	guarded = (struct acpi_mem){guarded_map, &m};
+	hpet = mem_region(&m, "HPET");
+	/* A good table on the guard page: RSDT entries 4, 5 and 6 are it,
+	 * a zero and the FADT again. */
+	mem_add(&m, "GRD", GUARD_PAGE, hpet->data, hpet->len);
+	extra[0] = GUARD_PAGE;
+	extra[1] = 0;
+	extra[2] = (uint32_t)mem_region(&m, "FACP")->phys;
+	grow_rsdt(&m, extra, 3);
+	/* Readable, it is loaded: the refusal is what skips it below. */
+	REQUIRE_EQ_INT(acpi_init(&a, &m.mem, 0xf59d0), 0);
+	CHECK_EQ_INT(a.count, 8);
+	REQUIRE_EQ_INT(acpi_init(&a, &guarded, 0xf59d0), 0);
+	CHECK_EQ_INT(a.count, 7);
+	CHECK_EQ_INT(a.skipped, 3);
+	REQUIRE_EQ_INT(a.nskips, 3);
+	CHECK_EQ_STR(a.skips[0].where, "RSDT");
+	CHECK_EQ_INT(a.skips[0].index, 4);
+	CHECK_EQ_INT(a.skips[0].phys, GUARD_PAGE);
+	CHECK_EQ_INT(a.skips[0].err, -ERANGE);
+	CHECK_EQ_INT(a.skips[1].index, 5);
+	CHECK_EQ_INT(a.skips[1].err, -ENOENT);
+	CHECK_EQ_INT(a.skips[2].index, 6);
+	CHECK_EQ_INT(a.skips[2].err, -EEXIST);
+	mem_free(&m);
+}
+
+TEST(acpi_skips_fadt_dsdt_on_guard_page)
+{
+	struct fake_mem m;
+	struct acpi a;
+	struct acpi_mem guarded;
+	struct region *fadt, *dsdt;
+
+	REQUIRE(mem_load(&m, "pc") == 0);
+	guarded = (struct acpi_mem){guarded_map, &m};
+	fadt = mem_region(&m, "FACP");
+	dsdt = mem_region(&m, "DSDT");
+	/* The FADT's DSDT pointer (offset 40) at a copy on the guard page. */
+	mem_add(&m, "DSDT2", GUARD_PAGE, dsdt->data, dsdt->len);
+	put32(fadt->data + 40, GUARD_PAGE);
+	fix_sum(fadt->data, fadt->len, 9);
+	REQUIRE_EQ_INT(acpi_init(&a, &m.mem, 0xf59d0), 0);
+	CHECK_EQ_INT(acpi_find(&a, "DSDT", 0)->phys, GUARD_PAGE);
+	REQUIRE_EQ_INT(acpi_init(&a, &guarded, 0xf59d0), 0);
+	CHECK(acpi_find(&a, "DSDT", 0) == NULL);
+	CHECK(acpi_find(&a, "FACS", 0) != NULL);
+	REQUIRE_EQ_INT(a.nskips, 1);
+	CHECK_EQ_STR(a.skips[0].where, "FADT");
+	CHECK_EQ_INT(a.skips[0].index, 0);
+	CHECK_EQ_INT(a.skips[0].phys, GUARD_PAGE);
+	CHECK_EQ_INT(a.skips[0].err, -ERANGE);
+	mem_free(&m);
+}

@@ -29,6 +29,7 @@ ARCH_SRCS := \
 	kernel/arch/x86_64/tsc.c \
 	kernel/platform/pc_acpi.c \
 	kernel/platform/pc_irq.c \
+	kernel/platform/pc_apic_check.c \
 	kernel/platform/pc.c
 # QEMU boots the ELF itself through its PVH note.
 KERNEL_IMAGE = $(KERNEL_ELF)

@@ -5,6 +5,7 @@
  * and the guard page below the boot stack (an overflow faults, and #DF
  * reports it on its IST stack). Everything above 4 GiB is unmapped.
  */
+#include "arch/x86_64/mmu.h"
 #include "kern/boot.h"
 #include "kern/compiler.h"
 #include "kern/string.h"
@@ -75,4 +76,41 @@ void mmu_init(const struct boot_info *bi)
 	unmap_small((uintptr_t)boot_stack_guard);
 	pml4[0] = (uintptr_t)pdpt | PTE_P | PTE_W;
 	write_cr3((uintptr_t)pml4);
+}
+
+/*
+ * Walk the tables built above rather than repeat which pages were left
+ * out: the answer stays right if mmu_init unmaps more. Identity map, so
+ * the virtual address is the physical one.
+ */
+bool mmu_phys_mapped(uint64_t phys, uint64_t len)
+{
+	const uint64_t limit = 4ull << 30;
+	uint64_t addr, end;
+
+	if (len == 0) {
+		len = 1;
+	}
+	if (phys >= limit || len > limit - phys) {
+		return false;
+	}
+	end = phys + len;
+	for (addr = phys & ~(PAGE_SIZE - 1); addr < end;) {
+		uint64_t pde = pd[addr >> 30][(addr / LARGE_PAGE) % 512];
+		unsigned int t = (unsigned int)(addr / LARGE_PAGE);
+
+		if (!(pde & PTE_P)) {
+			return false;
+		}
+		if (pde & PTE_PS) {
+			addr = (addr | (LARGE_PAGE - 1)) + 1;
+			continue;
+		}
+		if (t >= SMALL_PAGE_TABLES ||
+		    !(pt[t][(addr / PAGE_SIZE) % 512] & PTE_P)) {
+			return false;
+		}
+		addr += PAGE_SIZE;
+	}
+	return true;
 }

@@ -92,4 +92,9 @@ static inline uint64_t apic_timer_rate(uint32_t initial, uint32_t left,
 	return hz > APIC_TIMER_MAX_HZ ? 0 : hz;
 }
 
+/* The version register (IOAPICVER) of the I/O APIC at MMIO address addr,
+ * read before its device is probed, so that the platform can judge it
+ * (the caller checks that addr is mapped and not RAM). */
+uint32_t ioapic_read_version(uintptr_t addr);
+
 #endif

@@ -155,11 +155,19 @@ static void program_pins(struct ioapic *io)
 	}
 }
 
+uint32_t ioapic_read_version(uintptr_t addr)
+{
+	struct ioapic io = {.regs = {IO_SPACE_MMIO, addr, 0}};
+
+	return ioapic_read(&io, IOAPICVER);
+}
+
 static int ioapic_probe(struct device *dev)
 {
 	const struct apic_ioapic_data *pd = dev->platform_data;
 	struct ioapic *io;
 	int base, vector;
+	uint32_t ver;
 
 	if (!pd || nr_ioapics == MAX_IOAPICS) {
 		return -ENODEV;
@@ -169,9 +177,17 @@ static int ioapic_probe(struct device *dev)
 		return -ENODEV;
 	}
 	io->gsi_base = pd->gsi_base;
-	io->lines = ((ioapic_read(io, IOAPICVER) >> IOAPICVER_MRE_SHIFT) &
-		     IOAPICVER_MRE_MASK) +
-		    1;
+	ver = ioapic_read(io, IOAPICVER);
+	/* All-ones: nothing answered at that address (the platform checks
+	 * the version before choosing the APIC path; this is the driver's
+	 * own word if it is ever bound without that). */
+	if (ver == 0xffffffffu) {
+		kprintf("ioapic: %s at %p: registers read all-ones: not an "
+			"I/O APIC\n",
+			dev->name, (void *)io->regs.base);
+		return -ENODEV;
+	}
+	io->lines = ((ver >> IOAPICVER_MRE_SHIFT) & IOAPICVER_MRE_MASK) + 1;
 	if (io->gsi_base + io->lines > APIC_MAX_GSI) {
 		kprintf("ioapic: GSIs %u-%u beyond what we route\n",
 			io->gsi_base, io->gsi_base + io->lines - 1);

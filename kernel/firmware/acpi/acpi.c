@@ -365,6 +365,17 @@ static const struct acpi_table *table_known(const struct acpi *acpi,
 	return NULL;
 }
 
+/* Count a refused address and keep its story for the caller's report. */
+static void skip(struct acpi *acpi, const char *where, unsigned int index,
+		 uint64_t phys, int err)
+{
+	acpi->skipped++;
+	if (acpi->nskips < ACPI_MAX_SKIPS) {
+		acpi->skips[acpi->nskips++] =
+		    (struct acpi_skip){where, index, phys, err};
+	}
+}
+
 /* Append a mapped table; false (and counted as skipped) if full. */
 static bool table_add(struct acpi *acpi, uint64_t phys, const uint8_t *data,
 		      uint32_t len, bool facs)
@@ -372,7 +383,7 @@ static bool table_add(struct acpi *acpi, uint64_t phys, const uint8_t *data,
 	struct acpi_table *t;
 
 	if (acpi->count >= ACPI_MAX_TABLES) {
-		acpi->skipped++;
+		skip(acpi, "table list", acpi->count, phys, -ENOSPC);
 		return false;
 	}
 	t = &acpi->tables[acpi->count++];
@@ -396,17 +407,22 @@ static bool table_add(struct acpi *acpi, uint64_t phys, const uint8_t *data,
 /* Load one table listed by the root table, skipping (and counting) a
  * null, duplicate, unmapped or impossible one. */
 static void table_load(struct acpi *acpi, const struct acpi_mem *mem,
-		       uint64_t phys)
+		       unsigned int index, uint64_t phys)
 {
+	const char *where = acpi->xsdt ? "XSDT" : "RSDT";
 	const uint8_t *data;
 	uint32_t len;
+	int ret;
 
-	if (phys == 0 || table_known(acpi, phys) != NULL ||
-	    table_map(mem, phys, NULL, &data, &len) != 0) {
-		acpi->skipped++;
-		return;
+	if (phys == 0) {
+		skip(acpi, where, index, phys, -ENOENT);
+	} else if (table_known(acpi, phys) != NULL) {
+		skip(acpi, where, index, phys, -EEXIST);
+	} else if ((ret = table_map(mem, phys, NULL, &data, &len)) != 0) {
+		skip(acpi, where, index, phys, ret);
+	} else {
+		table_add(acpi, phys, data, len, false);
 	}
-	table_add(acpi, phys, data, len, false);
 }
 
 /* A root table (RSDT, entries of 4 bytes, or XSDT, 8) that can be used:
@@ -442,6 +458,7 @@ static void fadt_add_children(struct acpi *acpi, const struct acpi_mem *mem)
 	uint64_t dsdt[2], facs[2];
 	const uint8_t *data;
 	uint32_t len;
+	int ret;
 
 	if (fadt == NULL || fadt->length < ACPI_FADT_V1_LEN) {
 		return;
@@ -459,12 +476,13 @@ static void fadt_add_children(struct acpi *acpi, const struct acpi_mem *mem)
 		if (known != NULL && memcmp(known->sig, "DSDT", 4) == 0) {
 			break; /* listed by the root table as well */
 		}
-		if (known == NULL &&
-		    table_map(mem, dsdt[i], "DSDT", &data, &len) == 0) {
+		ret = known ? -EEXIST
+			    : table_map(mem, dsdt[i], "DSDT", &data, &len);
+		if (ret == 0) {
 			table_add(acpi, dsdt[i], data, len, false);
 			break;
 		}
-		acpi->skipped++;
+		skip(acpi, "FADT", 0, dsdt[i], ret);
 	}
 	for (int i = 0; i < 2; i++) {
 		if (facs[i] == 0) {
@@ -474,11 +492,12 @@ static void fadt_add_children(struct acpi *acpi, const struct acpi_mem *mem)
 		if (known != NULL && memcmp(known->sig, "FACS", 4) == 0) {
 			break;
 		}
-		if (known == NULL && facs_map(mem, facs[i], &data, &len) == 0) {
+		ret = known ? -EEXIST : facs_map(mem, facs[i], &data, &len);
+		if (ret == 0) {
 			table_add(acpi, facs[i], data, len, true);
 			break;
 		}
-		acpi->skipped++;
+		skip(acpi, "FADT", 1, facs[i], ret);
 	}
 }
 
@@ -531,7 +550,9 @@ int acpi_init(struct acpi *acpi, const struct acpi_mem *mem, uint64_t rsdp_phys)
 		uint64_t phys =
 		    entry == 8 ? get_le64(root + off) : get_le32(root + off);
 
-		table_load(acpi, mem, phys);
+		table_load(acpi, mem,
+			   (unsigned int)((off - ACPI_HEADER_LEN) / entry),
+			   phys);
 	}
 
 	/* 4. The DSDT and FACS, which only the FADT points at. */

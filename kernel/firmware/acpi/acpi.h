@@ -46,6 +46,7 @@ struct acpi_mem {
 #define ACPI_TABLE_MAX_LEN (16u << 20)
 
 #define ACPI_MAX_TABLES 32
+#define ACPI_MAX_SKIPS	8
 
 struct acpi_table {
 	char sig[5];	      /* e.g. "APIC", NUL-terminated */
@@ -56,6 +57,14 @@ struct acpi_table {
 	uint64_t phys;
 	bool checksum_ok;    /* always true for the FACS, which has none */
 	const uint8_t *data; /* length bytes, as returned by acpi_mem.map */
+};
+
+/* A refused address (struct acpi's skips). */
+struct acpi_skip {
+	const char *where;
+	unsigned int index;
+	uint64_t phys;
+	int err;
 };
 
 struct acpi {
@@ -70,6 +79,14 @@ struct acpi {
 	/* Entries refused: zero or duplicate address, impossible length,
 	 * unmapped, or past ACPI_MAX_TABLES. */
 	unsigned int skipped;
+	/* The first ACPI_MAX_SKIPS of them, for the caller to report: where
+	 * the address came from ("RSDT", "XSDT", "FADT"), which entry (the
+	 * root table's index; for the FADT 0 = DSDT, 1 = FACS), and why:
+	 * -ERANGE not readable (mem->map refused it), -ENOENT a zero
+	 * address, -EEXIST listed already, -EBADMSG an impossible length,
+	 * -EINVAL the wrong signature, -ENOSPC past ACPI_MAX_TABLES. */
+	unsigned int nskips;
+	struct acpi_skip skips[ACPI_MAX_SKIPS];
 };
 
 /*

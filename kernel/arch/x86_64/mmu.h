@@ -1,0 +1,18 @@
+/*
+ * What the kernel's page tables (mmu.c) map, for code that is handed
+ * physical addresses by firmware and must not fault on them.
+ */
+#ifndef ARCH_X86_64_MMU_H
+#define ARCH_X86_64_MMU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/*
+ * True if every page of [phys, phys + len) is present in the identity map
+ * (a len of 0 asks about the byte at phys). False for page 0, the boot
+ * stack's guard page and anything at or above 4 GiB: a read there faults.
+ */
+bool mmu_phys_mapped(uint64_t phys, uint64_t len);
+
+#endif
