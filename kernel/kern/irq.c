@@ -48,6 +48,11 @@ struct irq_desc *irq_to_desc(unsigned int irq)
 	return irq < NR_IRQS ? &descs[irq] : NULL;
 }
 
+bool irq_is_per_cpu(unsigned int irq)
+{
+	return irq < NR_IRQS && descs[irq].per_cpu;
+}
+
 bool in_irq(void)
 {
 	return irq_depth[arch_cpu_id()] > 0;

@@ -414,6 +414,24 @@ def test_bogus_interrupt_parent(**opts):
 
 
 @aarch64_only
+def test_timer_on_spis(**opts):
+    """The generic timer is each CPU's own: a tree that puts its
+    interrupts on SPIs (type cell 0) describes lines that cannot fire;
+    kite says so instead of waiting for a tick that never comes."""
+    with Tree(**opts) as t:
+        r = t.root()
+        timer = r.find("/timer")
+        cells = list(struct.unpack(">%dI" % (len(timer.get("interrupts")) // 4),
+                                   timer.get("interrupts")))
+        cells[0::3] = [0] * len(cells[0::3])  # GIC_SPI
+        timer.set("interrupts", u32(*cells))
+        with t.boot(r) as g:
+            out = boot_to_prompt(g)
+            assert re.search(r"arm-timer: interrupt \d+ is not a per-CPU "
+                             r"line \(the timer's are PPIs\): no tick", out), out
+
+
+@aarch64_only
 def test_console_without_interrupts(**opts):
     with Tree(**opts) as t:
         r = t.root()
@@ -508,6 +526,7 @@ TESTS = [
     test_no_interrupt_controller,
     test_bad_interrupt_cells,
     test_bogus_interrupt_parent,
+    test_timer_on_spis,
     test_console_without_interrupts,
     test_bogus_redistributor,
     test_dt_device_limit_said,

@@ -416,6 +416,7 @@ static int gicv3_probe(struct device *dev)
 		return base;
 	}
 	gic.irq_base = base;
+	gic_mark_banked((unsigned int)base);
 	/* Last: from here on the CPU's interrupts come to us. */
 	ret = arch_irq_entry_claim(1, 1, IRQ_ENTRY_HIGH, gicv3_dispatch, &gic);
 	if (ret < 0) {

@@ -415,6 +415,10 @@ static int lapic_probe(struct device *dev)
 		return ret;
 	}
 	irq_base = ret;
+	/* The LVT lines (timer, error) are each CPU's own. */
+	for (unsigned int i = 0; i < LAPIC_LINES; i++) {
+		irq_to_desc(irq_base + i)->per_cpu = true;
+	}
 	ret = irq_domain_add(&lapic_self_chip, NULL, 0, NR_SELF,
 			     irq_flow_fasteoi);
 	if (ret < 0) {

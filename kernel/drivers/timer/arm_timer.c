@@ -60,6 +60,15 @@ static int arm_timer_probe(struct device *dev)
 		kprintf("arm-timer: no usable interrupt (%d): no tick\n", irq);
 		return irq;
 	}
+	/* The generic timer is a CPU's own (Arm ARM D11.1): its interrupts
+	 * are PPIs. A tree that puts them on a shared line describes
+	 * something that cannot fire here. */
+	if (!irq_is_per_cpu((unsigned int)irq)) {
+		kprintf("arm-timer: interrupt %d is not a per-CPU line (the "
+			"timer's are PPIs): no tick\n",
+			irq);
+		return -EINVAL;
+	}
 	if (!freq || freq < HZ) {
 		kprintf("arm-timer: CNTFRQ_EL0 is %llu: unusable\n",
 			(unsigned long long)freq);

@@ -81,6 +81,7 @@ struct irq_desc {
 	unsigned int depth;   /* masked while > 0 */
 	bool masked;
 	bool nobody_cared; /* masked by the spurious detector */
+	bool per_cpu;	   /* banked in each CPU (GIC SGI/PPI, LAPIC LVT) */
 	bool pending;	   /* an edge arrived while disabled */
 	unsigned long count[NR_CPUS];
 	unsigned long unhandled; /* no handler said HANDLED */
@@ -125,6 +126,11 @@ void irq_disable(unsigned int irq);
 void irq_enable(unsigned int irq);
 
 struct irq_desc *irq_to_desc(unsigned int irq);
+
+/* A line each CPU has its own copy of (a GIC PPI, a local APIC's timer),
+ * as its controller marked it: what a per-CPU device (the Arm generic
+ * timer) must be wired to. */
+bool irq_is_per_cpu(unsigned int irq);
 
 /* Raise the line from software, as if its device had (self-tests);
  * -ENOSYS when the controller cannot. */
