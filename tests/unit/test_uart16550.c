@@ -297,6 +297,13 @@ void console_register(struct console *con)
 	registered = con;
 }
 
+/* No command line in the host tests (kern/main.c is not linked). */
+bool cmdline_has(const char *word)
+{
+	(void)word;
+	return false;
+}
+
 static void nop_chip_op(struct irq_desc *desc)
 {
 	(void)desc;
@@ -320,6 +327,7 @@ static void setup(struct device *dev, enum resource_type type, uint64_t base,
 {
 	fake_arch_reset();
 	irq_core_init();
+	uart16550_test_reset();
 	irq_cpus_online = 1;
 	irq_domain_add(&nop_chip, NULL, 0, 16, irq_flow_edge);
 	mock_reset(type == RES_IO ? IO_SPACE_PORT : IO_SPACE_MMIO, base, shift);

@@ -19,6 +19,7 @@
  * that ignores it overruns the 16-byte FIFO, and LSR.OE counts that.
  */
 #include "drivers/serial/uart16550.h"
+#include "kern/boot.h"
 #include "kern/device.h"
 #include "kern/errno.h"
 #include "kern/printf.h"
@@ -76,6 +77,8 @@ _Static_assert(offsetof(struct uart16550, port) == 0,
 static struct uart16550 uart_pool[MAX_UARTS];
 static unsigned int nr_uarts;
 static struct uart16550 *early; /* the early console, until bound */
+static struct uart16550 *lines[MAX_UARTS + 1]; /* first UART of each line */
+static unsigned int nr_lines;
 
 static struct uart16550 *to_uart(struct serial_port *p)
 {
@@ -236,15 +239,14 @@ static const struct serial_ops uart_ops = {
     .describe = uart_describe,
 };
 
-enum irq_return uart16550_interrupt(unsigned int irq, void *dev)
+/* One UART's pending work, IIR until nothing is pending. */
+static enum irq_return uart_service(struct uart16550 *u)
 {
-	struct uart16550 *u = dev;
 	enum irq_return ret = IRQ_NONE;
 	unsigned long flags = spin_lock_irqsave(&u->port.lock);
 
 	bool busy = true; /* still pending when the loop gives up */
 
-	(void)irq;
 	for (int i = 0; i < IIR_LOOP_LIMIT; i++) {
 		uint8_t iir = reg_read(u, UART_IIR);
 
@@ -288,6 +290,79 @@ enum irq_return uart16550_interrupt(unsigned int irq, void *dev)
 	}
 	spin_unlock_irqrestore(&u->port.lock, flags);
 	return ret;
+}
+
+/*
+ * Every UART on the line, once each. Two UARTs may share one line: the
+ * PC's COM1 and COM3 both use IRQ 4 (COM2 and COM4 IRQ 3), and QEMU's
+ * DSDT gives both as exclusive IRQNoFlags, so the core could give the
+ * line to only one of them, maybe not the console. The driver holds the
+ * line once and asks each UART's IIR, which says whether that one
+ * interrupted. The line is edge-triggered: a UART still pending after
+ * its turn would raise no new edge, which is why uart_service() leaves
+ * each one with nothing pending, or drops and raises its output.
+ */
+enum irq_return uart16550_interrupt(unsigned int irq, void *dev)
+{
+	enum irq_return ret = IRQ_NONE;
+
+	(void)irq;
+	for (struct uart16550 *u = dev; u;
+	     u = __atomic_load_n(&u->line_next, __ATOMIC_ACQUIRE)) {
+		if (uart_service(u) == IRQ_HANDLED) {
+			ret = IRQ_HANDLED;
+		}
+	}
+	return ret;
+}
+
+/* The first UART already holding this line, if any. */
+static struct uart16550 *line_holder(int irq)
+{
+	for (unsigned int i = 0; i < nr_lines; i++) {
+		if (lines[i]->port.irq == irq) {
+			return lines[i];
+		}
+	}
+	return NULL;
+}
+
+#ifdef KITE_HOST_TEST
+void uart16550_test_reset(void)
+{
+	nr_lines = 0;
+	nr_uarts = 0;
+	early = NULL;
+}
+#endif
+
+/* Hold the line, or join the UART that holds it; see the handler. */
+static int uart_take_line(struct uart16550 *u, struct device *dev, int irq)
+{
+	struct uart16550 *head = line_holder(irq);
+	int ret;
+
+	u->port.irq = irq;
+	u->line_next = NULL;
+	if (head) {
+		struct uart16550 *t = head;
+
+		while (t->line_next) {
+			t = t->line_next;
+		}
+		/* Complete before it is seen: the handler may run now. */
+		__atomic_store_n(&t->line_next, u, __ATOMIC_RELEASE);
+		kprintf("uart16550: %s: irq %d shared with %s\n", dev->name,
+			irq, head->port.name);
+		return 0;
+	}
+	ret = irq_request((unsigned int)irq, uart16550_interrupt,
+			  device_irq_flags(dev, 0), dev->name, u);
+	if (ret < 0) {
+		return ret;
+	}
+	lines[nr_lines++] = u;
+	return 0;
 }
 
 /* Registers, width and clock from the device; then program 8N1 at baud. */
@@ -367,6 +442,28 @@ static int uart_for(struct device *dev, struct uart16550 **out)
 	return ret;
 }
 
+/*
+ * The console without its interrupt stays polled: console_getc_wait()
+ * then reads the UART once a tick and the keyboard's queue as well.
+ * `console=polled` asks for this (to test it, or for a line that fires
+ * wrongly); a line the core refuses gets it too, said at boot.
+ */
+static int uart_console_polled(struct uart16550 *u, struct device *dev, int err)
+{
+	if (err) {
+		kprintf("uart16550: %s: irq %d: error %d; console polled\n",
+			dev->name, u->port.irq, err);
+	} else {
+		kprintf("uart16550: %s: console=polled: console polled\n",
+			dev->name);
+	}
+	early = NULL;
+	u->port.name = dev->name;
+	u->port.dev = dev;
+	dev->driver_data = u;
+	return 0;
+}
+
 static int uart16550_probe(struct device *dev)
 {
 	int irq = device_irq(dev, 0), ret;
@@ -380,10 +477,12 @@ static int uart16550_probe(struct device *dev)
 	if (ret < 0) {
 		return ret;
 	}
-	ret = irq_request((unsigned int)irq, uart16550_interrupt,
-			  device_irq_flags(dev, 0), dev->name, u);
+	if (u == early && cmdline_has("console=polled")) {
+		return uart_console_polled(u, dev, 0);
+	}
+	ret = uart_take_line(u, dev, irq);
 	if (ret < 0) {
-		return ret;
+		return u == early ? uart_console_polled(u, dev, ret) : ret;
 	}
 	if (u == early) {
 		early = NULL;
@@ -392,7 +491,6 @@ static int uart16550_probe(struct device *dev)
 	}
 	u->port.name = dev->name;
 	u->port.dev = dev;
-	u->port.irq = irq;
 	serial_port_start(&u->port);
 	flags = spin_lock_irqsave(&u->port.lock);
 	reg_write(u, UART_FCR, FCR_ENABLE | FCR_TRIGGER_14);
