@@ -23,6 +23,7 @@
 #include "kern/device.h"
 #include "kern/errno.h"
 #include "kern/printf.h"
+#include "kern/string.h"
 
 /* Register numbers (datasheet table 2); the stride comes from io_regs. */
 #define UART_RBR 0 /* receive buffer (read, DLAB=0) */
@@ -77,7 +78,16 @@ _Static_assert(offsetof(struct uart16550, port) == 0,
 static struct uart16550 uart_pool[MAX_UARTS];
 static unsigned int nr_uarts;
 static struct uart16550 *early; /* the early console, until bound */
-static struct uart16550 *lines[MAX_UARTS + 1]; /* first UART of each line */
+#define LINE_NAME 32 /* "COM3,COM1": every UART on the line, for irqstat */
+
+/* An interrupt line the driver holds, and the UARTs on it. */
+struct uart_line {
+	int irq;
+	struct uart16550 *first;
+	char name[LINE_NAME];
+};
+
+static struct uart_line lines[MAX_UARTS];
 static unsigned int nr_lines;
 
 static struct uart16550 *to_uart(struct serial_port *p)
@@ -304,10 +314,11 @@ static enum irq_return uart_service(struct uart16550 *u)
  */
 enum irq_return uart16550_interrupt(unsigned int irq, void *dev)
 {
+	struct uart_line *line = dev;
 	enum irq_return ret = IRQ_NONE;
 
 	(void)irq;
-	for (struct uart16550 *u = dev; u;
+	for (struct uart16550 *u = line->first; u;
 	     u = __atomic_load_n(&u->line_next, __ATOMIC_ACQUIRE)) {
 		if (uart_service(u) == IRQ_HANDLED) {
 			ret = IRQ_HANDLED;
@@ -316,15 +327,26 @@ enum irq_return uart16550_interrupt(unsigned int irq, void *dev)
 	return ret;
 }
 
-/* The first UART already holding this line, if any. */
-static struct uart16550 *line_holder(int irq)
+/* The line as the driver holds it, if it does. */
+static struct uart_line *line_held(int irq)
 {
 	for (unsigned int i = 0; i < nr_lines; i++) {
-		if (lines[i]->port.irq == irq) {
-			return lines[i];
+		if (lines[i].irq == irq) {
+			return &lines[i];
 		}
 	}
 	return NULL;
+}
+
+/* ",name" after the line's name (none first), as far as it fits. */
+static void line_name_add(struct uart_line *line, const char *name)
+{
+	size_t n = strlen(line->name), len = strlen(name), sep = n > 0;
+
+	if (n + sep + len < sizeof(line->name)) {
+		memcpy(line->name + n + sep, name, len + 1);
+		line->name[n] = n ? ',' : line->name[n];
+	}
 }
 
 #ifdef KITE_HOST_TEST
@@ -336,32 +358,37 @@ void uart16550_test_reset(void)
 }
 #endif
 
-/* Hold the line, or join the UART that holds it; see the handler. */
+/* Hold the line, or join the UARTs on it; see the handler. */
 static int uart_take_line(struct uart16550 *u, struct device *dev, int irq)
 {
-	struct uart16550 *head = line_holder(irq);
+	struct uart_line *line = line_held(irq);
+	struct uart16550 *t;
 	int ret;
 
 	u->port.irq = irq;
 	u->line_next = NULL;
-	if (head) {
-		struct uart16550 *t = head;
-
-		while (t->line_next) {
-			t = t->line_next;
+	if (line) {
+		for (t = line->first; t->line_next; t = t->line_next) {
 		}
 		/* Complete before it is seen: the handler may run now. */
 		__atomic_store_n(&t->line_next, u, __ATOMIC_RELEASE);
 		kprintf("uart16550: %s: irq %d shared with %s\n", dev->name,
-			irq, head->port.name);
+			irq, line->name);
+		line_name_add(line, dev->name);
 		return 0;
 	}
+	if (nr_lines == MAX_UARTS) {
+		return -ENOSPC;
+	}
+	line = &lines[nr_lines];
+	*line = (struct uart_line){.irq = irq, .first = u};
+	line_name_add(line, dev->name);
 	ret = irq_request((unsigned int)irq, uart16550_interrupt,
-			  device_irq_flags(dev, 0), dev->name, u);
+			  device_irq_flags(dev, 0), line->name, line);
 	if (ret < 0) {
 		return ret;
 	}
-	lines[nr_lines++] = u;
+	nr_lines++;
 	return 0;
 }
 
