@@ -177,6 +177,10 @@ static void tx_fill(struct uart16550 *u)
 {
 	int c;
 
+	/* THRE off while writing: a chip that sends at once (QEMU's) would
+	 * raise it again after every byte, each a new edge on the line,
+	 * which comes back as an interrupt with nothing left to do. */
+	set_ier(u, u->ier & ~IER_ETBEI);
 	for (int i = 0; i < UART_FIFO && (c = serial_tx_get(&u->port)) >= 0;
 	     i++) {
 		reg_write(u, UART_THR, (uint8_t)c);
@@ -285,12 +289,19 @@ static enum irq_return uart_service(struct uart16550 *u)
 			busy = false;
 			break; /* data is waiting on purpose; nothing else */
 		}
+		if ((iir & IIR_ID_MASK) == IIR_THRE && (u->ier & IER_ETBEI)) {
+			break; /* one FIFO-load per interrupt: see below */
+		}
 	}
 	if (busy) {
 		/*
-		 * Work left at the bound: on an edge-triggered line (ISA) the
-		 * output stays high and no new edge would come. Turning the
-		 * interrupts off and on again drops and raises it.
+		 * Work left at the bound, or more to send: on an edge-triggered
+		 * line (ISA) the output stays high and no new edge would come.
+		 * Turning the interrupts off and on again drops and raises it,
+		 * and re-arms THRE (datasheet 8.4: reading IIR cleared it).
+		 * Sending the next FIFO-load here instead would be undone by
+		 * the edge tx_fill's THRE enable already latched: it would
+		 * arrive with nothing left to do (irqstat's "unhandled").
 		 */
 		reg_write(u, UART_IER, 0);
 		reg_write(u, UART_IER, u->ier);
