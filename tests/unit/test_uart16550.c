@@ -554,3 +554,39 @@ TEST(uart16550_bounded_handler_rearms_the_edge)
 	take_irq();
 	CHECK_EQ_INT(m.ier_offs, offs + 1);
 }
+
+/* A line its controller cannot route (issue 9, item 2). */
+static int unroutable_xlate(struct device *ctrl, const struct resource *res,
+			    unsigned int *irq, unsigned int *trigger)
+{
+	(void)ctrl;
+	(void)res;
+	(void)irq;
+	(void)trigger;
+	return -EINVAL;
+}
+
+TEST(uart16550_console_without_a_line_stays_polled)
+{
+	static struct device bad_parent = {.name = "nowhere",
+					   .irq_xlate = unroutable_xlate};
+	static struct uart16550 u;
+	struct device dev, other;
+
+	setup(&dev, RES_IO, COM_PORT, 0);
+	dev.irq_parent = &bad_parent;
+	REQUIRE(uart16550_early_console(&u, &dev, 115200) == 0);
+	/* Bound, polled: no interrupt asked of the chip or the core. */
+	CHECK_EQ_INT(uart16550_driver.probe(&dev), 0);
+	CHECK(dev.driver_data == &u);
+	CHECK(!u.port.irq_mode);
+	CHECK_EQ_INT(m.ier, 0);
+	CHECK(registered == &u.port.console);
+	/* Another UART without its line is refused and left untouched. */
+	other = dev;
+	other.res[0].start = 0x2f8;
+	other.driver_data = NULL;
+	CHECK(uart16550_driver.probe(&other) < 0);
+	CHECK(other.driver_data == NULL);
+	CHECK_EQ_INT(m.stray, 0);
+}

@@ -456,6 +456,15 @@ int uart16550_early_console(struct uart16550 *u, const struct device *dev,
 	return 0;
 }
 
+/* Is dev the early console's UART? */
+static bool is_early(const struct device *dev)
+{
+	struct io_regs regs;
+
+	return early && device_regs(dev, 0, dev->reg_shift, &regs) == 0 &&
+	       early->regs.space == regs.space && early->regs.base == regs.base;
+}
+
 /* The early console's UART carries on (same rings); others get a slot. */
 static int uart_for(struct device *dev, struct uart16550 **out)
 {
@@ -465,8 +474,7 @@ static int uart_for(struct device *dev, struct uart16550 **out)
 	if (device_regs(dev, 0, dev->reg_shift, &regs) < 0) {
 		return -ENODEV;
 	}
-	if (early && early->regs.space == regs.space &&
-	    early->regs.base == regs.base) {
+	if (is_early(dev)) {
 		*out = early;
 		return 0;
 	}
@@ -489,8 +497,9 @@ static int uart_for(struct device *dev, struct uart16550 **out)
 static int uart_console_polled(struct uart16550 *u, struct device *dev, int err)
 {
 	if (err) {
-		kprintf("uart16550: %s: irq %d: error %d; console polled\n",
-			dev->name, u->port.irq, err);
+		kprintf("uart16550: %s: no interrupt (error %d); console "
+			"polled\n",
+			dev->name, err);
 	} else {
 		kprintf("uart16550: %s: console=polled: console polled\n",
 			dev->name);
@@ -509,7 +518,10 @@ static int uart16550_probe(struct device *dev)
 	unsigned long flags;
 
 	if (irq < 0) {
-		return irq;
+		/* No line to be had (say, unroutable): the console goes on
+		 * polled, and says so; another UART is left untouched. */
+		return is_early(dev) ? uart_console_polled(early, dev, irq)
+				     : irq;
 	}
 	ret = uart_for(dev, &u);
 	if (ret < 0) {
