@@ -8,6 +8,7 @@
 #include "kern/irqflags.h"
 #include "kern/printf.h"
 #include "kern/ring.h"
+#include "kern/timer.h"
 
 #define MAX_MIRRORS 2
 #define INPUT_SIZE  4096
@@ -186,22 +187,48 @@ int console_getc_nowait(void)
 	return c;
 }
 
-int console_getc_wait(void)
+/*
+ * One look at every input source: the queue (the keyboard, and the
+ * serial console when it is interrupt-driven), then, when the console's
+ * UART raises no interrupt, its receive register.
+ */
+static int getc_any(void)
 {
-	unsigned long flags;
+	int c = console_getc_nowait();
+
+	if (c < 0 && !input_irq_driven) {
+		c = console_getc();
+	}
+	return c;
+}
+
+int console_getc_until(uint64_t end_ms)
+{
+	unsigned long flags = arch_irq_save();
+	uint64_t seen = jiffies_read();
 	int c;
 
-	if (!input_irq_driven) {
-		while ((c = console_getc()) < 0) {
-			arch_cpu_relax();
-		}
-		return c;
-	}
-	flags = arch_irq_save();
 	/* Check and wait with interrupts off: no wake-up can be lost. */
-	while ((c = console_getc_nowait()) < 0) {
-		arch_wait_for_interrupt();
+	while ((c = getc_any()) < 0 && uptime_ms() < end_ms) {
+		uint64_t now = jiffies_read();
+
+		if (input_irq_driven || now != seen) {
+			/* The UART is polled once a tick: the tick wakes us. */
+			seen = now;
+			arch_wait_for_interrupt();
+			continue;
+		}
+		/* No tick seen yet since the last halt: halting could be
+		 * for ever; let interrupts in and poll again. */
+		arch_irq_restore(flags);
+		arch_cpu_relax();
+		flags = arch_irq_save();
 	}
 	arch_irq_restore(flags);
 	return c;
+}
+
+int console_getc_wait(void)
+{
+	return console_getc_until(UINT64_MAX);
 }

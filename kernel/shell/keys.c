@@ -5,9 +5,7 @@
  * is.
  */
 #include "shell/keys.h"
-#include "kern/arch.h"
 #include "kern/console.h"
-#include "kern/irqflags.h"
 #include "kern/timer.h"
 
 static struct keyseq seq;	   /* zero: nothing begun */
@@ -16,23 +14,8 @@ static int again = KEYSEQ_TIMEOUT; /* a byte to feed once more, if >= 0 */
 /* The next byte within ms milliseconds, else KEYSEQ_TIMEOUT. */
 static int getc_within(unsigned int ms)
 {
-	uint64_t end = uptime_ms() + ms;
-	unsigned long flags;
-	int c;
+	int c = console_getc_until(uptime_ms() + ms);
 
-	if (!console_input_is_irq_driven()) {
-		while ((c = console_getc()) < 0 && uptime_ms() < end) {
-			arch_cpu_relax();
-		}
-		return c < 0 ? KEYSEQ_TIMEOUT : c;
-	}
-	/* As console_getc_wait(): check and halt with interrupts off, so no
-	 * wake-up is lost; the tick ends the wait. */
-	flags = arch_irq_save();
-	while ((c = console_getc_nowait()) < 0 && uptime_ms() < end) {
-		arch_wait_for_interrupt();
-	}
-	arch_irq_restore(flags);
 	return c < 0 ? KEYSEQ_TIMEOUT : c;
 }
 

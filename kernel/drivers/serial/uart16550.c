@@ -19,9 +19,11 @@
  * that ignores it overruns the 16-byte FIFO, and LSR.OE counts that.
  */
 #include "drivers/serial/uart16550.h"
+#include "kern/boot.h"
 #include "kern/device.h"
 #include "kern/errno.h"
 #include "kern/printf.h"
+#include "kern/string.h"
 
 /* Register numbers (datasheet table 2); the stride comes from io_regs. */
 #define UART_RBR 0 /* receive buffer (read, DLAB=0) */
@@ -76,6 +78,17 @@ _Static_assert(offsetof(struct uart16550, port) == 0,
 static struct uart16550 uart_pool[MAX_UARTS];
 static unsigned int nr_uarts;
 static struct uart16550 *early; /* the early console, until bound */
+#define LINE_NAME 32 /* "COM3,COM1": every UART on the line, for irqstat */
+
+/* An interrupt line the driver holds, and the UARTs on it. */
+struct uart_line {
+	int irq;
+	struct uart16550 *first;
+	char name[LINE_NAME];
+};
+
+static struct uart_line lines[MAX_UARTS];
+static unsigned int nr_lines;
 
 static struct uart16550 *to_uart(struct serial_port *p)
 {
@@ -164,6 +177,10 @@ static void tx_fill(struct uart16550 *u)
 {
 	int c;
 
+	/* THRE off while writing: a chip that sends at once (QEMU's) would
+	 * raise it again after every byte, each a new edge on the line,
+	 * which comes back as an interrupt with nothing left to do. */
+	set_ier(u, u->ier & ~IER_ETBEI);
 	for (int i = 0; i < UART_FIFO && (c = serial_tx_get(&u->port)) >= 0;
 	     i++) {
 		reg_write(u, UART_THR, (uint8_t)c);
@@ -236,15 +253,14 @@ static const struct serial_ops uart_ops = {
     .describe = uart_describe,
 };
 
-enum irq_return uart16550_interrupt(unsigned int irq, void *dev)
+/* One UART's pending work, IIR until nothing is pending. */
+static enum irq_return uart_service(struct uart16550 *u)
 {
-	struct uart16550 *u = dev;
 	enum irq_return ret = IRQ_NONE;
 	unsigned long flags = spin_lock_irqsave(&u->port.lock);
 
 	bool busy = true; /* still pending when the loop gives up */
 
-	(void)irq;
 	for (int i = 0; i < IIR_LOOP_LIMIT; i++) {
 		uint8_t iir = reg_read(u, UART_IIR);
 
@@ -273,12 +289,19 @@ enum irq_return uart16550_interrupt(unsigned int irq, void *dev)
 			busy = false;
 			break; /* data is waiting on purpose; nothing else */
 		}
+		if ((iir & IIR_ID_MASK) == IIR_THRE && (u->ier & IER_ETBEI)) {
+			break; /* one FIFO-load per interrupt: see below */
+		}
 	}
 	if (busy) {
 		/*
-		 * Work left at the bound: on an edge-triggered line (ISA) the
-		 * output stays high and no new edge would come. Turning the
-		 * interrupts off and on again drops and raises it.
+		 * Work left at the bound, or more to send: on an edge-triggered
+		 * line (ISA) the output stays high and no new edge would come.
+		 * Turning the interrupts off and on again drops and raises it,
+		 * and re-arms THRE (datasheet 8.4: reading IIR cleared it).
+		 * Sending the next FIFO-load here instead would be undone by
+		 * the edge tx_fill's THRE enable already latched: it would
+		 * arrive with nothing left to do (irqstat's "unhandled").
 		 */
 		reg_write(u, UART_IER, 0);
 		reg_write(u, UART_IER, u->ier);
@@ -288,6 +311,96 @@ enum irq_return uart16550_interrupt(unsigned int irq, void *dev)
 	}
 	spin_unlock_irqrestore(&u->port.lock, flags);
 	return ret;
+}
+
+/*
+ * Every UART on the line, once each. Two UARTs may share one line: the
+ * PC's COM1 and COM3 both use IRQ 4 (COM2 and COM4 IRQ 3), and QEMU's
+ * DSDT gives both as exclusive IRQNoFlags, so the core could give the
+ * line to only one of them, maybe not the console. The driver holds the
+ * line once and asks each UART's IIR, which says whether that one
+ * interrupted. The line is edge-triggered: a UART still pending after
+ * its turn would raise no new edge, which is why uart_service() leaves
+ * each one with nothing pending, or drops and raises its output.
+ */
+enum irq_return uart16550_interrupt(unsigned int irq, void *dev)
+{
+	struct uart_line *line = dev;
+	enum irq_return ret = IRQ_NONE;
+
+	(void)irq;
+	for (struct uart16550 *u = line->first; u;
+	     u = __atomic_load_n(&u->line_next, __ATOMIC_ACQUIRE)) {
+		if (uart_service(u) == IRQ_HANDLED) {
+			ret = IRQ_HANDLED;
+		}
+	}
+	return ret;
+}
+
+/* The line as the driver holds it, if it does. */
+static struct uart_line *line_held(int irq)
+{
+	for (unsigned int i = 0; i < nr_lines; i++) {
+		if (lines[i].irq == irq) {
+			return &lines[i];
+		}
+	}
+	return NULL;
+}
+
+/* ",name" after the line's name (none first), as far as it fits. */
+static void line_name_add(struct uart_line *line, const char *name)
+{
+	size_t n = strlen(line->name), len = strlen(name), sep = n > 0;
+
+	if (n + sep + len < sizeof(line->name)) {
+		memcpy(line->name + n + sep, name, len + 1);
+		line->name[n] = n ? ',' : line->name[n];
+	}
+}
+
+#ifdef KITE_HOST_TEST
+void uart16550_test_reset(void)
+{
+	nr_lines = 0;
+	nr_uarts = 0;
+	early = NULL;
+}
+#endif
+
+/* Hold the line, or join the UARTs on it; see the handler. */
+static int uart_take_line(struct uart16550 *u, struct device *dev, int irq)
+{
+	struct uart_line *line = line_held(irq);
+	struct uart16550 *t;
+	int ret;
+
+	u->port.irq = irq;
+	u->line_next = NULL;
+	if (line) {
+		for (t = line->first; t->line_next; t = t->line_next) {
+		}
+		/* Complete before it is seen: the handler may run now. */
+		__atomic_store_n(&t->line_next, u, __ATOMIC_RELEASE);
+		kprintf("uart16550: %s: irq %d shared with %s\n", dev->name,
+			irq, line->name);
+		line_name_add(line, dev->name);
+		return 0;
+	}
+	if (nr_lines == MAX_UARTS) {
+		return -ENOSPC;
+	}
+	line = &lines[nr_lines];
+	*line = (struct uart_line){.irq = irq, .first = u};
+	line_name_add(line, dev->name);
+	ret = irq_request((unsigned int)irq, uart16550_interrupt,
+			  device_irq_flags(dev, 0), line->name, line);
+	if (ret < 0) {
+		return ret;
+	}
+	nr_lines++;
+	return 0;
 }
 
 /* Registers, width and clock from the device; then program 8N1 at baud. */
@@ -343,6 +456,15 @@ int uart16550_early_console(struct uart16550 *u, const struct device *dev,
 	return 0;
 }
 
+/* Is dev the early console's UART? */
+static bool is_early(const struct device *dev)
+{
+	struct io_regs regs;
+
+	return early && device_regs(dev, 0, dev->reg_shift, &regs) == 0 &&
+	       early->regs.space == regs.space && early->regs.base == regs.base;
+}
+
 /* The early console's UART carries on (same rings); others get a slot. */
 static int uart_for(struct device *dev, struct uart16550 **out)
 {
@@ -352,8 +474,7 @@ static int uart_for(struct device *dev, struct uart16550 **out)
 	if (device_regs(dev, 0, dev->reg_shift, &regs) < 0) {
 		return -ENODEV;
 	}
-	if (early && early->regs.space == regs.space &&
-	    early->regs.base == regs.base) {
+	if (is_early(dev)) {
 		*out = early;
 		return 0;
 	}
@@ -367,6 +488,29 @@ static int uart_for(struct device *dev, struct uart16550 **out)
 	return ret;
 }
 
+/*
+ * The console without its interrupt stays polled: console_getc_wait()
+ * then reads the UART once a tick and the keyboard's queue as well.
+ * `console=polled` asks for this (to test it, or for a line that fires
+ * wrongly); a line the core refuses gets it too, said at boot.
+ */
+static int uart_console_polled(struct uart16550 *u, struct device *dev, int err)
+{
+	if (err) {
+		kprintf("uart16550: %s: no interrupt (error %d); console "
+			"polled\n",
+			dev->name, err);
+	} else {
+		kprintf("uart16550: %s: console=polled: console polled\n",
+			dev->name);
+	}
+	early = NULL;
+	u->port.name = dev->name;
+	u->port.dev = dev;
+	dev->driver_data = u;
+	return 0;
+}
+
 static int uart16550_probe(struct device *dev)
 {
 	int irq = device_irq(dev, 0), ret;
@@ -374,16 +518,21 @@ static int uart16550_probe(struct device *dev)
 	unsigned long flags;
 
 	if (irq < 0) {
-		return irq;
+		/* No line to be had (say, unroutable): the console goes on
+		 * polled, and says so; another UART is left untouched. */
+		return is_early(dev) ? uart_console_polled(early, dev, irq)
+				     : irq;
 	}
 	ret = uart_for(dev, &u);
 	if (ret < 0) {
 		return ret;
 	}
-	ret = irq_request((unsigned int)irq, uart16550_interrupt,
-			  device_irq_flags(dev, 0), dev->name, u);
+	if (u == early && cmdline_has("console=polled")) {
+		return uart_console_polled(u, dev, 0);
+	}
+	ret = uart_take_line(u, dev, irq);
 	if (ret < 0) {
-		return ret;
+		return u == early ? uart_console_polled(u, dev, ret) : ret;
 	}
 	if (u == early) {
 		early = NULL;
@@ -392,7 +541,6 @@ static int uart16550_probe(struct device *dev)
 	}
 	u->port.name = dev->name;
 	u->port.dev = dev;
-	u->port.irq = irq;
 	serial_port_start(&u->port);
 	flags = spin_lock_irqsave(&u->port.lock);
 	reg_write(u, UART_FCR, FCR_ENABLE | FCR_TRIGGER_14);

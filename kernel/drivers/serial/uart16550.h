@@ -20,6 +20,8 @@ struct uart16550 {
 	uint32_t clock_hz;  /* input clock, from the device */
 	uint32_t baud;
 	uint8_t ier, mcr; /* what was last written */
+	/* The next UART on the same interrupt line (see the driver). */
+	struct uart16550 *line_next;
 };
 
 /*
@@ -33,5 +35,10 @@ int uart16550_early_console(struct uart16550 *u, const struct device *dev,
 
 /* The interrupt handler (exposed for the host tests). */
 enum irq_return uart16550_interrupt(unsigned int irq, void *dev);
+
+#ifdef KITE_HOST_TEST
+/* Forget the lines held (each host test starts a fresh interrupt core). */
+void uart16550_test_reset(void);
+#endif
 
 #endif

@@ -50,8 +50,15 @@ unsigned int console_input_space(void);
 void console_input_set_irq_driven(void (*unthrottle)(void));
 /* Whether it does (else input is polled from the device: console_getc). */
 bool console_input_is_irq_driven(void);
-/* Wait for the next input byte (halting); from thread context only. */
+/*
+ * Wait for the next input byte from any source (halting); from thread
+ * context only. Without an interrupt-driven console the UART is polled
+ * once per timer tick, halting in between, and the queue (the keyboard)
+ * is read all the same.
+ */
 int console_getc_wait(void);
+/* As console_getc_wait(), but -1 once uptime_ms() reaches end_ms. */
+int console_getc_until(uint64_t end_ms);
 /* The next input byte if one is queued, else -1 (never waits). */
 int console_getc_nowait(void);
 
