@@ -34,11 +34,6 @@ void console_register(struct console *con)
 	console = con;
 }
 
-struct console *console_get(void)
-{
-	return console;
-}
-
 void console_add_mirror(struct console *con)
 {
 	if (nr_mirrors < MAX_MIRRORS) {

@@ -53,6 +53,14 @@ bool irq_is_per_cpu(unsigned int irq)
 	return irq < NR_IRQS && descs[irq].per_cpu;
 }
 
+void irq_mark_per_cpu(unsigned int first, unsigned int count)
+{
+	for (unsigned int irq = first; irq < first + count && irq < NR_IRQS;
+	     irq++) {
+		descs[irq].per_cpu = true;
+	}
+}
+
 bool in_irq(void)
 {
 	return irq_depth[arch_cpu_id()] > 0;

@@ -1236,3 +1236,19 @@ TEST(irq_find_pendable_skips_used_and_stray_lines)
 	chip_a.chip.set_pending = NULL;
 	CHECK_EQ_INT(irq_find_pendable(true), -ENOENT);
 }
+
+TEST(irq_per_cpu_marked_by_the_controller_only)
+{
+	REQUIRE_EQ_INT(fake_setup(irq_flow_edge), 0);
+	CHECK(!irq_is_per_cpu(3));
+	irq_mark_per_cpu(2, 3);
+	CHECK(!irq_is_per_cpu(1));
+	CHECK(irq_is_per_cpu(2) && irq_is_per_cpu(4));
+	CHECK(!irq_is_per_cpu(5));
+	irq_mark_per_cpu(NR_IRQS - 1, 8); /* clipped at the last number */
+	CHECK(irq_is_per_cpu(NR_IRQS - 1));
+	CHECK(!irq_is_per_cpu(NR_IRQS));
+	/* A new boot forgets it. */
+	irq_core_init();
+	CHECK(!irq_is_per_cpu(2));
+}

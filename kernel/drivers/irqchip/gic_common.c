@@ -79,14 +79,3 @@ int gic_xlate(const struct resource *res, int irq_base, unsigned int lines,
 	*irq = (unsigned int)irq_base + intid;
 	return 0;
 }
-
-void gic_mark_banked(unsigned int irq_base)
-{
-	for (unsigned int intid = 0; intid < GIC_SPI_BASE; intid++) {
-		struct irq_desc *desc = irq_to_desc(irq_base + intid);
-
-		if (desc) {
-			desc->per_cpu = true;
-		}
-	}
-}

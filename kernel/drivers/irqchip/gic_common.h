@@ -41,10 +41,6 @@ enum gic_ack {
  * 12.2.9, GICv2 4.4.5). */
 enum gic_ack gic_ack_kind(uint32_t intid, unsigned int lines);
 
-/* SGIs and PPIs (INTIDs 0-31) are banked per CPU (GICv3 2.2.1): mark the
- * kernel numbers from irq_base so per-CPU devices can check their line. */
-void gic_mark_banked(unsigned int irq_base);
-
 /*
  * The new ICFGR value for one INTID's trigger: edge (IRQF_TRIGGER_RISING)
  * or level (IRQF_TRIGGER_HIGH), the only ones a GIC takes; SGIs are

@@ -416,7 +416,8 @@ static int gicv3_probe(struct device *dev)
 		return base;
 	}
 	gic.irq_base = base;
-	gic_mark_banked((unsigned int)base);
+	/* SGIs and PPIs are banked per CPU (GICv3 2.2.1). */
+	irq_mark_per_cpu((unsigned int)base, GIC_SPI_BASE);
 	/* Last: from here on the CPU's interrupts come to us. */
 	ret = arch_irq_entry_claim(1, 1, IRQ_ENTRY_HIGH, gicv3_dispatch, &gic);
 	if (ret < 0) {

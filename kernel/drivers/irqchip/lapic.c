@@ -416,9 +416,7 @@ static int lapic_probe(struct device *dev)
 	}
 	irq_base = ret;
 	/* The LVT lines (timer, error) are each CPU's own. */
-	for (unsigned int i = 0; i < LAPIC_LINES; i++) {
-		irq_to_desc(irq_base + i)->per_cpu = true;
-	}
+	irq_mark_per_cpu((unsigned int)irq_base, LAPIC_LINES);
 	ret = irq_domain_add(&lapic_self_chip, NULL, 0, NR_SELF,
 			     irq_flow_fasteoi);
 	if (ret < 0) {

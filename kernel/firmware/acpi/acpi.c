@@ -738,6 +738,41 @@ static int madt_lapic_nmi(struct acpi_madt_info *out, uint32_t uid,
 	return 0;
 }
 
+/* 5.2.12.3 I/O APIC: ID 2, address 4, GSI base 8. */
+static void madt_ioapic(struct acpi_madt_info *out, const uint8_t *e)
+{
+	if (out->nioapics >= ACPI_MAX_IOAPICS) {
+		out->dropped++;
+		return;
+	}
+	out->ioapics[out->nioapics].id = e[2];
+	out->ioapics[out->nioapics].addr = get_le32(e + 4);
+	out->ioapics[out->nioapics].gsi_base = get_le32(e + 8);
+	out->nioapics++;
+}
+
+/* 5.2.12.5 Interrupt Source Override: bus 2, source 3, GSI 4, flags 8. */
+static int madt_iso(struct acpi_madt_info *out, const uint8_t *e)
+{
+	enum acpi_polarity pol;
+	enum acpi_trigger trig;
+
+	if (madt_inti(get_le16(e + 8), &pol, &trig) != 0) {
+		return -EBADMSG;
+	}
+	if (out->nisos >= ACPI_MAX_ISOS) {
+		out->dropped++;
+		return 0;
+	}
+	out->isos[out->nisos].bus = e[2];
+	out->isos[out->nisos].source = e[3];
+	out->isos[out->nisos].gsi = get_le32(e + 4);
+	out->isos[out->nisos].polarity = pol;
+	out->isos[out->nisos].trigger = trig;
+	out->nisos++;
+	return 0;
+}
+
 /* One entry e of type e[0], whose length (>= its type's minimum) has been
  * checked against the table. */
 static int madt_entry(struct acpi_madt_info *out, const uint8_t *e)
@@ -753,31 +788,11 @@ static int madt_entry(struct acpi_madt_info *out, const uint8_t *e)
 		madt_cpu(out, get_le32(e + 4), get_le32(e + 12),
 			 get_le32(e + 8), true);
 		return 0;
-	case ACPI_MADT_IOAPIC: /* 5.2.12.3: ID 2, address 4, GSI base 8 */
-		if (out->nioapics >= ACPI_MAX_IOAPICS) {
-			out->dropped++;
-			return 0;
-		}
-		out->ioapics[out->nioapics].id = e[2];
-		out->ioapics[out->nioapics].addr = get_le32(e + 4);
-		out->ioapics[out->nioapics].gsi_base = get_le32(e + 8);
-		out->nioapics++;
+	case ACPI_MADT_IOAPIC:
+		madt_ioapic(out, e);
 		return 0;
-	case ACPI_MADT_ISO: /* 5.2.12.5: bus 2, source 3, GSI 4, flags 8 */
-		if (madt_inti(get_le16(e + 8), &pol, &trig) != 0) {
-			return -EBADMSG;
-		}
-		if (out->nisos >= ACPI_MAX_ISOS) {
-			out->dropped++;
-			return 0;
-		}
-		out->isos[out->nisos].bus = e[2];
-		out->isos[out->nisos].source = e[3];
-		out->isos[out->nisos].gsi = get_le32(e + 4);
-		out->isos[out->nisos].polarity = pol;
-		out->isos[out->nisos].trigger = trig;
-		out->nisos++;
-		return 0;
+	case ACPI_MADT_ISO:
+		return madt_iso(out, e);
 	case ACPI_MADT_NMI_SOURCE: /* 5.2.12.6: flags 2, GSI 4 */
 		if (madt_inti(get_le16(e + 2), &pol, &trig) != 0) {
 			return -EBADMSG;

@@ -27,7 +27,6 @@ struct console {
 };
 
 void console_register(struct console *con);
-struct console *console_get(void);
 
 /* Extra output devices that mirror the console (the VGA screen). */
 void console_add_mirror(struct console *con);

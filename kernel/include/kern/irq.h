@@ -131,6 +131,8 @@ struct irq_desc *irq_to_desc(unsigned int irq);
  * as its controller marked it: what a per-CPU device (the Arm generic
  * timer) must be wired to. */
 bool irq_is_per_cpu(unsigned int irq);
+/* A controller marks its per-CPU lines [first, first + count). */
+void irq_mark_per_cpu(unsigned int first, unsigned int count);
 
 /* Raise the line from software, as if its device had (self-tests);
  * -ENOSYS when the controller cannot. */
