@@ -5,7 +5,7 @@
  * write of 0 (one wrmsr in x2APIC mode).
  *
  * It claims the top priority class of vectors (0xf0-0xff, SDM 11.8.3)
- * at the CPU's interrupt entry: the timer, two self-IPI lines that
+ * at the CPU's interrupt entry: the timer, three self-IPI lines that
  * software can raise (the ICR with the "self" shorthand, SDM 11.6.1),
  * the error interrupt and the spurious vector. It is also the fallback
  * for vectors nobody claimed: one with its In-Service bit set is EOI'd,
