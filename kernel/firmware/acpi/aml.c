@@ -1299,11 +1299,14 @@ static const uint8_t term_kinds[256] = {
     [OP_SIZEOF] = T_SIZEOF,    [OP_DEREFOF] = T_DEREFOF,
 };
 
-static int term_arg(struct ectx *e, struct frame *f, struct cur *c,
-		    struct val *v, unsigned int depth)
+/*
+ * What every evaluation step checks first: the nesting bound, the work
+ * budget (so an AML loop that never ends runs out instead of hanging the
+ * boot), and that an opcode is there to read.
+ */
+static int step_begin(struct ectx *e, const struct cur *c, unsigned int depth,
+		      uint8_t *op)
 {
-	uint8_t op;
-
 	if (depth > AML_MAX_DEPTH) {
 		return -E2BIG;
 	}
@@ -1311,8 +1314,17 @@ static int term_arg(struct ectx *e, struct frame *f, struct cur *c,
 		return -ETIMEDOUT;
 	}
 	e->budget--;
-	if (peek8(c, &op)) {
-		return -EBADMSG;
+	return peek8(c, op) ? -EBADMSG : 0;
+}
+
+static int term_arg(struct ectx *e, struct frame *f, struct cur *c,
+		    struct val *v, unsigned int depth)
+{
+	uint8_t op;
+	int r = step_begin(e, c, depth, &op);
+
+	if (r) {
+		return r;
 	}
 	if (name_start(op)) {
 		return named(e, f, c, v, depth + 1);
@@ -1464,17 +1476,10 @@ static int exec_one(struct ectx *e, struct frame *f, struct cur *c,
 {
 	uint8_t op;
 	struct val v;
-	int r;
+	int r = step_begin(e, c, depth, &op);
 
-	if (depth > AML_MAX_DEPTH) {
-		return -E2BIG;
-	}
-	if (e->budget == 0) {
-		return -ETIMEDOUT;
-	}
-	e->budget--;
-	if (peek8(c, &op)) {
-		return -EBADMSG;
+	if (r) {
+		return r;
 	}
 	switch (op) {
 	case OP_RETURN:
