@@ -257,9 +257,8 @@ static const struct serial_ops uart_ops = {
 static enum irq_return uart_service(struct uart16550 *u)
 {
 	enum irq_return ret = IRQ_NONE;
-	unsigned long flags = spin_lock_irqsave(&u->port.lock);
-
 	bool busy = true; /* still pending when the loop gives up */
+	unsigned long flags = spin_lock_irqsave(&u->port.lock);
 
 	for (int i = 0; i < IIR_LOOP_LIMIT; i++) {
 		uint8_t iir = reg_read(u, UART_IIR);
