@@ -9,7 +9,9 @@
 #include "kern/irq.h"
 #include "kern/irqflags.h"
 #include "kern/ktest.h"
+#include "kern/mm.h"
 #include "kern/printf.h"
+#include "kern/sched.h"
 #include "kern/string.h"
 #include "kern/timer.h"
 
@@ -86,6 +88,14 @@ void kernel_main(struct boot_info *bi)
 		bi->protocol);
 	kprintf("command line: \"%s\"\n", bi->cmdline);
 	print_memory(bi);
+	{
+		unsigned int nres = 0;
+		const struct mm_reserved *res = arch_mm_reserved(&nres);
+
+		mm_init(bi, res, nres);
+	}
+	/* From here the boot flow is a thread; idle exists. */
+	sched_init("main");
 	if (bi->rsdp) {
 		kprintf("ACPI RSDP at %p\n", (void *)(uintptr_t)bi->rsdp);
 	}

@@ -1,5 +1,6 @@
 /* Jiffies, uptime and msleep over the port's periodic tick. */
 #include "kern/timer.h"
+#include "kern/ktimer.h"
 #include "kern/arch.h"
 #include "kern/irq.h"
 #include "kern/irqflags.h"
@@ -13,6 +14,8 @@ static void (*tick_hook)(uint64_t now);
 static const char *cs_name = "ticks";
 static uint64_t (*cs_read)(void);
 static uint64_t cs_freq, cs_start;
+
+void ktimer_stub_expire(void); /* STUB: kern/stub_ktimer.c */
 
 #define MAX_CATCH_UP (10 * HZ) /* jiffies accounted in one tick, at most */
 
@@ -48,6 +51,24 @@ static uint64_t cycles_to(uint64_t cycles, uint64_t per)
 	return cycles / cs_freq * per + cycles % cs_freq * per / cs_freq;
 }
 
+uint64_t time_cycles(void)
+{
+	return cs_read ? cs_read() - cs_start : 0;
+}
+
+uint64_t time_cycles_freq(void)
+{
+	return cs_freq;
+}
+
+uint64_t time_ns(void)
+{
+	if (cs_read) {
+		return cycles_to(cs_read() - cs_start, NSEC_PER_SEC);
+	}
+	return jiffies_read() * (NSEC_PER_SEC / HZ);
+}
+
 uint64_t jiffies_read(void)
 {
 	return __atomic_load_n(&jiffies, __ATOMIC_RELAXED);
@@ -72,6 +93,7 @@ void timer_tick(void)
 			tick_hook(now);
 		}
 	}
+	ktimer_stub_expire();
 }
 
 void timer_set_source(const char *name)

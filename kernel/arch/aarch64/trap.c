@@ -238,6 +238,7 @@ void trap_dispatch(struct trap_frame *f, unsigned kind)
 	/* IRQs taken at EL1: the interrupt controller's dispatch. */
 	if (kind % 4 == KIND_IRQ && kind / 4 == 1 && irq_root) {
 		irq_root(0, irq_root_data);
+		irq_exit();
 		return;
 	}
 	if (kind % 4 == KIND_IRQ && kind / 4 == 1) {

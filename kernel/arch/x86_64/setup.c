@@ -179,3 +179,10 @@ void arch_dump_caller(void)
 	trap_print_frame(&f);
 	backtrace_print(f.rbp);
 }
+
+/* STUB (the page allocator's owner replaces it): nothing reserved. */
+const struct mm_reserved *arch_mm_reserved(unsigned int *n)
+{
+	*n = 0;
+	return NULL;
+}

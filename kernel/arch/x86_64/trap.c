@@ -277,6 +277,7 @@ void trap_dispatch(struct trap_frame *f)
 
 	if (f->vector >= VECTOR_IRQ_BASE && f->vector < NR_VECTORS) {
 		dispatch_vector((unsigned int)f->vector);
+		irq_exit();
 		return;
 	}
 

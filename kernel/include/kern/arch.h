@@ -17,6 +17,14 @@ extern const char arch_name[];
  */
 void arch_devices_init(void);
 
+/*
+ * What the page allocator must never hand out (kern/mm.h): the kernel
+ * image, the boot stack, the DTB, ACPI tables, boot structures. The port's
+ * own static list; *n gets its length.
+ */
+struct mm_reserved;
+const struct mm_reserved *arch_mm_reserved(unsigned int *n);
+
 /* A hint to the CPU inside a polling loop (pause / yield). */
 void arch_cpu_relax(void);
 

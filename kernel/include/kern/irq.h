@@ -28,6 +28,8 @@
 enum irq_return {
 	IRQ_NONE,    /* not my device */
 	IRQ_HANDLED, /* my device, dealt with */
+	/* my device; run the line's thread function (irq_request_threaded) */
+	IRQ_WAKE_THREAD,
 };
 
 typedef enum irq_return (*irq_handler_fn)(unsigned int irq, void *dev);
@@ -42,6 +44,9 @@ typedef enum irq_return (*irq_handler_fn)(unsigned int irq, void *dev);
 	(IRQF_TRIGGER_RISING | IRQF_TRIGGER_FALLING | IRQF_TRIGGER_HIGH |      \
 	 IRQF_TRIGGER_LOW)
 #define IRQF_TRIGGER_LEVEL (IRQF_TRIGGER_HIGH | IRQF_TRIGGER_LOW)
+/* Threaded: keep the line masked from the primary handler until the
+ * thread function is done (required on level-triggered lines). */
+#define IRQF_ONESHOT (1u << 5)
 
 struct irq_desc;
 
@@ -120,6 +125,24 @@ void irq_note_error(void);
 int irq_request(unsigned int irq, irq_handler_fn handler, unsigned int flags,
 		const char *name, void *dev);
 int irq_free(unsigned int irq, void *dev);
+
+/*
+ * A handler in two halves: primary runs in hard interrupt context (NULL:
+ * one that returns IRQ_WAKE_THREAD) and returns IRQ_WAKE_THREAD to have
+ * thread_fn run in the line's own kernel thread ("irq/N-name"). With
+ * IRQF_ONESHOT the line stays masked from the primary until thread_fn
+ * returns; an edge that arrives meanwhile runs the thread again.
+ */
+int irq_request_threaded(unsigned int irq, irq_handler_fn primary,
+			 irq_handler_fn thread_fn, unsigned int flags,
+			 const char *name, void *dev);
+
+/*
+ * The port calls this on the way out of every interrupt, after the root
+ * controller's dispatch returned, interrupts still off: pending tasklets
+ * run (kern/deferred.h), then the scheduler may switch (kern/sched.h).
+ */
+void irq_exit(void);
 
 /* Nest by depth: masked from the first disable to the last enable. */
 void irq_disable(unsigned int irq);

@@ -1,0 +1,90 @@
+/*
+ * Kernel threads and the scheduler.
+ *
+ * Every flow of control is a thread with its own stack (guard page below,
+ * kern/vm.h). Scheduling is preemptive and by priority: the highest
+ * runnable priority runs; threads of equal priority share the CPU in time
+ * slices (SCHED_SLICE_NS) driven by the timer. A thread made runnable by
+ * an interrupt handler that outranks the interrupted one runs as soon as
+ * the handler returns: the port calls irq_exit() (kern/irq.h) on the way
+ * out of every interrupt, which calls sched_irq_exit().
+ *
+ * The idle thread (priority PRIO_IDLE) halts the CPU with no lost wake-up
+ * (arch_wait_for_interrupt()).
+ *
+ * Context rules, asserted: might_sleep() panics, naming the culprit, when
+ * called in interrupt context, with a spinlock held (the lock is named) or
+ * with interrupts off. Every blocking call below calls it.
+ *
+ * FP/SIMD: the kernel is built with -mgeneral-regs-only on both ports, so
+ * no thread owns FP state and a switch saves none.
+ */
+#ifndef KERN_SCHED_H
+#define KERN_SCHED_H
+
+#include "kern/compiler.h"
+
+#define PRIO_IDLE   0  /* the idle thread only */
+#define PRIO_LOW    4  /* background work (spin) */
+#define PRIO_NORMAL 8  /* the shell */
+#define PRIO_HIGH   16 /* work queues */
+#define PRIO_IRQ    24 /* threaded interrupt handlers */
+#define NR_PRIO	    32
+
+#define SCHED_SLICE_NS 10000000ull /* 10 ms */
+
+#define THREAD_STACK_SIZE (16 * 1024)
+#define THREAD_NAME_LEN	  24
+
+enum thread_state {
+	THREAD_RUNNING,	 /* on the CPU */
+	THREAD_READY,	 /* on the run queue */
+	THREAD_BLOCKED,	 /* waiting: see wait_what */
+	THREAD_SLEEPING, /* waiting for a deadline only */
+	THREAD_DEAD,	 /* exited, not yet joined */
+};
+
+typedef void (*thread_fn)(void *arg);
+
+struct thread;
+
+/* Create a runnable thread; NULL (and a message naming it) on failure. */
+struct thread *thread_create(thread_fn fn, void *arg, const char *name,
+			     int priority);
+/* End the calling thread; its joiner gets code. */
+__noreturn void thread_exit(int code);
+/* Wait for t to exit, free it, return its code (from threads only). */
+int thread_join(struct thread *t);
+
+struct thread *thread_current(void);
+const char *thread_name(const struct thread *t);
+int thread_priority(const struct thread *t);
+void thread_set_priority(struct thread *t, int priority);
+
+/* Give the CPU to another ready thread of the same priority, if any. */
+void thread_yield(void);
+/* Block for at least ns / until the clock reaches deadline_ns. */
+void thread_sleep_ns(uint64_t ns);
+void thread_sleep_until(uint64_t deadline_ns);
+
+/* The boot flow becomes the first thread (named name); creates idle. */
+void sched_init(const char *name);
+/* Is the scheduler running (sched_init done)? */
+bool sched_running(void);
+
+/* From the port's interrupt exit (via irq_exit), interrupts off: switch
+ * if a higher-priority thread became ready or the slice ran out. */
+void sched_irq_exit(void);
+
+/* Panics naming the culprit if the caller may not sleep here. */
+void might_sleep(const char *what);
+/* True where sleeping is allowed (thread context, no spinlock, irqs on). */
+bool can_sleep(void);
+
+/* The shell's `ps`. */
+void sched_print_threads(void);
+
+/* For reports (exceptions, panics): the thread's stack bounds. */
+bool thread_stack_of(const struct thread *t, uintptr_t *base, uintptr_t *top);
+
+#endif
