@@ -1,0 +1,307 @@
+/*
+ * Latency probes: timer deadline to handler and to woken thread, device
+ * interrupt to handler and to woken thread, and the thread switch
+ * (kern/latency.h). Every step waits with a timeout, so a broken wake-up
+ * ends a probe with an error instead of hanging the shell.
+ *
+ * Cycles are the clocksource's (time_cycles()). A ktimer's deadline is in
+ * ns (time_ns()); time_ns() reaches D exactly when the cycle count
+ * reaches ceil(D * freq / 1e9) (kern/timer.c computes ns from cycles by
+ * truncation), so that is the deadline in cycles.
+ */
+#include "kern/latency.h"
+#include "kern/errno.h"
+#include "kern/irq.h"
+#include "kern/ktimer.h"
+#include "kern/printf.h"
+#include "kern/wait.h"
+
+/* One step (a timer, an interrupt, a wake) that takes longer than this
+ * has failed: far above any latency, below a user's patience. */
+#define STEP_TIMEOUT_NS (1 * NSEC_PER_SEC)
+/* Timer deadlines this far ahead, spread so that they do not fall in
+ * step with the time slice or anything periodic. */
+#define TIMER_MIN_NS	(100 * NSEC_PER_USEC)
+#define TIMER_SPREAD_NS (900 * NSEC_PER_USEC)
+
+static const char *const names[LAT_PROBES] = {
+    [LAT_TIMER_HANDLER] = "timer>handler",
+    [LAT_TIMER_THREAD] = "timer>thread",
+    [LAT_IRQ_HANDLER] = "raise>handler",
+    [LAT_IRQ_THREAD] = "irq>thread",
+    [LAT_SWITCH] = "switch",
+};
+
+static uint64_t buffers[LAT_PROBES][LATENCY_MAX_SAMPLES];
+static bool running; /* one run at a time: the buffers are shared */
+
+/* What the probe threads and handlers share with the caller. */
+static struct {
+	struct latency_report *r;
+	unsigned int samples;
+	struct ktimer timer;
+	volatile uint64_t deadline, hit, raised;
+	volatile bool stop;
+	struct completion fired, ack, ping, pong;
+	uint32_t seed;
+} lat;
+
+const char *latency_probe_name(enum latency_probe p)
+{
+	return p < LAT_PROBES ? names[p] : "?";
+}
+
+static uint64_t ns_to_cycles_ceil(uint64_t ns)
+{
+	uint64_t f = time_cycles_freq();
+
+	return ns / NSEC_PER_SEC * f +
+	       (ns % NSEC_PER_SEC * f + NSEC_PER_SEC - 1) / NSEC_PER_SEC;
+}
+
+static void add(enum latency_probe p, uint64_t from, uint64_t to)
+{
+	bench_hist_add(&lat.r->hist[p], to >= from ? to - from : 0);
+}
+
+static void fail(enum latency_probe p, const char *why)
+{
+	if (!lat.r->error[p]) {
+		lat.r->error[p] = why;
+	}
+}
+
+/* ---- timer deadline -> handler, -> woken thread --------------------- */
+
+static void timer_fn(struct ktimer *t)
+{
+	(void)t;
+	lat.hit = time_cycles();
+	complete(&lat.fired);
+}
+
+static uint64_t next_delay_ns(void)
+{
+	lat.seed = lat.seed * 1103515245u + 12345u;
+	return TIMER_MIN_NS + (lat.seed >> 8) % TIMER_SPREAD_NS;
+}
+
+static void timer_worker(void *arg)
+{
+	(void)arg;
+	for (unsigned int i = 0; i < lat.samples; i++) {
+		uint64_t deadline_ns = time_ns() + next_delay_ns(), woke;
+
+		lat.deadline = ns_to_cycles_ceil(deadline_ns);
+		ktimer_start(&lat.timer, deadline_ns, 0);
+		if (wait_for_completion_timeout(&lat.fired, STEP_TIMEOUT_NS)) {
+			ktimer_cancel(&lat.timer);
+			fail(LAT_TIMER_HANDLER,
+			     "a timer did not fire within 1 s");
+			fail(LAT_TIMER_THREAD,
+			     "a timer did not fire within 1 s");
+			break;
+		}
+		woke = time_cycles();
+		if (lat.hit < lat.deadline) {
+			lat.r->early++;
+		}
+		add(LAT_TIMER_HANDLER, lat.deadline, lat.hit);
+		add(LAT_TIMER_THREAD, lat.deadline, woke);
+	}
+	thread_exit(0);
+}
+
+/* ---- device interrupt -> handler, -> woken thread ------------------- */
+
+static enum irq_return irq_fn(unsigned int irq, void *dev)
+{
+	(void)irq;
+	(void)dev;
+	lat.hit = time_cycles();
+	complete(&lat.fired);
+	return IRQ_HANDLED;
+}
+
+/* Says it is ready (ack), then for each interrupt: wakes, records, acks.
+ * It outranks the raiser, so it is blocked whenever the raiser runs. */
+static void irq_worker(void *arg)
+{
+	(void)arg;
+	complete(&lat.ack);
+	for (unsigned int i = 0; i < lat.samples && !lat.stop; i++) {
+		if (wait_for_completion_timeout(&lat.fired, STEP_TIMEOUT_NS)) {
+			break; /* the raiser says why */
+		}
+		add(LAT_IRQ_THREAD, lat.hit, time_cycles());
+		complete(&lat.ack);
+	}
+	thread_exit(0);
+}
+
+/* The caller's part: raise the line, wait for the worker's ack. */
+static void irq_raise_all(unsigned int irq)
+{
+	for (unsigned int i = 0; i < lat.samples; i++) {
+		lat.raised = time_cycles();
+		if (irq_set_pending(irq) != 0) {
+			fail(LAT_IRQ_HANDLER, "the line cannot be raised");
+			break;
+		}
+		if (wait_for_completion_timeout(&lat.ack, STEP_TIMEOUT_NS)) {
+			fail(LAT_IRQ_HANDLER, "no interrupt within 1 s");
+			fail(LAT_IRQ_THREAD, "no wake-up within 1 s");
+			break;
+		}
+		add(LAT_IRQ_HANDLER, lat.raised, lat.hit);
+	}
+}
+
+static const char *irq_probe(void)
+{
+	static int cookie;
+	int irq = irq_find_pendable(true);
+	struct thread *t;
+
+	lat.r->irq = irq;
+	if (irq < 0) {
+		return "no free line that software can raise";
+	}
+	if (irq_request((unsigned int)irq, irq_fn, IRQF_TRIGGER_RISING, "bench",
+			&cookie) != 0) {
+		return "could not request the line";
+	}
+	t = thread_create(irq_worker, NULL, "bench-irq", LATENCY_PRIO);
+	if (t) {
+		if (wait_for_completion_timeout(&lat.ack, STEP_TIMEOUT_NS)) {
+			fail(LAT_IRQ_THREAD, "the worker did not start");
+		} else {
+			irq_raise_all((unsigned int)irq);
+		}
+		lat.stop = true;
+		thread_join(t);
+	}
+	irq_free((unsigned int)irq, &cookie);
+	return t ? NULL : "no thread";
+}
+
+/* ---- thread switch: ping-pong --------------------------------------- */
+
+static void pinger(void *arg)
+{
+	uint64_t last = 0;
+
+	(void)arg;
+	/* One round more than samples: the first includes the start. */
+	for (unsigned int i = 0; i <= lat.samples; i++) {
+		uint64_t now;
+
+		complete(&lat.ping);
+		if (wait_for_completion_timeout(&lat.pong, STEP_TIMEOUT_NS)) {
+			fail(LAT_SWITCH, "no pong within 1 s");
+			break;
+		}
+		now = time_cycles();
+		if (i > 0) {
+			bench_hist_add(&lat.r->hist[LAT_SWITCH],
+				       (now - last) / 2);
+		}
+		last = now;
+	}
+	lat.stop = true;
+	thread_exit(0);
+}
+
+static void ponger(void *arg)
+{
+	(void)arg;
+	for (unsigned int i = 0; i <= lat.samples && !lat.stop; i++) {
+		if (wait_for_completion_timeout(&lat.ping, STEP_TIMEOUT_NS)) {
+			break; /* the pinger says why */
+		}
+		complete(&lat.pong);
+	}
+	thread_exit(0);
+}
+
+/* ---- the run -------------------------------------------------------- */
+
+static void reset(struct latency_report *r, unsigned int samples)
+{
+	for (unsigned int p = 0; p < LAT_PROBES; p++) {
+		bench_hist_init(&r->hist[p], names[p], buffers[p],
+				LATENCY_MAX_SAMPLES);
+		r->error[p] = NULL;
+	}
+	r->early = 0;
+	r->irq = -ENOENT;
+	lat.r = r;
+	lat.samples = samples;
+	lat.seed = (uint32_t)time_cycles();
+	ktimer_init(&lat.timer, timer_fn, NULL, "bench");
+}
+
+/* Fresh completions and stop flag for the next probe. */
+static void rearm(void)
+{
+	lat.stop = false;
+	completion_init(&lat.fired, "bench-fired");
+	completion_init(&lat.ack, "bench-ack");
+	completion_init(&lat.ping, "bench-ping");
+	completion_init(&lat.pong, "bench-pong");
+}
+
+/* Start fn in a thread at LATENCY_PRIO; false (and the probes marked) if
+ * none could be made. */
+static struct thread *start(thread_fn fn, const char *name,
+			    enum latency_probe a, enum latency_probe b)
+{
+	struct thread *t = thread_create(fn, NULL, name, LATENCY_PRIO);
+
+	if (!t) {
+		fail(a, "no thread");
+		fail(b, "no thread");
+	}
+	return t;
+}
+
+int latency_measure(struct latency_report *r, unsigned int samples)
+{
+	struct thread *t, *u;
+	const char *why;
+
+	if (samples == 0 || samples > LATENCY_MAX_SAMPLES) {
+		return -EINVAL;
+	}
+	if (__atomic_exchange_n(&running, true, __ATOMIC_ACQUIRE)) {
+		return -EBUSY;
+	}
+	reset(r, samples);
+
+	rearm();
+	if ((t = start(timer_worker, "bench-timer", LAT_TIMER_HANDLER,
+		       LAT_TIMER_THREAD))) {
+		thread_join(t);
+	}
+
+	rearm();
+	if ((why = irq_probe())) {
+		fail(LAT_IRQ_HANDLER, why);
+		fail(LAT_IRQ_THREAD, why);
+	}
+
+	rearm();
+	t = start(ponger, "bench-pong", LAT_SWITCH, LAT_SWITCH);
+	u = t ? start(pinger, "bench-ping", LAT_SWITCH, LAT_SWITCH) : NULL;
+	if (!u) {
+		lat.stop = true; /* the ponger times out and ends */
+	}
+	if (u) {
+		thread_join(u);
+	}
+	if (t) {
+		thread_join(t);
+	}
+	__atomic_store_n(&running, false, __ATOMIC_RELEASE);
+	return 0;
+}
