@@ -1,8 +1,9 @@
 /*
- * Shell commands that show and load the scheduler: ps (every thread) and
- * spin N S (N CPU-bound threads in the background for S seconds, to see
- * preemption and fair time slices in ps, and to load the CPU while
- * `make bench` and the tests measure interrupts and input).
+ * Shell commands that show and load the scheduler: ps [MS] (every thread,
+ * now or MS ms later from a thread of its own) and spin N S (N CPU-bound
+ * threads in the background for S seconds, to see preemption and fair time
+ * slices in ps, and to load the CPU while `make bench` and the tests measure
+ * interrupts and input).
  */
 #include "kern/errno.h"
 #include "kern/ktimer.h"
@@ -13,11 +14,49 @@
 #define SPIN_MAX_THREADS 16
 #define SPIN_MAX_SECONDS 3600
 
+#define PS_MAX_DELAY_MS 60000
+
+/* sched_print_threads() keeps one table: one printer at a time. */
+static bool ps_printing;
+
+static int ps_print(void)
+{
+	if (__atomic_exchange_n(&ps_printing, true, __ATOMIC_ACQUIRE)) {
+		kprintf("ps: another ps is printing\n");
+		return -EBUSY;
+	}
+	sched_print_threads();
+	__atomic_store_n(&ps_printing, false, __ATOMIC_RELEASE);
+	return 0;
+}
+
+/* `ps MS`: the table from a thread of its own, MS ms from now, by which
+ * time the shell is back waiting for input: what an idle shell waits on
+ * is seen from outside it. */
+static void ps_later(void *arg)
+{
+	thread_sleep_ns((uint64_t)(uintptr_t)arg * NSEC_PER_MSEC);
+	ps_print();
+	thread_exit(0);
+}
+
 int cmd_ps(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	sched_print_threads();
+	unsigned long ms;
+	struct thread *t;
+
+	if (argc == 1) {
+		return ps_print();
+	}
+	if (!parse_count(argv[1], PS_MAX_DELAY_MS, &ms)) {
+		return -EINVAL;
+	}
+	t = thread_create(ps_later, (void *)(uintptr_t)ms, "ps-later",
+			  PRIO_HIGH);
+	if (!t) {
+		return -ENOMEM; /* thread_create said why */
+	}
+	thread_detach(t);
 	return 0;
 }
 

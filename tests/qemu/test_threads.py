@@ -30,6 +30,10 @@ PS_ROW = re.compile(r"^ *(\d+) (\S+) +(\S+) +(\d+)/(\d+) +(\d+) +(\d+) (.*)$",
 # The thread running the shell: the boot flow that became a thread
 # ("main", sched_init) or a thread of its own.
 SHELL_THREADS = ("shell", "main")
+# What ps says the shell waits on when it blocks for input: the console
+# input queue's wait queue. IRQTHREAD (the shell as a blocking thread):
+# pin this to the queue's exact name once it is in.
+SHELL_WAITS_ON = re.compile(r"console|input|tty")
 SPIN = re.compile(r"spin")
 SPIN_SECONDS = 120  # long enough to outlast what runs meanwhile
 
@@ -40,9 +44,8 @@ def boot(arch, **opts):
     return g
 
 
-def ps(g):
-    """`ps` as {name: [row dict, ...]}."""
-    out = g.command("ps")
+def ps_rows(out):
+    """ps's table as {name: [row dict, ...]}."""
     assert re.search(r"ID +NAME +STATE +PRIO +CPU-MS +SWITCHES +WAITS-ON",
                      out), out
     rows = {}
@@ -52,7 +55,24 @@ def ps(g):
             "prio": int(m.group(4)), "cpu_ms": int(m.group(6)),
             "switches": int(m.group(7)), "waits_on": m.group(8).strip()})
     assert rows, out
-    return rows, out
+    return rows
+
+
+def ps(g):
+    out = g.command("ps")
+    return ps_rows(out), out
+
+
+def ps_later(g, ms=300):
+    """`ps MS`: the table printed by a thread of its own after the shell
+    went back to its input, as (rows, text)."""
+    g.send("ps %d\r" % ms)
+    g.expect(re.escape(PROMPT))
+    start = g.pos
+    g.expect(r"WAITS-ON\n", timeout=30)
+    # Oldest first: the printing thread itself, the newest, is last.
+    g.expect(r"\n *\d+ ps-later +[^\n]*\n")
+    return ps_rows(g.out[start:g.pos]), g.out[start:g.pos]
 
 
 def shell_row(rows, out):
@@ -75,6 +95,12 @@ def uptime_ms(text):
 
 def test_ps_shell_blocked_while_idle(arch, **opts):
     with boot(arch, **opts) as g:
+        # Seen from outside while it waits at the prompt: blocked, on the
+        # console input.
+        rows, out = ps_later(g)
+        sh = shell_row(rows, out)
+        assert sh["state"] == "blocked", out
+        assert SHELL_WAITS_ON.search(sh["waits_on"]), out
         rows0, out0 = ps(g)
         sh0 = shell_row(rows0, out0)
         # The shell runs `ps`, so it is the thread running.
