@@ -14,6 +14,17 @@ struct ktest_case {
 	bool (*run)(void);
 };
 
+/*
+ * A case in its own file, registered through the linker section
+ * "kite_ktest" (the FIRST_TASK pattern of kern/init.h): such cases run
+ * after kern/ktest.c's own.
+ *
+ *	KTEST_CASE("page_free_count_exact", test_page_free_count_exact);
+ */
+#define KTEST_CASE(case_name, fn)                                              \
+	static const struct ktest_case ktest_case_##fn __used __aligned(8)     \
+	    __section("kite_ktest") = {(case_name), (fn)}
+
 /* Runs every case; returns the number that failed. */
 int ktest_run_all(void);
 
