@@ -30,10 +30,9 @@ PS_ROW = re.compile(r"^ *(\d+) (\S+) +(\S+) +(\d+)/(\d+) +(\d+) +(\d+) (.*)$",
 # The thread running the shell: the boot flow that became a thread
 # ("main", sched_init) or a thread of its own.
 SHELL_THREADS = ("shell", "main")
-# What ps says the shell waits on when it blocks for input: the console
-# input queue's wait queue. IRQTHREAD (the shell as a blocking thread):
-# pin this to the queue's exact name once it is in.
-SHELL_WAITS_ON = re.compile(r"console|input|tty")
+# What ps says the shell waits on when it blocks for input: the name of
+# the console input queue's wait queue (kern/console.c, input_wq).
+SHELL_WAITS_ON = "console input"
 SPIN = re.compile(r"spin")
 SPIN_SECONDS = 120  # long enough to outlast what runs meanwhile
 
@@ -100,7 +99,7 @@ def test_ps_shell_blocked_while_idle(arch, **opts):
         rows, out = ps_later(g)
         sh = shell_row(rows, out)
         assert sh["state"] == "blocked", out
-        assert SHELL_WAITS_ON.search(sh["waits_on"]), out
+        assert sh["waits_on"] == SHELL_WAITS_ON, out
         rows0, out0 = ps(g)
         sh0 = shell_row(rows0, out0)
         # The shell runs `ps`, so it is the thread running.
