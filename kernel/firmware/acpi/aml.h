@@ -34,7 +34,7 @@
  *
  * Integers are 64-bit, or 32-bit in a table whose revision is below 2.
  *
- * Not reentrant: the namespace (heap, 48 bytes a node, freed before
+ * Not reentrant: the namespace (heap, 56 bytes a node, freed before
  * aml_enumerate returns), method frames and argument rows (static) are
  * the walker's own; serialize calls.
  * Stack use is bounded by the nesting limits: an evaluation nested to
