@@ -424,6 +424,8 @@ static bool apic_path_usable(void)
 	if (ok) {
 		return true;
 	}
+	kfree(ioapics); /* the 8259 path has no use for them */
+	ioapics = NULL;
 	if (v.kind == PC_APIC_BAD_IOAPIC) {
 		kprintf("pc: I/O APIC %u at %p: version register 0x%x is "
 			"not an I/O APIC's; ISA IRQ %u (GSI %u) needs it\n",
