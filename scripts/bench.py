@@ -43,6 +43,7 @@ import zlib
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "qemu"))
 import kite  # noqa: E402
+import test_threads  # noqa: E402  (ps's table)
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PORTS = {"x86_64": {"machine": "pc"}, "aarch64": {"gic": "3"}}
@@ -248,6 +249,13 @@ def receive(arch, g, size, rounds):
     return best
 
 
+def spin_cpu_ms(g):
+    """CPU-MS summed over the spin threads in `ps`."""
+    rows = test_threads.ps_rows(g.command("ps"))
+    return sum(r["cpu_ms"] for name, rs in rows.items()
+               if test_threads.SPIN.search(name) for r in rs)
+
+
 def receive_spinning(arch, g, size, idle_rate, spin_seconds):
     """rxcheck while `spin 4 S` runs; the rate against idle_rate."""
     before = serial_counters(g)
@@ -257,7 +265,9 @@ def receive_spinning(arch, g, size, idle_rate, spin_seconds):
               "this kernel" % arch)
         return None
     t0 = time.monotonic()
+    spun0 = spin_cpu_ms(g)
     rate, dt = rxcheck(g, arch, size, "irq", "with 4 threads spinning")
+    spun = spin_cpu_ms(g) - spun0
     inside = time.monotonic() - t0 < spin_seconds
     after = serial_counters(g)
     lost = (after[0] - before[0], after[1] - before[1])
@@ -266,6 +276,9 @@ def receive_spinning(arch, g, size, idle_rate, spin_seconds):
           "dropped +%d%s"
           % (arch, rate, 100 * rate / idle_rate, idle_rate, lost[0], lost[1],
              "" if inside else "; NOTE: the spin ended before rxcheck did"))
+    print("%s:   the spinners ran %d ms of guest CPU meanwhile (ps)%s"
+          % (arch, spun, "" if spun > 0 else ": NOTE: they never ran, so "
+             "this is no measurement under load (does the shell block?)"))
     if lost != (0, 0):
         raise Misbehaved("%s: serial counters moved while spinning: %r"
                          % (arch, lost))
