@@ -1,4 +1,8 @@
-"""Threads seen from the shell (issue 10): `ps`, `spin`, `sleep MS`.
+"""Threads seen from the shell (issue 10): `ps`, `spin`, `sleep MS`
+(docs/threads.md), `pslater` (docs/bench.md).
+
+- `ps` lists main (id 1) and idle with their priorities; `spin` starts
+  named background threads at PRIO_LOW and checks its arguments.
 
 - While idle the shell blocks on its input: between two `ps` a second of
   idle apart, the shell's switch count and CPU time barely move (a shell
@@ -51,7 +55,8 @@ def ps_rows(out):
     for m in PS_ROW.finditer(out):
         rows.setdefault(m.group(2), []).append({
             "id": int(m.group(1)), "state": m.group(3),
-            "prio": int(m.group(4)), "cpu_ms": int(m.group(6)),
+            "prio": int(m.group(4)), "base_prio": int(m.group(5)),
+            "cpu_ms": int(m.group(6)),
             "switches": int(m.group(7)), "waits_on": m.group(8).strip()})
     assert rows, out
     return rows
@@ -63,14 +68,14 @@ def ps(g):
 
 
 def ps_later(g, ms=300):
-    """`ps MS`: the table printed by a thread of its own after the shell
-    went back to its input, as (rows, text)."""
-    g.send("ps %d\r" % ms)
+    """`pslater MS`: the table printed by a thread of its own after the
+    shell went back to its input, as (rows, text)."""
+    g.send("pslater %d\r" % ms)
     g.expect(re.escape(PROMPT))
     start = g.pos
     g.expect(r"WAITS-ON\n", timeout=30)
     # Oldest first: the printing thread itself, the newest, is last.
-    g.expect(r"\n *\d+ ps-later +[^\n]*\n")
+    g.expect(r"\n *\d+ pslater +[^\n]*\n")
     return ps_rows(g.out[start:g.pos]), g.out[start:g.pos]
 
 
@@ -90,6 +95,32 @@ def spinners(rows):
 def uptime_ms(text):
     return [int(s) * 1000 + int(ms)
             for s, ms in re.findall(r"up (\d+)\.(\d{3}) s", text)]
+
+
+def test_ps_lists_main_and_idle(arch, **opts):
+    with boot(arch, **opts) as g:
+        rows, out = ps(g)
+        main, idle = rows["main"][0], rows["idle"][0]
+        assert main["id"] == 1, out
+        assert (main["prio"], main["base_prio"]) == (8, 8), out
+        assert (idle["prio"], idle["base_prio"]) == (0, 0), out
+        # The shell runs ps, so it is on the CPU.
+        assert shell_row(rows, out)["state"] == "running", out
+
+
+def test_spin_starts_background_threads(arch, **opts):
+    with boot(arch, **opts) as g:
+        out = g.command("spin 3 2")
+        assert "spin: 3 of 3 threads spinning for 2 s at priority 4" in out, \
+            out
+        rows, out = ps(g)
+        for i in range(3):
+            r = rows["spin-%d" % i][0]
+            assert (r["prio"], r["base_prio"]) == (4, 4), out
+        out = g.command("spin 2 2")
+        assert "still going" in out or "spinning" in out, out
+        out = g.command("spin 0 1")
+        assert out.startswith("usage: spin"), out
 
 
 def test_ps_shell_blocked_while_idle(arch, **opts):
@@ -189,6 +220,12 @@ def test_sleep_500_takes_half_a_second(arch, **opts):
         # one try).
         assert min(spans) <= 750, spans
 
+
+# Once per port.
+TESTS = [
+    test_ps_lists_main_and_idle,
+    test_spin_starts_background_threads,
+]
 
 # On every interrupt path (pc, q35, pc-noapic, GICv3, GICv2).
 IRQ_TESTS = [
