@@ -60,3 +60,8 @@ bool thread_stack_of(const struct thread *t, uintptr_t *base, uintptr_t *top)
 	(void)top;
 	return false;
 }
+
+void thread_sleep_until(uint64_t deadline_ns)
+{
+	(void)deadline_ns; /* never called: sched_running() is false */
+}
