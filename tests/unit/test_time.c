@@ -283,3 +283,15 @@ TEST(time_apic_timer_counts_round_up)
 	CHECK_EQ_INT(apic_timer_ns(120000000002ull, APIC_TIMER_MAX_HZ),
 		     60000000001ull);
 }
+
+/* Two reads of the running count, timed by the TSC: the rate between. */
+TEST(time_apic_timer_counts_per_s)
+{
+	/* 10 ms of a 2.6 GHz TSC, 625000 counts: 62.5 MHz exactly. */
+	CHECK_EQ_INT(apic_timer_counts_per_s(625000, 26000000, 2600000000ull),
+		     62500000);
+	CHECK_EQ_INT(apic_timer_counts_per_s(625000, 0, 2600000000ull), 0);
+	/* 3 GHz counted: over APIC_TIMER_MAX_HZ, not believed. */
+	CHECK_EQ_INT(apic_timer_counts_per_s(30000000, 26000000, 2600000000ull),
+		     0);
+}

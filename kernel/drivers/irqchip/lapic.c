@@ -591,20 +591,41 @@ static bool cpu_has_tsc_deadline(void)
 	return c & CPUID1_ECX_TSC_DEADLINE;
 }
 
-/* Timer counts per second: count down for CALIBRATE_MS of TSC time. */
+/* The timer's count, and the TSC at that read (the midpoint of two
+ * reads bracketing it). */
+static uint32_t timer_count_at(uint64_t *tsc)
+{
+	uint64_t before = rdtsc();
+	uint32_t count = lapic_read(LAPIC_TIMER_CUR);
+
+	*tsc = before + (rdtsc() - before) / 2;
+	return count;
+}
+
+/*
+ * Timer counts per second: two reads of the running count CALIBRATE_MS
+ * of TSC time apart, each timed by the TSC reads around it. Between two
+ * reads, not from the start: the write that starts the count is an MMIO
+ * exit whose length (under emulation, tens of microseconds) would
+ * otherwise count as time, and a 0.2 % fast rate makes every one-shot
+ * 0.2 % late.
+ */
 static uint64_t calibrate(uint64_t tsc_hz)
 {
-	uint64_t start, wait = tsc_hz / 1000 * CALIBRATE_MS;
-	uint32_t left;
+	uint64_t t0, t1, wait = tsc_hz / 1000 * CALIBRATE_MS;
+	uint32_t c0, c1;
 
 	lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
 	lapic_write(LAPIC_TIMER_INIT, 0xffffffffu);
-	start = rdtsc();
-	while (rdtsc() - start < wait) {
+	c0 = timer_count_at(&t0);
+	while (rdtsc() - t0 < wait) {
 	}
-	left = lapic_read(LAPIC_TIMER_CUR);
+	c1 = timer_count_at(&t1);
 	lapic_write(LAPIC_TIMER_INIT, 0);
-	return apic_timer_rate(0xffffffffu, left, CALIBRATE_MS);
+	if (c1 == 0 || c1 >= c0 || t1 <= t0) {
+		return 0; /* did not count, or ran out: unusable */
+	}
+	return apic_timer_counts_per_s(c0 - c1, t1 - t0, tsc_hz);
 }
 
 /* The mode, before the line is unmasked (irq_request). 0 or -errno. */
