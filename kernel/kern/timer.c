@@ -247,13 +247,19 @@ bool timer_tick_alive(void)
 
 /* ---- Sleeping ---------------------------------------------------------- */
 
-/* No timer interrupt: wait on the clocksource, or (with none) not at all. */
+/* No timer interrupt: wait on the clocksource (letting equals run), or
+ * (with none) not at all. */
 static void sleep_polled(uint64_t deadline)
 {
+	bool yield = sched_running() && can_sleep();
+
 	if (!cs_read) {
 		return;
 	}
 	while (time_ns() < deadline) {
+		if (yield) {
+			thread_yield();
+		}
 		arch_cpu_relax();
 	}
 }
@@ -283,10 +289,12 @@ static void sleep_ns(uint64_t ns)
 		/* Time is whole jiffies: the current one is partly gone. */
 		deadline += NSEC_PER_JIFFY;
 	}
-	if (sched_running() && can_sleep()) {
-		thread_sleep_until(deadline);
-	} else if (tick_dead || !clockevent_current()) {
+	/* A thread's sleep ends by a timer interrupt too: without one that
+	 * works, poll (the check found none, or there is no device). */
+	if (tick_dead || !clockevent_current()) {
 		sleep_polled(deadline);
+	} else if (sched_running() && can_sleep()) {
+		thread_sleep_until(deadline);
 	} else {
 		sleep_halted(deadline);
 	}
