@@ -150,13 +150,12 @@ void timer_set_hook(void (*hook)(uint64_t now))
 	unsigned long flags = arch_irq_save();
 
 	tick_hook = hook;
+	ktimer_cancel(&hook_timer); /* before init: it may be queued */
 	if (hook) {
 		hook_seen = jiffies_read();
 		ktimer_init(&hook_timer, hook_expired, NULL, "tick-hook");
 		ktimer_start(&hook_timer, (hook_seen + 1) * NSEC_PER_JIFFY,
 			     NSEC_PER_JIFFY);
-	} else {
-		ktimer_cancel(&hook_timer);
 	}
 	arch_irq_restore(flags);
 }

@@ -56,6 +56,7 @@ struct ktimer {
  * a halt, arch_wait_for_interrupt(), of code waiting for a deadline).
  */
 
+/* Never on a queued timer (cancel it first): the queue would lose it. */
 void ktimer_init(struct ktimer *t, ktimer_fn fn, void *data, const char *name);
 /* (Re)arm t for deadline_ns (absolute, time_ns()); period_ns 0 = once. */
 void ktimer_start(struct ktimer *t, uint64_t deadline_ns, uint64_t period_ns);
