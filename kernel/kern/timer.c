@@ -250,7 +250,7 @@ bool timer_tick_alive(void)
  * (with none) not at all. */
 static void sleep_polled(uint64_t deadline)
 {
-	bool yield = sched_running() && can_sleep();
+	bool yield = sched_running() && arch_irqs_enabled() && can_sleep();
 
 	if (!cs_read) {
 		return;
@@ -292,7 +292,10 @@ static void sleep_ns(uint64_t ns)
 	 * works, poll (the check found none, or there is no device). */
 	if (tick_dead || !clockevent_current()) {
 		sleep_polled(deadline);
-	} else if (sched_running() && can_sleep()) {
+	} else if (sched_running() && timer_tick_alive() &&
+		   arch_irqs_enabled() && can_sleep()) {
+		/* (can_sleep() allows interrupts off during boot, for the
+		 * heap; a sleep needs them on, and a timer seen to work.) */
 		thread_sleep_until(deadline);
 	} else {
 		sleep_halted(deadline);
