@@ -95,13 +95,8 @@ static bool test_extable_rejects_other_pcs(void)
 }
 
 /* A case that cannot run on this machine says so instead of passing. */
-static const char *skip_reason;
-
-#define KT_SKIP(why)                                                           \
-	do {                                                                   \
-		skip_reason = (why);                                           \
-		return true;                                                   \
-	} while (0)
+const char *ktest_skip_reason;
+#define skip_reason ktest_skip_reason
 
 static bool test_tick_advances(void)
 {
@@ -409,16 +404,10 @@ static const struct ktest_case cases[] = {
     {"unclaimed_entry_is_ended", test_unclaimed_entry_is_ended},
 };
 
-/* KTEST_CASE()s of other files (kern/ktest.h); weak: there may be none. */
 extern const struct ktest_case __start_kite_ktest[] __attribute__((weak));
 extern const struct ktest_case __stop_kite_ktest[] __attribute__((weak));
 
-static size_t case_count(void)
-{
-	return ARRAY_SIZE(cases) +
-	       (size_t)(__stop_kite_ktest - __start_kite_ktest);
-}
-
+/* This file's cases, then those other files register (KTEST_CASE). */
 static const struct ktest_case *case_at(size_t i)
 {
 	return i < ARRAY_SIZE(cases)
@@ -428,8 +417,9 @@ static const struct ktest_case *case_at(size_t i)
 
 int ktest_run_all(void)
 {
+	size_t n = ARRAY_SIZE(cases) +
+		   (size_t)(__stop_kite_ktest - __start_kite_ktest);
 	int failed = 0, skipped = 0;
-	size_t n = case_count();
 
 	kprintf("KTAP version 1\n1..%zu\n", n);
 	for (size_t i = 0; i < n; i++) {

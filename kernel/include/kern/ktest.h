@@ -15,15 +15,24 @@ struct ktest_case {
 };
 
 /*
- * A case in its own file, registered through the linker section
- * "kite_ktest" (the FIRST_TASK pattern of kern/init.h): such cases run
- * after kern/ktest.c's own.
+ * A case in another file registers itself (after kern/ktest.c's own):
  *
- *	KTEST_CASE("page_free_count_exact", test_page_free_count_exact);
+ *	KTEST_CASE("two_threads_share", test_two_threads_share);
+ *
+ * places it in the linker section "kite_ktest" (bounds __start_/__stop_,
+ * as kern/init.h's FIRST_TASK); cases run in link order.
  */
-#define KTEST_CASE(case_name, fn)                                              \
+#define KTEST_CASE(cname, fn)                                                  \
 	static const struct ktest_case ktest_case_##fn __used __aligned(8)     \
-	    __section("kite_ktest") = {(case_name), (fn)}
+	    __section("kite_ktest") = {(cname), (fn)}
+
+/* A case that cannot run on this machine says so instead of passing. */
+extern const char *ktest_skip_reason;
+#define KT_SKIP(why)                                                           \
+	do {                                                                   \
+		ktest_skip_reason = (why);                                     \
+		return true;                                                   \
+	} while (0)
 
 /* Runs every case; returns the number that failed. */
 int ktest_run_all(void);
