@@ -176,9 +176,6 @@ uintptr_t page_alloc_as(unsigned int order, unsigned int flags,
 	unsigned long irq;
 	uint32_t idx = NO_PAGE;
 
-	if (!(flags & KM_NOSLEEP)) {
-		might_sleep("page_alloc");
-	}
 	irq = spin_lock_irqsave(&page_lock);
 	if (order <= MAX_ORDER && pages) {
 		idx = alloc_block(order);
@@ -203,6 +200,10 @@ uintptr_t page_alloc_as(unsigned int order, unsigned int flags,
 
 uintptr_t page_alloc(unsigned int order, unsigned int flags)
 {
+	if (!(flags & KM_NOSLEEP)) {
+		might_sleep_from("page_alloc",
+				 (uintptr_t)__builtin_return_address(0));
+	}
 	return page_alloc_as(order, flags, PG_USED, 0);
 }
 

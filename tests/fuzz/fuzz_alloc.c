@@ -83,9 +83,10 @@ void spin_unlock_irqrestore(struct spinlock *l, unsigned long flags)
 	l->locked = 0;
 }
 
-void might_sleep(const char *what)
+void might_sleep_from(const char *what, uintptr_t caller)
 {
 	(void)what;
+	(void)caller;
 }
 
 const char *ksym_format(char *buf, size_t size, uintptr_t addr, bool is_ret)
