@@ -1,7 +1,7 @@
 /*
  * libFuzzer target for the page allocator and the heap (kern/page.c,
  * kern/mm_init.c, kern/kmalloc.c), included here with stand-ins for the
- * spinlock, the console and panic(): an input is a memory map over an
+ * spinlock and panic(): an input is a memory map over an
  * arena, reservations, then a sequence of operations, run against a
  * model of what is live and what each block holds.
  *
@@ -57,12 +57,6 @@ void panic(const char *fmt, ...)
 	longjmp(*panic_jb, 1);
 }
 
-int kprintf(const char *fmt, ...)
-{
-	(void)fmt;
-	return 0;
-}
-
 void spin_lock_init(struct spinlock *l, const char *name)
 {
 	l->locked = 0;
@@ -96,6 +90,15 @@ const char *ksym_format(char *buf, size_t size, uintptr_t addr, bool is_ret)
 	snprintf(buf, size, "?");
 	return buf;
 }
+
+/* The fuzz targets are built with tests/unit/host_mm.h forced in, which
+ * renames kmalloc() & co. for the parsers' malloc-backed heap; this target
+ * is the real heap's, so it takes the names back. kprintf() is
+ * tests/fuzz/support/fuzz_kprintf.c's. */
+#undef kmalloc
+#undef kzalloc
+#undef krealloc
+#undef kfree
 
 #include "../../kernel/kern/kmalloc.c"
 #include "../../kernel/kern/mm_init.c"
