@@ -78,6 +78,8 @@ HOST_KERNEL_SRCS := kernel/kern/printf.c kernel/kern/crc32.c \
 HOST_KERNEL_SRCS += kernel/kern/device.c kernel/platform/pc_irq.c
 HOST_KERNEL_SRCS += kernel/kern/serial.c kernel/drivers/serial/uart16550.c
 HOST_KERNEL_SRCS += kernel/kern/ksym.c
+HOST_KERNEL_SRCS += kernel/kern/sched.c kernel/kern/thread.c \
+	kernel/kern/runqueue.c kernel/kern/wait.c kernel/kern/mutex.c
 HOST_KERNEL_SRCS += kernel/drivers/timer/calibrate.c
 HOST_KERNEL_SRCS += kernel/platform/pc_apic_check.c
 UNIT_SRCS := $(wildcard tests/unit/*.c)

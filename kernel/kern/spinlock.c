@@ -47,6 +47,13 @@ static void note_released(const struct spinlock *l)
 	held[cpu].count = n - 1;
 }
 
+void spin_held_reset(void)
+{
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
+		held[cpu].count = 0;
+	}
+}
+
 unsigned int spin_held_count(void)
 {
 	return held[arch_cpu_id() % NR_CPUS].count;

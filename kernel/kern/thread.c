@@ -204,6 +204,10 @@ void sched_init(const char *name)
 {
 	struct thread *t = &main_thread;
 
+	/* Once in the kernel; per test on the host (a fresh start). */
+	memset(t, 0, sizeof(*t));
+	all_threads = NULL;
+	zombies = NULL;
 	rq_init(&rq);
 	sched_slice_init();
 	t->boot_stack = true;
