@@ -72,8 +72,6 @@ void sched_block(struct spinlock *held, unsigned long flags,
 /* Make a BLOCKED/SLEEPING thread ready; false if it was not waiting.
  * Callable from interrupt handlers, with any lock held. */
 bool sched_wake(struct thread *t);
-/* Switch now if a wake asked for it and this context may switch. */
-void sched_preempt_check(void);
 /* Set t's effective priority (PI boost/unboost), requeueing it. */
 void sched_set_effective_prio(struct thread *t, int prio);
 
