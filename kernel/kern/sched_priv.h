@@ -23,8 +23,9 @@ struct thread {
 	struct thread *rq_next;	 /* run queue link (READY only) */
 	struct thread *all_next; /* every thread, for `ps` */
 
-	struct vm_stack stack;
-	bool boot_stack; /* "main": the boot stack, never freed */
+	struct vm_stack stack; /* usable: top is this record's address */
+	uintptr_t stack_end;   /* the allocation's top, for vm_stack_free */
+	bool boot_stack;       /* "main": the boot stack, never freed */
 	thread_fn fn;
 	void *arg;
 

@@ -213,6 +213,8 @@ const struct shell_command shell_commands[] = {
      cmd_ps},
     {"spin", 0, 2, false, "[THREADS SECONDS]",
      "CPU-bound background threads (no args: last run)", cmd_spin},
+    {"meminfo", 0, 0, false, "", "pages free per order, heap per cache",
+     cmd_meminfo},
     {"panic", 0, 0, false, "", "panic: registers, backtrace, halt", cmd_panic},
     {"poweroff", 0, 0, false, "", "turn the machine off", cmd_poweroff},
     {"reboot", 0, 0, false, "", "reset the machine", cmd_reboot},

@@ -20,5 +20,6 @@ int cmd_inputstat(int argc, char **argv);
 int cmd_sleep(int argc, char **argv);
 int cmd_ps(int argc, char **argv);
 int cmd_spin(int argc, char **argv);
+int cmd_meminfo(int argc, char **argv);
 
 #endif

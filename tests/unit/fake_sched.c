@@ -10,7 +10,6 @@
 #include "kern/arch_thread.h"
 #include "kern/irqflags.h"
 #include "kern/ktimer.h"
-#include "kern/mm.h"
 #include "kern/sched.h"
 #include "kern/spinlock.h"
 #include "kern/vm.h"
@@ -53,23 +52,6 @@ static void untrack(void *p)
 	}
 }
 
-__attribute__((weak)) void *kzalloc(size_t size, unsigned int flags)
-{
-	void *p = calloc(1, size);
-
-	(void)flags;
-	track(p);
-	return p;
-}
-
-__attribute__((weak)) void kfree(void *p)
-{
-	if (p) {
-		untrack(p);
-		free(p);
-	}
-}
-
 __attribute__((weak)) int vm_stack_alloc(size_t size, struct vm_stack *st)
 {
 	/* The stack and, at its bottom, the ucontext arch_thread_init uses. */
@@ -93,15 +75,30 @@ __attribute__((weak)) void vm_stack_free(struct vm_stack *st)
 
 /* --- the switch --------------------------------------------------------- */
 
+/* The ucontext sits below the stack of the allocation holding top. */
+static ucontext_t *context_of(uintptr_t top)
+{
+	for (int i = 0; i < FAKE_ALLOCS; i++) {
+		uintptr_t p = (uintptr_t)allocs[i];
+
+		if (p && top > p &&
+		    top <= p + sizeof(ucontext_t) + FAKE_STACK) {
+			return (ucontext_t *)p;
+		}
+	}
+	fprintf(stderr, "fake_sched: a thread on no fake stack\n");
+	abort();
+}
+
 void arch_thread_init(struct arch_context *ctx, uintptr_t top,
 		      void (*entry)(void))
 {
-	uintptr_t base = top - FAKE_STACK;
-	ucontext_t *uc = (ucontext_t *)(base - sizeof(ucontext_t));
+	ucontext_t *uc = context_of(top);
+	uintptr_t base = (uintptr_t)uc + sizeof(ucontext_t);
 
 	getcontext(uc);
 	uc->uc_stack.ss_sp = (void *)base;
-	uc->uc_stack.ss_size = FAKE_STACK;
+	uc->uc_stack.ss_size = top - base;
 	uc->uc_link = NULL;
 	makecontext(uc, entry, 0);
 	ctx->sp = (uintptr_t)uc;
@@ -243,6 +240,7 @@ void fake_sched_reset(void)
 	memset(&main_uc, 0, sizeof(main_uc));
 	fake_wfi_hook = idle_wait;
 	sched_init("main");
+	sched_boot_done();
 }
 
 void fake_sched_teardown(void)

@@ -12,8 +12,9 @@
  *     next timer (a tickless CPU); with no timer left every thread is
  *     blocked for ever, which fails the run loudly (abort).
  *
- * The fake ktimer and allocation symbols are weak: a real kern/ktimer.c
- * or heap linked into the unit binary takes their place.
+ * The fake ktimer, time and stack symbols are weak: a real kern/ktimer.c
+ * linked into the unit binary takes their place. (Threads need no heap:
+ * each one's record lives at the top of its stack.)
  */
 #ifndef TESTS_UNIT_FAKE_SCHED_H
 #define TESTS_UNIT_FAKE_SCHED_H
