@@ -309,3 +309,54 @@ static bool test_join_returns_exit_code(void)
 	return true;
 }
 KTEST_CASE("join_returns_exit_code", test_join_returns_exit_code);
+
+/* --- priority inheritance ----------------------------------------------- */
+
+static struct mutex pi_lock;
+static struct completion pi_release;
+static volatile int pi_prio_held, pi_prio_after;
+
+static void pi_low(void *arg)
+{
+	(void)arg;
+	mutex_lock(&pi_lock);
+	wait_for_completion_timeout(&pi_release, 5 * NSEC_PER_SEC);
+	pi_prio_held = thread_priority(thread_current());
+	mutex_unlock(&pi_lock);
+	pi_prio_after = thread_priority(thread_current());
+}
+
+static void pi_high(void *arg)
+{
+	(void)arg;
+	mutex_lock(&pi_lock);
+	mutex_unlock(&pi_lock);
+}
+
+/* A waiter above the owner lends it its priority until the unlock. */
+static bool test_mutex_lends_priority(void)
+{
+	struct thread *lo, *hi;
+	uint64_t end;
+
+	mutex_init(&pi_lock, "ktest-pi");
+	completion_init(&pi_release, "ktest-pi-go");
+	pi_prio_held = pi_prio_after = -1;
+	lo = thread_create(pi_low, NULL, "ktest-pi-low", PRIO_LOW);
+	KT_CHECK(lo);
+	end = time_ns() + 5 * NSEC_PER_SEC;
+	while (!mutex_is_held(&pi_lock) && time_ns() < end) {
+		thread_sleep_ns(NSEC_PER_MSEC); /* lo runs meanwhile */
+	}
+	KT_CHECK(mutex_is_held(&pi_lock));
+	hi = thread_create(pi_high, NULL, "ktest-pi-high", PRIO_HIGH);
+	KT_CHECK(hi); /* ran at once and blocked on the mutex */
+	KT_CHECK(thread_priority(lo) == PRIO_HIGH);
+	complete(&pi_release);
+	KT_CHECK(thread_join(hi) == 0);
+	KT_CHECK(thread_join(lo) == 0);
+	KT_CHECK(pi_prio_held == PRIO_HIGH);
+	KT_CHECK(pi_prio_after == PRIO_LOW);
+	return true;
+}
+KTEST_CASE("mutex_lends_priority", test_mutex_lends_priority);
