@@ -173,6 +173,16 @@ __attribute__((weak)) void ktimer_start(struct ktimer *t, uint64_t deadline,
 	t->queued = true;
 }
 
+unsigned int fake_stacks_live(void)
+{
+	unsigned int n = 0;
+
+	for (int i = 0; i < FAKE_ALLOCS; i++) {
+		n += allocs[i] != NULL;
+	}
+	return n;
+}
+
 unsigned int fake_timers_queued(void)
 {
 	unsigned int n = 0;

@@ -32,6 +32,8 @@ extern uint64_t fake_now_ns;
 /* Move the clock on by ns, expiring timers on the way, each expiry then
  * the interrupt exit (which may switch threads). */
 void fake_time_advance(uint64_t ns);
+/* Thread stacks allocated and not yet freed. */
+unsigned int fake_stacks_live(void);
 /* Timers queued now. */
 unsigned int fake_timers_queued(void);
 

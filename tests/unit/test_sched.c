@@ -155,6 +155,40 @@ TEST(sched_join_returns_exit_code_and_frees)
 	fake_sched_teardown();
 }
 
+TEST(sched_detached_thread_is_freed_after_exit)
+{
+	struct thread *t;
+	unsigned int live;
+
+	fake_sched_reset();
+	live = fake_stacks_live(); /* idle's */
+	t = thread_create(logger, (void *)'d', "detached", PRIO_LOW);
+	REQUIRE(t != NULL);
+	thread_detach(t);
+	CHECK_EQ_INT(fake_stacks_live(), live + 1);
+	thread_sleep_ns(1000); /* it runs and exits; idle reaps it */
+	CHECK_EQ_INT(fake_stacks_live(), live);
+	fake_sched_teardown();
+}
+
+TEST(sched_stack_address_names_the_thread)
+{
+	struct thread *t;
+	uintptr_t base, top;
+
+	fake_sched_reset();
+	t = thread_create(logger, (void *)'s', "stacky", PRIO_LOW);
+	REQUIRE(t != NULL);
+	REQUIRE(thread_stack_of(t, &base, &top));
+	CHECK(base < top);
+	CHECK(thread_by_stack_addr(base) == t);
+	CHECK(thread_by_stack_addr(top - 1) == t);
+	CHECK(thread_by_stack_addr(base - 1) == t); /* the guard page */
+	CHECK(thread_by_stack_addr(top + (1u << 20)) != t);
+	thread_join(t);
+	fake_sched_teardown();
+}
+
 TEST(sched_create_rejects_bad_priorities)
 {
 	fake_sched_reset();
