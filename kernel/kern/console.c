@@ -6,6 +6,7 @@
 #include "kern/arch.h"
 #include "kern/irq.h"
 #include "kern/irqflags.h"
+#include "kern/ktimer.h"
 #include "kern/printf.h"
 #include "kern/ring.h"
 #include "kern/timer.h"
@@ -201,7 +202,13 @@ int console_getc_until(uint64_t end_ms)
 {
 	unsigned long flags = arch_irq_save();
 	uint64_t seen = jiffies_read();
+	struct ktimer wake; /* tickless: something must end the last halt */
 	int c;
+
+	ktimer_init(&wake, NULL, NULL, "getc-until");
+	if (end_ms != UINT64_MAX) {
+		ktimer_start(&wake, end_ms * NSEC_PER_MSEC, 0);
+	}
 
 	/* Check and wait with interrupts off: no wake-up can be lost. */
 	while ((c = getc_any()) < 0 && uptime_ms() < end_ms) {
@@ -219,6 +226,7 @@ int console_getc_until(uint64_t end_ms)
 		arch_cpu_relax();
 		flags = arch_irq_save();
 	}
+	ktimer_cancel(&wake);
 	arch_irq_restore(flags);
 	return c;
 }

@@ -1,21 +1,37 @@
 /*
  * The scheduler's port and time on the host: swapcontext for the switch,
  * a test-driven clock and timer list. See fake_sched.h.
+ *
+ * The scheduler itself is compiled here, its calls to the timer queue and
+ * the clock renamed (fake_sched.h) to this file's fakes, so that the real
+ * queue (kern/ktimer.c, tested in test_ktimer.c) can share the binary.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <ucontext.h>
 
+#include "fake_sched.h"
+
+#include "kern/vm.h"
+#define vm_stack_alloc fake_vm_stack_alloc
+#define vm_stack_free  fake_vm_stack_free
+int fake_vm_stack_alloc(size_t size, struct vm_stack *st);
+void fake_vm_stack_free(struct vm_stack *st);
+
+#include "kern/mutex.c"
+#include "kern/runqueue.c"
+#include "kern/sched.c"
+#include "kern/thread.c"
+#include "kern/wait.c"
+
 #include "kern/arch_thread.h"
 #include "kern/irqflags.h"
-#include "kern/ktimer.h"
 #include "kern/sched.h"
 #include "kern/spinlock.h"
 #include "kern/vm.h"
 #include "kern/sched_priv.h"
 #include "fake_arch.h"
-#include "fake_sched.h"
 
 #define FAKE_STACK  (256 * 1024) /* ASan frames are big */
 #define FAKE_ALLOCS 256
@@ -52,7 +68,7 @@ static void untrack(void *p)
 	}
 }
 
-__attribute__((weak)) int vm_stack_alloc(size_t size, struct vm_stack *st)
+int vm_stack_alloc(size_t size, struct vm_stack *st)
 {
 	/* The stack and, at its bottom, the ucontext arch_thread_init uses. */
 	uint8_t *p = malloc(FAKE_STACK + sizeof(ucontext_t));
@@ -65,7 +81,7 @@ __attribute__((weak)) int vm_stack_alloc(size_t size, struct vm_stack *st)
 	return 0;
 }
 
-__attribute__((weak)) void vm_stack_free(struct vm_stack *st)
+void vm_stack_free(struct vm_stack *st)
 {
 	void *p = (void *)(st->base - sizeof(ucontext_t));
 
@@ -114,23 +130,22 @@ void arch_context_switch(struct arch_context *from, struct arch_context *to)
 
 /* --- time and timers ---------------------------------------------------- */
 
-__attribute__((weak)) uint64_t time_ns(void)
+uint64_t time_ns(void)
 {
 	return fake_now_ns;
 }
 
-__attribute__((weak)) uint64_t time_cycles(void)
+uint64_t time_cycles(void)
 {
 	return fake_now_ns;
 }
 
-__attribute__((weak)) uint64_t time_cycles_freq(void)
+uint64_t time_cycles_freq(void)
 {
 	return NSEC_PER_SEC;
 }
 
-__attribute__((weak)) void ktimer_init(struct ktimer *t, ktimer_fn fn,
-				       void *data, const char *name)
+void ktimer_init(struct ktimer *t, ktimer_fn fn, void *data, const char *name)
 {
 	memset(t, 0, sizeof(*t));
 	t->fn = fn;
@@ -149,7 +164,7 @@ static void unlink_timer(struct ktimer *t)
 	}
 }
 
-__attribute__((weak)) bool ktimer_cancel(struct ktimer *t)
+bool ktimer_cancel(struct ktimer *t)
 {
 	bool was = t->queued;
 
@@ -157,8 +172,7 @@ __attribute__((weak)) bool ktimer_cancel(struct ktimer *t)
 	return was;
 }
 
-__attribute__((weak)) void ktimer_start(struct ktimer *t, uint64_t deadline,
-					uint64_t period)
+void ktimer_start(struct ktimer *t, uint64_t deadline, uint64_t period)
 {
 	struct ktimer **pp = &timers;
 

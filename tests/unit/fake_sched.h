@@ -12,14 +12,35 @@
  *     next timer (a tickless CPU); with no timer left every thread is
  *     blocked for ever, which fails the run loudly (abort).
  *
- * The fake ktimer, time and stack symbols are weak: a real kern/ktimer.c
- * linked into the unit binary takes their place. (Threads need no heap:
- * each one's record lives at the top of its stack.)
+ * The real timer queue (kern/ktimer.c) is in the unit binary too, for its
+ * own tests: fake_sched.c compiles the scheduler's sources with ktimer_*
+ * and the clock renamed to the fakes, and a test that arms timers of its
+ * own includes this header after kern/ktimer.h to get the same renames.
+ * (Threads need no heap: each one's record lives at the top of its
+ * stack.)
  */
 #ifndef TESTS_UNIT_FAKE_SCHED_H
 #define TESTS_UNIT_FAKE_SCHED_H
 
 #include <stdint.h>
+
+#include "kern/ktimer.h"
+
+#define ktimer_init	 fake_ktimer_init
+#define ktimer_start	 fake_ktimer_start
+#define ktimer_cancel	 fake_ktimer_cancel
+#define time_ns		 fake_time_ns
+#define time_cycles	 fake_time_cycles
+#define time_cycles_freq fake_time_cycles_freq
+
+void fake_ktimer_init(struct ktimer *t, ktimer_fn fn, void *data,
+		      const char *name);
+void fake_ktimer_start(struct ktimer *t, uint64_t deadline_ns,
+		       uint64_t period_ns);
+bool fake_ktimer_cancel(struct ktimer *t);
+uint64_t fake_time_ns(void);
+uint64_t fake_time_cycles(void);
+uint64_t fake_time_cycles_freq(void);
 
 /* A fresh scheduler: sched_init("main") on the test's own stack, time 0,
  * no timers; what the last test left behind is freed. */
