@@ -82,6 +82,8 @@ HOST_KERNEL_SRCS := kernel/kern/printf.c kernel/kern/crc32.c \
 HOST_KERNEL_SRCS += kernel/kern/device.c kernel/platform/pc_irq.c
 HOST_KERNEL_SRCS += kernel/kern/serial.c kernel/drivers/serial/uart16550.c
 HOST_KERNEL_SRCS += kernel/kern/ksym.c
+# (The scheduler's sources are built into tests/unit/fake_sched.c, with
+# the timer queue and the clock renamed to its fakes.)
 HOST_KERNEL_SRCS += kernel/drivers/timer/calibrate.c
 HOST_KERNEL_SRCS += kernel/platform/pc_apic_check.c
 HOST_KERNEL_SRCS += kernel/kern/page.c kernel/kern/mm_init.c \
