@@ -13,6 +13,7 @@
 #include "kern/deferred.h"
 #include "kern/irq.h"
 #include "kern/irqflags.h"
+#include "kern/ktimer.h"
 #include "kern/printf.h"
 #include "kern/ring.h"
 #include "kern/sched.h"
@@ -253,6 +254,7 @@ int console_getc_until(uint64_t end_ms)
 {
 	unsigned long flags;
 	uint64_t seen;
+	struct ktimer wake; /* tickless: something must end the last halt */
 	int c;
 
 	if (input_irq_driven && sched_running() && can_sleep()) {
@@ -260,6 +262,11 @@ int console_getc_until(uint64_t end_ms)
 	}
 	flags = arch_irq_save();
 	seen = jiffies_read();
+	ktimer_init(&wake, NULL, NULL, "getc-until");
+	if (end_ms != UINT64_MAX) {
+		ktimer_start(&wake, end_ms * NSEC_PER_MSEC, 0);
+	}
+
 	/* Check and wait with interrupts off: no wake-up can be lost. */
 	while ((c = getc_any()) < 0 && uptime_ms() < end_ms) {
 		uint64_t now = jiffies_read();
@@ -276,6 +283,7 @@ int console_getc_until(uint64_t end_ms)
 		arch_cpu_relax();
 		flags = arch_irq_save();
 	}
+	ktimer_cancel(&wake);
 	arch_irq_restore(flags);
 	return c;
 }

@@ -196,11 +196,13 @@ def test_irqstat_counts_rise(arch, **opts):
         serial = next((a for a in first
                        if re.fullmatch(SERIAL_ACTION[arch], a)), None)
         assert "timer" in first and serial in first, first
-        # Until both counts have risen (the tick runs while the shell
-        # talks; a loaded host may take a while), bounded.
+        # Until both counts have risen (tickless: the timer interrupts
+        # for a deadline, which `sleep` sets; a loaded host may take a
+        # while), bounded.
         deadline = time.monotonic() + 30
         while True:
             g.command("echo some serial traffic to count")
+            g.command("sleep 1")
             out = g.command("irqstat")
             second = irq_rows(out)
             rose = (second["timer"][1] > first["timer"][1] and
