@@ -159,7 +159,8 @@ void workqueue_flush(struct workqueue *wq)
 		/* Nobody to run it yet, or we are the runner: it would never
 		 * finish. */
 		kprintf("workqueue %s: flush %s; not waiting\n", wq->name,
-			wq->thread ? "from its own thread" : "before its thread");
+			wq->thread ? "from its own thread"
+				   : "before its thread");
 		return;
 	}
 	wait_event_timeout(&wq->flushed, flushed, &f, WAIT_FOREVER);

@@ -30,7 +30,7 @@ struct probe {
 	unsigned int calls;
 	bool saw_irqs_off;
 	bool saw_not_in_tasklet;
-	int order; /* position among the runs of a test */
+	int order;		 /* position among the runs of a test */
 	unsigned int reschedule; /* schedule itself again so often */
 	bool nest;		 /* call tasklets_run() from inside */
 };
