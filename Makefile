@@ -81,7 +81,7 @@ HOST_KERNEL_SRCS := kernel/kern/printf.c kernel/kern/crc32.c \
 	$(wildcard kernel/firmware/fdt/*.c) $(wildcard kernel/firmware/acpi/*.c)
 HOST_KERNEL_SRCS += kernel/kern/device.c kernel/platform/pc_irq.c
 HOST_KERNEL_SRCS += kernel/kern/serial.c kernel/drivers/serial/uart16550.c
-HOST_KERNEL_SRCS += kernel/kern/ksym.c
+HOST_KERNEL_SRCS += kernel/kern/ksym.c kernel/kern/tasklet.c
 # (The scheduler's sources are built into tests/unit/fake_sched.c, with
 # the timer queue and the clock renamed to its fakes.)
 HOST_KERNEL_SRCS += kernel/drivers/timer/calibrate.c
