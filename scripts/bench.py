@@ -172,7 +172,7 @@ def idle(arch, port, seconds, g):
     return ratios
 
 
-LAT_ROW = re.compile(r"^\s*([a-z][\w>-]*)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)"
+LAT_ROW = re.compile(r"^\s*([a-z][\w>:-]*)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)"
                      r"\s+(\d+)\s*$", re.M)
 
 

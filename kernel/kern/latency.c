@@ -10,6 +10,7 @@
  * truncation), so that is the deadline in cycles.
  */
 #include "kern/latency.h"
+#include "kern/deferred.h"
 #include "kern/errno.h"
 #include "kern/irq.h"
 #include "kern/ktimer.h"
@@ -27,6 +28,8 @@
 static const char *const names[LAT_PROBES] = {
     [LAT_TIMER_HANDLER] = "timer>handler",
     [LAT_TIMER_THREAD] = "timer>thread",
+    [LAT_BUSY_THREAD] = "busy:timer>thread",
+    [LAT_BUSY_TASKLET] = "busy:tasklet>thread",
     [LAT_IRQ_HANDLER] = "raise>handler",
     [LAT_IRQ_THREAD] = "irq>thread",
     [LAT_SWITCH] = "switch",
@@ -73,11 +76,31 @@ static void fail(enum latency_probe p, const char *why)
 
 /* ---- timer deadline -> handler, -> woken thread --------------------- */
 
+/* Which probes a timer run fills, and how its function wakes the worker:
+ * directly, or through a tasklet (the console input's path). */
+struct timer_run {
+	enum latency_probe handler, thread; /* LAT_PROBES: none */
+	bool via_tasklet;
+};
+
+static struct tasklet wake_tasklet;
+
+static void tasklet_fn(void *data)
+{
+	(void)data;
+	complete(&lat.fired);
+}
+
 static void timer_fn(struct ktimer *t)
 {
-	(void)t;
+	const struct timer_run *run = t->data;
+
 	lat.hit = time_cycles();
-	complete(&lat.fired);
+	if (run->via_tasklet) {
+		tasklet_schedule(&wake_tasklet);
+	} else {
+		complete(&lat.fired);
+	}
 }
 
 static uint64_t next_delay_ns(void)
@@ -86,30 +109,100 @@ static uint64_t next_delay_ns(void)
 	return TIMER_MIN_NS + (lat.seed >> 8) % TIMER_SPREAD_NS;
 }
 
+/* A wake-up that came no sooner than the waiter's own timeout: the
+ * completion was done, its waker missed the waiter. */
+static bool wake_was_lost(uint64_t from, uint64_t woke)
+{
+	uint64_t timeout = ns_to_cycles_ceil(STEP_TIMEOUT_NS);
+
+	return woke > from && woke - from >= timeout - timeout / 10;
+}
+
+static void timer_sample(const struct timer_run *run, uint64_t woke)
+{
+	if (lat.hit < lat.deadline) {
+		lat.r->early++;
+	}
+	if (wake_was_lost(lat.hit, woke)) {
+		lat.r->lost_wakeups++;
+	}
+	if (run->handler < LAT_PROBES) {
+		add(run->handler, lat.deadline, lat.hit);
+	}
+	add(run->thread, lat.deadline, woke);
+}
+
 static void timer_worker(void *arg)
 {
-	(void)arg;
+	const struct timer_run *run = arg;
+
+	lat.timer.data = arg;
 	for (unsigned int i = 0; i < lat.samples; i++) {
-		uint64_t deadline_ns = time_ns() + next_delay_ns(), woke;
+		uint64_t deadline_ns = time_ns() + next_delay_ns();
 
 		lat.deadline = ns_to_cycles_ceil(deadline_ns);
 		ktimer_start(&lat.timer, deadline_ns, 0);
 		if (wait_for_completion_timeout(&lat.fired, STEP_TIMEOUT_NS)) {
 			ktimer_cancel(&lat.timer);
-			fail(LAT_TIMER_HANDLER,
-			     "a timer did not fire within 1 s");
-			fail(LAT_TIMER_THREAD,
-			     "a timer did not fire within 1 s");
+			if (run->handler < LAT_PROBES) {
+				fail(run->handler,
+				     "a timer did not fire in 1 s");
+			}
+			fail(run->thread, "no wake-up within 1 s");
 			break;
 		}
-		woke = time_cycles();
-		if (lat.hit < lat.deadline) {
-			lat.r->early++;
-		}
-		add(LAT_TIMER_HANDLER, lat.deadline, lat.hit);
-		add(LAT_TIMER_THREAD, lat.deadline, woke);
+		timer_sample(run, time_cycles());
 	}
 	thread_exit(0);
+}
+
+/* A thread of lower priority than everything measured, on the CPU
+ * whenever they wait: what their wake-up has to preempt. */
+static void busy_thread(void *arg)
+{
+	(void)arg;
+	while (!lat.stop) {
+		barrier();
+	}
+	thread_exit(0);
+}
+
+static void timer_probe(const struct timer_run *run)
+{
+	struct thread *t = thread_create(timer_worker, (void *)run,
+					 "bench-timer", LATENCY_PRIO);
+
+	completion_init(&lat.fired, "bench-fired");
+	if (!t) {
+		fail(run->thread, "no thread");
+		return;
+	}
+	thread_join(t);
+}
+
+/* The timer probes: idle, then with a busy thread to preempt (directly
+ * and through a tasklet). */
+static void timer_probes(void)
+{
+	static const struct timer_run idle = {LAT_TIMER_HANDLER,
+					      LAT_TIMER_THREAD, false};
+	static const struct timer_run busy = {LAT_PROBES, LAT_BUSY_THREAD,
+					      false};
+	static const struct timer_run tasklet = {LAT_PROBES, LAT_BUSY_TASKLET,
+						 true};
+	struct thread *b;
+
+	timer_probe(&idle);
+	b = thread_create(busy_thread, NULL, "bench-busy", PRIO_LOW);
+	if (!b) {
+		fail(LAT_BUSY_THREAD, "no thread");
+		fail(LAT_BUSY_TASKLET, "no thread");
+		return;
+	}
+	timer_probe(&busy);
+	timer_probe(&tasklet);
+	lat.stop = true;
+	thread_join(b);
 }
 
 /* ---- device interrupt -> handler, -> woken thread ------------------- */
@@ -130,10 +223,16 @@ static void irq_worker(void *arg)
 	(void)arg;
 	complete(&lat.ack);
 	for (unsigned int i = 0; i < lat.samples && !lat.stop; i++) {
+		uint64_t woke;
+
 		if (wait_for_completion_timeout(&lat.fired, STEP_TIMEOUT_NS)) {
 			break; /* the raiser says why */
 		}
-		add(LAT_IRQ_THREAD, lat.hit, time_cycles());
+		woke = time_cycles();
+		if (wake_was_lost(lat.hit, woke)) {
+			lat.r->lost_wakeups++;
+		}
+		add(LAT_IRQ_THREAD, lat.hit, woke);
 		complete(&lat.ack);
 	}
 	thread_exit(0);
@@ -234,11 +333,13 @@ static void reset(struct latency_report *r, unsigned int samples)
 		r->error[p] = NULL;
 	}
 	r->early = 0;
+	r->lost_wakeups = 0;
 	r->irq = -ENOENT;
 	lat.r = r;
 	lat.samples = samples;
 	lat.seed = (uint32_t)time_cycles();
 	ktimer_init(&lat.timer, timer_fn, NULL, "bench");
+	tasklet_init(&wake_tasklet, tasklet_fn, NULL, "bench");
 }
 
 /* Fresh completions and stop flag for the next probe. */
@@ -279,10 +380,7 @@ int latency_measure(struct latency_report *r, unsigned int samples)
 	reset(r, samples);
 
 	rearm();
-	if ((t = start(timer_worker, "bench-timer", LAT_TIMER_HANDLER,
-		       LAT_TIMER_THREAD))) {
-		thread_join(t);
-	}
+	timer_probes();
 
 	rearm();
 	if ((why = irq_probe())) {

@@ -21,7 +21,7 @@ static void print_row(struct bench_hist *h)
 	struct bench_summary s;
 
 	bench_hist_summarize(h, &s);
-	kprintf("%-14s %6u %8llu %8llu %8llu %8llu\n", h->name, s.n,
+	kprintf("%-20s %6u %8llu %8llu %8llu %8llu\n", h->name, s.n,
 		(unsigned long long)s.min, (unsigned long long)s.median,
 		(unsigned long long)s.p99, (unsigned long long)s.max);
 }
@@ -64,7 +64,7 @@ int cmd_bench(int argc, char **argv)
 			err == -EBUSY ? "already running" : "could not start");
 		return err;
 	}
-	kprintf("%-14s %6s %8s %8s %8s %8s\n", "probe", "n", "min", "median",
+	kprintf("%-20s %6s %8s %8s %8s %8s\n", "probe", "n", "min", "median",
 		"p99", "max");
 	for (unsigned int p = 0; p < LAT_PROBES; p++) {
 		print_row(&report.hist[p]);
@@ -82,5 +82,8 @@ int cmd_bench(int argc, char **argv)
 	kprintf("bench: interrupt probes on irq %d; %lu timer function(s) ran "
 		"before their deadline\n",
 		report.irq, report.early);
+	kprintf("bench: %lu lost wake-up(s): the thread ran only at its own "
+		"1 s timeout, though its waker had run\n",
+		report.lost_wakeups);
 	return 0;
 }

@@ -17,9 +17,13 @@
 enum latency_probe {
 	LAT_TIMER_HANDLER, /* a ktimer's deadline -> its function runs */
 	LAT_TIMER_THREAD,  /* the deadline -> the thread it woke runs */
-	LAT_IRQ_HANDLER,   /* irq_set_pending() -> the line's handler runs */
-	LAT_IRQ_THREAD,	   /* that handler -> the thread it woke runs */
-	LAT_SWITCH,	   /* half a ping-pong round trip between 2 threads */
+	/* the same while a PRIO_LOW thread is busy (it must be preempted),
+	 * woken from the timer's function, and from a tasklet it scheduled */
+	LAT_BUSY_THREAD,
+	LAT_BUSY_TASKLET,
+	LAT_IRQ_HANDLER, /* irq_set_pending() -> the line's handler runs */
+	LAT_IRQ_THREAD,	 /* that handler -> the thread it woke runs */
+	LAT_SWITCH,	 /* half a ping-pong round trip between 2 threads */
 	LAT_PROBES,
 };
 
@@ -28,6 +32,8 @@ struct latency_report {
 	/* NULL, or why the probe stopped short of its samples. */
 	const char *error[LAT_PROBES];
 	unsigned long early; /* timer functions run before their deadline */
+	/* Wakes the waiter missed: it ran only at its own timeout (1 s). */
+	unsigned long lost_wakeups;
 	int irq; /* the line the interrupt probes raised, or -errno */
 };
 
