@@ -169,10 +169,13 @@ static void busy_thread(void *arg)
 
 static void timer_probe(const struct timer_run *run)
 {
-	struct thread *t = thread_create(timer_worker, (void *)run,
-					 "bench-timer", LATENCY_PRIO);
+	struct thread *t;
 
+	/* Before the worker exists: it outranks us, so it may run (and
+	 * wait on this completion) before thread_create returns. */
 	completion_init(&lat.fired, "bench-fired");
+	t = thread_create(timer_worker, (void *)run, "bench-timer",
+			  LATENCY_PRIO);
 	if (!t) {
 		fail(run->thread, "no thread");
 		return;
