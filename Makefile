@@ -80,6 +80,7 @@ HOST_KERNEL_SRCS += kernel/kern/serial.c kernel/drivers/serial/uart16550.c
 HOST_KERNEL_SRCS += kernel/kern/ksym.c
 HOST_KERNEL_SRCS += kernel/drivers/timer/calibrate.c
 HOST_KERNEL_SRCS += kernel/platform/pc_apic_check.c
+HOST_KERNEL_SRCS += kernel/kern/pgtable.c
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BIN := $(HOST_BUILD)/unit
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(HOST_BUILD)/%,$(wildcard tests/fuzz/*.c))

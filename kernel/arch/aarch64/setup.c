@@ -23,7 +23,7 @@
 #include "asm/sysreg.h"
 #include "trap_frame.h"
 
-void mmu_init(uint64_t ram_base, uint64_t ram_size);
+void mmu_init(const struct boot_info *bi, uint64_t console);
 extern const uint64_t mmu_null_guard_size;
 void arch_capture_frame(struct trap_frame *f);
 int semihosting_exit(unsigned long code);
@@ -44,6 +44,7 @@ static struct boot_info boot;
 static struct pl011 uart;
 static char cmdline[256];
 static enum psci_conduit psci_conduit;
+static uint64_t console_phys; /* mapped across the MMU switch */
 
 /*
  * What went wrong before there was a console to say it on: the device
@@ -195,6 +196,7 @@ static int console_from_dt(void)
 		     node_name(node));
 	}
 	pl011_early_console(&uart, (uintptr_t)base, clock_hz, CONSOLE_BAUD);
+	console_phys = base;
 	return 0;
 }
 
@@ -284,14 +286,14 @@ void aarch64_entry(const void *dtb, uint64_t entry_el)
 	if ((uintptr_t)dtb < mmu_null_guard_size) {
 		panic("the device tree at %p is inside the NULL guard", dtb);
 	}
-	mmu_init(boot.memmap[0].base, boot.memmap[0].size);
+	boot.dtb = dtb;
+	boot.dtb_size = size;
+	mmu_init(&boot, console_phys);
 	cmdline_from_dt();
 	psci_from_dt();
 
 	boot.protocol = entry_el == 2 ? "arm64 Image, entered at EL2"
 				      : "arm64 Image, entered at EL1";
-	boot.dtb = dtb;
-	boot.dtb_size = size;
 	kernel_main(&boot);
 }
 
