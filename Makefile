@@ -81,6 +81,8 @@ HOST_KERNEL_SRCS += kernel/kern/ksym.c
 HOST_KERNEL_SRCS += kernel/drivers/timer/calibrate.c
 HOST_KERNEL_SRCS += kernel/platform/pc_apic_check.c
 HOST_KERNEL_SRCS += kernel/kern/pgtable.c
+HOST_KERNEL_SRCS += kernel/kern/page.c kernel/kern/mm_init.c \
+	kernel/kern/kmalloc.c
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BIN := $(HOST_BUILD)/unit
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(HOST_BUILD)/%,$(wildcard tests/fuzz/*.c))

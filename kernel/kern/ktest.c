@@ -95,13 +95,8 @@ static bool test_extable_rejects_other_pcs(void)
 }
 
 /* A case that cannot run on this machine says so instead of passing. */
-static const char *skip_reason;
-
-#define KT_SKIP(why)                                                           \
-	do {                                                                   \
-		skip_reason = (why);                                           \
-		return true;                                                   \
-	} while (0)
+const char *ktest_skip_reason;
+#define skip_reason ktest_skip_reason
 
 static bool test_tick_advances(void)
 {
@@ -409,29 +404,42 @@ static const struct ktest_case cases[] = {
     {"unclaimed_entry_is_ended", test_unclaimed_entry_is_ended},
 };
 
+extern const struct ktest_case __start_kite_ktest[] __attribute__((weak));
+extern const struct ktest_case __stop_kite_ktest[] __attribute__((weak));
+
+/* This file's cases, then those other files register (KTEST_CASE). */
+static const struct ktest_case *case_at(size_t i)
+{
+	return i < ARRAY_SIZE(cases)
+		   ? &cases[i]
+		   : &__start_kite_ktest[i - ARRAY_SIZE(cases)];
+}
+
 int ktest_run_all(void)
 {
+	size_t n = ARRAY_SIZE(cases) +
+		   (size_t)(__stop_kite_ktest - __start_kite_ktest);
 	int failed = 0, skipped = 0;
 
-	kprintf("KTAP version 1\n1..%zu\n", ARRAY_SIZE(cases));
-	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+	kprintf("KTAP version 1\n1..%zu\n", n);
+	for (size_t i = 0; i < n; i++) {
+		const struct ktest_case *c = case_at(i);
 		bool ok;
 
 		skip_reason = NULL;
-		ok = cases[i].run();
+		ok = c->run();
 		failed += !ok;
 		if (skip_reason) {
 			skipped++;
-			kprintf("ok %zu %s # SKIP %s\n", i + 1, cases[i].name,
+			kprintf("ok %zu %s # SKIP %s\n", i + 1, c->name,
 				skip_reason);
 		} else {
 			kprintf("%s %zu %s\n", ok ? "ok" : "not ok", i + 1,
-				cases[i].name);
+				c->name);
 		}
 	}
 	/* A skip is neither: it says the case could not run here. */
 	kprintf("# ktest: %zu passed, %d failed, %d skipped\n",
-		ARRAY_SIZE(cases) - (size_t)failed - (size_t)skipped, failed,
-		skipped);
+		n - (size_t)failed - (size_t)skipped, failed, skipped);
 	return failed;
 }

@@ -8,6 +8,7 @@
 #include "kern/ksym.h"
 #include "kern/panic.h"
 #include "kern/printf.h"
+#include "kern/sched.h"
 
 static bool panicking;
 
@@ -24,7 +25,7 @@ void panic(const char *fmt, ...)
 	va_start(ap, fmt);
 	kvprintf(fmt, ap);
 	va_end(ap);
-	kprintf("\n");
+	kprintf("\n*** in thread %s\n", thread_name(thread_current()));
 	arch_dump_caller();
 	kprintf("*** system halted\n");
 	arch_halt();

@@ -209,6 +209,8 @@ const struct shell_command shell_commands[] = {
      "print from a handler and the shell at once", cmd_printstress},
     {"sleep", 1, 1, false, "SECONDS",
      "wait without reading input (keys queue up)", cmd_sleep},
+    {"meminfo", 0, 0, false, "", "pages free per order, heap per cache",
+     cmd_meminfo},
     {"panic", 0, 0, false, "", "panic: registers, backtrace, halt", cmd_panic},
     {"poweroff", 0, 0, false, "", "turn the machine off", cmd_poweroff},
     {"reboot", 0, 0, false, "", "reset the machine", cmd_reboot},

@@ -18,5 +18,6 @@ int cmd_kbdlayout(int argc, char **argv);
 int cmd_keytest(int argc, char **argv);
 int cmd_inputstat(int argc, char **argv);
 int cmd_sleep(int argc, char **argv);
+int cmd_meminfo(int argc, char **argv);
 
 #endif

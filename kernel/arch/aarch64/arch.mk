@@ -5,6 +5,7 @@ ARCH_SRCS := \
 	kernel/arch/aarch64/boot.S \
 	kernel/arch/aarch64/vectors.S \
 	kernel/arch/aarch64/guarded.S \
+	kernel/arch/aarch64/switch.S \
 	kernel/arch/aarch64/setup.c \
 	kernel/arch/aarch64/trap.c \
 	kernel/arch/aarch64/mmu.c \

@@ -12,6 +12,7 @@
 #include "kern/bytes.h"
 #include "kern/console.h"
 #include "kern/errno.h"
+#include "kern/mm.h"
 #include "kern/panic.h"
 #include "kern/printf.h"
 #include "kern/string.h"
@@ -209,17 +210,38 @@ static __noreturn void no_console(const char *why)
 	arch_halt();
 }
 
+/* A /memory node: device_type "memory" (Devicetree Specification v0.4,
+ * 3.4), whatever its unit name. */
+static bool is_memory_node(int node)
+{
+	const char *type;
+
+	return fdt_prop_string(&fdt, node, "device_type", &type) == 0 &&
+	       strcmp(type, "memory") == 0 && fdt_node_enabled(&fdt, node);
+}
+
+/* Every reg entry of every /memory node, in tree order: memmap[0], the
+ * first, is the RAM mmu.c maps as Normal memory. */
 static void memory_from_dt(void)
 {
-	int node = fdt_path_offset(&fdt, "/memory");
 	uint64_t base, size;
 
-	for (unsigned i = 0; node >= 0 && i < BOOT_MEMMAP_MAX; i++) {
-		if (fdt_reg(&fdt, node, i, &base, &size) < 0) {
-			break;
+	for (int node = fdt_first_child(&fdt, fdt_root(&fdt)); node >= 0;
+	     node = fdt_next_sibling(&fdt, node)) {
+		if (!is_memory_node(node)) {
+			continue;
 		}
-		boot.memmap[boot.memmap_count++] =
-		    (struct boot_mem_range){base, size, BOOT_MEM_RAM};
+		for (unsigned i = 0; fdt_reg(&fdt, node, i, &base, &size) == 0;
+		     i++) {
+			if (boot.memmap_count == BOOT_MEMMAP_MAX) {
+				kprintf("warning: memory map truncated to %d "
+					"ranges at %s\n",
+					BOOT_MEMMAP_MAX, node_name(node));
+				return;
+			}
+			boot.memmap[boot.memmap_count++] =
+			    (struct boot_mem_range){base, size, BOOT_MEM_RAM};
+		}
 	}
 	if (!boot.memmap_count) {
 		panic("device tree has no /memory");
@@ -405,9 +427,73 @@ void arch_dump_caller(void)
 	backtrace_print(f.x[29]);
 }
 
-/* STUB (the page allocator's owner replaces it): nothing reserved. */
+extern char __kernel_start[], __kernel_end[];
+
+#define RESERVED_MAX 32
+static struct mm_reserved reserved[RESERVED_MAX];
+static unsigned int nreserved, reserved_dropped;
+
+static void reserve(uint64_t base, uint64_t size, const char *what)
+{
+	if (nreserved == RESERVED_MAX) {
+		reserved_dropped++;
+		return;
+	}
+	reserved[nreserved++] = (struct mm_reserved){base, size, what};
+}
+
+/* /reserved-memory's children with a reg (Devicetree Specification v0.4,
+ * 3.5): firmware's own memory (secure monitor, shared buffers). Those
+ * with only a size are asks for an allocation, which kite does not make. */
+static void reserve_dt_nodes(void)
+{
+	int parent = fdt_path_offset(&fdt, "/reserved-memory");
+	uint64_t base, size;
+
+	if (parent < 0) {
+		return;
+	}
+	for (int node = fdt_first_child(&fdt, parent); node >= 0;
+	     node = fdt_next_sibling(&fdt, node)) {
+		for (unsigned int i = 0;
+		     fdt_reg(&fdt, node, i, &base, &size) == 0; i++) {
+			reserve(base, size, "DT /reserved-memory");
+		}
+	}
+}
+
+/*
+ * What the page allocator must not hand out (kern/mm.h): the kernel
+ * image (with .bss, so the boot stack and the page tables), the device
+ * tree blob (QEMU puts it at the start of RAM, below the kernel), the
+ * FDT's /memreserve/ block (spec 5.3), /reserved-memory, and RAM other
+ * than the first /memory range, which mmu.c maps as Device memory (it
+ * maps only the first range as Normal): handing that out would make
+ * every unaligned access to it fault. No ACPI here (the DT describes
+ * this machine).
+ */
 const struct mm_reserved *arch_mm_reserved(unsigned int *n)
 {
-	*n = 0;
-	return NULL;
+	uint64_t base, size;
+
+	nreserved = reserved_dropped = 0;
+	reserve((uintptr_t)__kernel_start,
+		(uint64_t)(__kernel_end - __kernel_start), "kernel image");
+	reserve((uintptr_t)boot.dtb, boot.dtb_size, "device tree blob");
+	for (unsigned int i = 0; fdt_mem_rsv(&fdt, i, &base, &size) == 0; i++) {
+		reserve(base, size, "DT /memreserve/");
+	}
+	reserve_dt_nodes();
+	for (unsigned int i = 1; i < boot.memmap_count; i++) {
+		reserve(boot.memmap[i].base, boot.memmap[i].size,
+			"RAM mapped as Device memory (mmu.c maps the first "
+			"/memory range only)");
+	}
+	if (reserved_dropped) {
+		panic("arch_mm_reserved: %u reservations beyond the %d kite "
+		      "keeps: cannot tell what is safe to hand out",
+		      reserved_dropped, RESERVED_MAX);
+	}
+	*n = nreserved;
+	return reserved;
 }

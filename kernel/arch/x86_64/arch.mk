@@ -5,6 +5,7 @@ ARCH_SRCS := \
 	kernel/arch/x86_64/boot.S \
 	kernel/arch/x86_64/vectors.S \
 	kernel/arch/x86_64/guarded.S \
+	kernel/arch/x86_64/switch.S \
 	kernel/arch/x86_64/setup.c \
 	kernel/arch/x86_64/gdt.c \
 	kernel/arch/x86_64/trap.c \

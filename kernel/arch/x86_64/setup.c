@@ -7,6 +7,7 @@
 #include "kern/arch.h"
 #include "kern/boot.h"
 #include "kern/console.h"
+#include "kern/mm.h"
 #include "kern/panic.h"
 #include "kern/printf.h"
 #include "kern/string.h"
@@ -50,6 +51,9 @@ struct hvm_memmap_entry {
 static struct boot_info boot;
 static struct uart16550 com1;
 static char cmdline[256];
+/* Where the PVH structures were, for arch_mm_reserved() (read before
+ * mmu_init(), which may unmap low pages). */
+static uint64_t si_addr, si_memmap, si_memmap_bytes;
 
 static void parse_start_info(const struct hvm_start_info *si)
 {
@@ -59,6 +63,12 @@ static void parse_start_info(const struct hvm_start_info *si)
 		kprintf("warning: no PVH start_info (magic %x)\n",
 			si ? si->magic : 0);
 		return;
+	}
+	si_addr = (uintptr_t)si;
+	if (si->version >= 1 && si->memmap_paddr) {
+		si_memmap = si->memmap_paddr;
+		si_memmap_bytes =
+		    si->memmap_entries * sizeof(struct hvm_memmap_entry);
 	}
 	if (si->cmdline_paddr) {
 		const char *src = (const char *)(uintptr_t)si->cmdline_paddr;
@@ -180,9 +190,34 @@ void arch_dump_caller(void)
 	backtrace_print(f.rbp);
 }
 
-/* STUB (the page allocator's owner replaces it): nothing reserved. */
+extern char __kernel_start[], __kernel_end[];
+
+/*
+ * What the page allocator must not hand out (kern/mm.h). The kernel
+ * image holds .bss, and with it the boot stack and its guard page
+ * (boot.S), the IST stacks and the page tables (mmu.c). The PVH
+ * start_info and its memory map have been copied into `boot` already;
+ * they are kept anyway (they are small, and a later reader of the PVH
+ * modules list would want them). The ACPI tables need nothing here: the
+ * firmware puts them, and the RSDP, in E820 ranges that are not RAM
+ * (reserved, ACPI data, NVS), which mm_init() never hands out.
+ */
 const struct mm_reserved *arch_mm_reserved(unsigned int *n)
 {
-	*n = 0;
-	return NULL;
+	static struct mm_reserved res[3];
+	unsigned int i = 0;
+
+	res[i++] = (struct mm_reserved){
+	    (uintptr_t)__kernel_start,
+	    (uint64_t)(__kernel_end - __kernel_start), "kernel image"};
+	if (si_addr) {
+		res[i++] = (struct mm_reserved){
+		    si_addr, sizeof(struct hvm_start_info), "PVH start_info"};
+	}
+	if (si_memmap) {
+		res[i++] = (struct mm_reserved){si_memmap, si_memmap_bytes,
+						"PVH memory map"};
+	}
+	*n = i;
+	return res;
 }

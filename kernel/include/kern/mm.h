@@ -41,6 +41,13 @@ struct mm_reserved {
 	const char *what; /* "kernel image", "DTB", "ACPI tables", ... */
 };
 
+/*
+ * RAM at or above this is not handed out: the direct map (both ports'
+ * mmu.c) covers the first 4 GiB. mm_init() says how much it left out.
+ * Host tests raise it (their arena lies wherever malloc put it).
+ */
+extern uint64_t mm_direct_map_end;
+
 /* Feed the page allocator: every BOOT_MEM_RAM range of bi->memmap minus
  * the reserved ones. Says what it found (and what it had to drop). */
 void mm_init(const struct boot_info *bi, const struct mm_reserved *res,
@@ -51,7 +58,9 @@ void page_free(uintptr_t addr, unsigned int order);
 
 void *kmalloc(size_t size, unsigned int flags);
 void *kzalloc(size_t size, unsigned int flags);
-/* Grow or shrink; NULL on failure, and then the old block is untouched. */
+/* Grow or shrink; NULL on failure, and then the old block is untouched.
+ * krealloc(NULL, n) is kmalloc(n); size 0, like kmalloc(0), gives the
+ * smallest block. KM_ZERO zeroes what the block grew by. */
 void *krealloc(void *ptr, size_t size, unsigned int flags);
 void kfree(void *ptr);
 

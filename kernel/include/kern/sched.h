@@ -55,6 +55,8 @@ struct thread *thread_create(thread_fn fn, void *arg, const char *name,
 __noreturn void thread_exit(int code);
 /* Wait for t to exit, free it, return its code (from threads only). */
 int thread_join(struct thread *t);
+/* Nobody will join t: it is freed by itself once it has exited. */
+void thread_detach(struct thread *t);
 
 struct thread *thread_current(void);
 const char *thread_name(const struct thread *t);
@@ -78,6 +80,9 @@ void sched_irq_exit(void);
 
 /* Panics naming the culprit if the caller may not sleep here. */
 void might_sleep(const char *what);
+/* The same, naming caller (a return address) as the culprit: blocking
+ * functions pass (uintptr_t)__builtin_return_address(0). */
+void might_sleep_from(const char *what, uintptr_t caller);
 /* True where sleeping is allowed (thread context, no spinlock, irqs on). */
 bool can_sleep(void);
 
@@ -86,5 +91,12 @@ void sched_print_threads(void);
 
 /* For reports (exceptions, panics): the thread's stack bounds. */
 bool thread_stack_of(const struct thread *t, uintptr_t *base, uintptr_t *top);
+/* The thread whose stack (or its guard page below) holds addr, or NULL:
+ * to name the thread in a stack-overflow report. */
+struct thread *thread_by_stack_addr(uintptr_t addr);
+/* Thread id (1 = main), CPU time in clocksource cycles, switches to it. */
+unsigned int thread_id(const struct thread *t);
+uint64_t thread_cpu_cycles(const struct thread *t);
+unsigned long thread_switches(const struct thread *t);
 
 #endif

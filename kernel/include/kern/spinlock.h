@@ -33,4 +33,11 @@ unsigned long spin_lock_irqsave(struct spinlock *l);
 void spin_unlock_irqrestore(struct spinlock *l, unsigned long flags);
 bool spin_is_held(const struct spinlock *l);
 
+/*
+ * For might_sleep() (kern/sched.h): how many spinlocks this CPU holds,
+ * and the name of the most recently taken one still held (NULL if none).
+ */
+unsigned int spin_held_count(void);
+const char *spin_held_name(void);
+
 #endif

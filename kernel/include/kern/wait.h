@@ -59,11 +59,17 @@ int sem_down_timeout(struct semaphore *s, uint64_t timeout_ns);
 bool sem_trydown(struct semaphore *s);
 void sem_up(struct semaphore *s);
 
-/* A sleeping lock with an owner; priority inheritance: a waiter of higher
- * priority lends it to the owner until the owner unlocks. */
+/*
+ * A sleeping lock with an owner; priority inheritance: a waiter of higher
+ * priority lends it to the owner until the owner unlocks (or the waiter
+ * gives up). Chains are followed: if the owner itself waits for a mutex,
+ * that one's owner is raised too, up to MUTEX_PI_DEPTH links.
+ */
+#define MUTEX_PI_DEPTH 8
 struct mutex {
 	struct wait_queue wq;
 	struct thread *owner;
+	struct mutex *held_next; /* the owner's other mutexes (PI) */
 };
 void mutex_init(struct mutex *m, const char *name);
 int mutex_lock_timeout(struct mutex *m, uint64_t timeout_ns);
