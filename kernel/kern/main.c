@@ -105,6 +105,7 @@ void kernel_main(struct boot_info *bi)
 	arch_devices_init();
 	devices_probe();
 	arch_irq_enable();
+	sched_boot_done();
 	timer_check_tick(); /* says so if no tick ever comes */
 
 	if (cmdline_has("ktest")) {

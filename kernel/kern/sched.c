@@ -261,9 +261,22 @@ void thread_set_priority(struct thread *t, int priority)
 	sched_preempt_check();
 }
 
+/*
+ * Boot runs with interrupts off until kernel_main() first enables them
+ * (sched_boot_done()); the heap is used long before. Until then
+ * interrupts being off is the boot's state, not a bug of the caller.
+ */
+static bool boot_done;
+
+void sched_boot_done(void)
+{
+	boot_done = true;
+}
+
 bool can_sleep(void)
 {
-	if (in_irq() || spin_held_count() || !arch_irqs_enabled()) {
+	if (in_irq() || spin_held_count() ||
+	    (boot_done && !arch_irqs_enabled())) {
 		return false;
 	}
 	return !current_thread || current_thread != idle_thread;

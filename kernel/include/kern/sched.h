@@ -71,6 +71,10 @@ void thread_sleep_until(uint64_t deadline_ns);
 
 /* The boot flow becomes the first thread (named name); creates idle. */
 void sched_init(const char *name);
+/* kernel_main() enabled interrupts for the first time: from now on
+ * might_sleep() with interrupts off is a bug (before, it is the boot). */
+void sched_boot_done(void);
+
 /* Is the scheduler running (sched_init done)? */
 bool sched_running(void);
 
