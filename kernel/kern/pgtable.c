@@ -37,8 +37,8 @@ static uint64_t *new_table(struct pt *pt)
 }
 
 /* Replace *slot, a valid or invalid entry mapping [va, va + size). */
-static void set_entry(struct pt *pt, uint64_t *slot, uint64_t desc,
-		      uint64_t va, uint64_t size)
+static void set_entry(struct pt *pt, uint64_t *slot, uint64_t desc, uint64_t va,
+		      uint64_t size)
 {
 	if (pt->ops->valid(*slot) && *slot != desc) {
 		*slot = 0;
@@ -49,8 +49,7 @@ static void set_entry(struct pt *pt, uint64_t *slot, uint64_t desc,
 
 /* Turn the block leaf in *slot (level > 0, mapping va) into a table of
  * 512 leaves one level down with the same output and attributes. */
-static int split(struct pt *pt, uint64_t *slot, unsigned int level,
-		 uint64_t va)
+static int split(struct pt *pt, uint64_t *slot, unsigned int level, uint64_t va)
 {
 	uint64_t *t = new_table(pt);
 	uint64_t pa = pt->ops->addr(*slot);
@@ -110,8 +109,8 @@ int pt_map(struct pt *pt, uint64_t va, uint64_t pa, uint64_t size,
 		return -EINVAL;
 	}
 	while (va < end) {
-		bool big = large && aligned(va | pa, PT_LARGE) &&
-			   end - va >= PT_LARGE;
+		bool big =
+		    large && aligned(va | pa, PT_LARGE) && end - va >= PT_LARGE;
 		unsigned int level = big ? 1 : 0;
 		uint64_t *e = walk(pt, va, level);
 

@@ -110,8 +110,8 @@ static int ioremap_page(struct pt *pt, uint64_t va)
 
 	if (!pt_lookup(pt, va, &desc, &level)) {
 		if (pt_map(pt, va, va, VM_PAGE,
-			   arch_vm_attrs(VM_DEVICE) |
-			       (uint64_t)1 << arch_vm_sw_shift,
+			   arch_vm_attrs(VM_DEVICE) | (uint64_t)1
+							  << arch_vm_sw_shift,
 			   false) < 0) {
 			return -ENOMEM;
 		}

@@ -161,6 +161,20 @@ def test_stack_overflow(arch, **opts):
         g.expect(r"\*\*\* fatal exception: system halted")
 
 
+def test_thread_stack_overflow_names_thread(arch, **opts):
+    """A thread's stack (vm_stack_alloc) overflows into its guard page:
+    the report names that thread, not the shell's, on both ports, and
+    the address is in the stack area, not the boot stack."""
+    with boot(arch, **opts) as g:
+        g.send("fault thread-stack\r")
+        g.expect(r"overflowing the stack of thread overflower")
+        reg = "RSP" if arch == "x86_64" else "SP"
+        m = g.expect(r"kernel stack overflow in thread overflower: %s "
+                     r"([0-9a-f]{16}) has reached the guard page" % reg)
+        assert int(m.group(1), 16) >> 40 == 0x7f, m.group(0)
+        g.expect(r"\*\*\* fatal exception: system halted")
+
+
 def test_poweroff(arch, **opts):
     with boot(arch, **opts) as g:
         g.send("poweroff\r")
@@ -562,6 +576,7 @@ TESTS = [
     test_fault_break_and_syscall,
     test_panic_halts,
     test_stack_overflow,
+    test_thread_stack_overflow_names_thread,
     test_poweroff,
     test_reboot,
 ]

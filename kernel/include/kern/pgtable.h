@@ -48,8 +48,8 @@ struct pt_ops {
 struct pt {
 	const struct pt_ops *ops;
 	void *ctx;
-	uint64_t *root;		 /* level 3 */
-	unsigned long tables;	 /* allocated below the root */
+	uint64_t *root;	      /* level 3 */
+	unsigned long tables; /* allocated below the root */
 	unsigned long alloc_failed;
 };
 
