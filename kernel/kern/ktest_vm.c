@@ -78,8 +78,7 @@ static bool test_ioremap_reads_device_register(void)
 	KT_CHECK((typer & 0x1f) >= 1); /* at least 64 interrupt lines */
 	return true;
 }
-KTEST_CASE("ioremap_reads_device_register",
-	   test_ioremap_reads_device_register);
+KTEST_CASE("ioremap_reads_device_register", test_ioremap_reads_device_register);
 
 /* Walk the tables: the register page is a device page, RAM is not. */
 static bool test_ioremap_is_uncached(void)
@@ -150,7 +149,8 @@ static bool test_vm_stack_guard_faults(void)
 	KT_CHECK(st.top - st.base == 4 * PAGE_SIZE);
 	KT_CHECK(st.guard == st.base - PAGE_SIZE);
 	memset((void *)st.base, 0x5a, st.top - st.base);
-	KT_CHECK(arch_probe_read(st.base, &v) == 0 && v == 0x5a5a5a5a5a5a5a5aul);
+	KT_CHECK(arch_probe_read(st.base, &v) == 0 &&
+		 v == 0x5a5a5a5a5a5a5a5aul);
 	KT_CHECK(arch_probe_read(st.guard, &v) == -EFAULT);
 	KT_CHECK(arch_probe_read(st.base - 8, &v) == -EFAULT);
 	KT_CHECK(vm_in_stack_guard(st.guard) && vm_in_stack_guard(st.base - 8));

@@ -220,8 +220,8 @@ static bool is_memory_node(int node)
 	       strcmp(type, "memory") == 0 && fdt_node_enabled(&fdt, node);
 }
 
-/* Every reg entry of every /memory node, in tree order: memmap[0], the
- * first, is the RAM mmu.c maps as Normal memory. */
+/* Every reg entry of every /memory node, in tree order: all of it is
+ * the RAM mmu.c maps as Normal memory. */
 static void memory_from_dt(void)
 {
 	uint64_t base, size;
@@ -466,11 +466,9 @@ static void reserve_dt_nodes(void)
  * What the page allocator must not hand out (kern/mm.h): the kernel
  * image (with .bss, so the boot stack and the page tables), the device
  * tree blob (QEMU puts it at the start of RAM, below the kernel), the
- * FDT's /memreserve/ block (spec 5.3), /reserved-memory, and RAM other
- * than the first /memory range, which mmu.c maps as Device memory (it
- * maps only the first range as Normal): handing that out would make
- * every unaligned access to it fault. No ACPI here (the DT describes
- * this machine).
+ * FDT's /memreserve/ block (spec 5.3) and /reserved-memory. Every
+ * /memory range is in mmu.c's direct map as Normal memory. No ACPI here
+ * (the DT describes this machine).
  */
 const struct mm_reserved *arch_mm_reserved(unsigned int *n)
 {
@@ -484,11 +482,6 @@ const struct mm_reserved *arch_mm_reserved(unsigned int *n)
 		reserve(base, size, "DT /memreserve/");
 	}
 	reserve_dt_nodes();
-	for (unsigned int i = 1; i < boot.memmap_count; i++) {
-		reserve(boot.memmap[i].base, boot.memmap[i].size,
-			"RAM mapped as Device memory (mmu.c maps the first "
-			"/memory range only)");
-	}
 	if (reserved_dropped) {
 		panic("arch_mm_reserved: %u reservations beyond the %d kite "
 		      "keeps: cannot tell what is safe to hand out",

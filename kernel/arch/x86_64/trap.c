@@ -245,10 +245,16 @@ static void print_entry_caller(const struct trap_frame *f)
  */
 static void report_overflow(const struct trap_frame *f, uint64_t cr2)
 {
+	/* A #PF that could push its frame did not come from RSP running
+	 * into the guard: it is a stray access there, said as such. */
 	bool guard_fault =
-	    (f->vector == VEC_PAGE_FAULT || f->vector == VEC_DOUBLE_FAULT) &&
-	    vm_in_stack_guard(cr2);
+	    f->vector == VEC_DOUBLE_FAULT && vm_in_stack_guard(cr2);
 
+	if (f->vector == VEC_PAGE_FAULT && vm_in_stack_guard(cr2) &&
+	    !vm_in_stack_guard(f->rsp)) {
+		kprintf("CR2 is in a stack's guard page (RSP is not)\n");
+		return;
+	}
 	if (!vm_in_stack_guard(f->rsp) && !guard_fault) {
 		return;
 	}
