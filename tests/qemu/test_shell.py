@@ -16,14 +16,14 @@ from kite import Guest, PROMPT, Timeout
 FAULTS = {
     "x86_64": {
         "read": r"#PF Page Fault \(vector 14\) error code 0x0\nCR2 "
-                r"00000dead0000000 \(page not present, read, kernel mode\)",
+                r"00007fdead000000 \(page not present, read, kernel mode\)",
         "undef": r"#UD Invalid Opcode \(vector 6\)",
         "regs": [r"RIP [0-9a-f]{16} CS 0008", r"RAX [0-9a-f]{16}",
                  r"R15 [0-9a-f]{16}"],
     },
     "aarch64": {
         "read": r"EC 0x25 Data abort \(same EL\)[^\n]*\nFAR  "
-                r"00000001dead0000\nFSC 0x0[0-9a-f]: (translation|address "
+                r"00007fdead000000\nFSC 0x0[0-9a-f]: (translation|address "
                 r"size) fault, level \d, read",
         "undef": r"EC 0x00 Unknown reason \(undefined instruction\)",
         "regs": [r"ELR  [0-9a-f]{16} SPSR [0-9a-f]{16}", r"x0   [0-9a-f]{16}",

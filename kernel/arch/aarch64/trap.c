@@ -35,7 +35,7 @@
 
 #define BRK_INSN_SIZE 4
 
-const uintptr_t arch_unmapped_addr = 0x1dead0000ul;
+const uintptr_t arch_unmapped_addr = VM_NEVER_MAPPED;
 const unsigned long arch_read_fault_code = EC_DABT_CUR;
 const unsigned long arch_undefined_code = EC_UNKNOWN;
 /* Guard pages below every stack; vectors.S checks at each entry. */
@@ -167,6 +167,9 @@ static void report(const struct trap_frame *f, unsigned kind)
 		kprintf("FAR  %016lx\n", f->far);
 		if (ec != EC_PC_ALIGN) {
 			print_fault_status(f->esr);
+		}
+		if (vm_in_stack_guard(f->far)) {
+			kprintf("FAR is in a stack's guard page\n");
 		}
 	}
 	trap_print_frame(f);

@@ -29,7 +29,7 @@
 #define VEC_PAGE_FAULT	   14
 #define VEC_SYSCALL	   VECTOR_SYSCALL
 
-const uintptr_t arch_unmapped_addr = 0xdead0000000ul;
+const uintptr_t arch_unmapped_addr = VM_NEVER_MAPPED;
 const unsigned long arch_read_fault_code = VEC_PAGE_FAULT;
 const unsigned long arch_undefined_code = VEC_INVALID_OPCODE;
 const bool arch_stack_guard = true;

@@ -54,6 +54,9 @@ void *firmware_map(uint64_t phys, size_t size);
 #define VM_STACK_SLOT  (128ul * 1024)
 #define VM_STACK_SLOTS 4096u
 #define VM_STACK_MAX   (VM_STACK_SLOT - 4096)
+/* Above the stack area, below 2^47: nothing is ever mapped here (ioremap
+ * refuses it), whatever the machine's RAM. arch_unmapped_addr. */
+#define VM_NEVER_MAPPED 0x7fdead000000ull
 
 /* Counters for the shell and tests. */
 struct vm_stats {
