@@ -18,6 +18,7 @@
  * accesses fault and nothing is cached: turning it on early is cheap.
  */
 #include "kern/compiler.h"
+#include "kern/mm.h"
 #include "kern/pgtable.h"
 #include "kern/printf.h"
 #include "kern/vm.h"
@@ -174,15 +175,15 @@ static void map_ram(const struct boot_info *bi)
 {
 	uintptr_t ks = (uintptr_t)__kernel_start;
 	uintptr_t ke = ((uintptr_t)__kernel_end + PT_PAGE - 1) & ~(PT_PAGE - 1);
+	uint64_t limit = VM_STACK_AREA;
 
 	for (unsigned int i = 0; i < bi->memmap_count; i++) {
 		const struct boot_mem_range *r = &bi->memmap[i];
 		uint64_t start = (r->base + PT_PAGE - 1) & ~(PT_PAGE - 1);
 		uint64_t end = (r->base + r->size) & ~(PT_PAGE - 1);
 
-		if (start < NULL_GUARD_SIZE) {
-			start = NULL_GUARD_SIZE;
-		}
+		start = start < NULL_GUARD_SIZE ? NULL_GUARD_SIZE : start;
+		end = end > VM_STACK_AREA ? VM_STACK_AREA : end;
 		if (r->type != BOOT_MEM_RAM || end <= start) {
 			continue;
 		}
@@ -191,8 +192,11 @@ static void map_ram(const struct boot_info *bi)
 			kprintf("mmu: out of page tables: RAM from 0x%llx on "
 				"is not mapped\n",
 				(unsigned long long)start);
+			limit = start < limit ? start : limit;
 		}
 	}
+	/* Where the page allocator must stop handing out RAM. */
+	mm_direct_map_end = limit;
 	pt_map(&kernel_pt, ks, ks, ke - ks, normal(true), false);
 	pt_unmap(&kernel_pt, (uintptr_t)boot_stack_guard, PT_PAGE);
 }

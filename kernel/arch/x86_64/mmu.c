@@ -14,6 +14,7 @@
 #include "arch/x86_64/mmu.h"
 #include "kern/boot.h"
 #include "kern/compiler.h"
+#include "kern/mm.h"
 #include "kern/pgtable.h"
 #include "kern/printf.h"
 #include "kern/vm.h"
@@ -125,27 +126,32 @@ static uint64_t rdmsr64(uint32_t msr)
 	return (uint64_t)hi << 32 | lo;
 }
 
+/* Every RAM range below the stack area; mm_direct_map_end tells the page
+ * allocator where the map stops (at a range that could not be mapped). */
 static void map_ram(const struct boot_info *bi)
 {
+	uint64_t limit = VM_STACK_AREA;
+
 	for (unsigned int i = 0; i < bi->memmap_count; i++) {
 		const struct boot_mem_range *r = &bi->memmap[i];
 		uint64_t start = (r->base + PT_PAGE - 1) & ~(PT_PAGE - 1);
 		uint64_t end = (r->base + r->size) & ~(PT_PAGE - 1);
 
+		if (end > VM_STACK_AREA) {
+			end = VM_STACK_AREA;
+		}
 		if (r->type != BOOT_MEM_RAM || end <= start) {
 			continue;
-		}
-		if (end > 1ull << (PT_VA_BITS - 1)) {
-			kprintf("mmu: RAM above 128 TiB not mapped\n");
-			end = 1ull << (PT_VA_BITS - 1);
 		}
 		if (pt_map(&kernel_pt, start, start, end - start, PTE_W | nx,
 			   true) < 0) {
 			kprintf("mmu: out of page tables: RAM from 0x%llx on "
 				"is not mapped\n",
 				(unsigned long long)start);
+			limit = start < limit ? start : limit;
 		}
 	}
+	mm_direct_map_end = limit;
 }
 
 void mmu_init(const struct boot_info *bi)
