@@ -183,6 +183,18 @@ $(HOST_BUILD)/unit-obj/%.c.o: %.c
 	@echo "  HOSTCC  $@"
 	$(Q)$(CC) $(UNIT_CFLAGS) -MMD -MP -c $< -o $@
 
+# The firmware readers and their tests allocate from tests/unit/host_mm.c
+# (malloc, with a knob that fails the n-th allocation), not from the real
+# heap that test_kmalloc.c re-initialises: host_mm.h, forced in first,
+# renames their kmalloc() & co. The fuzz targets do the same.
+HOST_MM_REDIRECT := -include tests/unit/host_mm.h
+HOST_MM_UNIT_USERS := $(patsubst %,$(HOST_BUILD)/unit-obj/%.o, \
+	$(wildcard kernel/firmware/acpi/*.c) $(wildcard kernel/firmware/fdt/*.c) \
+	tests/unit/host_mm.c tests/unit/test_aml.c tests/unit/test_acpi.c \
+	tests/unit/test_fdt.c)
+$(HOST_MM_UNIT_USERS): UNIT_CFLAGS += $(HOST_MM_REDIRECT)
+$(HOST_MM_UNIT_USERS): tests/unit/host_mm.h
+
 $(UNIT_BIN): $(UNIT_OBJS)
 	@echo "  HOSTLD  $@"
 	$(Q)$(CC) $(HOST_CFLAGS) $(UNIT_OBJS) -o $@
@@ -190,9 +202,15 @@ $(UNIT_BIN): $(UNIT_OBJS)
 # The fuzz targets take only the pure parsers.
 FUZZ_KERNEL_SRCS := $(wildcard kernel/firmware/fdt/*.c) \
 	$(wildcard kernel/firmware/acpi/*.c) kernel/drivers/irqchip/gic_common.c
+# ... and what the parsers call: the heap over malloc (with its failure
+# knob, tests/unit/host_mm.c) and a kprintf that prints nowhere.
+FUZZ_KERNEL_SRCS += tests/unit/host_mm.c tests/fuzz/support/fuzz_kprintf.c
 FUZZ_OBJ := $(HOST_BUILD)/fuzz-obj
 FUZZ_KERNEL_OBJS = $(patsubst %,$(FUZZ_OBJ)/%.o,$(FUZZ_KERNEL_SRCS))
 
+$(FUZZ_OBJ)/%.c.o: HOST_CFLAGS += $(HOST_MM_REDIRECT)
+$(FUZZ_KERNEL_OBJS) $(patsubst %,$(FUZZ_OBJ)/%.o,$(wildcard tests/fuzz/*.c)): \
+		tests/unit/host_mm.h
 $(FUZZ_OBJ)/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@ (fuzzer coverage)"

@@ -9,26 +9,28 @@
 #include "firmware/fdt/fdt_irq.h"
 #include "kern/device.h"
 #include "kern/errno.h"
+#include "kern/mm.h"
 #include "kern/printf.h"
 #include "kern/string.h"
 
-#define DT_MAX_DEVICES 96
-#define DT_PATH_MAX    48
+#define DT_PATH_MAX 48
 
+/* One per enabled node with a compatible, from the heap, in tree order. */
 struct dt_device {
 	struct device dev;
 	int node;
 	char path[DT_PATH_MAX];
+	struct dt_device *next;
 };
 
-static struct dt_device pool[DT_MAX_DEVICES];
-static unsigned int nr_pool;
+static struct dt_device *dt_list, **dt_tail = &dt_list;
+static unsigned int nr_dt;
 
 static struct dt_device *by_node(int node)
 {
-	for (unsigned int i = 0; i < nr_pool; i++) {
-		if (pool[i].node == node) {
-			return &pool[i];
+	for (struct dt_device *d = dt_list; d; d = d->next) {
+		if (d->node == node) {
+			return d;
 		}
 	}
 	return NULL;
@@ -171,8 +173,8 @@ static void make_path(const struct fdt *fdt, int node, const char *parent,
 		  name);
 }
 
-/* A device for an enabled node with a compatible; when the pool is full,
- * the first one dropped is named and the rest counted. */
+/* A device for an enabled node with a compatible; when the heap has no
+ * room for one, the first one dropped is named and the rest counted. */
 static void add_node(const struct fdt *fdt, int node, const char *path,
 		     unsigned int *dropped)
 {
@@ -183,15 +185,18 @@ static void add_node(const struct fdt *fdt, int node, const char *path,
 	    !fdt_node_enabled(fdt, node)) {
 		return;
 	}
-	if (nr_pool == DT_MAX_DEVICES) {
+	d = kzalloc(sizeof(*d), 0);
+	if (d == NULL) {
 		if (!(*dropped)++) {
-			kprintf("dt: more than %d devices: %s and the ones "
-				"after it dropped\n",
-				DT_MAX_DEVICES, path);
+			kprintf("dt: out of memory for device %s (%u added): "
+				"dropped\n",
+				path, nr_dt);
 		}
 		return;
 	}
-	d = &pool[nr_pool++];
+	*dt_tail = d;
+	dt_tail = &d->next;
+	nr_dt++;
 	d->node = node;
 	memcpy(d->path, path, DT_PATH_MAX);
 	fdt_node_name(fdt, node, &name);
@@ -247,11 +252,12 @@ int dt_devices_add(const struct fdt *fdt)
 		}
 	}
 	if (dropped) {
-		kprintf("dt: %u device(s) dropped in all\n", dropped);
+		kprintf("dt: %u device(s) dropped (out of memory) in all\n",
+			dropped);
 	}
-	for (unsigned int i = 0; i < nr_pool; i++) {
-		add_irqs(fdt, &pool[i]);
-		device_add(&pool[i].dev);
+	for (struct dt_device *d = dt_list; d; d = d->next) {
+		add_irqs(fdt, d);
+		device_add(&d->dev);
 	}
-	return (int)nr_pool;
+	return (int)nr_dt;
 }

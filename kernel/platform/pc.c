@@ -19,6 +19,7 @@
 #include "firmware/acpi/aml.h"
 #include "kern/boot.h"
 #include "kern/irq.h"
+#include "kern/mm.h"
 #include "kern/printf.h"
 #include "kern/vm.h"
 
@@ -129,20 +130,22 @@ static struct driver *const pc_drivers[] = {
 
 /* ---- What boot found: the devices, built from descriptions ------------- */
 
-/* The namespace's, the board's, and the controllers, timer and SCI. */
-#define PC_MAX_DEVICES (AML_MAX_DEVICES + ARRAY_SIZE(pc_legacy) + 16)
-
-static struct device pool[PC_MAX_DEVICES];
-static unsigned int npool;
-
+/* The namespace's, the board's, and the controllers, timer and SCI: each
+ * a struct device from the heap (they live as long as the kernel). */
 static const struct pc_firmware *fw;
 static bool apic; /* interrupts through the I/O APIC */
-static struct device *pic, *lapic, *ioapic[ACPI_MAX_IOAPICS];
+static struct device *pic, *lapic;
+
+/* One per MADT I/O APIC (nioapics of them), from the heap. */
+struct pc_ioapic {
+	struct device *dev;
+	struct apic_ioapic_data data;
+	char name[12];
+};
+static struct pc_ioapic *ioapics;
 
 /* Platform data that boot computes. */
 static struct apic_lapic_data lapic_data;
-static struct apic_ioapic_data ioapic_data[ACPI_MAX_IOAPICS];
-static char ioapic_names[ACPI_MAX_IOAPICS][12];
 static struct apic_timer_data lapic_timer_data;
 static struct acpi_sci_data sci_data;
 
@@ -159,14 +162,13 @@ static void add_platform_facts(struct device *dev)
 
 struct device *pc_device_add(const struct device *desc)
 {
-	struct device *dev;
+	struct device *dev = kmalloc(sizeof(*dev), 0);
 
-	if (npool == ARRAY_SIZE(pool)) {
-		kprintf("pc: no room for device %s (%s): not added\n",
+	if (dev == NULL) {
+		kprintf("pc: out of memory for device %s (%s): not added\n",
 			desc->name, desc->path);
 		return NULL;
 	}
-	dev = &pool[npool++];
 	*dev = *desc;
 	add_platform_facts(dev);
 	device_add(dev);
@@ -182,8 +184,9 @@ static struct device *ioapic_for(uint32_t gsi)
 	for (unsigned int i = 0; i < fw->madt.nioapics; i++) {
 		uint32_t base = fw->madt.ioapics[i].gsi_base;
 
-		if (ioapic[i] && gsi >= base && (!best || base >= best_base)) {
-			best = ioapic[i];
+		if (ioapics && ioapics[i].dev && gsi >= base &&
+		    (!best || base >= best_base)) {
+			best = ioapics[i].dev;
 			best_base = base;
 		}
 	}
@@ -229,16 +232,17 @@ static void add_apic_devices(void)
 	}
 	lapic = pc_device_add(&lapic_desc);
 	for (unsigned int i = 0; i < fw->madt.nioapics; i++) {
-		ksnprintf(ioapic_names[i], sizeof(ioapic_names[i]), "ioapic%u",
-			  i);
-		ioapic_data[i].gsi_base = fw->madt.ioapics[i].gsi_base;
-		ioapic[i] = pc_device_add(&(const struct device){
-		    .name = ioapic_names[i],
+		struct pc_ioapic *io = &ioapics[i];
+
+		ksnprintf(io->name, sizeof(io->name), "ioapic%u", i);
+		io->data.gsi_base = fw->madt.ioapics[i].gsi_base;
+		io->dev = pc_device_add(&(const struct device){
+		    .name = io->name,
 		    .path = "acpi:MADT",
 		    .ids = {"kite,ioapic"},
 		    .res = {MEM(fw->madt.ioapics[i].addr, 0x20)},
 		    .nres = 1,
-		    .platform_data = &ioapic_data[i],
+		    .platform_data = &io->data,
 		});
 	}
 }
@@ -401,15 +405,30 @@ static bool apic_path_usable(void)
 	    (uint8_t)pc_legacy[PC_COM1].irq[0].line,
 	    (uint8_t)pc_legacy[PC_I8042].irq[0].line,
 	};
-	uint32_t ver[ACPI_MAX_IOAPICS];
+	uint32_t *ver = kmalloc(fw->madt.nioapics * sizeof(*ver), 0);
 	struct pc_apic_verdict v;
+	bool ok;
 
+	ioapics = kzalloc(fw->madt.nioapics * sizeof(*ioapics), 0);
+	if (ver == NULL || ioapics == NULL) {
+		kprintf("pc: out of memory for %u I/O APICs: interrupts "
+			"through the 8259 pair\n",
+			fw->madt.nioapics);
+		kfree(ver);
+		kfree(ioapics);
+		ioapics = NULL;
+		return false;
+	}
 	for (unsigned int i = 0; i < fw->madt.nioapics; i++) {
 		ver[i] = ioapic_version_at(fw->madt.ioapics[i].addr);
 	}
-	if (pc_apic_check(&fw->madt, ver, need, ARRAY_SIZE(need), &v)) {
+	ok = pc_apic_check(&fw->madt, ver, need, ARRAY_SIZE(need), &v);
+	kfree(ver);
+	if (ok) {
 		return true;
 	}
+	kfree(ioapics); /* the 8259 path has no use for them */
+	ioapics = NULL;
 	if (v.kind == PC_APIC_BAD_IOAPIC) {
 		kprintf("pc: I/O APIC %u at %p: version register 0x%x is "
 			"not an I/O APIC's; ISA IRQ %u (GSI %u) needs it\n",

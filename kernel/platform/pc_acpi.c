@@ -10,13 +10,14 @@
 #include "kern/errno.h"
 #include "kern/boot.h"
 #include "kern/io.h"
+#include "kern/mm.h"
 #include "kern/printf.h"
 #include "kern/string.h"
 #include "kern/vm.h"
 
 static struct acpi acpi;
 static struct pc_firmware fw;
-static struct aml_device aml_devs[AML_MAX_DEVICES];
+static struct aml_device *aml_devs; /* from the heap (aml_enumerate) */
 static unsigned int naml;
 
 /*
@@ -38,7 +39,11 @@ static void tables_decode(void)
 {
 	const struct acpi_table *t = acpi_find(&acpi, "APIC", 0);
 
-	if (t && acpi_parse_madt(t->data, t->length, &fw.madt) < 0) {
+	int ret = t ? acpi_parse_madt(t->data, t->length, &fw.madt) : 0;
+
+	/* -ENOMEM: what fit is kept (the rest said); no I/O APIC array
+	 * means the 8259 path. */
+	if (ret < 0 && ret != -ENOMEM) {
 		kprintf("acpi: MADT unusable: 8259 path\n");
 		fw.madt.nioapics = 0;
 	}
@@ -64,8 +69,10 @@ static const char *skip_reason(int err)
 		return "impossible length";
 	case -EINVAL:
 		return "wrong signature";
+	case -ENOMEM:
+		return "out of memory for the table list";
 	default:
-		return "no room (ACPI_MAX_TABLES)";
+		return "refused";
 	}
 }
 
@@ -180,26 +187,22 @@ static void report_bad_sta(void)
 }
 
 /*
- * Say what the AML walker's fixed limits left out (aml.h; until a heap
- * removes them): nothing is dropped without a word.
+ * Say what the AML walker could not keep (out of memory: aml.c said the
+ * first object it lost) and what a device's description cut: nothing is
+ * dropped without a word.
  */
-static void report_aml_limits(unsigned int ntables, unsigned int nssdt,
-			      const struct aml_stats *st)
+static void report_aml_drops(const struct aml_stats *st)
 {
-	if (nssdt + 1 > ntables) {
-		kprintf("acpi: %u AML tables, %u loaded: AML_MAX_TABLES "
-			"reached; %u dropped\n",
-			nssdt + 1, ntables, nssdt + 1 - ntables);
-	}
 	if (st->nodes_dropped) {
-		kprintf("acpi: namespace full: AML_MAX_NODES (%u) reached; "
-			"%u objects dropped, %u of them devices\n",
-			AML_MAX_NODES, st->nodes_dropped, st->devices_dropped);
+		kprintf(
+		    "acpi: namespace incomplete (out of memory): %u objects "
+		    "dropped, %u of them devices\n",
+		    st->nodes_dropped, st->devices_dropped);
 	}
-	if (st->devices > naml) {
-		kprintf("acpi: %u devices described, %u kept: AML_MAX_DEVICES "
-			"reached; %u dropped\n",
-			st->devices, naml, st->devices - naml);
+	if (st->devices_nomem) {
+		kprintf("acpi: %u devices described, %u kept (out of memory); "
+			"%u dropped\n",
+			st->devices, naml, st->devices_nomem);
 	}
 	for (unsigned int i = 0; i < naml; i++) {
 		const struct aml_device *d = &aml_devs[i];
@@ -219,35 +222,57 @@ static void report_aml_limits(unsigned int ntables, unsigned int nssdt,
 	}
 }
 
+/* The DSDT, then every SSDT, in a list from the heap; NULL (said) if
+ * the heap has no room for it. */
+static unsigned int aml_tables(const uint8_t ***tables, size_t **lens)
+{
+	unsigned int n = 1, i = 0;
+	const struct acpi_table *t;
+
+	while (acpi_find(&acpi, "SSDT", n - 1) != NULL) {
+		n++;
+	}
+	*tables = kmalloc(n * sizeof(**tables), 0);
+	*lens = kmalloc(n * sizeof(**lens), 0);
+	if (*tables == NULL || *lens == NULL) {
+		kprintf("acpi: out of memory for the list of %u AML tables: "
+			"no devices from the namespace\n",
+			n);
+		kfree(*tables);
+		kfree(*lens);
+		return 0;
+	}
+	for (t = acpi_find(&acpi, "DSDT", 0); t;
+	     t = acpi_find(&acpi, "SSDT", i++)) {
+		(*tables)[i] = t->data;
+		(*lens)[i] = t->length;
+	}
+	return n;
+}
+
 static void namespace_read(void)
 {
 	static const struct aml_host host = {aml_read, NULL};
-	const uint8_t *tables[AML_MAX_TABLES];
-	size_t lens[AML_MAX_TABLES];
-	unsigned int n = 0, usable = 0, nssdt = 0;
-	const struct acpi_table *t = acpi_find(&acpi, "DSDT", 0);
+	const uint8_t **tables;
+	size_t *lens;
+	unsigned int n, usable = 0;
 	struct aml_stats st;
 
-	if (!t) {
+	if (!acpi_find(&acpi, "DSDT", 0) || !(n = aml_tables(&tables, &lens))) {
 		return;
 	}
-	tables[n] = t->data;
-	lens[n++] = t->length;
-	for (; (t = acpi_find(&acpi, "SSDT", nssdt)) != NULL; nssdt++) {
-		if (n < AML_MAX_TABLES) {
-			tables[n] = t->data;
-			lens[n++] = t->length;
-		}
-	}
 	aml_set_host(&host);
-	aml_enumerate(tables, lens, n, aml_devs, AML_MAX_DEVICES, &naml, &st);
+	aml_enumerate(tables, lens, n, &aml_devs, &naml, &st);
+	kfree(tables);
+	kfree(lens);
 	for (unsigned int i = 0; i < naml; i++) {
 		usable += aml_usable(&aml_devs[i]);
 	}
 	kprintf("acpi: %u AML table(s): %u devices, %u present with an ID; "
-		"%u methods, %u objects skipped, %u evaluations failed\n",
-		n, naml, usable, st.methods, st.skipped_ops, st.eval_failures);
-	report_aml_limits(n, nssdt, &st);
+		"%u methods, %u objects, %u skipped, %u evaluations failed\n",
+		n, naml, usable, st.methods, st.named, st.skipped_ops,
+		st.eval_failures);
+	report_aml_drops(&st);
 	report_bad_sta();
 }
 

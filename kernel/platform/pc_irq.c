@@ -6,7 +6,7 @@
  * -1 when there is none. */
 static int isa_override(const struct acpi_madt_info *madt, uint32_t isa_irq)
 {
-	for (unsigned int i = 0; i < madt->nisos && i < ACPI_MAX_ISOS; i++) {
+	for (unsigned int i = 0; i < madt->nisos; i++) {
 		if (madt->isos[i].bus == 0 && madt->isos[i].source == isa_irq) {
 			return (int)i;
 		}

@@ -9,7 +9,8 @@
  *     when the input's first byte is odd, for 32-bit integers);
  *  4. a DSDT and an SSDT, split where the input's first byte says.
  * A host callback returns values derived from the address, so Field reads
- * are exercised. Buffers are malloc'd to their exact size, so that ASan
+ * are exercised; run 3 also refuses the n-th allocation (n from the last
+ * byte, 0 for none). Buffers are malloc'd to their exact size, so that ASan
  * catches any read past them. Results must stay inside their arrays and
  * strings must be terminated; a failure traps.
  *
@@ -24,8 +25,8 @@
 #include "kern/errno.h"
 #include "firmware/acpi/aml.h"
 #include "firmware/acpi/resource.h"
-
-static struct aml_device devs[AML_MAX_DEVICES];
+#include "kern/mm.h"
+#include "../unit/host_mm.h"
 
 static uint64_t fuzz_read(void *ctx, int space, uint64_t addr, int width)
 {
@@ -38,14 +39,16 @@ static uint64_t fuzz_read(void *ctx, int space, uint64_t addr, int width)
 	return x ^ (x >> 29);
 }
 
-static void check_devices(int r, unsigned int n, unsigned int max)
+static void check_devices(const struct aml_device *devs, int r, unsigned int n,
+			  const struct aml_stats *st)
 {
 	unsigned int i, j;
 
-	if (r != 0 && r != -ENOSPC) {
+	if (r != 0 && r != -ENOMEM) {
 		__builtin_trap();
 	}
-	if (n > max) {
+	if (n + st->devices_nomem != st->devices ||
+	    (n == 0) != (devs == NULL)) {
 		__builtin_trap();
 	}
 	for (i = 0; i < n; i++) {
@@ -64,14 +67,24 @@ static void check_devices(int r, unsigned int n, unsigned int max)
 	}
 }
 
+/* Enumerate; with fail != 0 the fail-th allocation is refused (the
+ * exhaustion paths must hold up as well as the parser). */
 static void run(const uint8_t *const *t, const size_t *l, unsigned int nt,
-		unsigned int max)
+		unsigned int fail)
 {
 	unsigned int n = 0;
 	struct aml_stats st;
-	int r = aml_enumerate(t, l, nt, devs, max, &n, &st);
+	struct aml_device *devs = NULL;
+	int r;
 
-	check_devices(r, n, max);
+	host_mm_fail_at(fail);
+	r = aml_enumerate(t, l, nt, &devs, &n, &st);
+	if (r == -ENOMEM && !host_mm_failed()) {
+		__builtin_trap(); /* out of memory that was not */
+	}
+	host_mm_fail_at(0);
+	check_devices(devs, r, n, &st);
+	kfree(devs);
 }
 
 static uint8_t *wrap(const uint8_t *data, size_t size, uint8_t rev,
@@ -121,13 +134,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* 2 */
 	t[0] = copy;
 	l[0] = size;
-	run(t, l, 1, AML_MAX_DEVICES);
+	run(t, l, 1, 0);
 
 	/* 3 */
 	a = wrap(data, size, size && (data[0] & 1) ? 1 : 2, &l[0]);
 	if (a != NULL) {
 		t[0] = a;
-		run(t, l, 1, size && (data[0] & 2) ? 4 : AML_MAX_DEVICES);
+		run(t, l, 1, size ? data[size - 1] % 8 : 0);
 		free(a);
 	}
 
@@ -140,7 +153,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (a != NULL && b != NULL) {
 			t[0] = a;
 			t[1] = b;
-			run(t, l, 2, AML_MAX_DEVICES);
+			run(t, l, 2, 0);
 		}
 		free(a);
 		free(b);

@@ -1,10 +1,13 @@
-"""The AML walker's fixed limits (kernel/firmware/acpi/aml.h; issue 9
-item 8): an SSDT with more Devices than AML_MAX_DEVICES, and a Device
-with more _CRS entries and _CIDs than are kept, must be reported at boot
-with what each limit dropped, never cut without a word.
+"""The AML walker's former fixed limits are gone (issue 10): the namespace,
+its tables and its devices grow from the heap. An SSDT with more Devices
+than the old AML_MAX_DEVICES (64), a namespace with more objects than the
+old AML_MAX_NODES (2,048) and more SSDTs than the old AML_MAX_TABLES (16)
+are read whole, every device reaching `devices`. What a device's own
+description cuts (_CRS past 8 entries, _CID past 4) is still said.
 """
 import os
 import re
+import tempfile
 
 from kite import Guest, PROMPT
 
@@ -14,25 +17,27 @@ LIMITS_DSL = os.path.join(AML, "limits.dsl")
 KBD0001_AML = os.path.join(AML, "kbd0001.aml")
 
 SSDT_DEVICES = 80  # \_SB.LM00 to LM79 in limits.dsl
-AML_MAX_DEVICES = 64
-AML_MAX_TABLES = 16
+OLD_AML_MAX_DEVICES = 64
+OLD_AML_MAX_NODES = 2048
+OLD_AML_MAX_TABLES = 16
 
 
-def test_aml_limits_are_reported(arch, **opts):
-    """QEMU's DSDT plus limits.dsl's 80 Devices: the boot log gives the
-    total, the 64 kept and the rest dropped; LM00's 10 I/O ranges (8
-    kept) and 6 _CIDs (4 kept by the walker, 3 of them in the device's
-    ID list) are named too. `devices` lists only the kept SSDT devices,
-    LM00 first."""
+def _no_drop_said(log):
+    """The boot log says nothing was dropped for lack of room."""
+    for what in ("namespace incomplete", "out of memory"):
+        assert what not in log, "%r in the boot log:\n%s" % (what, log)
+
+
+def test_aml_devices_past_old_limit(arch, **opts):
+    """QEMU's DSDT plus limits.dsl's 80 Devices: every one is described
+    (more than the old 64 in all) and `devices` lists LM00 to LM79 in
+    order; LM00's 10 I/O ranges (8 kept) and 6 _CIDs (4 kept by the
+    walker, 3 of them in the device's ID list) are still named."""
     with Guest(arch, acpi_ssdt=LIMITS_DSL, **opts) as g:
-        m = g.expect(r"acpi: \d+ AML table\(s\): (\d+) devices", timeout=30)
-        assert int(m.group(1)) == AML_MAX_DEVICES, m.group(0)
-        m = g.expect(r"acpi: (\d+) devices described, (\d+) kept: "
-                     r"AML_MAX_DEVICES reached; (\d+) dropped\n", timeout=10)
-        described, kept, dropped = (int(x) for x in m.groups())
-        assert described > SSDT_DEVICES, m.group(0)  # DSDT + SSDT
-        assert kept == AML_MAX_DEVICES, m.group(0)
-        assert described - kept == dropped, m.group(0)
+        m = g.expect(r"acpi: (\d+) AML table\(s\): (\d+) devices", timeout=30)
+        assert int(m.group(1)) == 2, m.group(0)
+        assert int(m.group(2)) > SSDT_DEVICES > OLD_AML_MAX_DEVICES, \
+            m.group(0)
         g.expect(r"acpi: \\_SB\.LM00: _CRS has 10 resources, 8 kept; "
                  r"2 dropped\n", timeout=10)
         g.expect(r"acpi: \\_SB\.LM00: _CID has 6 IDs, 4 kept; 2 dropped\n",
@@ -40,28 +45,58 @@ def test_aml_limits_are_reported(arch, **opts):
         g.expect(r"acpi: \\_SB\.LM00: 5 IDs, 4 kept: DEVICE_MAX_IDS "
                  r"reached; 1 dropped\n", timeout=10)
         g.expect(re.escape(PROMPT), timeout=30)
+        log = g.out
+        assert "devices described" not in log, log
         out = g.command("devices")
         listed = re.findall(r"\\_SB\.LM(\d\d)\b", out)
-        ssdt_kept = SSDT_DEVICES - dropped
-        assert listed == ["%02d" % i for i in range(ssdt_kept)], out
+        assert listed == ["%02d" % i for i in range(SSDT_DEVICES)], out
 
 
-def test_aml_table_limit_is_reported(arch, **opts):
-    """The DSDT and 16 SSDTs (kbd0001.aml each time: the first declares
-    \\_SB.KBD, the others collide with it): 17 AML tables, the walker
-    takes 16, and the boot log says one was dropped."""
-    extra = " ".join(["-acpitable file=%s" % KBD0001_AML] * AML_MAX_TABLES)
+def _big_ssdt(path, names, devices):
+    """An SSDT with `names` Names in \\_SB.BIG0 and `devices` Devices
+    \\_SB.BGnn after them (each with a _HID and a free I/O port)."""
+    with open(path, "w") as f:
+        f.write('DefinitionBlock ("", "SSDT", 2, "KITE", "BIG", 1)\n{\n')
+        f.write("    Device (\\_SB.BIG0)\n    {\n")
+        f.write('        Name (_HID, "KITE1000")\n')
+        for i in range(names):
+            f.write("        Name (N%03X, %d)\n" % (i, i))
+        f.write("    }\n")
+        for i in range(devices):
+            f.write('    Device (\\_SB.BG%02d)\n    {\n'
+                    '        Name (_HID, "KITE2%03d")\n    }\n' % (i, i))
+        f.write("}\n")
+
+
+def test_aml_namespace_and_tables_past_old_limits(arch, **opts):
+    """One SSDT of 3,000 Names and 40 Devices (more objects than the old
+    2,048-node namespace held, and the Devices declared after them) and
+    20 more SSDTs (kbd0001.aml: the first declares \\_SB.KBD, the others
+    collide with it): 22 AML tables all walked, every object created, all
+    40 late Devices in `devices`."""
+    extra = " ".join(["-acpitable file=%s" % KBD0001_AML] * 20)
     opts = dict(opts, extra=(opts.get("extra", "") + " " + extra).strip())
-    with Guest(arch, **opts) as g:
-        g.expect(r"acpi: %u AML table\(s\)" % AML_MAX_TABLES, timeout=30)
-        g.expect(r"acpi: %u AML tables, %u loaded: AML_MAX_TABLES "
-                 r"reached; 1 dropped\n"
-                 % (AML_MAX_TABLES + 1, AML_MAX_TABLES), timeout=10)
-        g.expect(re.escape(PROMPT), timeout=30)
+    with tempfile.TemporaryDirectory(prefix="kite-big-ssdt-") as tmp:
+        dsl = os.path.join(tmp, "big.dsl")
+        _big_ssdt(dsl, 3000, 40)
+        with Guest(arch, acpi_ssdt=dsl, **opts) as g:
+            m = g.expect(r"acpi: (\d+) AML table\(s\): (\d+) devices, "
+                         r"\d+ present with an ID; \d+ methods, (\d+) "
+                         r"objects", timeout=30)
+            tables, devices, objects = (int(x) for x in m.groups())
+            assert tables == 1 + 1 + 20 > OLD_AML_MAX_TABLES, m.group(0)
+            assert objects > 3000 + 40 > OLD_AML_MAX_NODES, m.group(0)
+            g.expect(re.escape(PROMPT), timeout=30)
+            log = g.out
+            _no_drop_said(log)
+            out = g.command("devices")
+            listed = re.findall(r"\\_SB\.BG(\d\d)\b", out)
+            assert listed == ["%02d" % i for i in range(40)], out
+            assert "\\_SB.BIG0" in out, out
 
 
 # x86_64 pc, q35 and pc-noapic: their DSDTs differ in device count.
 PC_TESTS = [
-    test_aml_limits_are_reported,
-    test_aml_table_limit_is_reported,
+    test_aml_devices_past_old_limit,
+    test_aml_namespace_and_tables_past_old_limits,
 ]

@@ -14,7 +14,44 @@
 #include <string.h>
 #include "kern/errno.h"
 #include "firmware/acpi/acpi.h"
+#include "kern/mm.h"
+#include "fake_arch.h"
+#include "host_mm.h"
 #include "unit.h"
+
+/*
+ * The table list and the MADT's arrays come from the heap: every struct
+ * here is zeroed, given back when it goes out of scope (cleanup), and
+ * re-initialised only after its blocks are given back, so LeakSanitizer
+ * sees no leak.
+ */
+static void acpi_put(struct acpi *a)
+{
+	acpi_free(a);
+}
+
+static void madt_put(struct acpi_madt_info *mi)
+{
+	acpi_madt_free(mi);
+}
+
+static int acpi_reinit(struct acpi *a, const struct acpi_mem *mem,
+		       uint64_t rsdp)
+{
+	acpi_free(a);
+	return acpi_init(a, mem, rsdp);
+}
+
+static int madt_reparse(const uint8_t *t, size_t len, struct acpi_madt_info *mi)
+{
+	if (mi != NULL) {
+		acpi_madt_free(mi);
+	}
+	return acpi_parse_madt(t, len, mi);
+}
+
+#define ACPI_SCOPED __attribute__((cleanup(acpi_put))) struct acpi
+#define MADT_SCOPED __attribute__((cleanup(madt_put))) struct acpi_madt_info
 
 #define MEM_MAX_REGIONS 24
 
@@ -205,11 +242,11 @@ TEST(acpi_pc_tables)
 	static const char *const order[] = {"RSDT", "FACP", "APIC", "HPET",
 					    "WAET", "DSDT", "FACS"};
 	struct fake_mem m;
-	struct acpi a;
+	ACPI_SCOPED a = {0};
 	const struct acpi_table *t;
 
 	REQUIRE(mem_load(&m, "pc") == 0);
-	REQUIRE_EQ_INT(acpi_init(&a, &m.mem, 0xf59d0), 0);
+	REQUIRE_EQ_INT(acpi_reinit(&a, &m.mem, 0xf59d0), 0);
 	CHECK_EQ_INT(a.rsdp_phys, 0xf59d0);
 	CHECK_EQ_INT(a.rsdp_revision, 0);
 	CHECK(!a.xsdt);
@@ -255,13 +292,13 @@ TEST(acpi_q35_tables)
 	static const char *const order[] = {"RSDT", "FACP", "APIC", "HPET",
 					    "MCFG", "WAET", "DSDT", "FACS"};
 	struct fake_mem m;
-	struct acpi a;
+	ACPI_SCOPED a = {0};
 	uint64_t phys = 0;
 
 	REQUIRE(mem_load(&m, "q35") == 0);
 	CHECK_EQ_INT(acpi_find_rsdp(&m.mem, &phys), 0);
 	CHECK_EQ_INT(phys, 0xf59e0);
-	REQUIRE_EQ_INT(acpi_init(&a, &m.mem, phys), 0);
+	REQUIRE_EQ_INT(acpi_reinit(&a, &m.mem, phys), 0);
 	/* q35 too gives an ACPI 1.0 RSDP and an RSDT only. */
 	CHECK_EQ_INT(a.rsdp_revision, 0);
 	CHECK(!a.xsdt);
@@ -280,12 +317,12 @@ TEST(acpi_q35_tables)
 TEST(acpi_pc_ssdt)
 {
 	struct fake_mem m;
-	struct acpi a;
+	ACPI_SCOPED a = {0};
 	const struct acpi_table *t;
 	uint8_t ta = 0xaa, tb = 0xbb;
 
 	REQUIRE(mem_load(&m, "pc-ssdt") == 0);
-	REQUIRE_EQ_INT(acpi_init(&a, &m.mem, 0xf59d0), 0);
+	REQUIRE_EQ_INT(acpi_reinit(&a, &m.mem, 0xf59d0), 0);
 	CHECK_EQ_INT(a.count, 8);
 	t = acpi_find(&a, "SSDT", 0);
 	REQUIRE(t != NULL);
@@ -304,16 +341,17 @@ TEST(acpi_pc_ssdt)
 static void check_qemu_madt(const char *machine)
 {
 	struct fake_mem m;
-	struct acpi a;
-	struct acpi_madt_info mi;
+	ACPI_SCOPED a = {0};
+	MADT_SCOPED mi = {0};
 	const struct acpi_table *t;
 
 	REQUIRE(mem_load(&m, machine) == 0);
-	REQUIRE_EQ_INT(acpi_init(&a, &m.mem, mem_region(&m, "RSDP")->phys), 0);
+	REQUIRE_EQ_INT(acpi_reinit(&a, &m.mem, mem_region(&m, "RSDP")->phys),
+		       0);
 	t = acpi_find(&a, "APIC", 0);
 	REQUIRE(t != NULL);
 	CHECK_EQ_INT(t->length, 120);
-	REQUIRE_EQ_INT(acpi_parse_madt(t->data, t->length, &mi), 0);
+	REQUIRE_EQ_INT(madt_reparse(t->data, t->length, &mi), 0);
 	CHECK_EQ_INT(mi.lapic_addr, 0xfee00000);
 	CHECK_EQ_INT(mi.flags, 1);
 	CHECK(mi.pcat_compat);
@@ -366,7 +404,7 @@ TEST(acpi_q35_madt)
 TEST(acpi_isa_irq_routing)
 {
 	struct fake_mem m;
-	struct acpi_madt_info mi;
+	MADT_SCOPED mi = {0};
 	struct region *r;
 	uint32_t gsi;
 	bool low, level;
@@ -374,7 +412,7 @@ TEST(acpi_isa_irq_routing)
 	REQUIRE(mem_load(&m, "pc") == 0);
 	r = mem_region(&m, "APIC");
 	REQUIRE(r != NULL);
-	REQUIRE_EQ_INT(acpi_parse_madt(r->data, r->len, &mi), 0);
+	REQUIRE_EQ_INT(madt_reparse(r->data, r->len, &mi), 0);
 	acpi_isa_irq(&mi, 0, &gsi, &low, &level);
 	CHECK_EQ_INT(gsi, 2);
 	CHECK(!low);
@@ -489,7 +527,7 @@ TEST(acpi_qemu_s5)
 TEST(acpi_rsdp_bad)
 {
 	struct fake_mem m;
-	struct acpi a;
+	ACPI_SCOPED a = {0};
 	struct region *r;
 	uint64_t phys = 0;
 
@@ -497,16 +535,16 @@ TEST(acpi_rsdp_bad)
 	r = mem_region(&m, "RSDP");
 	REQUIRE(r != NULL);
 	/* Unmapped, not an RSDP. */
-	CHECK_EQ_INT(acpi_init(&a, &m.mem, 0x1000), -ERANGE);
-	CHECK_EQ_INT(acpi_init(&a, &m.mem, 0x7fe1ad8), -EINVAL);
-	CHECK_EQ_INT(acpi_init(NULL, &m.mem, r->phys), -EINVAL);
+	CHECK_EQ_INT(acpi_reinit(&a, &m.mem, 0x1000), -ERANGE);
+	CHECK_EQ_INT(acpi_reinit(&a, &m.mem, 0x7fe1ad8), -EINVAL);
+	CHECK_EQ_INT(acpi_reinit(NULL, &m.mem, r->phys), -EINVAL);
 	CHECK_EQ_INT(acpi_find_rsdp(&m.mem, NULL), -EINVAL);
 	/* Bad checksum: refused by both. */
 	r->data[9] ^= 0x20; /* an OEM ID byte */
-	CHECK_EQ_INT(acpi_init(&a, &m.mem, r->phys), -EBADMSG);
+	CHECK_EQ_INT(acpi_reinit(&a, &m.mem, r->phys), -EBADMSG);
 	CHECK_EQ_INT(acpi_find_rsdp(&m.mem, &phys), -ENOENT);
 	r->data[9] ^= 0x20;
-	CHECK_EQ_INT(acpi_init(&a, &m.mem, r->phys), 0);
+	CHECK_EQ_INT(acpi_reinit(&a, &m.mem, r->phys), 0);
 	mem_free(&m);
 }
 
@@ -574,13 +612,13 @@ static void add_v2(struct fake_mem *m, uint8_t **rsdp, uint8_t **xsdt)
 TEST(acpi_xsdt_preferred)
 {
 	struct fake_mem m;
-	struct acpi a;
+	ACPI_SCOPED a = {0};
 	uint8_t *rsdp, *xsdt;
 	uint64_t phys = 0;
 
 	REQUIRE(mem_load(&m, "pc") == 0);
 	add_v2(&m, &rsdp, &xsdt);
-	REQUIRE_EQ_INT(acpi_init(&a, &m.mem, V2_RSDP), 0);
+	REQUIRE_EQ_INT(acpi_reinit(&a, &m.mem, V2_RSDP), 0);
 	CHECK_EQ_INT(a.rsdp_revision, 2);
 	CHECK(a.xsdt);
 	CHECK_EQ_INT(a.skipped, 0);
@@ -596,7 +634,7 @@ TEST(acpi_xsdt_preferred)
 
 	/* XSDT with a bad checksum: the RSDT is used. */
 	xsdt[12] ^= 1;
-	REQUIRE_EQ_INT(acpi_init(&a, &m.mem, V2_RSDP), 0);
+	REQUIRE_EQ_INT(acpi_reinit(&a, &m.mem, V2_RSDP), 0);
 	CHECK(!a.xsdt);
 	CHECK_EQ_INT(a.count, 7);
 	CHECK_EQ_STR(sig_at(&a, 0), "RSDT");
@@ -605,22 +643,22 @@ TEST(acpi_xsdt_preferred)
 	/* XSDT with half an entry: the RSDT is used. */
 	put32(xsdt + 4, 36 + 3 * 8 - 4);
 	fix_sum(xsdt, 36 + 3 * 8 - 4, 9);
-	REQUIRE_EQ_INT(acpi_init(&a, &m.mem, V2_RSDP), 0);
+	REQUIRE_EQ_INT(acpi_reinit(&a, &m.mem, V2_RSDP), 0);
 	CHECK(!a.xsdt);
 	make_header(xsdt, "XSDT", 36 + 3 * 8);
 
 	/* XSDT address zero, or unmapped: the RSDT is used. */
 	put64(rsdp + 24, 0);
 	fix_sum(rsdp, 36, 32);
-	REQUIRE_EQ_INT(acpi_init(&a, &m.mem, V2_RSDP), 0);
+	REQUIRE_EQ_INT(acpi_reinit(&a, &m.mem, V2_RSDP), 0);
 	CHECK(!a.xsdt);
 	put64(rsdp + 24, 0x40000000);
 	fix_sum(rsdp, 36, 32);
-	REQUIRE_EQ_INT(acpi_init(&a, &m.mem, V2_RSDP), 0);
+	REQUIRE_EQ_INT(acpi_reinit(&a, &m.mem, V2_RSDP), 0);
 	CHECK(!a.xsdt);
 	put64(rsdp + 24, V2_XSDT);
 	fix_sum(rsdp, 36, 32);
-	REQUIRE_EQ_INT(acpi_init(&a, &m.mem, V2_RSDP), 0);
+	REQUIRE_EQ_INT(acpi_reinit(&a, &m.mem, V2_RSDP), 0);
 	CHECK(a.xsdt);
 	mem_free(&m);
 }
@@ -628,7 +666,7 @@ TEST(acpi_xsdt_preferred)
 TEST(acpi_rsdp_v2_bad_extended_checksum)
 {
 	struct fake_mem m;
-	struct acpi a;
+	ACPI_SCOPED a = {0};
 	uint8_t *rsdp, *xsdt;
 	uint64_t phys = 0;
 
@@ -640,25 +678,25 @@ TEST(acpi_rsdp_v2_bad_extended_checksum)
 	CHECK_EQ_INT(phys, V2_RSDP);
 	/* Byte 33 is covered by the extended checksum only. */
 	rsdp[33] = 1;
-	CHECK_EQ_INT(acpi_init(&a, &m.mem, V2_RSDP), -EBADMSG);
+	CHECK_EQ_INT(acpi_reinit(&a, &m.mem, V2_RSDP), -EBADMSG);
 	CHECK_EQ_INT(acpi_find_rsdp(&m.mem, &phys), -ENOENT);
 	rsdp[33] = 0;
 	/* An impossible extended length. */
 	put32(rsdp + 20, 20);
 	fix_sum(rsdp, 20, 8);
 	fix_sum(rsdp, 36, 32);
-	CHECK_EQ_INT(acpi_init(&a, &m.mem, V2_RSDP), -EBADMSG);
+	CHECK_EQ_INT(acpi_reinit(&a, &m.mem, V2_RSDP), -EBADMSG);
 	/* A length past the mapped bytes. */
 	put32(rsdp + 20, 40);
 	fix_sum(rsdp, 20, 8);
-	CHECK_EQ_INT(acpi_init(&a, &m.mem, V2_RSDP), -ERANGE);
+	CHECK_EQ_INT(acpi_reinit(&a, &m.mem, V2_RSDP), -ERANGE);
 	mem_free(&m);
 }
 
 TEST(acpi_rsdt_bad)
 {
 	struct fake_mem m;
-	struct acpi a;
+	ACPI_SCOPED a = {0};
 	struct region *rsdp, *rsdt;
 
 	REQUIRE(mem_load(&m, "pc") == 0);
@@ -666,18 +704,18 @@ TEST(acpi_rsdt_bad)
 	rsdt = mem_region(&m, "RSDT");
 	REQUIRE(rsdp != NULL && rsdt != NULL);
 	rsdt->data[30] ^= 1;
-	CHECK_EQ_INT(acpi_init(&a, &m.mem, rsdp->phys), -EBADMSG);
+	CHECK_EQ_INT(acpi_reinit(&a, &m.mem, rsdp->phys), -EBADMSG);
 	rsdt->data[30] ^= 1;
 	rsdt->data[0] = 'X';
-	CHECK_EQ_INT(acpi_init(&a, &m.mem, rsdp->phys), -EBADMSG);
+	CHECK_EQ_INT(acpi_reinit(&a, &m.mem, rsdp->phys), -EBADMSG);
 	rsdt->data[0] = 'R';
 	put32(rsdt->data + 4, 53); /* one byte past the mapped table */
-	CHECK_EQ_INT(acpi_init(&a, &m.mem, rsdp->phys), -ERANGE);
+	CHECK_EQ_INT(acpi_reinit(&a, &m.mem, rsdp->phys), -ERANGE);
 	put32(rsdt->data + 4, 52);
 	/* RSDT address unmapped. */
 	put32(rsdp->data + 16, 0x12345678);
 	fix_sum(rsdp->data, 20, 8);
-	CHECK_EQ_INT(acpi_init(&a, &m.mem, rsdp->phys), -ERANGE);
+	CHECK_EQ_INT(acpi_reinit(&a, &m.mem, rsdp->phys), -ERANGE);
 	mem_free(&m);
 }
 
@@ -703,29 +741,29 @@ static uint8_t *grow_rsdt(struct fake_mem *m, const uint32_t *extra,
 TEST(acpi_table_unmapped_or_bad_length)
 {
 	struct fake_mem m;
-	struct acpi a;
+	ACPI_SCOPED a = {0};
 	struct region *hpet;
 	const uint32_t extra[] = {0x12340000, 0, 0x7fe1a00 /* APIC again */};
 
 	REQUIRE(mem_load(&m, "pc") == 0);
 	grow_rsdt(&m, extra, 3);
-	REQUIRE_EQ_INT(acpi_init(&a, &m.mem, 0xf59d0), 0);
+	REQUIRE_EQ_INT(acpi_reinit(&a, &m.mem, 0xf59d0), 0);
 	CHECK_EQ_INT(a.count, 7);
 	CHECK_EQ_INT(a.skipped, 3);
 
 	/* HPET shorter than a header, then longer than what is mapped. */
 	hpet = mem_region(&m, "HPET");
 	put32(hpet->data + 4, 20);
-	REQUIRE_EQ_INT(acpi_init(&a, &m.mem, 0xf59d0), 0);
+	REQUIRE_EQ_INT(acpi_reinit(&a, &m.mem, 0xf59d0), 0);
 	CHECK_EQ_INT(a.count, 6);
 	CHECK_EQ_INT(a.skipped, 4);
 	CHECK(acpi_find(&a, "HPET", 0) == NULL);
 	put32(hpet->data + 4, 57);
-	REQUIRE_EQ_INT(acpi_init(&a, &m.mem, 0xf59d0), 0);
+	REQUIRE_EQ_INT(acpi_reinit(&a, &m.mem, 0xf59d0), 0);
 	CHECK_EQ_INT(a.count, 6);
 	CHECK(acpi_find(&a, "HPET", 0) == NULL);
 	put32(hpet->data + 4, 0xffffffff);
-	REQUIRE_EQ_INT(acpi_init(&a, &m.mem, 0xf59d0), 0);
+	REQUIRE_EQ_INT(acpi_reinit(&a, &m.mem, 0xf59d0), 0);
 	CHECK_EQ_INT(a.count, 6);
 	mem_free(&m);
 }
@@ -733,13 +771,13 @@ TEST(acpi_table_unmapped_or_bad_length)
 TEST(acpi_table_bad_checksum_kept)
 {
 	struct fake_mem m;
-	struct acpi a;
+	ACPI_SCOPED a = {0};
 	struct region *waet;
 
 	REQUIRE(mem_load(&m, "pc") == 0);
 	waet = mem_region(&m, "WAET");
 	waet->data[39] ^= 0x01;
-	REQUIRE_EQ_INT(acpi_init(&a, &m.mem, 0xf59d0), 0);
+	REQUIRE_EQ_INT(acpi_reinit(&a, &m.mem, 0xf59d0), 0);
 	CHECK_EQ_INT(a.count, 7);
 	CHECK_EQ_INT(a.skipped, 0);
 	CHECK_EQ_STR(sig_at(&a, 4), "WAET");
@@ -752,11 +790,11 @@ TEST(acpi_table_bad_checksum_kept)
 TEST(acpi_fadt_bad_checksum_no_dsdt)
 {
 	struct fake_mem m;
-	struct acpi a;
+	ACPI_SCOPED a = {0};
 
 	REQUIRE(mem_load(&m, "pc") == 0);
 	mem_region(&m, "FACP")->data[100] ^= 1;
-	REQUIRE_EQ_INT(acpi_init(&a, &m.mem, 0xf59d0), 0);
+	REQUIRE_EQ_INT(acpi_reinit(&a, &m.mem, 0xf59d0), 0);
 	/* The FADT is kept but not trusted: no DSDT, no FACS. */
 	CHECK_EQ_INT(a.count, 5);
 	CHECK(acpi_find(&a, "FACP", 0) == NULL);
@@ -767,7 +805,7 @@ TEST(acpi_fadt_bad_checksum_no_dsdt)
 TEST(acpi_fadt_x_dsdt)
 {
 	struct fake_mem m;
-	struct acpi a;
+	ACPI_SCOPED a = {0};
 	struct region *fadt, *dsdt;
 
 	REQUIRE(mem_load(&m, "q35") == 0);
@@ -777,33 +815,33 @@ TEST(acpi_fadt_x_dsdt)
 	mem_add(&m, "DSDT2", 0x200000, dsdt->data, dsdt->len);
 	put64(fadt->data + 140, 0x200000);
 	fix_sum(fadt->data, fadt->len, 9);
-	REQUIRE_EQ_INT(acpi_init(&a, &m.mem, 0xf59e0), 0);
+	REQUIRE_EQ_INT(acpi_reinit(&a, &m.mem, 0xf59e0), 0);
 	CHECK_EQ_INT(acpi_find(&a, "DSDT", 0)->phys, 0x200000);
 	CHECK_EQ_INT(a.skipped, 0);
 	/* X_DSDT unmapped: the 32-bit DSDT, and one skip. */
 	put64(fadt->data + 140, 0x300000);
 	fix_sum(fadt->data, fadt->len, 9);
-	REQUIRE_EQ_INT(acpi_init(&a, &m.mem, 0xf59e0), 0);
+	REQUIRE_EQ_INT(acpi_reinit(&a, &m.mem, 0xf59e0), 0);
 	CHECK_EQ_INT(acpi_find(&a, "DSDT", 0)->phys, 0x7fe0040);
 	CHECK_EQ_INT(a.skipped, 1);
 	/* X_DSDT at something that is not a DSDT (the FACP): same. */
 	put64(fadt->data + 140, fadt->phys);
 	fix_sum(fadt->data, fadt->len, 9);
-	REQUIRE_EQ_INT(acpi_init(&a, &m.mem, 0xf59e0), 0);
+	REQUIRE_EQ_INT(acpi_reinit(&a, &m.mem, 0xf59e0), 0);
 	CHECK_EQ_INT(acpi_find(&a, "DSDT", 0)->phys, 0x7fe0040);
 	/* The FACS's signature broken: no FACS. */
 	mem_region(&m, "FACS")->data[0] = 'X';
-	REQUIRE_EQ_INT(acpi_init(&a, &m.mem, 0xf59e0), 0);
+	REQUIRE_EQ_INT(acpi_reinit(&a, &m.mem, 0xf59e0), 0);
 	CHECK(acpi_find(&a, "FACS", 0) == NULL);
 	CHECK_EQ_INT(a.count, 7);
 	mem_free(&m);
 }
 
-TEST(acpi_too_many_tables)
+TEST(acpi_many_tables)
 {
 	enum { N = 40 };
 	struct fake_mem m;
-	struct acpi a;
+	ACPI_SCOPED a = {0};
 	uint32_t extra[N];
 	uint8_t *blob;
 
@@ -816,23 +854,65 @@ TEST(acpi_too_many_tables)
 		extra[i] = 0x400000 + 64 * i;
 	}
 	grow_rsdt(&m, extra, N);
-	REQUIRE_EQ_INT(acpi_init(&a, &m.mem, 0xf59d0), 0);
-	CHECK_EQ_INT(a.count, ACPI_MAX_TABLES);
-	/* RSDT + 4 + 27 SSDTs fill it; 13 SSDTs, DSDT and FACS do not fit. */
-	CHECK_EQ_INT(a.skipped, N - 27 + 2);
-	CHECK(acpi_find(&a, "SSDT", 26) != NULL);
-	CHECK(acpi_find(&a, "SSDT", 27) == NULL);
-	CHECK(acpi_find(&a, "DSDT", 0) == NULL);
+	REQUIRE_EQ_INT(acpi_reinit(&a, &m.mem, 0xf59d0), 0);
+	/* The RSDT, QEMU's 4, the 40 SSDTs, DSDT and FACS: all of them
+	 * (the list was once 32 long). */
+	CHECK_EQ_INT(a.count, 1 + 4 + N + 2);
+	CHECK_EQ_INT(a.skipped, 0);
+	CHECK(acpi_find(&a, "SSDT", N - 1) != NULL);
+	CHECK(acpi_find(&a, "SSDT", N) == NULL);
+	CHECK(acpi_find(&a, "DSDT", 0) != NULL);
+	mem_free(&m);
+}
+
+/* The list's growth fails at each allocation in turn: that table is
+ * skipped (-ENOMEM, said), the others are read, nothing leaks. */
+TEST(acpi_tables_out_of_memory)
+{
+	enum { N = 40 };
+	struct fake_mem m;
+	uint32_t extra[N];
+	uint8_t *blob;
+	unsigned int runs = 0, bad = 0;
+
+	REQUIRE(mem_load(&m, "pc") == 0);
+	blob = mem_add(&m, "MANY", 0x400000, NULL, 64 * N);
+	REQUIRE(blob != NULL);
+	for (unsigned int i = 0; i < N; i++) {
+		make_header(blob + 64 * i, "SSDT", 36);
+		extra[i] = 0x400000 + 64 * i;
+	}
+	grow_rsdt(&m, extra, N);
+	for (unsigned long at = 1; runs < 100; at++, runs++) {
+		ACPI_SCOPED a = {0};
+		int r;
+
+		fake_console_clear();
+		host_mm_fail_at(at);
+		r = acpi_init(&a, &m.mem, 0xf59d0);
+		if (!host_mm_failed()) {
+			CHECK_EQ_INT(a.count, 1 + 4 + N + 2);
+			break;
+		}
+		bad += r != 0;
+		bad += a.skipped != 1 || a.skips[0].err != -ENOMEM;
+		bad += a.count != 1 + 4 + N + 2 - 1;
+		bad += fake_console_count("acpi: out of memory for table") != 1;
+	}
+	host_mm_fail_at(0);
+	CHECK_EQ_INT(bad, 0);
+	CHECK(runs >= 3); /* 16, 32, 64 entries */
+	CHECK(runs < 100);
 	mem_free(&m);
 }
 
 TEST(acpi_find_args)
 {
 	struct fake_mem m;
-	struct acpi a;
+	ACPI_SCOPED a = {0};
 
 	REQUIRE(mem_load(&m, "pc") == 0);
-	REQUIRE_EQ_INT(acpi_init(&a, &m.mem, 0xf59d0), 0);
+	REQUIRE_EQ_INT(acpi_reinit(&a, &m.mem, 0xf59d0), 0);
 	CHECK(acpi_find(&a, "API", 0) == NULL);
 	CHECK(acpi_find(&a, "APICX", 0) == NULL);
 	CHECK(acpi_find(&a, "", 0) == NULL);
@@ -969,10 +1049,10 @@ TEST(acpi_madt_all_types)
 	    0xee,
 	};
 	uint8_t t[256];
-	struct acpi_madt_info mi;
+	MADT_SCOPED mi = {0};
 	size_t len = make_madt(t, e, sizeof(e));
 
-	REQUIRE_EQ_INT(acpi_parse_madt(t, len, &mi), 0);
+	REQUIRE_EQ_INT(madt_reparse(t, len, &mi), 0);
 	CHECK_EQ_INT(mi.lapic_addr, 0x1fee00000ull);
 	REQUIRE_EQ_INT(mi.ncpus, 3);
 	CHECK_EQ_INT(mi.cpus[0].uid, 1);
@@ -1016,16 +1096,17 @@ TEST(acpi_madt_all_types)
 	CHECK(level);
 }
 
-TEST(acpi_madt_dropped)
+/* 300 x2APIC CPUs (a server; once 64 were kept) and 10 I/O APICs. */
+static size_t make_big_madt(uint8_t *t, uint8_t *e)
 {
-	uint8_t e[70 * 8 + 10 * 12], t[44 + sizeof(e)];
-	struct acpi_madt_info mi;
-	size_t n = 0, len;
+	size_t n = 0;
 
-	for (unsigned int i = 0; i < 70; i++, n += 8) {
-		uint8_t l[8] = {0, 8, (uint8_t)i, (uint8_t)i, 1, 0, 0, 0};
+	for (unsigned int i = 0; i < 300; i++, n += 16) {
+		uint8_t x[16] = {
+		    9, 16, 0, 0, (uint8_t)i, (uint8_t)(i >> 8), 0, 0,
+		    1, 0,  0, 0, (uint8_t)i, (uint8_t)(i >> 8), 0, 0};
 
-		memcpy(e + n, l, 8);
+		memcpy(e + n, x, 16);
 	}
 	for (unsigned int i = 0; i < 10; i++, n += 12) {
 		uint8_t io[12] = {1,	12,   (uint8_t)i,	 0, 0, 0,
@@ -1033,19 +1114,72 @@ TEST(acpi_madt_dropped)
 
 		memcpy(e + n, io, 12);
 	}
-	len = make_madt(t, e, n);
-	REQUIRE_EQ_INT(acpi_parse_madt(t, len, &mi), 0);
-	CHECK_EQ_INT(mi.ncpus, ACPI_MAX_CPUS);
+	for (unsigned int i = 0; i < 20; i++, n += 6) {
+		uint8_t nmi[6] = {4, 6, (uint8_t)i, 5, 0, 1};
+
+		memcpy(e + n, nmi, 6);
+	}
+	return make_madt(t, e, n);
+}
+
+TEST(acpi_madt_read_whole)
+{
+	static uint8_t e[300 * 16 + 10 * 12 + 20 * 6], t[44 + sizeof(e)];
+	MADT_SCOPED mi = {0};
+	size_t len = make_big_madt(t, e);
+
+	REQUIRE_EQ_INT(madt_reparse(t, len, &mi), 0);
+	REQUIRE_EQ_INT(mi.ncpus, 300);
 	CHECK_EQ_INT(mi.cpus[63].apic_id, 63);
-	CHECK_EQ_INT(mi.nioapics, ACPI_MAX_IOAPICS);
-	CHECK_EQ_INT(mi.dropped, (70 - 64) + (10 - 8));
+	CHECK_EQ_INT(mi.cpus[299].apic_id, 299);
+	CHECK_EQ_INT(mi.cpus[299].uid, 299);
+	CHECK(mi.cpus[299].x2apic && mi.cpus[299].enabled);
+	REQUIRE_EQ_INT(mi.nioapics, 10);
+	CHECK_EQ_INT(mi.ioapics[9].gsi_base, 24 * 9);
+	REQUIRE_EQ_INT(mi.nlapic_nmis, 20);
+	CHECK_EQ_INT(mi.lapic_nmis[19].uid, 19);
+	CHECK_EQ_INT(mi.lapic_nmis[19].lint, 1);
+	CHECK_EQ_INT(mi.dropped, 0);
+}
+
+/* Each of the MADT's arrays fails in turn: that kind is left out (said),
+ * the others are whole, and -ENOMEM says it. */
+TEST(acpi_madt_out_of_memory)
+{
+	static uint8_t e[300 * 16 + 10 * 12 + 20 * 6], t[44 + sizeof(e)];
+	size_t len = make_big_madt(t, e);
+	unsigned int runs = 0, bad = 0;
+
+	for (unsigned long at = 1; runs < 10; at++, runs++) {
+		MADT_SCOPED mi = {0};
+		int r;
+
+		fake_console_clear();
+		host_mm_fail_at(at);
+		r = madt_reparse(t, len, &mi);
+		if (!host_mm_failed()) {
+			CHECK_EQ_INT(r, 0);
+			break;
+		}
+		bad += r != -ENOMEM;
+		bad += fake_console_count("acpi: out of memory for ") != 1;
+		/* the kinds in order: CPUs, I/O APICs, then LAPIC NMIs */
+		bad += mi.ncpus != (at == 1 ? 0u : 300u);
+		bad += mi.nioapics != (at == 2 ? 0u : 10u);
+		bad += mi.nlapic_nmis != (at == 3 ? 0u : 20u);
+		bad += mi.dropped != (at == 1 ? 300u : at == 2 ? 10u : 20u);
+		bad += mi.ncpus && mi.cpus[299].apic_id != 299;
+	}
+	host_mm_fail_at(0);
+	CHECK_EQ_INT(bad, 0);
+	CHECK_EQ_INT(runs, 3);
 }
 
 TEST(acpi_madt_bad)
 {
 	struct fake_mem m;
 	struct region *r;
-	struct acpi_madt_info mi;
+	MADT_SCOPED mi = {0};
 	uint8_t t[256];
 	size_t len;
 
@@ -1054,75 +1188,75 @@ TEST(acpi_madt_bad)
 	REQUIRE(r != NULL && r->len == 120);
 
 	/* Not a MADT, too short for a header, NULL. */
-	CHECK_EQ_INT(acpi_parse_madt(mem_region(&m, "HPET")->data, 56, &mi),
+	CHECK_EQ_INT(madt_reparse(mem_region(&m, "HPET")->data, 56, &mi),
 		     -EINVAL);
-	CHECK_EQ_INT(acpi_parse_madt(r->data, 35, &mi), -EINVAL);
-	CHECK_EQ_INT(acpi_parse_madt(NULL, 120, &mi), -EINVAL);
-	CHECK_EQ_INT(acpi_parse_madt(r->data, 120, NULL), -EINVAL);
+	CHECK_EQ_INT(madt_reparse(r->data, 35, &mi), -EINVAL);
+	CHECK_EQ_INT(madt_reparse(NULL, 120, &mi), -EINVAL);
+	CHECK_EQ_INT(madt_reparse(r->data, 120, NULL), -EINVAL);
 	/* Buffer shorter than the header's length. */
-	CHECK_EQ_INT(acpi_parse_madt(r->data, 119, &mi), -ERANGE);
+	CHECK_EQ_INT(madt_reparse(r->data, 119, &mi), -ERANGE);
 	/* Bad checksum. */
 	memcpy(t, r->data, 120);
 	t[50] ^= 1;
-	CHECK_EQ_INT(acpi_parse_madt(t, 120, &mi), -EBADMSG);
+	CHECK_EQ_INT(madt_reparse(t, 120, &mi), -EBADMSG);
 	/* Header length under 44. */
 	memcpy(t, r->data, 120);
 	put32(t + 4, 40);
 	fix_sum(t, 40, 9);
-	CHECK_EQ_INT(acpi_parse_madt(t, 120, &mi), -EBADMSG);
+	CHECK_EQ_INT(madt_reparse(t, 120, &mi), -EBADMSG);
 
 	/* Entry length 0 (the LAPIC entry at 44). */
 	memcpy(t, r->data, 120);
 	t[45] = 0;
 	fix_sum(t, 120, 9);
-	CHECK_EQ_INT(acpi_parse_madt(t, 120, &mi), -EBADMSG);
+	CHECK_EQ_INT(madt_reparse(t, 120, &mi), -EBADMSG);
 	/* Entry length 1. */
 	t[45] = 1;
 	fix_sum(t, 120, 9);
-	CHECK_EQ_INT(acpi_parse_madt(t, 120, &mi), -EBADMSG);
+	CHECK_EQ_INT(madt_reparse(t, 120, &mi), -EBADMSG);
 	/* The last entry (LAPIC NMI at 114, 6 bytes) running past the end. */
 	memcpy(t, r->data, 120);
 	t[115] = 7;
 	fix_sum(t, 120, 9);
-	CHECK_EQ_INT(acpi_parse_madt(t, 120, &mi), -EBADMSG);
+	CHECK_EQ_INT(madt_reparse(t, 120, &mi), -EBADMSG);
 	/* Truncated: the table ends inside the last entry. */
 	memcpy(t, r->data, 120);
 	put32(t + 4, 118);
 	fix_sum(t, 118, 9);
-	CHECK_EQ_INT(acpi_parse_madt(t, 118, &mi), -EBADMSG);
+	CHECK_EQ_INT(madt_reparse(t, 118, &mi), -EBADMSG);
 	/* A lone type byte after the last entry. */
 	memcpy(t, r->data, 120);
 	t[120] = 0;
 	put32(t + 4, 121);
 	fix_sum(t, 121, 9);
-	CHECK_EQ_INT(acpi_parse_madt(t, 121, &mi), -EBADMSG);
+	CHECK_EQ_INT(madt_reparse(t, 121, &mi), -EBADMSG);
 	/* An ISO (at 64) of 8 bytes, shorter than its type's 10. */
 	{
 		static const uint8_t e[] = {2, 8, 0, 0, 2, 0, 0, 0};
 
 		len = make_madt(t, e, sizeof(e));
-		CHECK_EQ_INT(acpi_parse_madt(t, len, &mi), -EBADMSG);
+		CHECK_EQ_INT(madt_reparse(t, len, &mi), -EBADMSG);
 	}
 	/* ISO polarity 10b (reserved), then trigger 10b. */
 	memcpy(t, r->data, 120);
 	put16(t + 64 + 8, 0x0002);
 	fix_sum(t, 120, 9);
-	CHECK_EQ_INT(acpi_parse_madt(t, 120, &mi), -EBADMSG);
+	CHECK_EQ_INT(madt_reparse(t, 120, &mi), -EBADMSG);
 	put16(t + 64 + 8, 0x0009);
 	fix_sum(t, 120, 9);
-	CHECK_EQ_INT(acpi_parse_madt(t, 120, &mi), -EBADMSG);
+	CHECK_EQ_INT(madt_reparse(t, 120, &mi), -EBADMSG);
 	put16(t + 64 + 8, 0x000f);
 	fix_sum(t, 120, 9);
-	REQUIRE_EQ_INT(acpi_parse_madt(t, 120, &mi), 0);
+	REQUIRE_EQ_INT(madt_reparse(t, 120, &mi), 0);
 	CHECK_EQ_INT(mi.isos[0].polarity, ACPI_POL_LOW);
 	/* LAPIC NMI polarity 10b. */
 	memcpy(t, r->data, 120);
 	put16(t + 114 + 3, 0x0002);
 	fix_sum(t, 120, 9);
-	CHECK_EQ_INT(acpi_parse_madt(t, 120, &mi), -EBADMSG);
+	CHECK_EQ_INT(madt_reparse(t, 120, &mi), -EBADMSG);
 	/* A MADT with no entries is fine. */
 	len = make_madt(t, NULL, 0);
-	REQUIRE_EQ_INT(acpi_parse_madt(t, len, &mi), 0);
+	REQUIRE_EQ_INT(madt_reparse(t, len, &mi), 0);
 	CHECK_EQ_INT(mi.ncpus, 0);
 	mem_free(&m);
 }
@@ -1366,7 +1500,7 @@ TEST(acpi_s5_bad)
 TEST(acpi_map_wrap)
 {
 	struct fake_mem m;
-	struct acpi a;
+	ACPI_SCOPED a = {0};
 	const uint32_t extra[] = {0xfffffff0};
 
 	REQUIRE(mem_load(&m, "pc") == 0);
@@ -1376,7 +1510,7 @@ TEST(acpi_map_wrap)
 	REQUIRE(top != NULL);
 	memcpy(top, "OEMX", 4);
 	grow_rsdt(&m, extra, 1);
-	REQUIRE_EQ_INT(acpi_init(&a, &m.mem, 0xf59d0), 0);
+	REQUIRE_EQ_INT(acpi_reinit(&a, &m.mem, 0xf59d0), 0);
 	CHECK_EQ_INT(a.skipped, 1);
 	CHECK_EQ_INT(a.count, 7);
 	mem_free(&m);
@@ -1399,7 +1533,7 @@ static const void *guarded_map(void *ctx, uint64_t phys, size_t len)
 TEST(acpi_skips_say_where)
 {
 	struct fake_mem m;
-	struct acpi a;
+	ACPI_SCOPED a = {0};
 	struct acpi_mem guarded;
 	struct region *hpet;
 	uint32_t extra[3];
@@ -1415,9 +1549,9 @@ TEST(acpi_skips_say_where)
 	extra[2] = (uint32_t)mem_region(&m, "FACP")->phys;
 	grow_rsdt(&m, extra, 3);
 	/* Readable, it is loaded: the refusal is what skips it below. */
-	REQUIRE_EQ_INT(acpi_init(&a, &m.mem, 0xf59d0), 0);
+	REQUIRE_EQ_INT(acpi_reinit(&a, &m.mem, 0xf59d0), 0);
 	CHECK_EQ_INT(a.count, 8);
-	REQUIRE_EQ_INT(acpi_init(&a, &guarded, 0xf59d0), 0);
+	REQUIRE_EQ_INT(acpi_reinit(&a, &guarded, 0xf59d0), 0);
 	CHECK_EQ_INT(a.count, 7);
 	CHECK_EQ_INT(a.skipped, 3);
 	REQUIRE_EQ_INT(a.nskips, 3);
@@ -1435,7 +1569,7 @@ TEST(acpi_skips_say_where)
 TEST(acpi_skips_fadt_dsdt_on_guard_page)
 {
 	struct fake_mem m;
-	struct acpi a;
+	ACPI_SCOPED a = {0};
 	struct acpi_mem guarded;
 	struct region *fadt, *dsdt;
 
@@ -1447,9 +1581,9 @@ TEST(acpi_skips_fadt_dsdt_on_guard_page)
 	mem_add(&m, "DSDT2", GUARD_PAGE, dsdt->data, dsdt->len);
 	put32(fadt->data + 40, GUARD_PAGE);
 	fix_sum(fadt->data, fadt->len, 9);
-	REQUIRE_EQ_INT(acpi_init(&a, &m.mem, 0xf59d0), 0);
+	REQUIRE_EQ_INT(acpi_reinit(&a, &m.mem, 0xf59d0), 0);
 	CHECK_EQ_INT(acpi_find(&a, "DSDT", 0)->phys, GUARD_PAGE);
-	REQUIRE_EQ_INT(acpi_init(&a, &guarded, 0xf59d0), 0);
+	REQUIRE_EQ_INT(acpi_reinit(&a, &guarded, 0xf59d0), 0);
 	CHECK(acpi_find(&a, "DSDT", 0) == NULL);
 	CHECK(acpi_find(&a, "FACS", 0) != NULL);
 	REQUIRE_EQ_INT(a.nskips, 1);

@@ -4,6 +4,7 @@
  * iasl-built tables in tests/fixtures/acpi/aml, and broken input built
  * here.
  */
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,10 +12,27 @@
 #include "kern/errno.h"
 #include "firmware/acpi/aml.h"
 #include "firmware/acpi/resource.h"
+#include "kern/mm.h"
+#include "fake_arch.h"
+#include "host_mm.h"
 
 /* ---- helpers --------------------------------------------------------- */
 
-static struct aml_device devs[AML_MAX_DEVICES];
+/* The last enumeration's devices (from the heap: aml_enumerate's). */
+static struct aml_device *devs;
+
+static int enumerate(const uint8_t *const *t, const size_t *l, unsigned int n,
+		     unsigned int *count, struct aml_stats *st)
+{
+	kfree(devs);
+	devs = NULL;
+	return aml_enumerate(t, l, n, &devs, count, st);
+}
+
+__attribute__((destructor)) static void devs_free(void)
+{
+	kfree(devs);
+}
 
 static const struct aml_device *find_dev(unsigned int n, const char *path)
 {
@@ -70,7 +88,7 @@ static int run_fixtures(const char *a, const char *b, unsigned int *count,
 		}
 		t[n++] = m[1];
 	}
-	r = aml_enumerate(t, l, n, devs, AML_MAX_DEVICES, count, st);
+	r = enumerate(t, l, n, count, st);
 	free(m[0]);
 	free(m[1]);
 	return r;
@@ -99,7 +117,7 @@ static uint64_t fake_read(void *ctx, int space, uint64_t addr, int width)
 
 /* Table builder: a 36-byte header, then AML. */
 struct tb {
-	uint8_t b[16384];
+	uint8_t b[65536];
 	size_t n;
 };
 
@@ -131,7 +149,7 @@ static int run_one(const uint8_t *b, size_t n, unsigned int *count,
 	const uint8_t *t[1] = {b};
 	size_t l[1] = {n};
 
-	return aml_enumerate(t, l, 1, devs, AML_MAX_DEVICES, count, st);
+	return enumerate(t, l, 1, count, st);
 }
 
 /* ---- QEMU's tables --------------------------------------------------- */
@@ -533,7 +551,7 @@ static void truncate_all(const char *name)
 			b[6] = (uint8_t)(i >> 16);
 			b[7] = (uint8_t)(i >> 24);
 			r = run_one(b, i, &n, &st);
-			if ((r != 0 && r != -ENOSPC) || n > AML_MAX_DEVICES) {
+			if (r != 0 || n > st.devices) {
 				bad++;
 			}
 		}
@@ -739,28 +757,34 @@ TEST(aml_revision1_integers)
 
 TEST(aml_bad_args)
 {
-	const uint8_t *t[AML_MAX_TABLES + 1];
-	size_t l[AML_MAX_TABLES + 1];
+	const uint8_t *t[20];
+	size_t l[20];
 	unsigned int n = 99, i;
+	struct aml_device *d = (struct aml_device *)1;
 	static const uint8_t junk[36] = {'D', 'S', 'D', 'T', 36};
 
-	for (i = 0; i <= AML_MAX_TABLES; i++) {
+	for (i = 0; i < 20; i++) {
 		t[i] = junk;
 		l[i] = sizeof(junk);
 	}
-	CHECK_EQ_INT(aml_enumerate(NULL, l, 1, devs, 1, &n, NULL), -EINVAL);
-	CHECK_EQ_INT(aml_enumerate(t, NULL, 1, devs, 1, &n, NULL), -EINVAL);
-	CHECK_EQ_INT(aml_enumerate(t, l, 1, NULL, 1, &n, NULL), -EINVAL);
-	CHECK_EQ_INT(aml_enumerate(t, l, 1, devs, 1, NULL, NULL), -EINVAL);
-	CHECK_EQ_INT(aml_enumerate(t, l, AML_MAX_TABLES + 1, devs, 1, &n, NULL),
+	CHECK_EQ_INT(aml_enumerate(NULL, l, 1, &d, &n, NULL), -EINVAL);
+	CHECK_EQ_INT(aml_enumerate(t, NULL, 1, &d, &n, NULL), -EINVAL);
+	CHECK_EQ_INT(aml_enumerate(t, l, 1, NULL, &n, NULL), -EINVAL);
+	CHECK_EQ_INT(aml_enumerate(t, l, 1, &d, NULL, NULL), -EINVAL);
+	CHECK_EQ_INT(aml_enumerate(t, l, AML_TABLES_LIMIT + 1, &d, &n, NULL),
 		     -EINVAL);
-	CHECK_EQ_INT(aml_enumerate(t, l, AML_MAX_TABLES, devs, 1, &n, NULL), 0);
+	CHECK(d == (struct aml_device *)1); /* untouched on -EINVAL */
+	CHECK_EQ_INT(aml_enumerate(t, l, 20, &d, &n, NULL), 0);
 	CHECK_EQ_INT(n, 0);
-	CHECK_EQ_INT(aml_enumerate(t, l, 0, NULL, 0, &n, NULL), 0);
+	CHECK(d == NULL);
+	CHECK_EQ_INT(aml_enumerate(t, l, 0, &d, &n, NULL), 0);
 	CHECK_EQ_INT(n, 0);
+	CHECK(d == NULL);
 }
 
-TEST(aml_max_devices)
+/* ---- no fixed limits (issue 10): the heap holds what firmware has ---- */
+
+TEST(aml_every_device_described)
 {
 	size_t len;
 	uint8_t *b = unit_load_fixture("acpi/pc/DSDT.bin", &len);
@@ -769,16 +793,15 @@ TEST(aml_max_devices)
 	struct aml_stats st;
 
 	REQUIRE(b != NULL);
-	CHECK_EQ_INT(aml_enumerate(t, &len, 1, devs, 2, &n, &st), -ENOSPC);
-	CHECK_EQ_INT(n, 2);
+	CHECK_EQ_INT(enumerate(t, &len, 1, &n, &st), 0);
+	CHECK_EQ_INT(n, 51);
 	CHECK_EQ_INT(st.devices, 51);
 	CHECK_EQ_STR(devs[0].path, "\\_SB.PCI0");
 	free(b);
 }
 
-/* ---- what the fixed limits drop (issue 9 item 8) ---------------------- */
-
-/* \_SB.LM00 of limits.dsl: 10 I/O ranges (8 kept), 6 _CIDs (4 kept). */
+/* \_SB.LM00 of limits.dsl: 10 I/O ranges (8 kept), 6 _CIDs (4 kept):
+ * the per-device arrays are still fixed, and say what they cut. */
 static void check_lm00(const struct aml_device *d)
 {
 	REQUIRE(d != NULL);
@@ -793,30 +816,28 @@ static void check_lm00(const struct aml_device *d)
 	CHECK_EQ_STR(d->cid[3], "KITEC004");
 }
 
-TEST(aml_limit_devices_counted)
+TEST(aml_many_devices_all_kept)
 {
 	unsigned int n;
 	struct aml_stats st;
 
-	/* 80 Devices alone: 64 kept, st.devices says how many there were */
-	CHECK_EQ_INT(run_fixtures("acpi/aml/limits.aml", NULL, &n, &st),
-		     -ENOSPC);
-	CHECK_EQ_INT(n, AML_MAX_DEVICES);
+	/* 80 Devices (once more than AML_MAX_DEVICES kept): all there */
+	CHECK_EQ_INT(run_fixtures("acpi/aml/limits.aml", NULL, &n, &st), 0);
+	CHECK_EQ_INT(n, 80);
 	CHECK_EQ_INT(st.devices, 80);
 	CHECK_EQ_INT(st.nodes_dropped, 0);
-	CHECK_EQ_INT(st.devices_dropped, 0);
-	CHECK_EQ_STR(devs[AML_MAX_DEVICES - 1].path, "\\_SB.LM63");
+	CHECK_EQ_INT(st.devices_nomem, 0);
+	CHECK_EQ_STR(devs[79].path, "\\_SB.LM79");
 	check_lm00(find_dev(n, "\\_SB.LM00"));
 	CHECK_EQ_INT(find_dev(n, "\\_SB.LM01")->res_dropped, 0);
-	CHECK_EQ_INT(find_dev(n, "\\_SB.LM01")->cid_dropped, 0);
 
-	/* after QEMU's pc DSDT (51 Devices): 13 of the SSDT's are kept */
+	/* after QEMU's pc DSDT (51 Devices): every one of both */
 	CHECK_EQ_INT(
 	    run_fixtures("acpi/pc/DSDT.bin", "acpi/aml/limits.aml", &n, &st),
-	    -ENOSPC);
-	CHECK_EQ_INT(n, AML_MAX_DEVICES);
+	    0);
+	CHECK_EQ_INT(n, 51 + 80);
 	CHECK_EQ_INT(st.devices, 51 + 80);
-	CHECK_EQ_STR(devs[AML_MAX_DEVICES - 1].path, "\\_SB.LM12");
+	CHECK_EQ_STR(devs[n - 1].path, "\\_SB.LM79");
 	check_lm00(find_dev(n, "\\_SB.LM00"));
 }
 
@@ -840,58 +861,149 @@ static void put_names(struct tb *t, unsigned int count)
 	}
 }
 
-TEST(aml_limit_nodes_counted)
+/* Device (DZZZ) { Name (_HID, One) } */
+static const uint8_t dzzz[] = {0x5B, 0x82, 0x0B, 'D', 'Z', 'Z', 'Z',
+			       0x08, '_',  'H',	 'I', 'D', 0x01};
+
+TEST(aml_large_namespace_loads)
 {
-	/* Device (DZZZ) { Name (_HID, One) } */
-	static const uint8_t dev[] = {0x5B, 0x82, 0x0B, 'D', 'Z', 'Z', 'Z',
-				      0x08, '_',  'H',	'I', 'D', 0x01};
 	static struct tb t;
-	size_t llen;
-	uint8_t *lim = unit_load_fixture("acpi/aml/limits.aml", &llen);
-	const uint8_t *tabs[2];
-	size_t lens[2];
 	unsigned int n;
 	struct aml_stats st;
-	/* the root and its 5 predefined scopes are nodes too */
-	const unsigned int room = AML_MAX_NODES - 6;
 
-	REQUIRE(lim != NULL);
+	/* 5,000 Names (a real DSDT has more than the old 2,048 nodes), then
+	 * a Device: every object is created, the Device is described */
 	tb_init(&t, 2);
-	put_names(&t, room + 58);
-	tb_put(&t, dev, sizeof(dev));
-	tb_fix(&t);
-	REQUIRE(t.n <= sizeof(t.b));
-	CHECK_EQ_INT(run_one(t.b, t.n, &n, &st), -ENOSPC);
-	CHECK_EQ_INT(n, 0);
-	CHECK_EQ_INT(st.named, room);
-	/* 58 Names, DZZZ and its _HID (walked in limbo) */
-	CHECK_EQ_INT(st.nodes_dropped, 58 + 2);
-	CHECK_EQ_INT(st.devices_dropped, 1);
-	CHECK_EQ_INT(st.devices, 0);
-
-	/* a later table is still walked, to count: limits.aml's 80 Devices,
-	 * their _HIDs, LM00's _CID and _CRS */
-	tabs[0] = t.b;
-	lens[0] = t.n;
-	tabs[1] = lim;
-	lens[1] = llen;
-	CHECK_EQ_INT(
-	    aml_enumerate(tabs, lens, 2, devs, AML_MAX_DEVICES, &n, &st),
-	    -ENOSPC);
-	CHECK_EQ_INT(n, 0);
-	CHECK_EQ_INT(st.named, room);
-	CHECK_EQ_INT(st.nodes_dropped, 58 + 2 + 80 * 2 + 2);
-	CHECK_EQ_INT(st.devices_dropped, 1 + 80);
-	CHECK_EQ_INT(st.skipped_ops, 0);
-
-	/* exactly full: nothing dropped */
-	tb_init(&t, 2);
-	put_names(&t, room);
+	put_names(&t, 5000);
+	tb_put(&t, dzzz, sizeof(dzzz));
 	tb_fix(&t);
 	CHECK_EQ_INT(run_one(t.b, t.n, &n, &st), 0);
-	CHECK_EQ_INT(st.named, room);
+	CHECK_EQ_INT(st.named, 5000 + 2);
 	CHECK_EQ_INT(st.nodes_dropped, 0);
-	free(lim);
+	REQUIRE_EQ_INT(n, 1);
+	CHECK_EQ_STR(devs[0].path, "\\DZZZ");
+	CHECK_EQ_INT(devs[0].error, 0);
+}
+
+/* SSDT i: Device (\_SB.Sddd) { Name (_HID, "KITE0ddd") } */
+static void make_ssdt(struct tb *t, unsigned int i)
+{
+	uint8_t dev[] = {0x5B, 0x82, 0x1A, 0x5C, 0x2E, '_', 'S', 'B', '_',  'S',
+			 '0',  '0',  '0',  0x08, '_',  'H', 'I', 'D', 0x0D, 'K',
+			 'I',  'T',  'E',  '0',	 '0',  '0', '0', 0x00};
+
+	dev[10] = dev[24] = (uint8_t)('0' + i / 100 % 10);
+	dev[11] = dev[25] = (uint8_t)('0' + i / 10 % 10);
+	dev[12] = dev[26] = (uint8_t)('0' + i % 10);
+	tb_init(t, 2);
+	memcpy(t->b, "SSDT", 4);
+	tb_put(t, dev, sizeof(dev));
+	tb_fix(t);
+}
+
+#define MANY_SSDTS 40 /* the old AML_MAX_TABLES was 16 */
+
+TEST(aml_many_ssdts_load)
+{
+	static struct tb t[MANY_SSDTS];
+	const uint8_t *tabs[MANY_SSDTS];
+	size_t lens[MANY_SSDTS];
+	unsigned int n, i;
+	struct aml_stats st;
+	char path[16];
+
+	for (i = 0; i < MANY_SSDTS; i++) {
+		make_ssdt(&t[i], i);
+		tabs[i] = t[i].b;
+		lens[i] = t[i].n;
+	}
+	CHECK_EQ_INT(enumerate(tabs, lens, MANY_SSDTS, &n, &st), 0);
+	CHECK_EQ_INT(st.bad_tables, 0);
+	REQUIRE_EQ_INT(n, MANY_SSDTS);
+	for (i = 0; i < MANY_SSDTS; i++) {
+		snprintf(path, sizeof(path), "\\_SB.S%03u", i);
+		CHECK_EQ_STR(devs[i].path, path);
+		snprintf(path, sizeof(path), "KITE0%03u", i);
+		CHECK_EQ_STR(devs[i].hid, path);
+	}
+}
+
+/*
+ * Exhaustion: the n-th allocation fails, for n = 1, 2, ... until a run
+ * meets no failure. Each run must return -ENOMEM and say so, keep its
+ * counts consistent, describe only sound devices, and leave nothing
+ * allocated but the device array it hands back (ASan checks the reads).
+ */
+TEST(aml_out_of_memory_at_each_allocation)
+{
+	size_t l[2];
+	uint8_t *b[2] = {unit_load_fixture("acpi/pc/DSDT.bin", &l[0]),
+			 unit_load_fixture("acpi/aml/limits.aml", &l[1])};
+	const uint8_t *t[2] = {b[0], b[1]};
+	unsigned int n, runs = 0, bad = 0;
+	struct aml_stats st;
+	long live;
+	int r;
+
+	REQUIRE(b[0] != NULL && b[1] != NULL);
+	kfree(devs);
+	devs = NULL;
+	live = host_mm_live();
+	for (unsigned long at = 1; runs < 1000; at++, runs++) {
+		struct aml_device *d = NULL;
+
+		fake_console_clear();
+		host_mm_fail_at(at);
+		r = aml_enumerate(t, l, 2, &d, &n, &st);
+		if (!host_mm_failed()) {
+			host_mm_fail_at(0);
+			CHECK_EQ_INT(r, 0);
+			CHECK_EQ_INT(n, 51 + 80);
+			kfree(d);
+			break;
+		}
+		bad += r != -ENOMEM;
+		bad += !strstr(fake_console_text(), "aml: out of memory for");
+		bad += n + st.devices_nomem != st.devices;
+		bad += (n == 0) != (d == NULL);
+		for (unsigned int i = 0; i < n; i++) {
+			bad += memchr(d[i].path, 0, sizeof(d[i].path)) == NULL;
+		}
+		kfree(d);
+		bad += host_mm_live() != live;
+	}
+	host_mm_fail_at(0);
+	CHECK_EQ_INT(bad, 0);
+	CHECK(runs > 5); /* namespace growth, the table list, devices */
+	CHECK(runs < 1000);
+	free(b[0]);
+	free(b[1]);
+}
+
+/* The namespace's growth fails: the first node lost is named, with the
+ * rest counted; what came before it is described. */
+TEST(aml_out_of_memory_names_the_node)
+{
+	static struct tb t;
+	unsigned int n;
+	struct aml_stats st;
+
+	tb_init(&t, 2);
+	tb_put(&t, dzzz, sizeof(dzzz));
+	put_names(&t, 200);
+	tb_fix(&t);
+	fake_console_clear();
+	/* 1: the table list; 2: the first 64 nodes; 3: 128 of them */
+	host_mm_fail_at(3);
+	CHECK_EQ_INT(run_one(t.b, t.n, &n, &st), -ENOMEM);
+	host_mm_fail_at(0);
+	CHECK_EQ_INT(st.named, 64 - 7);
+	CHECK_EQ_INT(st.nodes_dropped, 200 + 2 - (64 - 7));
+	CHECK_EQ_INT(fake_console_count("aml: out of memory for namespace "
+					"node \\N055 (64 nodes)"),
+		     1);
+	REQUIRE_EQ_INT(n, 1);
+	CHECK_EQ_STR(devs[0].path, "\\DZZZ");
 }
 
 /* ---- resource templates ---------------------------------------------- */

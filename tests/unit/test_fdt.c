@@ -2255,6 +2255,22 @@ static void dt_test_device_add(struct device *dev)
 
 #include "drivers/irqchip/gic_common.h"
 #include "kern/irq.h"
+#include "fake_arch.h"
+#include "host_mm.h"
+
+/* dt.c's devices come from the heap: give them back between runs. */
+static void dt_reset(void)
+{
+	while (dt_list) {
+		struct dt_device *next = dt_list->next;
+
+		kfree(dt_list);
+		dt_list = next;
+	}
+	dt_tail = &dt_list;
+	nr_dt = 0;
+	dt_nseen = 0;
+}
 
 static struct device *dt_find(const char *id)
 {
@@ -2318,9 +2334,7 @@ TEST(dt_devices_keep_raw_cells_and_layout)
 	REQUIRE(d != NULL);
 	build_dt_devices(d);
 	REQUIRE_EQ_INT(fdt_init(&f, d->blob, d->len), 0);
-	memset(pool, 0, sizeof(pool));
-	nr_pool = 0;
-	dt_nseen = 0;
+	dt_reset();
 	CHECK_EQ_INT(dt_devices_add(&f), 4);
 	gic = dt_find("arm,gic-v3");
 	mux = dt_find("acme,intmux");
@@ -2353,6 +2367,40 @@ TEST(dt_devices_keep_raw_cells_and_layout)
 	CHECK_EQ_INT(gic_xlate(r, 0, 1020, &irq, &trigger), 0);
 	CHECK_EQ_INT(irq, 33);
 	CHECK_EQ_INT(trigger, IRQF_TRIGGER_HIGH);
+	dt_reset();
+	free(d->blob);
+	free(d);
+}
+
+/* No device pool: each device is a heap block. When one cannot be had it
+ * is named and the rest still added; nothing leaks. */
+TEST(dt_devices_out_of_memory)
+{
+	struct dtb *d = malloc(sizeof(*d));
+	unsigned int runs = 0, bad = 0;
+	struct fdt f;
+
+	REQUIRE(d != NULL);
+	build_dt_devices(d);
+	REQUIRE_EQ_INT(fdt_init(&f, d->blob, d->len), 0);
+	for (unsigned long at = 1; runs < 10; at++, runs++) {
+		int n;
+
+		dt_reset();
+		fake_console_clear();
+		host_mm_fail_at(at);
+		n = dt_devices_add(&f);
+		if (!host_mm_failed()) {
+			CHECK_EQ_INT(n, 4);
+			break;
+		}
+		bad += n != 3 || dt_nseen != 3;
+		bad += fake_console_count("dt: out of memory for device") != 1;
+	}
+	host_mm_fail_at(0);
+	dt_reset();
+	CHECK_EQ_INT(bad, 0);
+	CHECK_EQ_INT(runs, 4);
 	free(d->blob);
 	free(d);
 }

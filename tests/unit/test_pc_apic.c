@@ -19,7 +19,15 @@ static const uint8_t need[] = {4, 1};
 /* QEMU's MADT: one I/O APIC at GSI 0, IRQ 0 -> GSI 2. */
 static void qemu_madt(struct acpi_madt_info *m)
 {
+	/* The MADT's arrays are the parser's heap blocks; here, static. */
+	static __typeof__(*m->ioapics) ioapics[4];
+	static __typeof__(*m->isos) isos[4];
+
 	memset(m, 0, sizeof(*m));
+	memset(ioapics, 0, sizeof(ioapics));
+	memset(isos, 0, sizeof(isos));
+	m->ioapics = ioapics;
+	m->isos = isos;
 	m->nioapics = 1;
 	m->ioapics[0].addr = 0xfec00000;
 	m->nisos = 1;

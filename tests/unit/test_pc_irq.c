@@ -12,7 +12,15 @@
 /* QEMU's MADT: IRQ 0 -> GSI 2; IRQ 9 (the SCI) level, active high. */
 static void qemu_madt(struct acpi_madt_info *m)
 {
+	/* The MADT's arrays are the parser's heap blocks; here, static. */
+	static __typeof__(*m->ioapics) ioapics[4];
+	static __typeof__(*m->isos) isos[4];
+
 	memset(m, 0, sizeof(*m));
+	memset(ioapics, 0, sizeof(ioapics));
+	memset(isos, 0, sizeof(isos));
+	m->ioapics = ioapics;
+	m->isos = isos;
 	m->nioapics = 1;
 	m->nisos = 2;
 	m->isos[0].bus = 0;

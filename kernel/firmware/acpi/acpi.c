@@ -16,6 +16,8 @@
 #include "kern/bytes.h"
 #include "kern/compiler.h"
 #include "kern/errno.h"
+#include "kern/mm.h"
+#include "kern/printf.h"
 #include "kern/string.h"
 #include "firmware/acpi/acpi.h"
 
@@ -376,14 +378,46 @@ static void skip(struct acpi *acpi, const char *where, unsigned int index,
 	}
 }
 
-/* Append a mapped table; false (and counted as skipped) if full. */
+/* Room for one more table: the list doubles from 16 (it is bounded by the
+ * root table's length). -ENOMEM, said, when the heap cannot. */
+static int tables_grow(struct acpi *acpi, uint64_t phys)
+{
+	unsigned int cap = acpi->cap ? 2 * acpi->cap : 16;
+	struct acpi_table *t;
+
+	if (acpi->count < acpi->cap) {
+		return 0;
+	}
+	t = krealloc(acpi->tables, cap * sizeof(*t), 0);
+	if (t == NULL) {
+		kprintf("acpi: out of memory for table %u (at %p) in the "
+			"table list: skipped\n",
+			acpi->count, (void *)(uintptr_t)phys);
+		return -ENOMEM;
+	}
+	acpi->tables = t;
+	acpi->cap = cap;
+	return 0;
+}
+
+void acpi_free(struct acpi *acpi)
+{
+	if (acpi == NULL) {
+		return;
+	}
+	kfree(acpi->tables);
+	acpi->tables = NULL;
+	acpi->count = acpi->cap = 0;
+}
+
+/* Append a mapped table; false (and counted as skipped) if no memory. */
 static bool table_add(struct acpi *acpi, uint64_t phys, const uint8_t *data,
 		      uint32_t len, bool facs)
 {
 	struct acpi_table *t;
 
-	if (acpi->count >= ACPI_MAX_TABLES) {
-		skip(acpi, "table list", acpi->count, phys, -ENOSPC);
+	if (tables_grow(acpi, phys)) {
+		skip(acpi, "table list", acpi->count, phys, -ENOMEM);
 		return false;
 	}
 	t = &acpi->tables[acpi->count++];
@@ -569,7 +603,7 @@ const struct acpi_table *acpi_find(const struct acpi *acpi, const char *sig,
 	    sig[2] == '\0' || sig[3] == '\0' || sig[4] != '\0') {
 		return NULL;
 	}
-	count = acpi->count < ACPI_MAX_TABLES ? acpi->count : ACPI_MAX_TABLES;
+	count = acpi->tables ? acpi->count : 0;
 	for (unsigned int i = 0; i < count; i++) {
 		const struct acpi_table *t = &acpi->tables[i];
 
@@ -702,18 +736,29 @@ static int madt_inti(uint16_t flags, enum acpi_polarity *pol,
 	return 0;
 }
 
+/*
+ * The MADT's arrays come from the heap, sized by a first pass that only
+ * counts (room[] all 0): each entry is stored when its array has room and
+ * always counted, so the second pass fills exactly what the first
+ * counted. Kinds, in room[] order:
+ */
+enum { MADT_CPUS, MADT_IOAPICS, MADT_ISOS, MADT_NMIS, MADT_LNMIS };
+
+static unsigned int umin(unsigned int a, unsigned int b)
+{
+	return a < b ? a : b;
+}
+
 static void madt_cpu(struct acpi_madt_info *out, uint32_t apic_id, uint32_t uid,
 		     uint32_t flags, bool x2apic)
 {
-	if (out->ncpus >= ACPI_MAX_CPUS) {
-		out->dropped++;
-		return;
+	if (out->ncpus < out->room[MADT_CPUS]) {
+		out->cpus[out->ncpus].apic_id = apic_id;
+		out->cpus[out->ncpus].uid = uid;
+		out->cpus[out->ncpus].enabled = (flags & 1) != 0;
+		out->cpus[out->ncpus].online_capable = (flags & 2) != 0;
+		out->cpus[out->ncpus].x2apic = x2apic;
 	}
-	out->cpus[out->ncpus].apic_id = apic_id;
-	out->cpus[out->ncpus].uid = uid;
-	out->cpus[out->ncpus].enabled = (flags & 1) != 0;
-	out->cpus[out->ncpus].online_capable = (flags & 2) != 0;
-	out->cpus[out->ncpus].x2apic = x2apic;
 	out->ncpus++;
 }
 
@@ -722,33 +767,30 @@ static int madt_lapic_nmi(struct acpi_madt_info *out, uint32_t uid,
 {
 	enum acpi_polarity pol;
 	enum acpi_trigger trig;
+	unsigned int n = out->nlapic_nmis++;
 
 	if (madt_inti(flags, &pol, &trig) != 0) {
 		return -EBADMSG;
 	}
-	if (out->nlapic_nmis >= ACPI_MAX_NMIS) {
-		out->dropped++;
-		return 0;
+	if (n < out->room[MADT_LNMIS]) {
+		out->lapic_nmis[n].uid = uid;
+		out->lapic_nmis[n].lint = lint;
+		out->lapic_nmis[n].polarity = pol;
+		out->lapic_nmis[n].trigger = trig;
 	}
-	out->lapic_nmis[out->nlapic_nmis].uid = uid;
-	out->lapic_nmis[out->nlapic_nmis].lint = lint;
-	out->lapic_nmis[out->nlapic_nmis].polarity = pol;
-	out->lapic_nmis[out->nlapic_nmis].trigger = trig;
-	out->nlapic_nmis++;
 	return 0;
 }
 
 /* 5.2.12.3 I/O APIC: ID 2, address 4, GSI base 8. */
 static void madt_ioapic(struct acpi_madt_info *out, const uint8_t *e)
 {
-	if (out->nioapics >= ACPI_MAX_IOAPICS) {
-		out->dropped++;
-		return;
+	unsigned int n = out->nioapics++;
+
+	if (n < out->room[MADT_IOAPICS]) {
+		out->ioapics[n].id = e[2];
+		out->ioapics[n].addr = get_le32(e + 4);
+		out->ioapics[n].gsi_base = get_le32(e + 8);
 	}
-	out->ioapics[out->nioapics].id = e[2];
-	out->ioapics[out->nioapics].addr = get_le32(e + 4);
-	out->ioapics[out->nioapics].gsi_base = get_le32(e + 8);
-	out->nioapics++;
 }
 
 /* 5.2.12.5 Interrupt Source Override: bus 2, source 3, GSI 4, flags 8. */
@@ -756,20 +798,36 @@ static int madt_iso(struct acpi_madt_info *out, const uint8_t *e)
 {
 	enum acpi_polarity pol;
 	enum acpi_trigger trig;
+	unsigned int n = out->nisos++;
 
 	if (madt_inti(get_le16(e + 8), &pol, &trig) != 0) {
 		return -EBADMSG;
 	}
-	if (out->nisos >= ACPI_MAX_ISOS) {
-		out->dropped++;
-		return 0;
+	if (n < out->room[MADT_ISOS]) {
+		out->isos[n].bus = e[2];
+		out->isos[n].source = e[3];
+		out->isos[n].gsi = get_le32(e + 4);
+		out->isos[n].polarity = pol;
+		out->isos[n].trigger = trig;
 	}
-	out->isos[out->nisos].bus = e[2];
-	out->isos[out->nisos].source = e[3];
-	out->isos[out->nisos].gsi = get_le32(e + 4);
-	out->isos[out->nisos].polarity = pol;
-	out->isos[out->nisos].trigger = trig;
-	out->nisos++;
+	return 0;
+}
+
+/* 5.2.12.6 NMI Source: flags 2, GSI 4. */
+static int madt_nmi(struct acpi_madt_info *out, const uint8_t *e)
+{
+	enum acpi_polarity pol;
+	enum acpi_trigger trig;
+	unsigned int n = out->nnmis++;
+
+	if (madt_inti(get_le16(e + 2), &pol, &trig) != 0) {
+		return -EBADMSG;
+	}
+	if (n < out->room[MADT_NMIS]) {
+		out->nmis[n].gsi = get_le32(e + 4);
+		out->nmis[n].polarity = pol;
+		out->nmis[n].trigger = trig;
+	}
 	return 0;
 }
 
@@ -777,9 +835,6 @@ static int madt_iso(struct acpi_madt_info *out, const uint8_t *e)
  * checked against the table. */
 static int madt_entry(struct acpi_madt_info *out, const uint8_t *e)
 {
-	enum acpi_polarity pol;
-	enum acpi_trigger trig;
-
 	switch (e[0]) {
 	case ACPI_MADT_LAPIC: /* 5.2.12.2: UID 2, APIC ID 3, flags 4 */
 		madt_cpu(out, e[3], e[2], get_le32(e + 4), false);
@@ -793,19 +848,8 @@ static int madt_entry(struct acpi_madt_info *out, const uint8_t *e)
 		return 0;
 	case ACPI_MADT_ISO:
 		return madt_iso(out, e);
-	case ACPI_MADT_NMI_SOURCE: /* 5.2.12.6: flags 2, GSI 4 */
-		if (madt_inti(get_le16(e + 2), &pol, &trig) != 0) {
-			return -EBADMSG;
-		}
-		if (out->nnmis >= ACPI_MAX_NMIS) {
-			out->dropped++;
-			return 0;
-		}
-		out->nmis[out->nnmis].gsi = get_le32(e + 4);
-		out->nmis[out->nnmis].polarity = pol;
-		out->nmis[out->nnmis].trigger = trig;
-		out->nnmis++;
-		return 0;
+	case ACPI_MADT_NMI_SOURCE:
+		return madt_nmi(out, e);
 	case ACPI_MADT_LAPIC_NMI: /* 5.2.12.7: UID 2, flags 3, LINT# 5 */
 		return madt_lapic_nmi(out, e[2] == 0xff ? ACPI_UID_ALL : e[2],
 				      get_le16(e + 3), e[5]);
@@ -821,26 +865,16 @@ static int madt_entry(struct acpi_madt_info *out, const uint8_t *e)
 	}
 }
 
-int acpi_parse_madt(const uint8_t *madt, size_t len, struct acpi_madt_info *out)
+/* One pass over the entries (each is type, length, body; off strictly
+ * increases), counting and storing what room[] allows. */
+static int madt_pass(const uint8_t *madt, size_t tlen,
+		     struct acpi_madt_info *out)
 {
-	size_t tlen, off;
-	int ret;
-
-	if (out == NULL) {
-		return -EINVAL;
-	}
-	memset(out, 0, sizeof(*out));
-	ret = check_table(madt, len, "APIC", ACPI_MADT_MIN_LEN, &tlen);
-	if (ret != 0) {
-		return ret;
-	}
-	out->lapic_addr = get_le32(madt + MADT_LAPIC_ADDR);
-	out->flags = get_le32(madt + MADT_FLAGS);
-	out->pcat_compat = (out->flags & MADT_PCAT_COMPAT) != 0;
-
-	/* Each entry is type, length, body; off strictly increases. */
-	for (off = MADT_ENTRIES; off < tlen;) {
+	out->ncpus = out->nioapics = out->nisos = out->nnmis = 0;
+	out->nlapic_nmis = out->unknown = 0;
+	for (size_t off = MADT_ENTRIES; off < tlen;) {
 		uint8_t type, elen;
+		int ret;
 
 		if (tlen - off < 2) {
 			return -EBADMSG; /* a lone byte: truncated entry */
@@ -860,6 +894,91 @@ int acpi_parse_madt(const uint8_t *madt, size_t len, struct acpi_madt_info *out)
 	return 0;
 }
 
+/* The arrays, exactly as large as the first pass counted; a kind the
+ * heap cannot hold is said and left out (room 0): -ENOMEM. */
+static int madt_alloc(struct acpi_madt_info *out)
+{
+	static const char *const what[] = {"CPU", "I/O APIC",
+					   "interrupt source override",
+					   "NMI source", "local APIC NMI"};
+	const size_t size[] = {sizeof(*out->cpus), sizeof(*out->ioapics),
+			       sizeof(*out->isos), sizeof(*out->nmis),
+			       sizeof(*out->lapic_nmis)};
+	const unsigned int count[] = {out->ncpus, out->nioapics, out->nisos,
+				      out->nnmis, out->nlapic_nmis};
+	void *arr[ARRAY_SIZE(what)];
+	int ret = 0;
+
+	for (unsigned int k = 0; k < ARRAY_SIZE(what); k++) {
+		arr[k] = count[k] ? kmalloc(count[k] * size[k], KM_ZERO) : NULL;
+		if (count[k] && arr[k] == NULL) {
+			kprintf("acpi: out of memory for %u MADT %s entries: "
+				"left out\n",
+				count[k], what[k]);
+			out->dropped += count[k];
+			ret = -ENOMEM;
+		}
+		out->room[k] = arr[k] ? count[k] : 0;
+	}
+	out->cpus = arr[MADT_CPUS];
+	out->ioapics = arr[MADT_IOAPICS];
+	out->isos = arr[MADT_ISOS];
+	out->nmis = arr[MADT_NMIS];
+	out->lapic_nmis = arr[MADT_LNMIS];
+	return ret;
+}
+
+void acpi_madt_free(struct acpi_madt_info *out)
+{
+	if (out == NULL) {
+		return;
+	}
+	kfree(out->cpus);
+	kfree(out->ioapics);
+	kfree(out->isos);
+	kfree(out->nmis);
+	kfree(out->lapic_nmis);
+	out->cpus = NULL;
+	out->ioapics = NULL;
+	out->isos = NULL;
+	out->nmis = NULL;
+	out->lapic_nmis = NULL;
+	memset(out->room, 0, sizeof(out->room));
+	out->ncpus = out->nioapics = out->nisos = out->nnmis = 0;
+	out->nlapic_nmis = 0;
+}
+
+int acpi_parse_madt(const uint8_t *madt, size_t len, struct acpi_madt_info *out)
+{
+	size_t tlen;
+	int ret, nomem;
+
+	if (out == NULL) {
+		return -EINVAL;
+	}
+	memset(out, 0, sizeof(*out));
+	ret = check_table(madt, len, "APIC", ACPI_MADT_MIN_LEN, &tlen);
+	if (ret != 0) {
+		return ret;
+	}
+	out->lapic_addr = get_le32(madt + MADT_LAPIC_ADDR);
+	out->flags = get_le32(madt + MADT_FLAGS);
+	out->pcat_compat = (out->flags & MADT_PCAT_COMPAT) != 0;
+	ret = madt_pass(madt, tlen, out); /* count (and check) */
+	if (ret != 0) {
+		acpi_madt_free(out); /* no counts without their arrays */
+		return ret;
+	}
+	nomem = madt_alloc(out);
+	(void)madt_pass(madt, tlen, out); /* fill: checked already */
+	out->ncpus = umin(out->ncpus, out->room[MADT_CPUS]);
+	out->nioapics = umin(out->nioapics, out->room[MADT_IOAPICS]);
+	out->nisos = umin(out->nisos, out->room[MADT_ISOS]);
+	out->nnmis = umin(out->nnmis, out->room[MADT_NMIS]);
+	out->nlapic_nmis = umin(out->nlapic_nmis, out->room[MADT_LNMIS]);
+	return nomem;
+}
+
 void acpi_isa_irq(const struct acpi_madt_info *madt, uint8_t isa_irq,
 		  uint32_t *gsi, bool *active_low, bool *level)
 {
@@ -871,7 +990,7 @@ void acpi_isa_irq(const struct acpi_madt_info *madt, uint8_t isa_irq,
 	if (madt == NULL) {
 		return;
 	}
-	for (unsigned int i = 0; i < madt->nisos && i < ACPI_MAX_ISOS; i++) {
+	for (unsigned int i = 0; i < madt->nisos; i++) {
 		if (madt->isos[i].bus != 0 || madt->isos[i].source != isa_irq) {
 			continue;
 		}

@@ -45,8 +45,7 @@ struct acpi_mem {
 /* A table claiming more than this is refused as an impossible length. */
 #define ACPI_TABLE_MAX_LEN (16u << 20)
 
-#define ACPI_MAX_TABLES 32
-#define ACPI_MAX_SKIPS	8
+#define ACPI_MAX_SKIPS 8 /* refusals kept for the report (all are counted) */
 
 struct acpi_table {
 	char sig[5];	      /* e.g. "APIC", NUL-terminated */
@@ -74,17 +73,20 @@ struct acpi {
 	char oem_id[7];	       /* the RSDP's */
 	unsigned int count;
 	/* The root table (RSDT or XSDT) first, then the tables it lists in
-	 * its order, then the DSDT and FACS named by the FADT. */
-	struct acpi_table tables[ACPI_MAX_TABLES];
+	 * its order, then the DSDT and FACS named by the FADT: count of
+	 * them, from the heap (doubling; at most the root's entries + 3),
+	 * freed by acpi_free(). */
+	struct acpi_table *tables;
+	unsigned int cap;
 	/* Entries refused: zero or duplicate address, impossible length,
-	 * unmapped, or past ACPI_MAX_TABLES. */
+	 * unmapped, or no memory for the list. */
 	unsigned int skipped;
 	/* The first ACPI_MAX_SKIPS of them, for the caller to report: where
 	 * the address came from ("RSDT", "XSDT", "FADT"), which entry (the
 	 * root table's index; for the FADT 0 = DSDT, 1 = FACS), and why:
 	 * -ERANGE not readable (mem->map refused it), -ENOENT a zero
 	 * address, -EEXIST listed already, -EBADMSG an impossible length,
-	 * -EINVAL the wrong signature, -ENOSPC past ACPI_MAX_TABLES. */
+	 * -EINVAL the wrong signature, -ENOMEM the list could not grow. */
 	unsigned int nskips;
 	struct acpi_skip skips[ACPI_MAX_SKIPS];
 };
@@ -118,6 +120,8 @@ int acpi_find_rsdp(const struct acpi_mem *mem, uint64_t *rsdp_phys);
  */
 int acpi_init(struct acpi *acpi, const struct acpi_mem *mem,
 	      uint64_t rsdp_phys);
+/* Give back acpi->tables (after any return of acpi_init). */
+void acpi_free(struct acpi *acpi);
 
 /* The instance-th (from 0) table with signature sig (4 characters) and a
  * good checksum; NULL if none. There can be several SSDTs. */
@@ -165,11 +169,6 @@ struct acpi_fadt_info {
 int acpi_parse_fadt(const uint8_t *fadt, size_t len,
 		    struct acpi_fadt_info *out);
 
-#define ACPI_MAX_CPUS	 64
-#define ACPI_MAX_IOAPICS 8
-#define ACPI_MAX_ISOS	 16
-#define ACPI_MAX_NMIS	 8
-
 /* The processor UID that means "all processors" in LAPIC NMI entries:
  * type 4 says 0xFF, type 0xA says 0xFFFFFFFF; both are stored as this. */
 #define ACPI_UID_ALL 0xffffffffu
@@ -202,14 +201,14 @@ struct acpi_madt_info {
 		uint32_t uid; /* ACPI Processor UID */
 		bool enabled;
 		bool online_capable;
-		bool x2apic;   /* from a type 9 entry */
-	} cpus[ACPI_MAX_CPUS]; /* types 0 and 9, in table order */
+		bool x2apic; /* from a type 9 entry */
+	} * cpus;	     /* types 0 and 9, in table order */
 	unsigned int nioapics;
 	struct {
 		uint8_t id;
 		uint64_t addr;
 		uint32_t gsi_base;
-	} ioapics[ACPI_MAX_IOAPICS]; /* type 1 */
+	} * ioapics; /* type 1 */
 	unsigned int nisos;
 	struct {
 		uint8_t bus;
@@ -217,22 +216,26 @@ struct acpi_madt_info {
 		uint32_t gsi;
 		enum acpi_polarity polarity;
 		enum acpi_trigger trigger;
-	} isos[ACPI_MAX_ISOS]; /* type 2 */
+	} * isos; /* type 2 */
 	unsigned int nnmis;
 	struct {
 		uint32_t gsi;
 		enum acpi_polarity polarity;
 		enum acpi_trigger trigger;
-	} nmis[ACPI_MAX_NMIS]; /* type 3 */
+	} * nmis; /* type 3 */
 	unsigned int nlapic_nmis;
 	struct {
 		uint32_t uid; /* ACPI_UID_ALL for every processor */
 		uint8_t lint; /* LINT0 or LINT1 */
 		enum acpi_polarity polarity;
 		enum acpi_trigger trigger;
-	} lapic_nmis[ACPI_MAX_NMIS]; /* types 4 and 0xA */
+	} * lapic_nmis;	      /* types 4 and 0xA */
 	unsigned int unknown; /* entries of other types, skipped by length */
-	unsigned int dropped; /* entries past the array sizes */
+	/* Entries of the kinds whose array the heap could not give
+	 * (their count is then 0), said on the console. */
+	unsigned int dropped;
+	/* What the first pass counted: the arrays' sizes. */
+	unsigned int room[5];
 };
 
 /*
@@ -243,6 +246,8 @@ struct acpi_madt_info {
  */
 int acpi_parse_madt(const uint8_t *madt, size_t len,
 		    struct acpi_madt_info *out);
+/* Give back the arrays of out (after any return of acpi_parse_madt). */
+void acpi_madt_free(struct acpi_madt_info *out);
 
 /*
  * What ISA IRQ isa_irq is wired to: the Interrupt Source Override for bus

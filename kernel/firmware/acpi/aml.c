@@ -12,6 +12,8 @@
 #include "kern/bytes.h"
 #include "kern/compiler.h"
 #include "kern/errno.h"
+#include "kern/mm.h"
+#include "kern/printf.h"
 #include "kern/string.h"
 #include "firmware/acpi/aml.h"
 
@@ -119,27 +121,35 @@ enum node_type {
  */
 struct node {
 	uint32_t name;
-	int16_t parent, child, sibling, scope;
-	uint8_t type, table, flags;
+	int32_t parent, child, sibling, scope;
+	uint16_t table;
+	uint8_t type, flags;
 	uint32_t off, end, a, b;
 	uint64_t base, rlen;
 };
 
 /*
- * LIMBO, one node past the namespace, is the scope the walk gives the body
- * of an object that found no room once the namespace is full: nothing is
- * created there (every new node fails by then), but its contents are
- * walked and counted in g_st.nodes_dropped. It has no children and the
- * root as parent; no device list or path ever reaches it.
+ * LIMBO, node 1 (made right after the root, and not its child), is the
+ * scope the walk gives the body of an object that found no memory: once
+ * the heap has failed the namespace stops growing (g_full), nothing is
+ * created there, but its contents are walked and counted in
+ * g_st.nodes_dropped. It has no children and the root as parent; no
+ * device list or path ever reaches it.
  */
-#define LIMBO AML_MAX_NODES
+#define LIMBO 1
 
-static struct node g_nodes[AML_MAX_NODES + 1];
-static unsigned int g_nnodes;
+/*
+ * The namespace grows from the heap, doubling; its sanity bound comes
+ * from the input: every object is declared by a NameSeg of its own (4
+ * bytes) in some table, so there cannot be more than g_node_limit.
+ */
+static struct node *g_nodes;
+static unsigned int g_nnodes, g_ncap, g_node_limit;
 static bool g_full;
-static const uint8_t *g_tab[AML_MAX_TABLES];
-static size_t g_tlen[AML_MAX_TABLES];
-static uint64_t g_mask[AML_MAX_TABLES]; /* integer width of each table */
+static int g_full_err; /* why it stopped growing: -ENOMEM, -ENOSPC */
+static const uint8_t **g_tab;
+static size_t *g_tlen;
+static uint64_t *g_mask; /* integer width of each table */
 static struct aml_host g_host;
 static struct aml_stats g_st;
 
@@ -163,7 +173,7 @@ void aml_set_host(const struct aml_host *host)
 struct cur {
 	const uint8_t *b;
 	size_t pos, end;
-	uint8_t table;
+	uint16_t table;
 };
 
 static int rd8(struct cur *c, uint8_t *v)
@@ -354,7 +364,7 @@ static int find_child(int parent, uint32_t name)
 	int i = g_nodes[parent].child;
 	unsigned int guard = 0;
 
-	while (i >= 0 && guard++ < AML_MAX_NODES) {
+	while (i >= 0 && guard++ < g_nnodes) {
 		if (g_nodes[i].name == name) {
 			return i;
 		}
@@ -363,25 +373,54 @@ static int find_child(int parent, uint32_t name)
 	return -ENOENT;
 }
 
-static int new_node(int parent, uint32_t name, uint8_t type, uint8_t table)
+/* Room for one more node: the array doubles (from 64), never past the
+ * input's bound. -ENOMEM when the heap says no (the array is kept). */
+static int grow_nodes(void)
 {
+	unsigned int cap = g_ncap ? 2 * g_ncap : 64;
 	struct node *n;
 
-	if (g_nnodes >= AML_MAX_NODES) {
-		g_full = true;
+	if (g_nnodes < g_ncap) {
+		return 0;
+	}
+	if (g_full || g_nnodes >= g_node_limit) {
 		return -ENOSPC;
+	}
+	if (cap > g_node_limit) {
+		cap = g_node_limit;
+	}
+	n = krealloc(g_nodes, (size_t)cap * sizeof(*n), 0);
+	if (n == NULL) {
+		return -ENOMEM;
+	}
+	g_nodes = n;
+	g_ncap = cap;
+	return 0;
+}
+
+static int new_node(int parent, uint32_t name, uint8_t type, uint16_t table)
+{
+	struct node *n;
+	int ret = grow_nodes();
+
+	if (ret) {
+		if (!g_full) {
+			g_full_err = ret;
+		}
+		g_full = true;
+		return ret;
 	}
 	n = &g_nodes[g_nnodes];
 	memset(n, 0, sizeof(*n));
 	n->name = name;
-	n->parent = (int16_t)parent;
+	n->parent = parent;
 	n->child = -1;
 	n->scope = -1;
 	n->type = type;
 	n->table = table;
 	n->sibling = parent >= 0 ? g_nodes[parent].child : -1;
 	if (parent >= 0) {
-		g_nodes[parent].child = (int16_t)g_nnodes;
+		g_nodes[parent].child = (int32_t)g_nnodes;
 	}
 	return (int)g_nnodes++;
 }
@@ -418,7 +457,7 @@ static int resolve(const struct nstr *ns, const uint8_t *tab, int scope)
 		unsigned int guard = 0;
 		int s = scope;
 
-		while (guard++ < AML_MAX_NODES) {
+		while (guard++ < g_nnodes) {
 			int n = find_child(s, name);
 
 			if (n >= 0) {
@@ -432,6 +471,32 @@ static int resolve(const struct nstr *ns, const uint8_t *tab, int scope)
 		return -ENOENT;
 	}
 	return lookup_prefix(ns, tab, scope, ns->nseg);
+}
+
+/* A node that could not be made: the heap failed, or the input's bound. */
+#define NO_ROOM(err) ((err) == -ENOMEM || (err) == -ENOSPC)
+
+static int make_path(int n, char *out, size_t size);
+
+/* The first object the namespace could not take, said with its path:
+ * every later one is dropped too (the namespace stops growing). */
+static void say_dropped(int parent, uint32_t name, int err)
+{
+	char path[64];
+	char seg[5] = {(char)name, (char)(name >> 8), (char)(name >> 16),
+		       (char)(name >> 24), '\0'};
+
+	(void)make_path(parent, path, sizeof(path));
+	if (err == -ENOMEM) {
+		kprintf("aml: out of memory for namespace node %s%s%s (%u "
+			"nodes): it and the rest of the namespace are "
+			"dropped\n",
+			path, parent > 0 ? "." : "", seg, g_nnodes);
+	} else {
+		kprintf("aml: namespace node %s%s%s past the tables' bound of "
+			"%u nodes: it and the rest are dropped\n",
+			path, parent > 0 ? "." : "", seg, g_node_limit);
+	}
 }
 
 /* Create the object ns names (its parent must exist). */
@@ -455,10 +520,13 @@ static int declare(const struct nstr *ns, const struct cur *c, int scope,
 	n = new_node(parent, name, type, c->table);
 	if (n >= 0) {
 		g_st.named++;
-	} else {
-		g_st.nodes_dropped++;
-		g_st.devices_dropped += type == N_DEVICE;
+		return n;
 	}
+	if (!g_st.nodes_dropped) {
+		say_dropped(parent, name, n);
+	}
+	g_st.nodes_dropped++;
+	g_st.devices_dropped += type == N_DEVICE;
 	return n;
 }
 
@@ -472,8 +540,9 @@ enum val_type { V_NONE, V_INT, V_STR, V_BUF, V_PKG };
  * list, len its bytes, i = NumElements, scope/table for names in it.
  */
 struct val {
-	uint8_t type, table;
-	int16_t scope;
+	uint8_t type;
+	uint16_t table;
+	int32_t scope;
 	uint32_t len;
 	uint64_t i;
 	const uint8_t *p;
@@ -483,7 +552,7 @@ struct frame {
 	struct val local[8];
 	struct val arg[7];
 	int scope;
-	uint8_t table;
+	uint16_t table;
 };
 
 struct ectx {
@@ -608,7 +677,7 @@ static int data_package(struct cur *c, uint8_t op, int scope, struct val *v,
 	v->p = in.b + in.pos;
 	v->len = (uint32_t)(in.end - in.pos);
 	v->table = in.table;
-	v->scope = (int16_t)scope;
+	v->scope = (int32_t)scope;
 	if (op != OP_BUFFER) {
 		v->i = n.i;
 	}
@@ -1146,7 +1215,7 @@ static int term_buffer(struct ectx *e, struct frame *f, struct cur *c,
 	v->p = in.b + in.pos;
 	v->len = (uint32_t)(in.end - in.pos);
 	v->table = in.table;
-	v->scope = (int16_t)f->scope;
+	v->scope = (int32_t)f->scope;
 	if (op == OP_VARPKG) {
 		v->i = n;
 	}
@@ -1597,11 +1666,11 @@ static int named_field(struct cur *c, struct field_ctx *fc)
 	nd = declare(&ns, c, fc->scope, fc->type);
 	if (nd >= 0) {
 		g_nodes[nd].off = (uint32_t)fc->region_off;
-		g_nodes[nd].scope = (int16_t)fc->scope;
+		g_nodes[nd].scope = (int32_t)fc->scope;
 		g_nodes[nd].a = (uint32_t)fc->bit;
 		g_nodes[nd].b = (uint32_t)n;
 		g_nodes[nd].flags = fc->flags;
-	} else if (nd != -ENOSPC) { /* no room: counted */
+	} else if (!NO_ROOM(nd)) { /* no room: counted */
 		g_st.skipped_ops++;
 	}
 	fc->bit += n;
@@ -1677,7 +1746,7 @@ static int op_region(struct cur *c, int scope)
 		g_nodes[n].flags = 1;
 		return 0;
 	}
-	return n == -ENOSPC ? 0 : 1; /* no room: counted by declare */
+	return NO_ROOM(n) ? 0 : 1; /* no room: counted by declare */
 }
 
 /* Declare, and count what could not be. */
@@ -1686,7 +1755,7 @@ static int decl_or_skip(const struct nstr *ns, const struct cur *c, int scope,
 {
 	int n = declare(ns, c, scope, type);
 
-	if (n < 0 && n != -ENOSPC) {
+	if (n < 0 && !NO_ROOM(n)) {
 		g_st.skipped_ops++;
 	}
 	return n;
@@ -1783,7 +1852,7 @@ static int walk_alias(struct cur *c, int scope)
 	n = decl_or_skip(&ns2, c, scope, N_ALIAS);
 	if (n >= 0) {
 		g_nodes[n].off = (uint32_t)start;
-		g_nodes[n].scope = (int16_t)scope;
+		g_nodes[n].scope = (int32_t)scope;
 	}
 	return 0;
 }
@@ -1830,7 +1899,7 @@ static int walk_scoped(struct cur *c, uint8_t ext, int scope,
 	}
 	n = decl_or_skip(&ns, c, scope, type);
 	c->pos = in.pos;
-	walk_body(c, end, n == -ENOSPC ? LIMBO : n, depth);
+	walk_body(c, end, NO_ROOM(n) ? LIMBO : n, depth);
 	return 0;
 }
 
@@ -2226,8 +2295,9 @@ static void describe(int d, struct aml_device *dev)
 	}
 }
 
-/* A fresh namespace: the root, its predefined scopes (5.3.1), LIMBO. */
-static void namespace_reset(void)
+/* A fresh namespace: the root, LIMBO, the predefined scopes (5.3.1).
+ * The first nodes come from the heap too: -ENOMEM if they cannot. */
+static int namespace_reset(size_t bytes)
 {
 	static const uint32_t roots[] = {
 	    NAME4('_', 'S', 'B', '_'), NAME4('_', 'G', 'P', 'E'),
@@ -2236,17 +2306,22 @@ static void namespace_reset(void)
 	unsigned int i;
 
 	memset(&g_st, 0, sizeof(g_st));
-	g_nnodes = 0;
+	g_nodes = NULL;
+	g_nnodes = g_ncap = 0;
 	g_full = false;
-	new_node(-1, NAME4('\\', '_', '_', '_'), N_SCOPE, 0);
-	memset(&g_nodes[LIMBO], 0, sizeof(g_nodes[LIMBO]));
-	g_nodes[LIMBO].child = -1;
-	g_nodes[LIMBO].sibling = -1;
-	g_nodes[LIMBO].scope = -1;
-	g_nodes[LIMBO].type = N_SCOPE;
-	for (i = 0; i < ARRAY_SIZE(roots); i++) {
-		new_node(0, roots[i], N_SCOPE, 0);
+	bytes = bytes / 4 + 2 + ARRAY_SIZE(roots);
+	g_node_limit = bytes > INT32_MAX ? INT32_MAX : (unsigned int)bytes;
+	if (new_node(-1, NAME4('\\', '_', '_', '_'), N_SCOPE, 0) < 0 ||
+	    new_node(-1, 0, N_SCOPE, 0) != LIMBO) {
+		return -ENOMEM;
 	}
+	g_nodes[LIMBO].parent = 0;
+	for (i = 0; i < ARRAY_SIZE(roots); i++) {
+		if (new_node(0, roots[i], N_SCOPE, 0) < 0) {
+			return -ENOMEM;
+		}
+	}
+	return 0;
 }
 
 /* Walk table i (t, avail bytes readable) into the namespace, if its
@@ -2276,44 +2351,121 @@ static void load_table(unsigned int i, const uint8_t *t, size_t avail)
 	c.b = t;
 	c.pos = HDR_LEN;
 	c.end = len;
-	c.table = (uint8_t)i;
+	c.table = (uint16_t)i;
 	/* with the namespace full, the walk goes on to count */
 	(void)walk(&c, 0, 0);
 }
 
-int aml_enumerate(const uint8_t *const *tables, const size_t *lens,
-		  unsigned int ntables, struct aml_device *out,
-		  unsigned int max, unsigned int *count,
-		  struct aml_stats *stats)
+/* The per-table arrays, one block: -ENOMEM (said) if the heap fails. */
+static int tables_alloc(unsigned int ntables)
 {
-	unsigned int i, n = 0;
+	size_t each = sizeof(*g_tab) + sizeof(*g_tlen) + sizeof(*g_mask);
+	uint8_t *b = kmalloc(ntables ? ntables * each : 1, 0);
+
+	if (b == NULL) {
+		kprintf("aml: out of memory for the list of %u AML tables: "
+			"no namespace, no devices\n",
+			ntables);
+		return -ENOMEM;
+	}
+	g_mask = (uint64_t *)b;
+	g_tlen = (size_t *)(b + ntables * sizeof(*g_mask));
+	g_tab = (const uint8_t **)(b + ntables *
+					   (sizeof(*g_mask) + sizeof(*g_tlen)));
+	return 0;
+}
+
+/* Room for device n in *out (doubling from 16); -ENOMEM, said, if not. */
+static int grow_devices(struct aml_device **out, unsigned int n,
+			unsigned int *cap, int node)
+{
+	unsigned int want = *cap ? 2 * *cap : 16;
+	struct aml_device *d;
+	char path[64];
+
+	if (n < *cap) {
+		return 0;
+	}
+	if (want > g_st.devices) {
+		want = g_st.devices;
+	}
+	d = krealloc(*out, (size_t)want * sizeof(*d), 0);
+	if (d != NULL) {
+		*out = d;
+		*cap = want;
+		return 0;
+	}
+	(void)make_path(node, path, sizeof(path));
+	kprintf("aml: out of memory for the description of device %s (%u "
+		"described): it and %u more are left out\n",
+		path, n, g_st.devices - n - 1);
+	return -ENOMEM;
+}
+
+/* Every Device, in creation order, into a heap array *out. */
+static void describe_all(struct aml_device **out, unsigned int *count)
+{
+	unsigned int i, n = 0, cap = 0;
+
+	for (i = 0; i < g_nnodes; i++) {
+		g_st.devices += g_nodes[i].type == N_DEVICE;
+	}
+	for (i = 0; i < g_nnodes; i++) {
+		if (g_nodes[i].type != N_DEVICE) {
+			continue;
+		}
+		if (grow_devices(out, n, &cap, (int)i)) {
+			g_st.devices_nomem = g_st.devices - n;
+			break;
+		}
+		describe((int)i, &(*out)[n++]);
+	}
+	*count = n;
+}
+
+int aml_enumerate(const uint8_t *const *tables, const size_t *lens,
+		  unsigned int ntables, struct aml_device **out,
+		  unsigned int *count, struct aml_stats *stats)
+{
+	unsigned int i;
+	size_t bytes = 0;
+	int ret = 0;
 
 	if ((tables == NULL && ntables) || (lens == NULL && ntables) ||
-	    ntables > AML_MAX_TABLES || (out == NULL && max) || count == NULL) {
+	    ntables > AML_TABLES_LIMIT || out == NULL || count == NULL) {
 		return -EINVAL;
 	}
 	for (i = 0; i < ntables; i++) {
 		if (tables[i] == NULL) {
 			return -EINVAL;
 		}
+		bytes += lens[i] < UINT32_MAX ? lens[i] : UINT32_MAX;
 	}
+	*out = NULL;
 	*count = 0;
-	namespace_reset();
-	for (i = 0; i < ntables; i++) {
-		load_table(i, tables[i], lens[i]);
-	}
-	for (i = 0; i < g_nnodes; i++) {
-		if (g_nodes[i].type != N_DEVICE) {
-			continue;
+	if (namespace_reset(bytes) || tables_alloc(ntables)) {
+		if (g_nnodes < 2 + 5) {
+			kprintf("aml: out of memory for the namespace's root: "
+				"no devices\n");
 		}
-		g_st.devices++;
-		if (n < max) {
-			describe((int)i, &out[n++]);
+		g_tab = NULL;
+		ret = -ENOMEM;
+	} else {
+		for (i = 0; i < ntables; i++) {
+			load_table(i, tables[i], lens[i]);
 		}
+		describe_all(out, count);
+		ret = g_full ? g_full_err : g_st.devices_nomem ? -ENOMEM : 0;
 	}
-	*count = n;
+	kfree(g_mask);
+	kfree(g_nodes);
+	g_nodes = NULL;
+	g_mask = NULL;
+	g_tab = NULL;
+	g_tlen = NULL;
+	g_nnodes = g_ncap = 0;
 	if (stats != NULL) {
 		*stats = g_st;
 	}
-	return (g_full || g_st.devices > n) ? -ENOSPC : 0;
+	return ret;
 }

@@ -4,8 +4,8 @@
  * SSDTs with their _HID, _CID, _UID, _STA and _CRS.
  *
  * Loading. Each table (full table, 36-byte header included) is walked as a
- * TermList. The walker builds a namespace (static storage, AML_MAX_NODES
- * nodes) from: Scope, Device, Name, Method (body location and argument
+ * TermList. The walker builds a namespace (from the heap, as large as the
+ * tables make it) from: Scope, Device, Name, Method (body location and argument
  * count recorded, never executed while walking), Alias, Processor,
  * PowerResource, ThermalZone, OperationRegion (space, base and length
  * evaluated when they are constant expressions), Field and IndexField
@@ -34,8 +34,9 @@
  *
  * Integers are 64-bit, or 32-bit in a table whose revision is below 2.
  *
- * Not reentrant: the namespace (AML_MAX_NODES nodes, ~100 KiB), method
- * frames and argument rows live in static storage; serialize calls.
+ * Not reentrant: the namespace (heap, 56 bytes a node, freed before
+ * aml_enumerate returns), method frames and argument rows (static) are
+ * the walker's own; serialize calls.
  * Stack use is bounded by the nesting limits: an evaluation nested to
  * AML_MAX_DEPTH used about 5 KiB (x86_64 host, -O2 and -Os); the walk
  * is about 250 bytes per AML_MAX_SCOPES level (under 6 KiB in all).
@@ -48,13 +49,12 @@
 #include <stdbool.h>
 #include "firmware/acpi/resource.h"
 
-#define AML_MAX_DEVICES 64
-#define AML_MAX_NODES	2048 /* namespace objects over all tables */
-#define AML_MAX_TABLES	16
-#define AML_MAX_SCOPES	16     /* nesting of scope-opening objects */
-#define AML_MAX_DEPTH	24     /* expression + statement + call nesting */
-#define AML_MAX_CALLS	8      /* method call depth */
-#define AML_BUDGET	100000 /* opcodes per top-level evaluation */
+/* Tables per call: a node records its table in 16 bits. */
+#define AML_TABLES_LIMIT 65535u
+#define AML_MAX_SCOPES	 16	/* nesting of scope-opening objects */
+#define AML_MAX_DEPTH	 24	/* expression + statement + call nesting */
+#define AML_MAX_CALLS	 8	/* method call depth */
+#define AML_BUDGET	 100000 /* opcodes per top-level evaluation */
 
 /* Operation region address spaces passed to aml_host.read */
 #define AML_SPACE_MEMORY 0
@@ -115,15 +115,18 @@ struct aml_stats {
 	unsigned int eval_failures; /* failed evaluations */
 	unsigned int bad_tables;    /* tables rejected (length, no room) */
 	/*
-	 * What the fixed limits dropped (until a heap removes them):
-	 * Devices past aml_enumerate's `max` are st.devices - *count; these
-	 * are the objects, and the Devices among them, declared after the
-	 * namespace's AML_MAX_NODES nodes were in use (the walk goes on to
-	 * count them, creating nothing: the contents of a dropped Device or
-	 * other scope are counted too).
+	 * What a failed allocation dropped. The namespace grows from the
+	 * heap; the first node it cannot get (said, with its path, on the
+	 * console) stops its growth: these are the objects, and the Devices
+	 * among them, declared from then on (the walk goes on to count
+	 * them, creating nothing: the contents of a dropped Device or other
+	 * scope are counted too). devices_nomem: Devices in the namespace
+	 * that were not described because the device array could not grow
+	 * (the last st.devices - *count of them).
 	 */
 	unsigned int nodes_dropped;
 	unsigned int devices_dropped;
+	unsigned int devices_nomem;
 };
 
 /*
@@ -131,18 +134,20 @@ struct aml_stats {
  * header: the header length must be >= 36 and <= lens[i], a table failing
  * that is skipped and counted in stats->bad_tables) into a fresh
  * namespace, then describe every Device, in namespace creation order, in
- * out[0..max).
+ * *out: an array from the heap (kmalloc), *count long, that the caller
+ * kfree()s (NULL when there are no Devices). The namespace itself is
+ * freed before the return.
  *
- * Returns 0; -ENOSPC when there were more than max Devices (out holds the
- * first max) or the namespace ran out of nodes (later objects missing,
- * counted in stats->nodes_dropped and devices_dropped);
- * -EINVAL for bad arguments (NULL pointers, more than AML_MAX_TABLES
- * tables). *count (devices written) and *stats are written on every
+ * No fixed limit: the namespace and the device array double as they
+ * fill. Returns 0; -ENOMEM when an allocation failed (said on the
+ * console with what it cost): what was loaded before it is kept and
+ * described, the rest counted in stats (nodes_dropped, devices_dropped,
+ * devices_nomem); -EINVAL for bad arguments (NULL pointers, more than
+ * AML_TABLES_LIMIT tables). *out, *count and *stats are written on every
  * return except -EINVAL. stats may be NULL.
  */
 int aml_enumerate(const uint8_t *const *tables, const size_t *lens,
-		  unsigned int ntables, struct aml_device *out,
-		  unsigned int max, unsigned int *count,
-		  struct aml_stats *stats);
+		  unsigned int ntables, struct aml_device **out,
+		  unsigned int *count, struct aml_stats *stats);
 
 #endif
