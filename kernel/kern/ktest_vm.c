@@ -16,6 +16,9 @@
 #define IOAPIC_IOWIN	0x10
 #define IOAPIC_VER	0x01 /* IOAPICVER: version 7:0, max entry 23:16 */
 #define GICD_TYPER	0x04 /* ITLinesNumber 4:0 (GIC v2 4.3.2, v3 12.9.38) */
+#define HPET_CAP_LO	0x00 /* REV_ID 7:0 (IA-PC HPET 1.0a, 2.3.4) */
+#define HPET_CAP_HI	0x04 /* COUNTER_CLK_PERIOD, femtoseconds */
+#define HPET_PERIOD_MAX 100000000u /* 100 ns: the spec's bound */
 
 extern char boot_stack_guard[];
 
@@ -38,6 +41,33 @@ static struct device *find_device(const char *const *ids, bool unbound)
 static const char *const ioapic_ids[] = {"kite,ioapic", NULL};
 static const char *const gic_ids[] = {"arm,gic-v3", "arm,cortex-a15-gic",
 				      "arm,gic-400", NULL};
+static const char *const hpet_ids[] = {"PNP0103", NULL};
+
+/* A register window whose contents are known: I/O APIC, GIC, HPET. */
+static struct device *known_device(void)
+{
+	struct device *d = find_device(ioapic_ids, false);
+
+	if (!d) {
+		d = find_device(gic_ids, false);
+	}
+	return d ? d : find_device(hpet_ids, false);
+}
+
+/* The HPET's capabilities: a revision, and a period within the spec. */
+static bool hpet_caps_plausible(uint64_t base)
+{
+	volatile uint32_t *r = ioremap(base, 0x400);
+	uint32_t lo, period;
+
+	KT_CHECK(r != NULL);
+	lo = r[HPET_CAP_LO / 4];
+	period = r[HPET_CAP_HI / 4];
+	iounmap((void *)r, 0x400);
+	KT_CHECK((lo & 0xff) != 0 && lo != 0xffffffffu);
+	KT_CHECK(period != 0 && period <= HPET_PERIOD_MAX);
+	return true;
+}
 
 /* The I/O APIC's version register, through IOREGSEL/IOWIN (82093AA 3.2). */
 static bool ioapic_version_plausible(uint64_t base)
@@ -59,16 +89,18 @@ static bool ioapic_version_plausible(uint64_t base)
 
 static bool test_ioremap_reads_device_register(void)
 {
-	struct device *d = find_device(ioapic_ids, false);
+	struct device *d = known_device();
 	volatile uint32_t *r;
 	uint32_t typer;
 
-	if (d) {
+	if (!d) {
+		KT_SKIP("no I/O APIC, GIC distributor or HPET described");
+	}
+	if (device_has_id(d, ioapic_ids[0])) {
 		return ioapic_version_plausible(device_mem(d, 0));
 	}
-	d = find_device(gic_ids, false);
-	if (!d) {
-		KT_SKIP("no I/O APIC or GIC distributor described");
+	if (device_has_id(d, hpet_ids[0])) {
+		return hpet_caps_plausible(device_mem(d, 0));
 	}
 	r = ioremap(device_mem(d, 0), PAGE_SIZE);
 	KT_CHECK(r != NULL);
@@ -84,15 +116,12 @@ KTEST_CASE("ioremap_reads_device_register", test_ioremap_reads_device_register);
 static bool test_ioremap_is_uncached(void)
 {
 	static unsigned long ram_word;
-	struct device *d = find_device(ioapic_ids, false);
+	struct device *d = known_device();
 	uint64_t desc, base;
 	unsigned int level;
 
 	if (!d) {
-		d = find_device(gic_ids, false);
-	}
-	if (!d) {
-		KT_SKIP("no I/O APIC or GIC distributor described");
+		KT_SKIP("no I/O APIC, GIC distributor or HPET described");
 	}
 	base = device_mem(d, 0);
 	KT_CHECK(ioremap(base, PAGE_SIZE) == (void *)(uintptr_t)base);
