@@ -218,3 +218,29 @@ static bool test_firmware_map_refuses_guard(void)
 	return true;
 }
 KTEST_CASE("firmware_map_refuses_guard", test_firmware_map_refuses_guard);
+
+/* The image by section: code read-only, constants neither written nor
+ * executed, data and stacks never executed. */
+static bool test_image_sections_protected(void)
+{
+	static const char konst[] = "read-only";
+	static unsigned long var;
+	struct vm_stack st;
+	uint64_t d;
+	unsigned int level;
+
+	KT_CHECK(pt_lookup(arch_vm_pt(),
+			   (uintptr_t)test_image_sections_protected, &d,
+			   &level));
+	KT_CHECK(!arch_vm_desc_writable(d) && arch_vm_desc_executable(d));
+	KT_CHECK(pt_lookup(arch_vm_pt(), (uintptr_t)konst, &d, &level));
+	KT_CHECK(!arch_vm_desc_writable(d) && !arch_vm_desc_executable(d));
+	KT_CHECK(pt_lookup(arch_vm_pt(), (uintptr_t)&var, &d, &level));
+	KT_CHECK(arch_vm_desc_writable(d) && !arch_vm_desc_executable(d));
+	KT_CHECK(vm_stack_alloc(PAGE_SIZE, &st) == 0);
+	KT_CHECK(pt_lookup(arch_vm_pt(), st.base, &d, &level));
+	KT_CHECK(arch_vm_desc_writable(d) && !arch_vm_desc_executable(d));
+	vm_stack_free(&st);
+	return true;
+}
+KTEST_CASE("image_sections_protected", test_image_sections_protected);

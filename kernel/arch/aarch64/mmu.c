@@ -7,11 +7,11 @@
  *
  * The direct map: every /memory range, identity-mapped as Normal
  * write-back memory, inner shareable, never executable (PXN and UXN)
- * except the kernel image; 2 MiB blocks where a whole aligned 2 MiB is
- * RAM. Left out: the guard page below the boot stack. Nothing else is
- * mapped, so the first 2 MiB (the NULL guard, where virt has its flash)
- * and every hole fault: device registers appear when ioremap() maps them
- * as Device-nGnRnE, PXN, UXN; the DTB, if outside RAM, when
+ * except the kernel's .text, which is read-only like its .rodata; 2 MiB
+ * blocks where a whole aligned 2 MiB is RAM. Left out: the guard page below the
+ * boot stack. Nothing else is mapped, so the first 2 MiB (the NULL guard, where
+ * virt has its flash) and every hole fault: device registers appear when
+ * ioremap() maps them as Device-nGnRnE, PXN, UXN; the DTB, if outside RAM, when
  * firmware_map() does (kern/vm.c); stacks in the stack area.
  *
  * With the MMU off every access is Device memory, where unaligned
@@ -36,6 +36,7 @@
 #define DESC_TYPE_MASK	 0x3ull
 #define DESC_ATTRINDX(n) ((uint64_t)(n) << 2)
 #define DESC_ATTR_MASK	 (7ull << 2)
+#define DESC_AP_RO	 (1ull << 7) /* AP[2]: read-only (D8.4.1) */
 #define DESC_SH_INNER	 (3ull << 8)
 #define DESC_AF		 (1ull << 10)
 #define DESC_PXN	 (1ull << 53)
@@ -72,6 +73,7 @@ const uint64_t mmu_null_guard_size = NULL_GUARD_SIZE;
 static uint64_t level0[PT_ENTRIES] __aligned(4096);
 
 extern char boot_stack_guard[], __kernel_start[], __kernel_end[];
+extern char __rodata_start[], __data_start[];
 
 static uint64_t arm_table(uint64_t pa)
 {
@@ -171,6 +173,16 @@ bool arch_vm_desc_device(uint64_t desc)
 	return (desc & DESC_ATTR_MASK) == DESC_ATTRINDX(ATTR_DEVICE);
 }
 
+bool arch_vm_desc_writable(uint64_t desc)
+{
+	return !(desc & DESC_AP_RO);
+}
+
+bool arch_vm_desc_executable(uint64_t desc)
+{
+	return !(desc & DESC_PXN);
+}
+
 static void map_ram(const struct boot_info *bi)
 {
 	uintptr_t ks = (uintptr_t)__kernel_start;
@@ -197,7 +209,15 @@ static void map_ram(const struct boot_info *bi)
 	}
 	/* Where the page allocator must stop handing out RAM. */
 	mm_direct_map_end = limit;
-	pt_map(&kernel_pt, ks, ks, ke - ks, normal(true), false);
+	/* The image by section: .text read-only and executable, .rodata and
+	 * the exception table read-only, .data and .bss writable. */
+	pt_map(&kernel_pt, ks, ks, (uintptr_t)__rodata_start - ks,
+	       normal(true) | DESC_AP_RO, false);
+	pt_map(&kernel_pt, (uintptr_t)__rodata_start, (uintptr_t)__rodata_start,
+	       (uintptr_t)__data_start - (uintptr_t)__rodata_start,
+	       normal(false) | DESC_AP_RO, false);
+	pt_map(&kernel_pt, (uintptr_t)__data_start, (uintptr_t)__data_start,
+	       ke - (uintptr_t)__data_start, normal(false), false);
 	pt_unmap(&kernel_pt, (uintptr_t)boot_stack_guard, PT_PAGE);
 }
 

@@ -4,7 +4,8 @@
  *
  * The direct map: every range the memory map calls RAM, identity-mapped,
  * write-back cached, with 2 MiB pages where a whole aligned 2 MiB is RAM;
- * execute-disable except the kernel image (when the CPU has NX). Left
+ * execute-disable (when the CPU has NX) except the kernel's code, which
+ * is read-only, as are its constants (map_image). Left
  * out: page 0 (a NULL dereference faults) and the guard page below the
  * boot stack. Nothing else is mapped: device registers appear only when
  * ioremap() maps them (PCD|PWT: uncached, SDM 11.12.3 with the default
@@ -38,6 +39,7 @@ static uint64_t pml4[PT_ENTRIES] __aligned(4096);
 static uint64_t nx; /* PTE_NX if EFER.NXE is on (boot.S), else 0 */
 
 extern char boot_stack_guard[], __kernel_start[], __kernel_end[];
+extern char __text_start[], __rodata_start[], __data_start[];
 
 static uint64_t x86_table(uint64_t pa)
 {
@@ -118,6 +120,17 @@ bool arch_vm_desc_device(uint64_t desc)
 	return (desc & (PTE_PCD | PTE_PWT)) == (PTE_PCD | PTE_PWT);
 }
 
+bool arch_vm_desc_writable(uint64_t desc)
+{
+	return desc & PTE_W;
+}
+
+/* Without EFER.NXE every present page executes. */
+bool arch_vm_desc_executable(uint64_t desc)
+{
+	return !(desc & PTE_NX);
+}
+
 static uint64_t rdmsr64(uint32_t msr)
 {
 	uint32_t lo, hi;
@@ -154,17 +167,35 @@ static void map_ram(const struct boot_info *bi)
 	mm_direct_map_end = limit;
 }
 
+static void map_section(const char *start, const char *end, uint64_t attrs)
+{
+	uintptr_t s = (uintptr_t)start & ~(PT_PAGE - 1);
+	uintptr_t e = ((uintptr_t)end + PT_PAGE - 1) & ~(PT_PAGE - 1);
+
+	pt_map(&kernel_pt, s, s, e - s, attrs, false);
+}
+
+/*
+ * The image (RAM, so mapped already; again in case the memory map missed
+ * it) by section: the PVH entry code and data writable and executable
+ * (used once), .text read-only and executable, .rodata and the exception
+ * table read-only and never executed, .data and .bss writable and never
+ * executed (CR0.WP makes read-only hold for the kernel too, SDM 4.6.1).
+ */
+static void map_image(void)
+{
+	map_section(__kernel_start, __text_start, PTE_W);
+	map_section(__text_start, __rodata_start, 0);
+	map_section(__rodata_start, __data_start, nx);
+	map_section(__data_start, __kernel_end, PTE_W | nx);
+}
+
 void mmu_init(const struct boot_info *bi)
 {
-	uintptr_t ks = (uintptr_t)__kernel_start;
-	uintptr_t ke = ((uintptr_t)__kernel_end + PT_PAGE - 1) & ~(PT_PAGE - 1);
-
 	nx = rdmsr64(MSR_EFER) & EFER_NXE ? PTE_NX : 0;
 	vm_init(bi);
 	map_ram(bi);
-	/* The image executes (and is RAM, so mapped above): keep it so even
-	 * if the memory map were to miss it. */
-	pt_map(&kernel_pt, ks, ks, ke - ks, PTE_W, false);
+	map_image();
 	pt_unmap(&kernel_pt, 0, PT_PAGE);
 	pt_unmap(&kernel_pt, (uintptr_t)boot_stack_guard, PT_PAGE);
 	write_cr3((uintptr_t)pml4);

@@ -80,8 +80,11 @@ enum vm_kind {
 };
 /* The port's leaf attribute bits for a kind. */
 uint64_t arch_vm_attrs(enum vm_kind kind);
-/* Is this valid leaf descriptor mapped as device memory? */
+/* Is this valid leaf descriptor mapped as device memory? Writable by the
+ * kernel? Executable by the kernel? */
 bool arch_vm_desc_device(uint64_t desc);
+bool arch_vm_desc_writable(uint64_t desc);
+bool arch_vm_desc_executable(uint64_t desc);
 /* Where the port keeps the 4-bit ioremap count (software-use bits of a
  * leaf: x86 bits 52-55, Arm bits 55-58). */
 extern const unsigned int arch_vm_sw_shift;
