@@ -1,14 +1,24 @@
 /*
  * Console output (locked, mirrored) and the input queue. Serial consoles
  * want "\r\n", so '\n' is expanded here once instead of in every driver.
+ *
+ * Input: producers push raw bytes (the UART's handler, the keyboard's
+ * tasklet); waking the reader is a bottom half (input_bh), so a FIFO of
+ * sixteen bytes costs one wake, not sixteen. A reader thread sleeps on
+ * input_wq while the queue is empty (when the scheduler runs and input
+ * is interrupt-driven); otherwise it polls as before.
  */
 #include "kern/console.h"
 #include "kern/arch.h"
+#include "kern/deferred.h"
 #include "kern/irq.h"
 #include "kern/irqflags.h"
+#include "kern/ktimer.h"
 #include "kern/printf.h"
 #include "kern/ring.h"
+#include "kern/sched.h"
 #include "kern/timer.h"
+#include "kern/wait.h"
 
 #define MAX_MIRRORS 2
 #define INPUT_SIZE  4096
@@ -28,6 +38,17 @@ static uint8_t input_storage[INPUT_SIZE];
 static struct ring input = RING_INIT(input_storage);
 static bool input_irq_driven;
 static void (*input_unthrottle)(void);
+static struct wait_queue input_wq = WAIT_QUEUE_INIT("console input");
+static unsigned long input_wakes;
+
+static void input_wake(void *data)
+{
+	(void)data;
+	input_wakes++;
+	wake_up_all(&input_wq);
+}
+
+static struct tasklet input_bh = {.fn = input_wake, .name = "console-input"};
 
 void console_register(struct console *con)
 {
@@ -145,11 +166,20 @@ int kprintf(const char *fmt, ...)
 	return n;
 }
 
-/* Handlers call this with interrupts off; the consumer takes them off
+/* Producers call this with interrupts off; the consumer takes them off
  * too, so the ring needs no further lock on one CPU. */
 bool console_input_push(uint8_t byte)
 {
-	return ring_put(&input, byte);
+	if (!ring_put(&input, byte)) {
+		return false;
+	}
+	tasklet_schedule(&input_bh);
+	return true;
+}
+
+unsigned long console_input_wakes(void)
+{
+	return input_wakes;
 }
 
 unsigned int console_input_space(void)
@@ -197,11 +227,45 @@ static int getc_any(void)
 	return c;
 }
 
+static bool input_ready(void *arg)
+{
+	(void)arg;
+	return !ring_empty(&input);
+}
+
+/* Asleep on the queue until a producer's bottom half wakes us. */
+static int getc_sleeping(uint64_t end_ms)
+{
+	for (;;) {
+		int c = console_getc_nowait();
+		uint64_t now = uptime_ms(), timeout = WAIT_FOREVER;
+
+		if (c >= 0 || now >= end_ms) {
+			return c;
+		}
+		if (end_ms != UINT64_MAX) {
+			timeout = (end_ms - now) * 1000000ull;
+		}
+		wait_event_timeout(&input_wq, input_ready, NULL, timeout);
+	}
+}
+
 int console_getc_until(uint64_t end_ms)
 {
-	unsigned long flags = arch_irq_save();
-	uint64_t seen = jiffies_read();
+	unsigned long flags;
+	uint64_t seen;
+	struct ktimer wake; /* tickless: something must end the last halt */
 	int c;
+
+	if (input_irq_driven && sched_running() && can_sleep()) {
+		return getc_sleeping(end_ms);
+	}
+	flags = arch_irq_save();
+	seen = jiffies_read();
+	ktimer_init(&wake, NULL, NULL, "getc-until");
+	if (end_ms != UINT64_MAX) {
+		ktimer_start(&wake, end_ms * NSEC_PER_MSEC, 0);
+	}
 
 	/* Check and wait with interrupts off: no wake-up can be lost. */
 	while ((c = getc_any()) < 0 && uptime_ms() < end_ms) {
@@ -219,6 +283,7 @@ int console_getc_until(uint64_t end_ms)
 		arch_cpu_relax();
 		flags = arch_irq_save();
 	}
+	ktimer_cancel(&wake);
 	arch_irq_restore(flags);
 	return c;
 }

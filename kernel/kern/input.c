@@ -23,7 +23,8 @@ static struct input_stats {
 	unsigned long keys;	 /* presses that type something */
 	unsigned long keys_lost; /* of those, not queued: console input full */
 	unsigned long raw_lost;	 /* scan codes not queued in raw mode */
-	bool losing;		 /* the last key was lost (say so once) */
+	unsigned long driver_lost; /* bytes the driver's ring could not take */
+	bool losing;		   /* the last key was lost (say so once) */
 } stats;
 
 void input_register_keyboard(const struct keyboard_ops *ops)
@@ -157,6 +158,11 @@ out:
 	spin_unlock_irqrestore(&lock, flags);
 }
 
+void input_note_dropped(void)
+{
+	__atomic_fetch_add(&stats.driver_lost, 1, __ATOMIC_RELAXED);
+}
+
 uint8_t input_leds(void)
 {
 	return scancode_leds(&decoder);
@@ -188,6 +194,9 @@ void input_print_stats(void)
 		"(keyboard's buffer full), unknown %lu\n",
 		s.raw_lost, (unsigned long)d.overruns,
 		(unsigned long)d.unknown);
+	kprintf("  driver queue full %lu (bytes lost between the handler "
+		"and its tasklet)\n",
+		s.driver_lost);
 }
 
 int input_set_layout(const char *name)

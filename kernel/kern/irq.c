@@ -6,6 +6,16 @@
  * Locking: a descriptor's lock is held (interrupts off) while its flow
  * and handlers run and while request/free/disable/enable change it, so a
  * handler must not call those on its own line.
+ *
+ * Threaded actions (irq_request_threaded): the primary runs in the flow
+ * like any handler; IRQ_WAKE_THREAD sets the action's thread_run and
+ * wakes its thread (kern/irq_thread.c), which calls irq_thread_handle().
+ * With IRQF_ONESHOT the wake also takes one disable depth (the line is
+ * masked at once, before the flow's EOI), given back when thread_fn
+ * returns: a level line cannot storm while its device waits for the
+ * thread. While the depth is held the flows do not run the handlers; an
+ * edge they see meanwhile is remembered (desc->pending) and replayed at
+ * the unmask, so the thread runs again.
  */
 #include "kern/irq.h"
 #include "kern/errno.h"
@@ -154,6 +164,41 @@ static void unmask_line(struct irq_desc *desc)
 	desc->masked = false;
 }
 
+static void wake_threads_of(struct irq_desc *desc)
+{
+	for (struct irq_action *a = desc->actions; a; a = a->next) {
+		if (a->thread_fn) {
+			__atomic_store_n(&a->thread_run, true,
+					 __ATOMIC_RELEASE);
+			irq_thread_wake(a);
+		}
+	}
+}
+
+/*
+ * Give back one disable depth, lock held: the last one unmasks the line
+ * and replays an edge that came while it was disabled, where the chip
+ * can raise it again; where it cannot, the line's threads run again
+ * (what the edge would have asked of them).
+ */
+static void enable_locked(struct irq_desc *desc)
+{
+	if (desc->depth == 0) {
+		kprintf("irq %u: unbalanced irq_enable\n", desc->irq);
+		return;
+	}
+	if (--desc->depth != 0 || !desc->actions || desc->nobody_cared) {
+		return;
+	}
+	unmask_line(desc);
+	if (desc->pending && desc->chip->set_pending) {
+		desc->chip->set_pending(desc);
+	} else if (desc->pending) {
+		wake_threads_of(desc);
+	}
+	desc->pending = false;
+}
+
 int irq_domain_add(struct irq_chip *chip, void *chip_data,
 		   unsigned long hwirq_base, unsigned int count,
 		   irq_flow_fn flow)
@@ -214,6 +259,32 @@ static void note_result(struct irq_desc *desc, enum irq_return ret)
 	desc->window_unhandled = 0;
 }
 
+/*
+ * A primary said IRQ_WAKE_THREAD: that is its device, handled as far as
+ * the storm detector goes. A oneshot action holds one disable depth
+ * (masking now, before any EOI) until its thread_fn returns.
+ */
+static enum irq_return wake_thread(struct irq_desc *desc, struct irq_action *a)
+{
+	if (!a->thread_fn) {
+		if (a->handled == 0) {
+			kprintf("irq %u: %s returned IRQ_WAKE_THREAD but has "
+				"no thread; taken as handled\n",
+				desc->irq, a->name);
+		}
+		return IRQ_HANDLED;
+	}
+	if ((a->flags & IRQF_ONESHOT) && !a->oneshot_held) {
+		a->oneshot_held = true;
+		if (desc->depth++ == 0) {
+			mask_line(desc);
+		}
+	}
+	__atomic_store_n(&a->thread_run, true, __ATOMIC_RELEASE);
+	irq_thread_wake(a);
+	return IRQ_HANDLED;
+}
+
 /* Run every handler on the line; each one is asked, even after a HANDLED,
  * because on a shared line several devices may be raising it at once. */
 static enum irq_return run_actions(struct irq_desc *desc)
@@ -221,7 +292,12 @@ static enum irq_return run_actions(struct irq_desc *desc)
 	enum irq_return ret = IRQ_NONE;
 
 	for (struct irq_action *a = desc->actions; a; a = a->next) {
-		if (a->handler(desc->irq, a->dev) == IRQ_HANDLED) {
+		enum irq_return r = a->handler(desc->irq, a->dev);
+
+		if (r == IRQ_WAKE_THREAD) {
+			r = wake_thread(desc, a);
+		}
+		if (r == IRQ_HANDLED) {
 			a->handled++;
 			ret = IRQ_HANDLED;
 		}
@@ -403,71 +479,202 @@ static int line_start(struct irq_desc *desc, unsigned int flags)
 	return 0;
 }
 
-int irq_request(unsigned int irq, irq_handler_fn handler, unsigned int flags,
-		const char *name, void *dev)
+/* Room for one more action with these flags, checked once before taking
+ * a slot (and starting a thread) and again when linking it. */
+static int sharing_allowed(struct irq_desc *desc, unsigned int flags, void *dev)
+{
+	unsigned long lock_flags = spin_lock_irqsave(&desc->lock);
+	int ret = check_sharing(desc, flags, dev);
+
+	spin_unlock_irqrestore(&desc->lock, lock_flags);
+	return ret;
+}
+
+/* Link a started action: the line's first one programs and unmasks it. */
+static int link_action(struct irq_desc *desc, struct irq_action *action)
+{
+	unsigned long lock_flags = spin_lock_irqsave(&desc->lock);
+	struct irq_action **tail;
+	int ret = check_sharing(desc, action->flags, action->dev);
+
+	if (ret == 0 && !desc->actions) {
+		ret = line_start(desc, action->flags);
+	}
+	if (ret == 0) {
+		for (tail = &desc->actions; *tail; tail = &(*tail)->next) {
+		}
+		*tail = action;
+	}
+	spin_unlock_irqrestore(&desc->lock, lock_flags);
+	return ret;
+}
+
+static int request_action(unsigned int irq, irq_handler_fn handler,
+			  irq_handler_fn thread_fn, unsigned int flags,
+			  const char *name, void *dev)
 {
 	struct irq_desc *desc = irq_to_desc(irq);
-	struct irq_action *action, **tail;
-	unsigned long lock_flags;
+	struct irq_action *action;
 	int ret;
 
 	if (!desc || !desc->chip || !desc->chip_flow || !handler || !name) {
 		return -EINVAL;
 	}
-	lock_flags = spin_lock_irqsave(&desc->lock);
-	ret = check_sharing(desc, flags, dev);
+	ret = sharing_allowed(desc, flags, dev);
 	if (ret < 0) {
-		goto out;
+		return ret;
 	}
 	action = action_alloc(handler);
 	if (!action) {
-		ret = -ENOMEM;
-		goto out;
+		kprintf("irq %u: no free action slot for %s\n", irq, name);
+		return -ENOMEM;
 	}
-	if (!desc->actions) {
-		ret = line_start(desc, flags);
+	*action = (struct irq_action){
+	    .handler = handler,
+	    .dev = dev,
+	    .name = name,
+	    .flags = flags,
+	    .thread_fn = thread_fn,
+	};
+	if (thread_fn) {
+		ksnprintf(action->thread_name, sizeof(action->thread_name),
+			  "irq/%u-%s", irq, name);
+		ret = irq_thread_start(irq, action);
 		if (ret < 0) {
 			action_release(action);
-			goto out;
+			return ret;
 		}
 	}
-	*action = (struct irq_action){handler, dev, name, flags, 0, NULL};
-	for (tail = &desc->actions; *tail; tail = &(*tail)->next) {
+	ret = link_action(desc, action);
+	if (ret < 0) {
+		if (thread_fn) {
+			irq_thread_stop(action);
+		}
+		action_release(action);
 	}
-	*tail = action;
-out:
-	spin_unlock_irqrestore(&desc->lock, lock_flags);
 	return ret;
+}
+
+int irq_request(unsigned int irq, irq_handler_fn handler, unsigned int flags,
+		const char *name, void *dev)
+{
+	return request_action(irq, handler, NULL, flags, name, dev);
+}
+
+/* The primary of an action that asked for none: its thread does it all. */
+static enum irq_return default_primary(unsigned int irq, void *dev)
+{
+	(void)irq;
+	(void)dev;
+	return IRQ_WAKE_THREAD;
+}
+
+int irq_request_threaded(unsigned int irq, irq_handler_fn primary,
+			 irq_handler_fn thread_fn, unsigned int flags,
+			 const char *name, void *dev)
+{
+	const struct irq_desc *desc = irq_to_desc(irq);
+	unsigned int trigger = flags & IRQF_TRIGGER_MASK;
+
+	if (!thread_fn) {
+		return irq_request(irq, primary, flags, name, dev);
+	}
+	if (!desc) {
+		return -EINVAL;
+	}
+	trigger = trigger ? trigger : desc->trigger;
+	/*
+	 * Without a primary nothing quiets a level device in hard IRQ
+	 * context: unmasked, the line would fire until the thread ran.
+	 */
+	if (!primary && (trigger & IRQF_TRIGGER_LEVEL) &&
+	    !(flags & IRQF_ONESHOT)) {
+		kprintf("irq %u: %s: a level line without a primary needs "
+			"IRQF_ONESHOT\n",
+			irq, name ? name : "?");
+		return -EINVAL;
+	}
+	return request_action(irq, primary ? primary : default_primary,
+			      thread_fn, flags, name, dev);
+}
+
+/* Unlink dev's action; the line's last one masks it and makes it stray
+ * (its depth is set again once the thread is gone: irq_free). */
+static struct irq_action *unlink_action(struct irq_desc *desc, void *dev)
+{
+	unsigned long flags = spin_lock_irqsave(&desc->lock);
+	struct irq_action **pp, *gone = NULL;
+
+	for (pp = &desc->actions; *pp; pp = &(*pp)->next) {
+		if ((*pp)->dev == dev) {
+			gone = *pp;
+			*pp = gone->next;
+			break;
+		}
+	}
+	if (gone && !desc->actions) {
+		mask_line(desc);
+		desc->flow = flow_stray;
+		desc->pending = false;
+	}
+	spin_unlock_irqrestore(&desc->lock, flags);
+	return gone;
 }
 
 int irq_free(unsigned int irq, void *dev)
 {
 	struct irq_desc *desc = irq_to_desc(irq);
-	struct irq_action **pp;
+	struct irq_action *gone;
 	unsigned long flags;
 
 	if (!desc) {
 		return -EINVAL;
 	}
+	gone = unlink_action(desc, dev);
+	if (!gone) {
+		return -ENOENT;
+	}
+	/* No primary can wake it now; it may still be running thread_fn. */
+	if (gone->thread_fn) {
+		irq_thread_stop(gone);
+	}
 	flags = spin_lock_irqsave(&desc->lock);
-	for (pp = &desc->actions; *pp; pp = &(*pp)->next) {
-		if ((*pp)->dev == dev) {
-			struct irq_action *gone = *pp;
-
-			*pp = gone->next;
-			action_release(gone);
-			if (!desc->actions) {
-				mask_line(desc);
-				desc->depth = 1;
-				desc->flow = flow_stray;
-				desc->pending = false;
-			}
-			spin_unlock_irqrestore(&desc->lock, flags);
-			return 0;
-		}
+	if (gone->oneshot_held) {
+		gone->oneshot_held = false;
+		enable_locked(desc);
+	}
+	if (!desc->actions) {
+		desc->depth = 1; /* masked until the next request */
+		desc->pending = false;
 	}
 	spin_unlock_irqrestore(&desc->lock, flags);
-	return -ENOENT;
+	action_release(gone);
+	return 0;
+}
+
+bool irq_thread_pending(const struct irq_action *action)
+{
+	return __atomic_load_n(&action->thread_run, __ATOMIC_ACQUIRE);
+}
+
+bool irq_thread_handle(unsigned int irq, struct irq_action *action)
+{
+	struct irq_desc *desc = irq_to_desc(irq);
+	unsigned long flags;
+
+	if (!desc || !__atomic_exchange_n(&action->thread_run, false,
+					  __ATOMIC_ACQ_REL)) {
+		return false;
+	}
+	action->thread_fn(irq, action->dev);
+	action->thread_runs++;
+	flags = spin_lock_irqsave(&desc->lock);
+	if (action->oneshot_held) {
+		action->oneshot_held = false;
+		enable_locked(desc);
+	}
+	spin_unlock_irqrestore(&desc->lock, flags);
+	return true;
 }
 
 int irq_set_pending(unsigned int irq)
@@ -519,17 +726,7 @@ void irq_enable(unsigned int irq)
 		return;
 	}
 	flags = spin_lock_irqsave(&desc->lock);
-	if (desc->depth == 0) {
-		kprintf("irq %u: unbalanced irq_enable\n", irq);
-	} else if (--desc->depth == 0 && desc->actions && !desc->nobody_cared) {
-		unmask_line(desc);
-		/* Replay an edge that came while disabled, where the chip can
-		 * raise it again. */
-		if (desc->pending && desc->chip->set_pending) {
-			desc->chip->set_pending(desc);
-		}
-		desc->pending = false;
-	}
+	enable_locked(desc);
 	spin_unlock_irqrestore(&desc->lock, flags);
 }
 
@@ -572,8 +769,11 @@ void irq_print_stats(void)
 		kprintf("  %-10s %6lu  %-10s  ", d->chip ? d->chip->name : "-",
 			d->hwirq, trigger_name(d->trigger));
 		for (const struct irq_action *a = d->actions; a; a = a->next) {
-			kprintf("%s(%lu)%s", a->name, a->handled,
-				a->next ? ", " : "");
+			kprintf("%s(%lu)", a->name, a->handled);
+			if (a->thread_fn) {
+				kprintf(" [%s]", a->thread_name);
+			}
+			kprintf("%s", a->next ? ", " : "");
 		}
 		if (d->unhandled) {
 			kprintf(" [unhandled %lu]", d->unhandled);

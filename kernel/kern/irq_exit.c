@@ -5,8 +5,13 @@
 
 void irq_exit(void)
 {
-	if (in_irq()) {
-		return; /* nested: the outermost exit does this */
+	/*
+	 * Nested in a handler, or in a tasklet (which runs with interrupts
+	 * on): the outer exit runs the rest, and no thread may be switched
+	 * away from the middle of a bottom half.
+	 */
+	if (in_irq() || in_tasklet()) {
+		return;
 	}
 	tasklets_run();
 	sched_irq_exit();

@@ -4,6 +4,7 @@
  */
 #include "kern/arch.h"
 #include "kern/boot.h"
+#include "kern/deferred.h"
 #include "kern/device.h"
 #include "kern/init.h"
 #include "kern/irq.h"
@@ -96,6 +97,7 @@ void kernel_main(struct boot_info *bi)
 	}
 	/* From here the boot flow is a thread; idle exists. */
 	sched_init("main");
+	deferred_init(); /* the events work queue's thread */
 	if (bi->rsdp) {
 		kprintf("ACPI RSDP at %p\n", (void *)(uintptr_t)bi->rsdp);
 	}

@@ -23,6 +23,25 @@ struct runqueue rq;
 struct thread *current_thread;
 struct thread *idle_thread;
 
+/*
+ * Tasklets run from irq_exit() with interrupts on, on the interrupted
+ * thread's stack (kern/deferred.h): no switch and no sleep in one, or the
+ * CPU would stay "in a tasklet" while other threads run. Weak until the
+ * tasklet code provides it (then: none run with interrupts on).
+ */
+bool in_tasklet(void) __attribute__((weak));
+
+static bool in_bottom_half(void)
+{
+	return in_tasklet && in_tasklet();
+}
+
+/* Hard or soft interrupt context, or a spinlock held: no switch here. */
+static bool in_atomic(void)
+{
+	return in_irq() || in_bottom_half() || spin_held_count();
+}
+
 /* A wake or the slice asked for a switch at the next chance. */
 static bool need_resched;
 /* The slice ran out: the current thread goes behind its equals. */
@@ -149,7 +168,10 @@ void sched_preempt_check(void)
 {
 	unsigned long flags;
 
-	if (!current_thread || !READ_ONCE(need_resched) || !can_sleep()) {
+	/* Not can_sleep(): that one lets the boot (interrupts off) through;
+	 * a switch there would run a new thread with interrupts on early. */
+	if (!current_thread || !READ_ONCE(need_resched) || in_atomic() ||
+	    !arch_irqs_enabled()) {
 		return;
 	}
 	flags = spin_lock_irqsave(&rq_lock);
@@ -275,8 +297,7 @@ void sched_boot_done(void)
 
 bool can_sleep(void)
 {
-	if (in_irq() || spin_held_count() ||
-	    (boot_done && !arch_irqs_enabled())) {
+	if (in_atomic() || (boot_done && !arch_irqs_enabled())) {
 		return false;
 	}
 	return !current_thread || current_thread != idle_thread;
@@ -296,6 +317,9 @@ void might_sleep_from(const char *what, uintptr_t caller)
 		panic("sleeping in interrupt context: %s called from %s "
 		      "(in an interrupt handler)",
 		      what, who);
+	}
+	if (in_bottom_half()) {
+		panic("sleeping in a tasklet: %s called from %s", what, who);
 	}
 	if (spin_held_count()) {
 		panic("sleeping with spinlock %s held: %s called from %s",

@@ -225,17 +225,18 @@ int cmd_printstress(int argc, char **argv)
 }
 
 /*
- * sleep S: halt for S seconds without reading input. Keys typed meanwhile
- * wait in the console input queue; more than it holds are dropped and
- * counted (inputstat, serialstat), which is how the tests fill it.
+ * sleep MS: sleep MS milliseconds (msleep: blocks the shell's thread, or
+ * halts) without reading input. Keys typed meanwhile wait in the console
+ * input queue; more than it holds are dropped and counted (inputstat,
+ * serialstat), which is how the tests fill it.
  */
 int cmd_sleep(int argc, char **argv)
 {
-	unsigned long seconds;
+	unsigned long ms;
 
-	if (argc != 2 || !parse_count(argv[1], 3600, &seconds)) {
+	if (argc != 2 || !parse_count(argv[1], 3600ul * 1000, &ms)) {
 		return -EINVAL;
 	}
-	msleep((unsigned int)seconds * 1000);
+	msleep((unsigned int)ms);
 	return 0;
 }

@@ -76,8 +76,8 @@ def stats(g):
 def overflow_keyboard(g, keys, seconds):
     """While `sleep` reads nothing, press Delete `keys` times (4 bytes of
     console input each). False if the sleep ended before the keys did."""
-    g.send("sleep %d\r" % seconds)
-    g.expect("sleep %d\n" % seconds)
+    g.send("sleep %d\r" % (seconds * 1000))
+    g.expect("sleep %d\n" % (seconds * 1000))
     for _ in range(keys):
         key_event(g, "delete", True)
         key_event(g, "delete", False)

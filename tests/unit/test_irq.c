@@ -1,7 +1,9 @@
 /*
  * The portable interrupt core (kern/irq.c) against a fake controller:
  * numbering, stray accounting, request/free and the sharing rules,
- * disable depth, the three flows, "nobody cared", statistics, in_irq().
+ * disable depth, the three flows, "nobody cared", statistics, in_irq(),
+ * and the threaded handlers' bookkeeping (the thread side faked: a test
+ * "runs the thread" by calling irq_thread_handle() as it would).
  *
  * The fake chip records every call per hardware line and in one ordered
  * log ("ack(3) handler(dev-a)"), handlers append to the same log, so a
@@ -45,7 +47,18 @@ struct fake_dev {
 	bool saw_irqs_on; /* called with the interrupt flag on */
 	bool saw_in_irq;  /* in_irq() was true in the handler */
 	bool saw_no_irq;  /* in_irq() was false in the handler */
+	/* As the thread function (fake_thread_fn): */
+	unsigned int thread_calls;
+	unsigned int thread_depth;    /* desc->depth it saw */
+	bool thread_chip_masked;      /* the chip's line was masked */
+	unsigned int raise_in_thread; /* interrupts it raises on its line */
 };
+
+/* The thread side of kern/irq_thread.c, faked: what the core asked. */
+static struct {
+	unsigned int starts, wakes, stops;
+	int start_ret; /* what irq_thread_start() returns */
+} fth;
 
 static struct fake_chip chip_a, chip_b;
 static struct fake_dev dev_a, dev_b, dev_c;
@@ -197,6 +210,78 @@ static enum irq_return fake_handler(unsigned int irq, void *dev)
 	return d->ret;
 }
 
+static void fake_raise(unsigned int irq);
+
+/* A thread function: logs, and records the line's state as it saw it. */
+static enum irq_return fake_thread_fn(unsigned int irq, void *dev)
+{
+	struct fake_dev *d = dev;
+	const struct irq_desc *desc = irq_to_desc(irq);
+
+	d->thread_calls++;
+	d->thread_depth = desc->depth;
+	d->thread_chip_masked = chip_a.masked[desc->hwirq];
+	fake_log("thread(%s)", d->name);
+	while (d->raise_in_thread) {
+		d->raise_in_thread--;
+		fake_raise(irq);
+	}
+	return IRQ_HANDLED;
+}
+
+int irq_thread_start(unsigned int irq, struct irq_action *action)
+{
+	(void)irq;
+	fth.starts++;
+	fake_log("start(%s)", action->thread_name);
+	return fth.start_ret;
+}
+
+void irq_thread_wake(struct irq_action *action)
+{
+	fth.wakes++;
+	fake_log("wake(%s)", action->thread_name);
+}
+
+void irq_thread_stop(struct irq_action *action)
+{
+	fth.stops++;
+	fake_log("stop(%s)", action->thread_name);
+}
+
+static struct irq_action *action_of(unsigned int irq, const void *dev)
+{
+	for (struct irq_action *a = irq_to_desc(irq)->actions; a; a = a->next) {
+		if (a->dev == dev) {
+			return a;
+		}
+	}
+	return NULL;
+}
+
+/* What the action's thread does once woken: run until nothing is
+ * pending; returns how often thread_fn ran. */
+static unsigned int fake_thread_run(unsigned int irq, const void *dev)
+{
+	struct irq_action *a = action_of(irq, dev);
+	unsigned int runs = 0;
+
+	if (!a) {
+		unit_fail(__FILE__, __LINE__, "no action on irq %u", irq);
+		return 0;
+	}
+	while (irq_thread_pending(a)) {
+		/* Interrupts on, as in a thread: not inside irq_handle(). */
+		if (!irq_thread_handle(irq, a)) {
+			unit_fail(__FILE__, __LINE__, "pending, nothing run");
+			break;
+		}
+		runs++;
+	}
+	CHECK(!irq_thread_handle(irq, a));
+	return runs;
+}
+
 static void fake_dev_init(struct fake_dev *d, const char *name,
 			  enum irq_return ret)
 {
@@ -255,6 +340,7 @@ static int fake_setup(irq_flow_fn flow)
 	fake_dev_init(&dev_a, "dev-a", IRQ_HANDLED);
 	fake_dev_init(&dev_b, "dev-b", IRQ_HANDLED);
 	fake_dev_init(&dev_c, "dev-c", IRQ_HANDLED);
+	memset(&fth, 0, sizeof(fth));
 	if (flow == NULL) {
 		return 0;
 	}
@@ -1251,4 +1337,252 @@ TEST(irq_per_cpu_marked_by_the_controller_only)
 	/* A new boot forgets it. */
 	irq_core_init();
 	CHECK(!irq_is_per_cpu(2));
+}
+
+/* ---- threaded handlers ---------------------------------------------------
+ */
+
+TEST(irq_threaded_primary_wakes_named_thread)
+{
+	REQUIRE_EQ_INT(fake_setup(irq_flow_fasteoi), 0);
+	dev_a.ret = IRQ_WAKE_THREAD;
+	REQUIRE_EQ_INT(irq_request_threaded(3, fake_handler, fake_thread_fn,
+					    IRQF_TRIGGER_RISING, "dev-a",
+					    &dev_a),
+		       0);
+	CHECK_EQ_STR(call_log, "start(irq/3-dev-a) set_type(3,0x2) unmask(3)");
+	fake_log_clear();
+	fake_raise(3);
+	/* Not oneshot: nothing masked; the thread has not run yet. */
+	CHECK_EQ_STR(call_log, "handler(dev-a) wake(irq/3-dev-a) eoi(3)");
+	CHECK_EQ_INT(dev_a.thread_calls, 0);
+	/* IRQ_WAKE_THREAD is the device's: handled, not unhandled. */
+	CHECK_EQ_INT(action_of(3, &dev_a)->handled, 1);
+	CHECK_EQ_INT(irq_to_desc(3)->unhandled, 0);
+	fake_log_clear();
+	CHECK_EQ_INT(fake_thread_run(3, &dev_a), 1);
+	CHECK_EQ_STR(call_log, "thread(dev-a)");
+	CHECK_EQ_INT(action_of(3, &dev_a)->thread_runs, 1);
+	/* Two interrupts before the thread runs: one run sees both. */
+	fake_raise_n(3, 2);
+	CHECK_EQ_INT(fth.wakes, 3);
+	CHECK_EQ_INT(fake_thread_run(3, &dev_a), 1);
+}
+
+TEST(irq_threaded_oneshot_level_masked_until_thread_returns)
+{
+	REQUIRE_EQ_INT(fake_setup(irq_flow_level), 0);
+	REQUIRE_EQ_INT(irq_request_threaded(3, NULL, fake_thread_fn,
+					    IRQF_TRIGGER_HIGH | IRQF_ONESHOT,
+					    "dev-a", &dev_a),
+		       0);
+	fake_log_clear();
+	fake_raise(3);
+	/* The default primary wakes; the flow leaves the line masked. */
+	CHECK_EQ_STR(call_log, "mask(3) ack(3) wake(irq/3-dev-a)");
+	CHECK(chip_a.masked[3]);
+	CHECK_EQ_INT(irq_to_desc(3)->depth, 1);
+	/* Still asserted (it cannot be while masked, but if it were): not
+	 * run again, no second wake. */
+	fake_raise(3);
+	CHECK_EQ_INT(fth.wakes, 1);
+	fake_log_clear();
+	CHECK_EQ_INT(fake_thread_run(3, &dev_a), 1);
+	/* Masked while the thread ran, unmasked after it returned. */
+	CHECK_EQ_STR(call_log, "thread(dev-a) unmask(3)");
+	CHECK(dev_a.thread_chip_masked);
+	CHECK_EQ_INT(dev_a.thread_depth, 1);
+	CHECK(!chip_a.masked[3]);
+	CHECK_EQ_INT(irq_to_desc(3)->depth, 0);
+	CHECK(!irq_to_desc(3)->masked);
+}
+
+TEST(irq_threaded_oneshot_fasteoi_masks_before_eoi)
+{
+	REQUIRE_EQ_INT(fake_setup(irq_flow_fasteoi), 0);
+	dev_a.ret = IRQ_WAKE_THREAD;
+	REQUIRE_EQ_INT(irq_request_threaded(3, fake_handler, fake_thread_fn,
+					    IRQF_TRIGGER_HIGH | IRQF_ONESHOT,
+					    "dev-a", &dev_a),
+		       0);
+	fake_log_clear();
+	fake_raise(3);
+	/* Masked before the EOI: a level line must not fire again. */
+	CHECK_EQ_STR(call_log,
+		     "handler(dev-a) mask(3) wake(irq/3-dev-a) eoi(3)");
+	fake_log_clear();
+	CHECK_EQ_INT(fake_thread_run(3, &dev_a), 1);
+	CHECK_EQ_STR(call_log, "thread(dev-a) unmask(3)");
+	/* The disable depth of irq_disable() and the oneshot add up. */
+	fake_raise(3);
+	irq_disable(3);
+	fake_log_clear();
+	CHECK_EQ_INT(fake_thread_run(3, &dev_a), 1);
+	CHECK_EQ_STR(call_log, "thread(dev-a)");
+	CHECK(chip_a.masked[3]);
+	irq_enable(3);
+	CHECK(!chip_a.masked[3]);
+}
+
+TEST(irq_threaded_oneshot_edge_during_thread_runs_it_again)
+{
+	REQUIRE_EQ_INT(fake_setup(irq_flow_edge), 0);
+	REQUIRE_EQ_INT(irq_request_threaded(5, NULL, fake_thread_fn,
+					    IRQF_TRIGGER_RISING | IRQF_ONESHOT,
+					    "dev-a", &dev_a),
+		       0);
+	fake_raise(5);
+	dev_a.raise_in_thread = 1;
+	fake_log_clear();
+	CHECK_EQ_INT(fake_thread_run(5, &dev_a), 1);
+	/* The edge while held: acknowledged, remembered, replayed at the
+	 * unmask by the chip. */
+	CHECK_EQ_STR(call_log, "thread(dev-a) ack(5) unmask(5) set_pending(5)");
+	CHECK(!irq_to_desc(5)->pending);
+	/* The chip delivers it: the thread runs a second time. */
+	fake_raise(5);
+	CHECK_EQ_INT(fake_thread_run(5, &dev_a), 1);
+	CHECK_EQ_INT(dev_a.thread_calls, 2);
+
+	/* A chip that cannot replay: the core runs the thread again. */
+	chip_a.chip.set_pending = NULL;
+	fake_raise(5);
+	dev_a.raise_in_thread = 1;
+	CHECK_EQ_INT(fake_thread_run(5, &dev_a), 2);
+	CHECK_EQ_INT(dev_a.thread_calls, 4);
+	CHECK(!chip_a.masked[5]);
+	CHECK_EQ_INT(irq_to_desc(5)->depth, 0);
+}
+
+TEST(irq_threaded_edge_without_oneshot_reruns_thread)
+{
+	REQUIRE_EQ_INT(fake_setup(irq_flow_edge), 0);
+	dev_a.ret = IRQ_WAKE_THREAD;
+	REQUIRE_EQ_INT(irq_request_threaded(5, fake_handler, fake_thread_fn,
+					    IRQF_TRIGGER_RISING, "dev-a",
+					    &dev_a),
+		       0);
+	fake_raise(5);
+	dev_a.raise_in_thread = 1;
+	fake_log_clear();
+	/* Not masked: the primary runs during the thread and wakes it. */
+	CHECK_EQ_INT(fake_thread_run(5, &dev_a), 2);
+	CHECK_EQ_STR(call_log, "thread(dev-a) ack(5) handler(dev-a) "
+			       "wake(irq/5-dev-a) thread(dev-a)");
+	CHECK_EQ_INT(dev_a.thread_depth, 0);
+	CHECK(!dev_a.thread_chip_masked);
+}
+
+TEST(irq_threaded_request_rules)
+{
+	REQUIRE_EQ_INT(fake_setup(irq_flow_level), 0);
+	/* A level line, no primary: only oneshot. */
+	CHECK_EQ_INT(irq_request_threaded(3, NULL, fake_thread_fn,
+					  IRQF_TRIGGER_HIGH, "dev-a", &dev_a),
+		     -EINVAL);
+	CHECK(fake_console_count("needs IRQF_ONESHOT") == 1);
+	CHECK_EQ_INT(fth.starts, 0);
+	CHECK(irq_to_desc(3)->actions == NULL);
+	/* An edge line may do without. */
+	CHECK_EQ_INT(irq_request_threaded(4, NULL, fake_thread_fn,
+					  IRQF_TRIGGER_RISING, "dev-a", &dev_a),
+		     0);
+	/* No thread function: a plain request. */
+	CHECK_EQ_INT(irq_request_threaded(6, fake_handler, NULL,
+					  IRQF_TRIGGER_RISING, "dev-b", &dev_b),
+		     0);
+	CHECK(action_of(6, &dev_b)->thread_fn == NULL);
+	CHECK_EQ_INT(fth.starts, 1);
+	/* The thread cannot start: refused, the slot and line untouched. */
+	fth.start_ret = -ENOMEM;
+	CHECK_EQ_INT(irq_request_threaded(7, NULL, fake_thread_fn,
+					  IRQF_TRIGGER_RISING, "dev-c", &dev_c),
+		     -ENOMEM);
+	CHECK(irq_to_desc(7)->actions == NULL);
+	CHECK(chip_a.masked[7]);
+	/* Started, then refused by the sharing rules: the thread stopped. */
+	fth.start_ret = 0;
+	fake_log_clear();
+	chip_a.set_type_ret = -EIO;
+	CHECK_EQ_INT(irq_request_threaded(8, NULL, fake_thread_fn,
+					  IRQF_TRIGGER_RISING, "dev-c", &dev_c),
+		     -EIO);
+	CHECK_EQ_STR(call_log, "start(irq/8-dev-c) set_type(8,0x2) "
+			       "stop(irq/8-dev-c)");
+	CHECK(irq_to_desc(8)->actions == NULL);
+}
+
+TEST(irq_threaded_free_stops_thread_and_gives_back_depth)
+{
+	unsigned int sh = IRQF_SHARED | IRQF_TRIGGER_HIGH;
+
+	REQUIRE_EQ_INT(fake_setup(irq_flow_level), 0);
+	REQUIRE_EQ_INT(irq_request_threaded(3, NULL, fake_thread_fn,
+					    sh | IRQF_ONESHOT, "dev-a", &dev_a),
+		       0);
+	REQUIRE_EQ_INT(irq_request(3, fake_handler, sh, "dev-b", &dev_b), 0);
+	fake_raise(3);
+	CHECK_EQ_INT(irq_to_desc(3)->depth, 1);
+	/* Freed with its thread not yet run: stopped, its hold returned,
+	 * and the other device's line back on. */
+	fake_log_clear();
+	CHECK_EQ_INT(irq_free(3, &dev_a), 0);
+	CHECK_EQ_STR(call_log, "stop(irq/3-dev-a) unmask(3)");
+	CHECK_EQ_INT(irq_to_desc(3)->depth, 0);
+	CHECK_EQ_INT(dev_a.thread_calls, 0);
+	fake_raise(3);
+	CHECK_EQ_INT(dev_b.calls, 2);
+	/* The last action, freed while held: masked at depth 1 again. */
+	REQUIRE_EQ_INT(irq_free(3, &dev_b), 0);
+	REQUIRE_EQ_INT(irq_request_threaded(3, NULL, fake_thread_fn,
+					    IRQF_TRIGGER_HIGH | IRQF_ONESHOT,
+					    "dev-a", &dev_a),
+		       0);
+	fake_raise(3);
+	CHECK_EQ_INT(irq_free(3, &dev_a), 0);
+	CHECK_EQ_INT(irq_to_desc(3)->depth, 1);
+	CHECK(chip_a.masked[3]);
+	CHECK_EQ_INT(fth.stops, 2);
+}
+
+TEST(irq_threaded_storm_of_wakes_is_not_nobody_cared)
+{
+	REQUIRE_EQ_INT(fake_setup(irq_flow_edge), 0);
+	dev_a.ret = IRQ_WAKE_THREAD;
+	REQUIRE_EQ_INT(irq_request_threaded(5, fake_handler, fake_thread_fn,
+					    IRQF_TRIGGER_RISING, "dev-a",
+					    &dev_a),
+		       0);
+	fake_raise_n(5, IRQ_SPURIOUS_WINDOW);
+	CHECK(!irq_to_desc(5)->nobody_cared);
+	CHECK_EQ_INT(irq_to_desc(5)->unhandled, 0);
+	CHECK_EQ_INT(action_of(5, &dev_a)->handled, IRQ_SPURIOUS_WINDOW);
+	/* A plain handler that says IRQ_WAKE_THREAD: handled, said once. */
+	dev_b.ret = IRQ_WAKE_THREAD;
+	REQUIRE_EQ_INT(
+	    irq_request(6, fake_handler, IRQF_TRIGGER_RISING, "dev-b", &dev_b),
+	    0);
+	fake_console_clear();
+	fake_raise_n(6, 3);
+	CHECK_EQ_INT(action_of(6, &dev_b)->handled, 3);
+	CHECK(fake_console_count("has no thread") == 1);
+}
+
+TEST(irq_threaded_print_stats_names_thread)
+{
+	REQUIRE_EQ_INT(fake_setup(irq_flow_level), 0);
+	REQUIRE_EQ_INT(
+	    irq_request_threaded(9, NULL, fake_thread_fn,
+				 IRQF_SHARED | IRQF_TRIGGER_HIGH | IRQF_ONESHOT,
+				 "acpi-sci", &dev_a),
+	    0);
+	REQUIRE_EQ_INT(irq_request(9, fake_handler,
+				   IRQF_SHARED | IRQF_TRIGGER_HIGH, "other",
+				   &dev_b),
+		       0);
+	fake_raise(9);
+	fake_console_clear();
+	irq_print_stats();
+	CHECK(fake_console_count("acpi-sci(1) [irq/9-acpi-sci], other(1)") ==
+	      1);
 }

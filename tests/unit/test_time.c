@@ -261,3 +261,37 @@ TEST(time_fadt_pm_timer)
 		free(t);
 	}
 }
+
+/* The LAPIC one-shot's count for a deadline: rounded up (never early),
+ * exact at the 32-bit end, no overflow at the highest rate allowed. */
+TEST(time_apic_timer_counts_round_up)
+{
+	const uint64_t rate = 62500000; /* QEMU: 1 GHz bus / 16 */
+
+	CHECK_EQ_INT(apic_timer_counts(0, rate), 0);
+	CHECK_EQ_INT(apic_timer_counts(1, rate), 1);  /* 1 ns: one count */
+	CHECK_EQ_INT(apic_timer_counts(16, rate), 1); /* exactly one */
+	CHECK_EQ_INT(apic_timer_counts(17, rate), 2); /* just over */
+	CHECK_EQ_INT(apic_timer_counts(1000000, rate), 62500); /* 1 ms */
+	CHECK_EQ_INT(apic_timer_counts(1500000000, rate), 93750000);
+	CHECK_EQ_INT(apic_timer_ns(0xffffffffu, rate), 68719476720ull);
+	CHECK(apic_timer_counts(apic_timer_ns(0xffffffffu, rate), rate) <=
+	      0xffffffffu);
+	/* At APIC_TIMER_MAX_HZ, 60 s: 1.2e11 counts, computed exactly. */
+	CHECK_EQ_INT(apic_timer_counts(60000000001ull, APIC_TIMER_MAX_HZ),
+		     120000000002ull);
+	CHECK_EQ_INT(apic_timer_ns(120000000002ull, APIC_TIMER_MAX_HZ),
+		     60000000001ull);
+}
+
+/* Two reads of the running count, timed by the TSC: the rate between. */
+TEST(time_apic_timer_counts_per_s)
+{
+	/* 10 ms of a 2.6 GHz TSC, 625000 counts: 62.5 MHz exactly. */
+	CHECK_EQ_INT(apic_timer_counts_per_s(625000, 26000000, 2600000000ull),
+		     62500000);
+	CHECK_EQ_INT(apic_timer_counts_per_s(625000, 0, 2600000000ull), 0);
+	/* 3 GHz counted: over APIC_TIMER_MAX_HZ, not believed. */
+	CHECK_EQ_INT(apic_timer_counts_per_s(30000000, 26000000, 2600000000ull),
+		     0);
+}

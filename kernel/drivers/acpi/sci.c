@@ -2,9 +2,14 @@
  * The ACPI System Control Interrupt (ACPI 6.x, 4.8 "ACPI Hardware
  * Features"; 5.2.9, the FADT's SCI_INT: "a sharable, level, active low
  * interrupt" unless the MADT overrides it; QEMU's override makes it GSI
- * 9, level, high). Here it carries the power button's fixed event: the
- * handler checks PM1 status against PM1 enable, clears what it saw by
- * writing the bits back, and declines an interrupt that was not its own.
+ * 9, level, high). Here it carries the power button's fixed event.
+ *
+ * A threaded handler, oneshot: the primary (hard interrupt context) only
+ * checks PM1 status against PM1 enable and declines an interrupt that
+ * was not its own; if it is, it returns IRQ_WAKE_THREAD, and the core
+ * keeps the level line masked until the thread ("irq/N-acpi-sci") has
+ * cleared the status (writing the bits back) and said what happened, so
+ * the still-asserted line cannot storm meanwhile.
  *
  * Switching the chipset to ACPI mode is the OS's job (4.8.3.2.1 and
  * 5.2.9): write ACPI_ENABLE to SMI_CMD, then wait (bounded) for
@@ -40,17 +45,30 @@ unsigned long acpi_sci_power_button_presses(void)
 	return __atomic_load_n(&power_button_presses, __ATOMIC_RELAXED);
 }
 
-static enum irq_return sci_interrupt(unsigned int irq, void *dev)
+static uint16_t sci_pending(void)
 {
-	uint16_t pending =
-	    io_read16(&sci.evt, 0) & io_read16(&sci.evt, sci.enable_reg);
+	return io_read16(&sci.evt, 0) & io_read16(&sci.evt, sci.enable_reg);
+}
+
+/* Hard interrupt context: ours or not; the thread does the rest. */
+static enum irq_return sci_primary(unsigned int irq, void *dev)
+{
+	(void)irq;
+	(void)dev;
+	return sci_pending() ? IRQ_WAKE_THREAD : IRQ_NONE;
+}
+
+static enum irq_return sci_thread(unsigned int irq, void *dev)
+{
+	uint16_t pending = sci_pending();
 
 	(void)irq;
 	(void)dev;
 	if (!pending) {
 		return IRQ_NONE;
 	}
-	/* Status bits clear by writing 1: the line drops before the EOI. */
+	/* Status bits clear by writing 1: the line drops before the core
+	 * unmasks it. */
 	io_write16(&sci.evt, 0, pending);
 	if (pending & PM1_PWRBTN) {
 		power_button_presses++;
@@ -116,9 +134,10 @@ static int sci_probe(struct device *dev)
 		return ret;
 	}
 	io_write16(&sci.evt, 0, 0xffff); /* stale status */
-	ret = irq_request(irq, sci_interrupt,
-			  device_irq_flags(dev, 0) | IRQF_SHARED, "acpi-sci",
-			  dev);
+	ret = irq_request_threaded(irq, sci_primary, sci_thread,
+				   device_irq_flags(dev, 0) | IRQF_SHARED |
+				       IRQF_ONESHOT,
+				   "acpi-sci", dev);
 	if (ret < 0) {
 		return ret;
 	}

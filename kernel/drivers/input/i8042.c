@@ -9,18 +9,27 @@
  * buffer is full, and returns IRQ_NONE otherwise: on a shared or spurious
  * IRQ 1 there may be nothing to read.
  *
+ * Two halves: the handler only moves the bytes into a ring and schedules
+ * the tasklet; the tasklet (on the way out of the interrupt, interrupts
+ * on) answers the LED protocol, hands each byte to the client and to
+ * kern/input (decoding, the layout, the console queue). A byte the ring
+ * cannot take is counted (inputstat: "driver queue full"), never dropped
+ * silently.
+ *
  * The controller is one device under two names (i8042.h): the i8042
  * driver binds ACPI's PNP0303 class, kbd0001.c the KBD0001 product an
  * SSDT may describe at the same ports; the device core lets only one of
  * them own the ports (kern/device.c).
  */
 #include "drivers/input/i8042.h"
+#include "kern/deferred.h"
 #include "kern/device.h"
 #include "kern/errno.h"
 #include "kern/input.h"
 #include "kern/io.h"
 #include "kern/irq.h"
 #include "kern/printf.h"
+#include "kern/ring.h"
 #include "kern/spinlock.h"
 #include "kern/string.h"
 
@@ -58,6 +67,7 @@
 #define RESET_POLL_LIMIT 2000000 /* ~2 s: a keyboard's self-test */
 #define FLUSH_LIMIT	 32	 /* stale bytes drained at init */
 #define DRAIN_LIMIT	 16	 /* bytes taken per interrupt */
+#define RX_RING_SIZE	 256	 /* bytes between the two halves */
 
 enum led_state { LED_IDLE, LED_WAIT_CMD_ACK, LED_WAIT_VALUE_ACK };
 
@@ -70,6 +80,9 @@ struct i8042 {
 	enum led_state led_state;
 	uint8_t leds_wanted, leds_sent;
 	struct spinlock lock;
+	struct ring rx; /* read by the handler, not yet decoded */
+	uint8_t rx_storage[RX_RING_SIZE];
+	struct tasklet bh;
 };
 
 static struct i8042 kbc;
@@ -162,6 +175,32 @@ static void keyboard_byte(uint8_t byte)
 	leds_update();
 }
 
+/* The bottom half: the bytes the handler queued, in order, each under
+ * the lock (the LED protocol writes to the controller). */
+static void i8042_bottom_half(void *data)
+{
+	(void)data;
+	for (;;) {
+		unsigned long flags = spin_lock_irqsave(&kbc.lock);
+		int byte = ring_get(&kbc.rx);
+
+		if (byte >= 0) {
+			keyboard_byte((uint8_t)byte);
+		}
+		spin_unlock_irqrestore(&kbc.lock, flags);
+		if (byte < 0) {
+			return;
+		}
+	}
+}
+
+static void queue_byte(uint8_t byte)
+{
+	if (!ring_put(&kbc.rx, byte)) {
+		input_note_dropped();
+	}
+}
+
 static enum irq_return i8042_interrupt(unsigned int irq, void *dev)
 {
 	enum irq_return ret = IRQ_NONE;
@@ -181,9 +220,12 @@ static enum irq_return i8042_interrupt(unsigned int irq, void *dev)
 				 0); /* a mouse byte: no mouse driver yet */
 			continue;
 		}
-		keyboard_byte(io_read8(&kbc.data, 0));
+		queue_byte(io_read8(&kbc.data, 0));
 	}
 	spin_unlock_irqrestore(&kbc.lock, flags);
+	if (ret == IRQ_HANDLED) {
+		tasklet_schedule(&kbc.bh);
+	}
 	return ret;
 }
 
@@ -295,6 +337,8 @@ int i8042_attach(struct device *dev, const struct i8042_client *client)
 		return -EBUSY;
 	}
 	spin_lock_init(&kbc.lock, "i8042");
+	kbc.rx = (struct ring)RING_INIT(kbc.rx_storage);
+	tasklet_init(&kbc.bh, i8042_bottom_half, NULL, "i8042");
 	kbc.client = client;
 	config = controller_at(dev);
 	if (config < 0) {

@@ -92,6 +92,33 @@ static inline uint64_t apic_timer_rate(uint32_t initial, uint32_t left,
 	return hz > APIC_TIMER_MAX_HZ ? 0 : hz;
 }
 
+/* Timer counts (at rate Hz, <= APIC_TIMER_MAX_HZ) for ns nanoseconds,
+ * rounded up so a one-shot never ends early; and back, rounded down.
+ * Without 128-bit arithmetic: each product stays below 2^63. */
+static inline uint64_t apic_timer_counts(uint64_t ns, uint64_t rate)
+{
+	const uint64_t g = 1000000000ull;
+
+	return ns / g * rate + (ns % g * rate + g - 1) / g;
+}
+
+static inline uint64_t apic_timer_ns(uint64_t counts, uint64_t rate)
+{
+	return counts / rate * 1000000000ull +
+	       counts % rate * 1000000000ull / rate;
+}
+
+/* The rate of a count that moved `counts` in `tsc` TSC cycles at tsc_hz:
+ * counts * tsc_hz / tsc, exact while counts < 2^29 (CALIBRATE_MS at
+ * APIC_TIMER_MAX_HZ is far less) and tsc_hz < 2^34 (16 GHz); 0 if absurd. */
+static inline uint64_t apic_timer_counts_per_s(uint64_t counts, uint64_t tsc,
+					       uint64_t tsc_hz)
+{
+	uint64_t hz = tsc ? counts * tsc_hz / tsc : 0;
+
+	return hz > APIC_TIMER_MAX_HZ ? 0 : hz;
+}
+
 /* The version register (IOAPICVER) of the I/O APIC at MMIO address addr,
  * read before its device is probed, so that the platform can judge it
  * (the caller checks that addr is mapped and not RAM). */

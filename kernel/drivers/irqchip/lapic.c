@@ -11,10 +11,11 @@
  * for vectors nobody claimed: one with its In-Service bit set is EOI'd,
  * or its priority class would stay blocked.
  *
- * The local timer replaces the PIT as the tick: TSC-deadline mode, or
- * periodic mode calibrated against the TSC; the platform hands it the
- * TSC's rate (struct apic_timer_data), which it measured against the PIT
- * before any driver probed.
+ * The local timer replaces the PIT as the clock event device, one-shot
+ * (tickless): TSC-deadline mode, or one-shot mode with its rate
+ * calibrated against the TSC; the platform hands it the TSC's rate
+ * (struct apic_timer_data), which it measured against the PIT before any
+ * driver probed.
  */
 #include "asm/msr.h"
 #include "drivers/irqchip/apic.h"
@@ -22,6 +23,7 @@
 #include "kern/errno.h"
 #include "kern/io.h"
 #include "kern/irq.h"
+#include "kern/ktimer.h"
 #include "kern/printf.h"
 #include "kern/string.h"
 #include "kern/timer.h"
@@ -63,7 +65,6 @@
 #define LVT_LEVEL		(1u << 15)
 #define LVT_ACTIVE_LOW		(1u << 13)
 #define LVT_NMI			(4u << 8)
-#define LVT_TIMER_PERIODIC	(1u << 17)
 #define LVT_TIMER_TSC_DEADLINE	(2u << 17)
 #define CPUID1_ECX_TSC_DEADLINE (1u << 24)
 #define TIMER_DIV_16		0x3
@@ -514,27 +515,72 @@ struct driver lapic_driver = {
     .probe = lapic_probe,
 };
 
-/* ---- The local timer as the tick -------------------------------------- */
+/* ---- The local timer: a one-shot clock event device ---------------- */
 
-/* TSC-deadline mode: the next deadline, one tick after the previous one
- * (never "now + interval": no drift), skipping any already passed. */
-static uint64_t deadline, deadline_step;
+#define LAPIC_TIMER_RATING 300	       /* over the PIT's periodic tick */
+#define LAPIC_TIMER_MAX	   0xffffffffu /* the 32-bit initial count */
+
+static uint64_t timer_rate;   /* counts per second (bus clock / 16) */
+static uint64_t timer_max_ns; /* the longest one-shot the count allows */
+
+/*
+ * One-shot mode (SDM 11.5.4: the LVT's mode field 00): writing the
+ * initial count starts the countdown, which interrupts once at zero and
+ * stops. Rounded up, so it never interrupts before the deadline. The
+ * count is 32 bits (about 68 s at QEMU's 62.5 MHz): a farther deadline
+ * gets the longest count, and the queue re-arms when that interrupt
+ * finds nothing due (kern/ktimer.c).
+ */
+static int oneshot_set_next(struct clockevent *ce, uint64_t deadline_ns)
+{
+	uint64_t now = time_ns(),
+		 delta = deadline_ns > now ? deadline_ns - now : 0;
+	uint64_t count = LAPIC_TIMER_MAX;
+
+	(void)ce;
+	if (delta < timer_max_ns) {
+		count = apic_timer_counts(delta, timer_rate);
+	}
+	lapic_write(LAPIC_TIMER_INIT, (uint32_t)(count ? count : 1));
+	return 0;
+}
+
+/* A zero initial count stops the timer (SDM 11.5.4). */
+static void oneshot_stop(struct clockevent *ce)
+{
+	(void)ce;
+	lapic_write(LAPIC_TIMER_INIT, 0);
+}
+
+/* TSC-deadline mode (SDM 11.5.4.1): the timer interrupts once when the
+ * TSC reaches IA32_TSC_DEADLINE (at once if it already has), and writing
+ * 0 disarms it. The clocksource is the TSC, so a deadline converts to a
+ * TSC value exactly. */
+static int tsc_deadline_set_next(struct clockevent *ce, uint64_t deadline_ns)
+{
+	uint64_t tsc = timer_raw_at_ns(deadline_ns);
+
+	(void)ce;
+	wrmsr(MSR_TSC_DEADLINE, tsc ? tsc : 1);
+	return 0;
+}
+
+static void tsc_deadline_stop(struct clockevent *ce)
+{
+	(void)ce;
+	wrmsr(MSR_TSC_DEADLINE, 0);
+}
+
+static struct clockevent lapic_clockevent = {
+    .features = CLOCKEVENT_ONESHOT,
+    .rating = LAPIC_TIMER_RATING,
+};
 
 static enum irq_return lapic_timer_interrupt(unsigned int irq, void *dev)
 {
 	(void)irq;
 	(void)dev;
-	if (deadline_step) {
-		uint64_t now = rdtsc();
-
-		deadline += deadline_step;
-		if (deadline <= now) {
-			deadline += ((now - deadline) / deadline_step + 1) *
-				    deadline_step;
-		}
-		wrmsr(MSR_TSC_DEADLINE, deadline);
-	}
-	timer_tick();
+	clockevent_interrupt(&lapic_clockevent);
 	return IRQ_HANDLED;
 }
 
@@ -546,81 +592,105 @@ static bool cpu_has_tsc_deadline(void)
 	return c & CPUID1_ECX_TSC_DEADLINE;
 }
 
-/* The tick from IA32_TSC_DEADLINE, when the CPU offers it (SDM 11.5.4.1). */
-static int start_tsc_deadline(unsigned int irq, struct device *dev,
-			      uint64_t tsc_hz)
+/* The timer's count, and the TSC at that read (the midpoint of two
+ * reads bracketing it). */
+static uint32_t timer_count_at(uint64_t *tsc)
 {
-	int ret;
+	uint64_t before = rdtsc();
+	uint32_t count = lapic_read(LAPIC_TIMER_CUR);
 
-	lapic_write(LAPIC_LVT_TIMER,
-		    LVT_MASKED | LVT_TIMER_TSC_DEADLINE | APIC_TIMER_VECTOR);
-	ret = irq_request(irq, lapic_timer_interrupt, 0, "timer", dev);
-	if (ret < 0) {
-		return ret;
-	}
-	deadline_step = tsc_hz / HZ;
-	deadline = rdtsc() + deadline_step;
-	wrmsr(MSR_TSC_DEADLINE, deadline);
-	timer_set_source("lapic-tsc-deadline");
-	kprintf("lapic-timer: TSC-deadline mode, %llu.%03llu MHz TSC, %u Hz "
-		"tick\n",
-		(unsigned long long)(tsc_hz / 1000000),
-		(unsigned long long)(tsc_hz / 1000 % 1000), HZ);
-	return 0;
+	*tsc = before + (rdtsc() - before) / 2;
+	return count;
 }
 
-/* Timer counts per second: count down for CALIBRATE_MS of TSC time. */
+/*
+ * Timer counts per second: two reads of the running count CALIBRATE_MS
+ * of TSC time apart, each timed by the TSC reads around it. Between two
+ * reads, not from the start: the write that starts the count is an MMIO
+ * exit whose length (under emulation, tens of microseconds) would
+ * otherwise count as time, and a 0.2 % fast rate makes every one-shot
+ * 0.2 % late.
+ */
 static uint64_t calibrate(uint64_t tsc_hz)
 {
-	uint64_t start, wait = tsc_hz / 1000 * CALIBRATE_MS;
-	uint32_t left;
+	uint64_t t0, t1, wait = tsc_hz / 1000 * CALIBRATE_MS;
+	uint32_t c0, c1;
 
 	lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
 	lapic_write(LAPIC_TIMER_INIT, 0xffffffffu);
-	start = rdtsc();
-	while (rdtsc() - start < wait) {
+	c0 = timer_count_at(&t0);
+	while (rdtsc() - t0 < wait) {
 	}
-	left = lapic_read(LAPIC_TIMER_CUR);
+	c1 = timer_count_at(&t1);
 	lapic_write(LAPIC_TIMER_INIT, 0);
-	return apic_timer_rate(0xffffffffu, left, CALIBRATE_MS);
+	if (c1 == 0 || c1 >= c0 || t1 <= t0) {
+		return 0; /* did not count, or ran out: unusable */
+	}
+	return apic_timer_counts_per_s(c0 - c1, t1 - t0, tsc_hz);
+}
+
+/* The mode, before the line is unmasked (irq_request). 0 or -errno. */
+static int setup_mode(uint64_t tsc_hz)
+{
+	if (cpu_has_tsc_deadline() && !cmdline_has("notscdeadline") &&
+	    strcmp(timer_clocksource(), "tsc") == 0) {
+		lapic_write(LAPIC_LVT_TIMER, LVT_MASKED |
+						 LVT_TIMER_TSC_DEADLINE |
+						 APIC_TIMER_VECTOR);
+		/* The mode switch must land before the first MSR write
+		 * (SDM 11.5.4.1, xAPIC: MMIO and WRMSR are not ordered). */
+		__asm__ volatile("mfence" ::: "memory");
+		lapic_clockevent.name = "lapic-tsc-deadline";
+		lapic_clockevent.set_next = tsc_deadline_set_next;
+		lapic_clockevent.stop = tsc_deadline_stop;
+		kprintf("lapic-timer: TSC-deadline mode, %llu.%03llu MHz TSC\n",
+			(unsigned long long)(tsc_hz / 1000000),
+			(unsigned long long)(tsc_hz / 1000 % 1000));
+		return 0;
+	}
+	timer_rate = calibrate(tsc_hz);
+	if (timer_rate < HZ) {
+		kprintf("lapic-timer: its count did not run plausibly (%llu "
+			"Hz): unusable\n",
+			(unsigned long long)timer_rate);
+		return -ENODEV;
+	}
+	timer_max_ns = apic_timer_ns(LAPIC_TIMER_MAX, timer_rate);
+	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | APIC_TIMER_VECTOR);
+	lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
+	lapic_clockevent.name = "lapic-timer";
+	lapic_clockevent.set_next = oneshot_set_next;
+	lapic_clockevent.stop = oneshot_stop;
+	kprintf("lapic-timer: one-shot, %llu.%03llu MHz (bus clock / 16, "
+		"against the TSC), at most %llu ms a shot\n",
+		(unsigned long long)(timer_rate / 1000000),
+		(unsigned long long)(timer_rate / 1000 % 1000),
+		(unsigned long long)(timer_max_ns / 1000000));
+	return 0;
 }
 
 static int lapic_timer_probe(struct device *dev)
 {
 	const struct apic_timer_data *pd = dev->platform_data;
 	int irq = device_irq(dev, 0), ret;
-	uint64_t tsc_hz = pd ? pd->tsc_hz : 0, rate;
+	uint64_t tsc_hz = pd ? pd->tsc_hz : 0;
 
 	if (irq < 0) {
 		return irq;
 	}
-	if (!tsc_hz) {
+	if (!tsc_hz || !timer_has_clocksource()) {
 		kprintf("lapic-timer: no calibrated TSC to measure against\n");
 		return -ENODEV;
 	}
-	if (cpu_has_tsc_deadline() && !cmdline_has("notscdeadline")) {
-		return start_tsc_deadline((unsigned int)irq, dev, tsc_hz);
+	ret = setup_mode(tsc_hz);
+	if (ret < 0) {
+		return ret;
 	}
-	rate = calibrate(tsc_hz);
-	if (rate < HZ) {
-		kprintf("lapic-timer: its count did not run plausibly (%llu "
-			"Hz): unusable\n",
-			(unsigned long long)rate);
-		return -ENODEV;
-	}
-	lapic_write(LAPIC_LVT_TIMER,
-		    LVT_MASKED | LVT_TIMER_PERIODIC | APIC_TIMER_VECTOR);
-	lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
 	ret = irq_request(irq, lapic_timer_interrupt, 0, "timer", dev);
 	if (ret < 0) {
 		return ret;
 	}
-	lapic_write(LAPIC_TIMER_INIT, (uint32_t)(rate / HZ));
-	timer_set_source("lapic-timer");
-	kprintf("lapic-timer: %llu.%03llu MHz (bus clock / 16, against the "
-		"TSC), %u Hz tick\n",
-		(unsigned long long)(rate / 1000000),
-		(unsigned long long)(rate / 1000 % 1000), HZ);
+	clockevent_register(&lapic_clockevent);
 	return 0;
 }
 

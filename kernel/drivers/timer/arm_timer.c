@@ -1,5 +1,6 @@
 /*
- * The Arm generic timer (Arm ARM D11), EL1 physical timer, as the tick.
+ * The Arm generic timer (Arm ARM D11), EL1 physical timer, as the clock
+ * event device.
  *
  * Why the physical timer (PPI 14, INTID 30 on virt) and not the virtual
  * one (PPI 11, INTID 27): when we enter at EL2 the
@@ -7,47 +8,68 @@
  * zero, so both count the same. Its interrupt is the timer node's second
  * entry ("non-secure EL1 physical") in the device tree.
  *
- * Periodic without drift: each deadline is the previous deadline plus the
- * interval (CNTP_CVAL_EL0), never "now + interval". The counter is also
- * the clocksource, so ticks missed while interrupts were off are still
- * counted: jiffies follow the counter.
+ * One-shot (tickless): the comparator CNTP_CVAL_EL0 holds the next
+ * deadline as a counter value; the timer condition is met, and its
+ * (level) interrupt asserted, while CNTPCT >= CVAL (Arm ARM D11.2.4), at
+ * once for a deadline already passed. The compare is 64 bits: no range
+ * limit. Nothing queued: the timer is disabled (CNTP_CTL.ENABLE 0), no
+ * interrupt at all. The counter is also the clocksource, so deadlines
+ * (time_ns) convert to CVAL exactly.
  */
 #include "asm/sysreg.h"
 #include "kern/device.h"
 #include "kern/errno.h"
 #include "kern/irq.h"
+#include "kern/ktimer.h"
 #include "kern/printf.h"
 #include "kern/timer.h"
 
 #define TIMER_IRQ_EL1_PHYS 1 /* index in the DT node's interrupts */
+#define TIMER_RATING	   300
 #define CNTP_CTL_ENABLE	   (1u << 0)
 #define CNTP_CTL_IMASK	   (1u << 1)
 #define CNTP_CTL_ISTATUS   (1u << 2)
-
-static uint64_t interval, deadline;
 
 static uint64_t read_counter(void)
 {
 	return read_sysreg(cntpct_el0);
 }
 
+static int arm_timer_set_next(struct clockevent *ce, uint64_t deadline_ns)
+{
+	(void)ce;
+	write_sysreg(cntp_cval_el0, timer_raw_at_ns(deadline_ns));
+	write_sysreg(cntp_ctl_el0, CNTP_CTL_ENABLE);
+	__asm__ volatile("isb" ::: "memory");
+	return 0;
+}
+
+static void arm_timer_stop(struct clockevent *ce)
+{
+	(void)ce;
+	write_sysreg(cntp_ctl_el0, CNTP_CTL_IMASK);
+	__asm__ volatile("isb" ::: "memory");
+}
+
+static struct clockevent arm_clockevent = {
+    .name = "arm-timer",
+    .features = CLOCKEVENT_ONESHOT,
+    .rating = TIMER_RATING,
+    .set_next = arm_timer_set_next,
+    .stop = arm_timer_stop,
+};
+
 static enum irq_return arm_timer_interrupt(unsigned int irq, void *dev)
 {
-	uint64_t now = read_counter();
-
 	(void)irq;
 	(void)dev;
 	if (!(read_sysreg(cntp_ctl_el0) & CNTP_CTL_ISTATUS)) {
 		return IRQ_NONE;
 	}
-	/* The next deadline on the grid, skipping any that already passed. */
-	deadline += interval;
-	if (deadline <= now) {
-		deadline += ((now - deadline) / interval + 1) * interval;
-	}
-	/* Writing CVAL deasserts the (level) line before the EOI. */
-	write_sysreg(cntp_cval_el0, deadline);
-	timer_tick(); /* jiffies follow the counter (kern/timer.c) */
+	/* Disable first: that deasserts the level line before the EOI;
+	 * the queue enables it again for its next deadline, if any. */
+	arm_timer_stop(&arm_clockevent);
+	clockevent_interrupt(&arm_clockevent);
 	return IRQ_HANDLED;
 }
 
@@ -74,7 +96,6 @@ static int arm_timer_probe(struct device *dev)
 			(unsigned long long)freq);
 		return -ENODEV;
 	}
-	interval = freq / HZ;
 	write_sysreg(cntp_ctl_el0, CNTP_CTL_IMASK);
 	ret = irq_request(irq, arm_timer_interrupt,
 			  device_irq_flags(dev, TIMER_IRQ_EL1_PHYS), "timer",
@@ -82,13 +103,10 @@ static int arm_timer_probe(struct device *dev)
 	if (ret < 0) {
 		return ret;
 	}
-	deadline = read_sysreg(cntpct_el0) + interval;
-	write_sysreg(cntp_cval_el0, deadline);
-	write_sysreg(cntp_ctl_el0, CNTP_CTL_ENABLE);
-	timer_set_source("arm-timer");
 	timer_set_clocksource("cntpct", read_counter, freq);
-	kprintf("arm-timer: %llu Hz counter, %u Hz tick, irq %d\n",
-		(unsigned long long)freq, HZ, irq);
+	kprintf("arm-timer: %llu Hz counter, one-shot compare, irq %d\n",
+		(unsigned long long)freq, irq);
+	clockevent_register(&arm_clockevent);
 	return 0;
 }
 

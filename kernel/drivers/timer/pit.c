@@ -2,15 +2,17 @@
  * Intel 8253/8254 Programmable Interval Timer (82C54 datasheet). Channel
  * 0 in mode 2 (rate generator): before the drivers probe, at its
  * largest count and read through the counter latch, the reference the
- * TSC is measured against (pit.h); then, at HZ, the tick of the 8259
- * path (or of the APIC path when the TSC has no trustworthy rate). Ports
- * and IRQ come from the device.
+ * TSC is measured against (pit.h); then, at HZ, the periodic clock event
+ * device of the 8259 path (or of the APIC path when the TSC has no
+ * trustworthy rate): it can only tick, so that path is not tickless.
+ * Ports and IRQ come from the device.
  */
 #include "drivers/timer/pit.h"
 #include "kern/device.h"
 #include "kern/errno.h"
 #include "kern/io.h"
 #include "kern/irq.h"
+#include "kern/ktimer.h"
 #include "kern/printf.h"
 #include "kern/timer.h"
 
@@ -26,12 +28,38 @@
 #define PIT_CMD_CH0_MODE2 0x34
 #define PIT_CMD_CH0_LATCH 0x00 /* channel 0, counter latch */
 
+#define PIT_RATING 100 /* below any one-shot device */
+
+static struct io_regs tick_counters;
+
+static int pit_set_periodic(struct clockevent *ce, unsigned int hz)
+{
+	uint32_t divisor = (PIT_INPUT_HZ + hz / 2) / hz;
+
+	(void)ce;
+	if (divisor > 0xffff || divisor < 2) {
+		return -ERANGE;
+	}
+	io_write8(&tick_counters, PIT_MODE, PIT_CMD_CH0_MODE2);
+	io_write8(&tick_counters, PIT_CHANNEL0, divisor & 0xff);
+	io_write8(&tick_counters, PIT_CHANNEL0, (uint8_t)(divisor >> 8));
+	kprintf("pit: %u Hz tick (divisor %u)\n", hz, divisor);
+	return 0;
+}
+
+static struct clockevent pit_clockevent = {
+    .name = "pit",
+    .features = CLOCKEVENT_PERIODIC,
+    .rating = PIT_RATING,
+    .set_periodic = pit_set_periodic,
+};
+
 static enum irq_return pit_interrupt(unsigned int irq, void *dev)
 {
 	(void)irq;
 	(void)dev;
 	/* The PIT has no status to check: an interrupt on its line is it. */
-	timer_tick();
+	clockevent_interrupt(&pit_clockevent);
 	return IRQ_HANDLED;
 }
 
@@ -89,27 +117,22 @@ const struct timer_reference *pit_reference(const struct device *dev)
 
 /* ---- Channel 0: the tick ------------------------------------------------ */
 
+/* The interrupt first, then the device (clockevent_register starts it). */
 static int start_tick(struct device *dev, const struct io_regs *counters)
 {
-	uint32_t divisor = (PIT_INPUT_HZ + HZ / 2) / HZ;
 	int irq = device_irq(dev, 0), ret;
 
 	if (irq < 0) {
 		return irq;
 	}
-	if (divisor > 0xffff) {
-		return -ERANGE;
-	}
-	io_write8(counters, PIT_MODE, PIT_CMD_CH0_MODE2);
-	io_write8(counters, PIT_CHANNEL0, divisor & 0xff);
-	io_write8(counters, PIT_CHANNEL0, (uint8_t)(divisor >> 8));
+	tick_counters = *counters;
 	ret = irq_request(irq, pit_interrupt, device_irq_flags(dev, 0), "timer",
 			  dev);
 	if (ret < 0) {
 		return ret;
 	}
-	timer_set_source("pit");
-	kprintf("pit: %u Hz tick (divisor %u), irq %d\n", HZ, divisor, irq);
+	kprintf("pit: irq %d\n", irq);
+	clockevent_register(&pit_clockevent);
 	return 0;
 }
 

@@ -7,9 +7,12 @@
  * interrupts are off on its CPU. The device's putc may buffer (the
  * interrupt-driven UART) or poll.
  *
- * Input: interrupt handlers (serial receive, keyboard) push bytes into the
- * input queue; console_getc_wait() halts the CPU until one arrives. Before
- * any driver feeds the queue, input is polled from the device.
+ * Input: the serial receive handler and the keyboard's bottom half push
+ * bytes into the input queue; a bottom half wakes the reader, which
+ * sleeps in console_getc_wait() on the "console input" wait queue while
+ * the queue is empty. Before any driver feeds the queue (or with a polled
+ * console, or before the scheduler runs), input is polled from the device,
+ * halting between looks.
  */
 #ifndef KERN_CONSOLE_H
 #define KERN_CONSOLE_H
@@ -50,15 +53,18 @@ void console_input_set_irq_driven(void (*unthrottle)(void));
 /* Whether it does (else input is polled from the device: console_getc). */
 bool console_input_is_irq_driven(void);
 /*
- * Wait for the next input byte from any source (halting); from thread
- * context only. Without an interrupt-driven console the UART is polled
- * once per timer tick, halting in between, and the queue (the keyboard)
- * is read all the same.
+ * Wait for the next input byte from any source; from thread context
+ * only. With an interrupt-driven console and the scheduler running, the
+ * thread sleeps until a producer wakes it. Without an interrupt-driven
+ * console the UART is polled once per timer tick, halting in between,
+ * and the queue (the keyboard) is read all the same.
  */
 int console_getc_wait(void);
 /* As console_getc_wait(), but -1 once uptime_ms() reaches end_ms. */
 int console_getc_until(uint64_t end_ms);
 /* The next input byte if one is queued, else -1 (never waits). */
 int console_getc_nowait(void);
+/* How often the input bottom half woke the readers. */
+unsigned long console_input_wakes(void);
 
 #endif

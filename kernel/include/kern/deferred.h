@@ -4,7 +4,10 @@
  * Tasklets: a handler schedules one; it runs once on the way out of the
  * interrupt (irq_exit(), with interrupts on, before any reschedule), not
  * nested, never concurrently with itself. Scheduling one already pending
- * does nothing. Tasklets may not sleep.
+ * does nothing. Tasklets may not sleep. An interrupt taken while a
+ * tasklet runs neither runs tasklets nor switches threads on its way out
+ * (in_tasklet()): the outer run goes on, and at most TASKLET_BUDGET run
+ * per exit; what is left runs on the system work queue.
  *
  * Work queues: items run one at a time by the queue's kernel thread,
  * which may sleep. queue_work() may be called from anywhere; an item
@@ -20,9 +23,12 @@ struct tasklet {
 	void *data;
 	const char *name;
 	bool pending;
+	bool running; /* on some CPU now (so never twice at once) */
 	unsigned long runs;
 	struct tasklet *next;
 };
+
+#define TASKLET_BUDGET 16 /* tasklets run per interrupt exit */
 
 void tasklet_init(struct tasklet *t, void (*fn)(void *data), void *data,
 		  const char *name);
@@ -30,6 +36,10 @@ void tasklet_schedule(struct tasklet *t);
 /* From irq_exit(): run what is pending (bounded; the rest goes next time
  * or to the tasklet thread). */
 void tasklets_run(void);
+/* Is this CPU running a tasklet (irq_exit() must not switch)? */
+bool in_tasklet(void);
+/* Times the budget ran out and the rest went to the work queue. */
+unsigned long tasklets_deferred(void);
 
 struct work {
 	void (*fn)(struct work *w);
@@ -48,5 +58,13 @@ bool queue_work(struct workqueue *wq, struct work *w);
 extern struct workqueue *system_wq;
 /* Wait until everything queued before the call has run. */
 void workqueue_flush(struct workqueue *wq);
+/* Items run by wq so far. */
+unsigned long workqueue_runs(const struct workqueue *wq);
+
+/*
+ * Once threads exist (kern/main.c, after sched_init()): start system_wq's
+ * thread. Work queued before runs then; nothing queued is lost.
+ */
+void deferred_init(void);
 
 #endif

@@ -1,8 +1,9 @@
 /*
  * Keyboard input, portable part. A keyboard driver (i8042 on the PC)
  * hands every scan-code byte (set 1) to input_scancode() from its
- * interrupt handler; this decodes it, translates it with the current
- * layout and queues characters (or VT100 escape sequences for keys
+ * bottom half (a tasklet: never in hard interrupt context, where the
+ * driver only queues the bytes); this decodes it, translates it with the
+ * current layout and queues characters (or VT100 escape sequences for keys
  * without one) on the console input, and keeps the raw bytes for keytest.
  * A key that does not fit in the console input is dropped whole and
  * counted, as is a raw byte that does not fit in the raw queue.
@@ -22,8 +23,10 @@ struct keyboard_ops {
 void input_register_keyboard(const struct keyboard_ops *ops);
 bool input_present(void);
 
-/* From the keyboard's interrupt handler, one byte at a time. */
+/* From the keyboard's bottom half, one byte at a time. */
 void input_scancode(uint8_t byte);
+/* The driver had no room for a byte between its two halves (counted). */
+void input_note_dropped(void);
 /* Lock LEDs the keyboard should show (bit 0 Scroll, 1 Num, 2 Caps). */
 uint8_t input_leds(void);
 /* Bytes input_scancode() has taken. */

@@ -63,13 +63,25 @@ struct irq_chip {
 	int (*set_pending)(struct irq_desc *desc);
 };
 
+#define IRQ_THREAD_NAME_LEN 24 /* "irq/N-name", as THREAD_NAME_LEN */
+
+struct irq_thread; /* kern/irq_thread.c: the kernel thread of an action */
+
 struct irq_action {
 	irq_handler_fn handler;
 	void *dev;
 	const char *name;
 	unsigned int flags;
-	unsigned long handled; /* how often this handler said IRQ_HANDLED */
+	/* how often this handler said IRQ_HANDLED (or IRQ_WAKE_THREAD) */
+	unsigned long handled;
 	struct irq_action *next;
+	/* Threaded (irq_request_threaded); thread_fn NULL otherwise. */
+	irq_handler_fn thread_fn;
+	struct irq_thread *thread;
+	unsigned long thread_runs; /* thread_fn calls */
+	bool thread_run;	   /* woken: run thread_fn (atomic) */
+	bool oneshot_held;	   /* holds one disable depth (desc lock) */
+	char thread_name[IRQ_THREAD_NAME_LEN];
 };
 
 typedef void (*irq_flow_fn)(struct irq_desc *desc);
@@ -136,6 +148,26 @@ int irq_free(unsigned int irq, void *dev);
 int irq_request_threaded(unsigned int irq, irq_handler_fn primary,
 			 irq_handler_fn thread_fn, unsigned int flags,
 			 const char *name, void *dev);
+
+/*
+ * The threaded half, between the core and kern/irq_thread.c (the host
+ * tests fake the thread side). The core calls:
+ *   irq_thread_start(): make the action's thread ("irq/N-name", at
+ *     PRIO_IRQ), waiting; 0 or a negative errno;
+ *   irq_thread_wake(): from hard interrupt context, thread_run set;
+ *   irq_thread_stop(): from irq_free(), the action unlinked: end the
+ *     thread and join it.
+ * The thread calls irq_thread_handle() each time it wakes: if thread_run
+ * was set it clears it, runs thread_fn, ends the oneshot hold (unmasking
+ * the line when the depth drops to 0) and returns true. It sleeps again
+ * only once irq_thread_pending() is false, so an interrupt during
+ * thread_fn runs it again.
+ */
+int irq_thread_start(unsigned int irq, struct irq_action *action);
+void irq_thread_wake(struct irq_action *action);
+void irq_thread_stop(struct irq_action *action);
+bool irq_thread_handle(unsigned int irq, struct irq_action *action);
+bool irq_thread_pending(const struct irq_action *action);
 
 /*
  * The port calls this on the way out of every interrupt, after the root

@@ -1,6 +1,10 @@
 /*
- * The tick: a periodic interrupt at HZ per second from whichever timer a
- * port has (PIT, LAPIC timer, ARM generic timer), counted in jiffies.
+ * Time: the clocksource (a free-running counter: the TSC, the Arm generic
+ * counter) read as jiffies (HZ per second), milliseconds of uptime and
+ * nanoseconds (kern/ktimer.h: time_ns). All exact whether or not a timer
+ * interrupt came: with a one-shot clock event device (kern/ktimer.h)
+ * there is no periodic tick at all. Without a clocksource (no calibrated
+ * TSC), time is the count of a periodic device's ticks.
  */
 #ifndef KERN_TIMER_H
 #define KERN_TIMER_H
@@ -11,14 +15,15 @@
 #define HZ 1000
 #endif
 
-/* Ticks since the tick source started. */
+/* Jiffies (1/HZ s) since boot, from the clocksource. */
 uint64_t jiffies_read(void);
 
 /*
- * Called by the tick source's interrupt handler. With a clocksource
- * registered, jiffies follow the clocksource (a tick source that loses
- * interrupts, like the PIT under emulation, cannot make time run slow);
- * without one, each call is one jiffy.
+ * Called (by clockevent_interrupt) on each tick of a periodic device.
+ * With a clocksource registered it does nothing: jiffies follow the
+ * clocksource (a device that loses interrupts, like the PIT under
+ * emulation, cannot make time run slow); without one, each call is one
+ * jiffy.
  */
 void timer_tick(void);
 
@@ -29,6 +34,10 @@ void timer_tick(void);
 void timer_set_clocksource(const char *name, uint64_t (*read)(void),
 			   uint64_t freq);
 const char *timer_clocksource(void);
+bool timer_has_clocksource(void);
+/* The clocksource's raw count at time_ns() == ns, rounded up: for a
+ * device comparing against that same counter (TSC-deadline, CNTP_CVAL). */
+uint64_t timer_raw_at_ns(uint64_t ns);
 
 /*
  * A reference clock, to measure another clock against (x86_64: the ACPI
@@ -49,33 +58,40 @@ struct timer_reference {
 	void *ctx;
 };
 
-/* The name of the device driving the tick ("pit", "arm-timer"). */
+/* The name of the clock event device ("pit", "lapic-timer",
+ * "arm-timer"), set by clockevent_register. */
 void timer_set_source(const char *name);
 const char *timer_source(void);
 
 /*
- * Sleep at least ms milliseconds, halting between ticks. Must be called
- * with interrupts enabled and outside interrupt handlers.
+ * Sleep at least ms milliseconds of clocksource time (kern/ktimer.h has
+ * usleep too). In a thread once the scheduler runs: blocks
+ * (thread_sleep_until). Before, or with interrupts off: halts, a timer
+ * armed for the deadline; with no working timer interrupt: polls the
+ * clocksource. Never from an interrupt handler.
  */
 void msleep(unsigned int ms);
 
 /*
- * After interrupts are first enabled: wait (bounded, 250 ms by the
- * clocksource) for the tick to fire once. If it never does, say so:
- * msleep then polls the clocksource instead of halting, and
- * timer_tick_alive() tells the console to poll its device too.
+ * After interrupts are first enabled: arm a timer 1 ms ahead and wait
+ * (bounded, 250 ms by the clocksource) for it to fire. A tickless device
+ * may not interrupt for ever otherwise, so this asks for one. If it never
+ * fires, say so: msleep then polls the clocksource instead of halting.
+ * When it does and the console's input has no interrupt, a 1 kHz timer is
+ * started to end the console's halts between polls.
  */
 void timer_check_tick(void);
 
-/* Has the tick been seen since interrupts were enabled? False before
- * timer_check_tick() ran, and when it found no tick. */
+/* Did the check see a timer interrupt? False before timer_check_tick()
+ * ran, and when it saw none. */
 bool timer_tick_alive(void);
 
-/* Milliseconds since the tick started. */
+/* Milliseconds since boot (the clocksource's start). */
 uint64_t uptime_ms(void);
 
-/* Optional per-tick hook (timerdemo); NULL to remove. Runs in the
- * interrupt handler. */
+/* Optional per-jiffy hook (timerdemo); NULL to remove. Runs in the
+ * interrupt handler of a periodic kernel timer at HZ, once for every
+ * jiffy (several at once if the interrupt came late), only while set. */
 void timer_set_hook(void (*hook)(uint64_t jiffies));
 
 #endif
