@@ -250,8 +250,9 @@ static bool never(void *arg)
 }
 
 /*
- * Each wait must last at least its timeout; the best of five must end
- * within a tick of it (a loaded host may delay any one of them).
+ * Each wait must last at least its timeout; the best one must end within
+ * a tick of it. Each kind runs at least once; more tries (up to 15) only
+ * while none was on time: a loaded host may delay any one of them.
  */
 static bool test_wait_timeouts_on_time(void)
 {
@@ -261,7 +262,7 @@ static bool test_wait_timeouts_on_time(void)
 	uint64_t best = UINT64_MAX;
 
 	sem_init(&sem, 0, "ktest-sem");
-	for (int i = 0; i < 5; i++) {
+	for (int i = 0; i < 15 && (i < 3 || best >= TICK_NS); i++) {
 		uint64_t t0 = time_ns(), late;
 
 		switch (i % 3) {

@@ -10,6 +10,7 @@
  * time). Uniprocessor: on SMP this needs per-CPU queues and an "on CPU"
  * flag so a woken thread is not run before its context is saved.
  */
+#include "kern/deferred.h"
 #include "kern/irq.h"
 #include "kern/irqflags.h"
 #include "kern/ksym.h"
@@ -24,22 +25,14 @@ struct thread *current_thread;
 struct thread *idle_thread;
 
 /*
+ * Hard or soft interrupt context, or a spinlock held: no switch here.
  * Tasklets run from irq_exit() with interrupts on, on the interrupted
  * thread's stack (kern/deferred.h): no switch and no sleep in one, or the
- * CPU would stay "in a tasklet" while other threads run. Weak until the
- * tasklet code provides it (then: none run with interrupts on).
+ * CPU would stay "in a tasklet" while other threads run.
  */
-bool in_tasklet(void) __attribute__((weak));
-
-static bool in_bottom_half(void)
-{
-	return in_tasklet && in_tasklet();
-}
-
-/* Hard or soft interrupt context, or a spinlock held: no switch here. */
 static bool in_atomic(void)
 {
-	return in_irq() || in_bottom_half() || spin_held_count();
+	return in_irq() || in_tasklet() || spin_held_count();
 }
 
 /* A wake or the slice asked for a switch at the next chance. */
@@ -318,7 +311,7 @@ void might_sleep_from(const char *what, uintptr_t caller)
 		      "(in an interrupt handler)",
 		      what, who);
 	}
-	if (in_bottom_half()) {
+	if (in_tasklet()) {
 		panic("sleeping in a tasklet: %s called from %s", what, who);
 	}
 	if (spin_held_count()) {
