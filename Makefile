@@ -87,6 +87,7 @@ HOST_KERNEL_SRCS += kernel/kern/ksym.c kernel/kern/tasklet.c
 HOST_KERNEL_SRCS += kernel/drivers/timer/calibrate.c
 HOST_KERNEL_SRCS += kernel/kern/bench.c
 HOST_KERNEL_SRCS += kernel/platform/pc_apic_check.c
+HOST_KERNEL_SRCS += kernel/kern/pgtable.c
 HOST_KERNEL_SRCS += kernel/kern/page.c kernel/kern/mm_init.c \
 	kernel/kern/kmalloc.c
 UNIT_SRCS := $(wildcard tests/unit/*.c)

@@ -2,6 +2,7 @@
 #include "kern/io.h"
 #include "kern/device.h"
 #include "kern/errno.h"
+#include "kern/vm.h"
 
 static inline uintptr_t io_addr(const struct io_regs *r, unsigned int reg)
 {
@@ -75,6 +76,12 @@ int device_regs(const struct device *dev, unsigned int index,
 		    res->type == RES_IO ? IO_SPACE_PORT : IO_SPACE_MMIO;
 		out->base = (uintptr_t)res->start;
 		out->shift = shift;
+		/* Nothing but RAM is mapped until a driver asks: map the
+		 * range uncached (ioremap says why when it cannot). */
+		if (res->type == RES_MEM &&
+		    !ioremap(res->start, res->size ? res->size : 1)) {
+			return -ENOMEM;
+		}
 		return 0;
 	}
 	return -ENOENT;

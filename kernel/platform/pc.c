@@ -10,7 +10,6 @@
 #include "platform/pc.h"
 #include "platform/pc_acpi.h"
 #include "platform/pc_apic_check.h"
-#include "arch/x86_64/mmu.h"
 #include "arch/x86_64/tsc.h"
 #include "drivers/acpi/poweroff.h"
 #include "drivers/acpi/sci.h"
@@ -22,6 +21,7 @@
 #include "kern/irq.h"
 #include "kern/mm.h"
 #include "kern/printf.h"
+#include "kern/vm.h"
 
 #define IO(first, len)                                                         \
 	{                                                                      \
@@ -382,11 +382,14 @@ static bool in_ram(uint64_t addr, uint64_t size)
 
 static uint32_t ioapic_version_at(uint64_t addr)
 {
-	if (!mmu_phys_mapped(addr, IOAPIC_WINDOW) ||
-	    in_ram(addr, IOAPIC_WINDOW)) {
+	uint32_t version;
+
+	if (in_ram(addr, IOAPIC_WINDOW) || !ioremap(addr, IOAPIC_WINDOW)) {
 		return PC_IOAPIC_UNREADABLE;
 	}
-	return ioapic_read_version((uintptr_t)addr);
+	version = ioapic_read_version((uintptr_t)addr);
+	iounmap((void *)(uintptr_t)addr, IOAPIC_WINDOW);
+	return version;
 }
 
 /*

@@ -6,7 +6,6 @@
  * _CID, _STA, _CRS) and turned into struct devices.
  */
 #include "platform/pc_acpi.h"
-#include "arch/x86_64/mmu.h"
 #include "firmware/acpi/aml.h"
 #include "kern/errno.h"
 #include "kern/boot.h"
@@ -14,6 +13,7 @@
 #include "kern/mm.h"
 #include "kern/printf.h"
 #include "kern/string.h"
+#include "kern/vm.h"
 
 static struct acpi acpi;
 static struct pc_firmware fw;
@@ -21,19 +21,16 @@ static struct aml_device *aml_devs; /* from the heap (aml_enumerate) */
 static unsigned int naml;
 
 /*
- * The one place the ACPI readers get memory from. Physical memory is
- * identity-mapped below 4 GiB except page 0 and the boot stack's guard
- * page (arch/x86_64/mmu.c): an address the firmware gives is used only
- * if the page tables map all of it, so a table or an OperationRegion
- * pointing at a hole is refused instead of faulting the boot.
+ * The one place the ACPI readers get memory from: firmware_map()
+ * (kern/vm.h) maps tables in reserved/ACPI/NVS memory cached, RAM only
+ * where the direct map has it (never page 0 or the boot stack's guard
+ * page), so a table or an OperationRegion pointing at a hole is refused
+ * instead of faulting the boot.
  */
 static const void *phys_map(void *ctx, uint64_t phys, size_t len)
 {
 	(void)ctx;
-	if (!mmu_phys_mapped(phys, len)) {
-		return NULL;
-	}
-	return (const void *)(uintptr_t)phys;
+	return firmware_map(phys, len);
 }
 
 static const struct acpi_mem phys_mem = {phys_map, NULL};

@@ -5,6 +5,7 @@
 #include "kern/ktest.h"
 #include "kern/panic.h"
 #include "kern/printf.h"
+#include "kern/sched.h"
 #include "kern/string.h"
 #include "kern/trap.h"
 #include "shell/commands.h"
@@ -111,6 +112,29 @@ static void fault_stack(void)
 	overflow_stack(0);
 }
 
+static void overflow_thread(void *arg)
+{
+	(void)arg;
+	kprintf("overflowing the stack of thread %s...\n",
+		thread_name(thread_current()));
+	overflow_stack(0);
+}
+
+/* The report must name this thread, not the shell's. */
+static void fault_thread_stack(void)
+{
+	struct thread *t;
+
+	if (!arch_stack_guard) {
+		kprintf("fault thread-stack: this port has no stack guard\n");
+		return;
+	}
+	t = thread_create(overflow_thread, NULL, "overflower", PRIO_HIGH);
+	if (t) {
+		thread_join(t); /* never returns: the overflow halts */
+	}
+}
+
 static int cmd_fault(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -131,6 +155,8 @@ static int cmd_fault(int argc, char **argv)
 		kprintf("breakpoint returned, execution continues\n");
 	} else if (strcmp(argv[1], "stack") == 0) {
 		fault_stack();
+	} else if (strcmp(argv[1], "thread-stack") == 0) {
+		fault_thread_stack();
 	} else if (strcmp(argv[1], "syscall") == 0) {
 		unsigned long r = arch_syscall_trap(1);
 
@@ -185,7 +211,7 @@ const struct shell_command shell_commands[] = {
      cmd_help},
     {"echo", 0, SHELL_MAX_ARGS - 1, true, "TEXT...", "print the words",
      cmd_echo},
-    {"fault", 1, 2, false, "read [ADDR]|undef|break|syscall|stack",
+    {"fault", 1, 2, false, "read [ADDR]|undef|break|syscall|stack|thread-stack",
      "take an exception and survive it", cmd_fault},
     {"ktest", 0, 0, false, "", "run the in-kernel tests (KTAP)", cmd_ktest},
     {"pslater", 1, 1, false, "MS",

@@ -47,7 +47,8 @@ def test_help_explains_one(arch, **opts):
         assert out == "usage: poweroff\n  turn the machine off\n", repr(out)
         out = g.command("help fault")
         assert out.startswith("usage: fault read [ADDR]|undef|break|"
-                              "syscall|stack\n  take an exception"), repr(out)
+                              "syscall|stack|thread-stack\n  take an "
+                              "exception"), repr(out)
         out = g.command("help nosuch")
         assert "help: no command 'nosuch'" in out, repr(out)
         # echo's words are text, --help among them.

@@ -16,14 +16,14 @@ from kite import Guest, PROMPT, Timeout
 FAULTS = {
     "x86_64": {
         "read": r"#PF Page Fault \(vector 14\) error code 0x0\nCR2 "
-                r"00000dead0000000 \(page not present, read, kernel mode\)",
+                r"00007fdead000000 \(page not present, read, kernel mode\)",
         "undef": r"#UD Invalid Opcode \(vector 6\)",
         "regs": [r"RIP [0-9a-f]{16} CS 0008", r"RAX [0-9a-f]{16}",
                  r"R15 [0-9a-f]{16}"],
     },
     "aarch64": {
         "read": r"EC 0x25 Data abort \(same EL\)[^\n]*\nFAR  "
-                r"00000001dead0000\nFSC 0x0[0-9a-f]: (translation|address "
+                r"00007fdead000000\nFSC 0x0[0-9a-f]: (translation|address "
                 r"size) fault, level \d, read",
         "undef": r"EC 0x00 Unknown reason \(undefined instruction\)",
         "regs": [r"ELR  [0-9a-f]{16} SPSR [0-9a-f]{16}", r"x0   [0-9a-f]{16}",
@@ -142,15 +142,36 @@ def test_panic_halts(arch, **opts):
 def test_stack_overflow(arch, **opts):
     with boot(arch, **opts) as g:
         if arch != "x86_64":
-            out = g.command("fault stack")
-            assert "no stack guard yet" in out, out
+            # The entry sees the frame would land in the guard page and
+            # reports from the overflow stack.
+            g.send("fault stack\r")
+            g.expect(r"kernel stack overflow in thread \S+: SP [0-9a-f]{16} "
+                     r"has reached the guard page below its stack")
+            g.expect(r"EXCEPTION Synchronous from current EL, SP_ELx\n"
+                     r"ESR  [0-9a-f]{16} EC 0x25 Data abort")
+            g.expect(r"\*\*\* fatal exception: system halted")
             return
         # The overflow faults in the guard page; the CPU cannot push the
         # #PF frame there and raises #DF, which runs on its IST stack.
         g.send("fault stack\r")
         g.expect(r"#DF Double Fault \(vector 8\) error code 0x0\n"
-                 r"kernel stack overflow: RSP has reached the guard page")
+                 r"kernel stack overflow in thread \S+: RSP [0-9a-f]{16} "
+                 r"has reached the guard page below its stack")
         g.expect(r"RIP [0-9a-f]{16} CS 0008")
+        g.expect(r"\*\*\* fatal exception: system halted")
+
+
+def test_thread_stack_overflow_names_thread(arch, **opts):
+    """A thread's stack (vm_stack_alloc) overflows into its guard page:
+    the report names that thread, not the shell's, on both ports, and
+    the address is in the stack area, not the boot stack."""
+    with boot(arch, **opts) as g:
+        g.send("fault thread-stack\r")
+        g.expect(r"overflowing the stack of thread overflower")
+        reg = "RSP" if arch == "x86_64" else "SP"
+        m = g.expect(r"kernel stack overflow in thread overflower: %s "
+                     r"([0-9a-f]{16}) has reached the guard page" % reg)
+        assert int(m.group(1), 16) >> 40 == 0x7f, m.group(0)
         g.expect(r"\*\*\* fatal exception: system halted")
 
 
@@ -562,6 +583,7 @@ TESTS = [
     test_fault_break_and_syscall,
     test_panic_halts,
     test_stack_overflow,
+    test_thread_stack_overflow_names_thread,
     test_poweroff,
     test_reboot,
 ]

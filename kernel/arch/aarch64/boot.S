@@ -108,8 +108,15 @@ park:
 	wfi
 	b	park
 
+/*
+ * The boot stack, with a guard page below it that mmu.c leaves unmapped:
+ * an overflow faults there, and vectors.S sees the exception frame would
+ * land in it and moves to the overflow stack to report it.
+ */
 	.bss
-	.p2align 4
+	.p2align 12
+	.globl	boot_stack_guard, boot_stack_top
+boot_stack_guard:
+	.skip	4096
 	.skip	16384
-	.globl	boot_stack_top
 boot_stack_top:

@@ -24,7 +24,7 @@
 #include "asm/sysreg.h"
 #include "trap_frame.h"
 
-void mmu_init(uint64_t ram_base, uint64_t ram_size);
+void mmu_init(const struct boot_info *bi, uint64_t console);
 extern const uint64_t mmu_null_guard_size;
 void arch_capture_frame(struct trap_frame *f);
 int semihosting_exit(unsigned long code);
@@ -45,6 +45,7 @@ static struct boot_info boot;
 static struct pl011 uart;
 static char cmdline[256];
 static enum psci_conduit psci_conduit;
+static uint64_t console_phys; /* mapped across the MMU switch */
 
 /*
  * What went wrong before there was a console to say it on: the device
@@ -196,6 +197,7 @@ static int console_from_dt(void)
 		     node_name(node));
 	}
 	pl011_early_console(&uart, (uintptr_t)base, clock_hz, CONSOLE_BAUD);
+	console_phys = base;
 	return 0;
 }
 
@@ -218,8 +220,8 @@ static bool is_memory_node(int node)
 	       strcmp(type, "memory") == 0 && fdt_node_enabled(&fdt, node);
 }
 
-/* Every reg entry of every /memory node, in tree order: memmap[0], the
- * first, is the RAM mmu.c maps as Normal memory. */
+/* Every reg entry of every /memory node, in tree order: all of it is
+ * the RAM mmu.c maps as Normal memory. */
 static void memory_from_dt(void)
 {
 	uint64_t base, size;
@@ -306,14 +308,14 @@ void aarch64_entry(const void *dtb, uint64_t entry_el)
 	if ((uintptr_t)dtb < mmu_null_guard_size) {
 		panic("the device tree at %p is inside the NULL guard", dtb);
 	}
-	mmu_init(boot.memmap[0].base, boot.memmap[0].size);
+	boot.dtb = dtb;
+	boot.dtb_size = size;
+	mmu_init(&boot, console_phys);
 	cmdline_from_dt();
 	psci_from_dt();
 
 	boot.protocol = entry_el == 2 ? "arm64 Image, entered at EL2"
 				      : "arm64 Image, entered at EL1";
-	boot.dtb = dtb;
-	boot.dtb_size = size;
 	kernel_main(&boot);
 }
 
@@ -464,11 +466,9 @@ static void reserve_dt_nodes(void)
  * What the page allocator must not hand out (kern/mm.h): the kernel
  * image (with .bss, so the boot stack and the page tables), the device
  * tree blob (QEMU puts it at the start of RAM, below the kernel), the
- * FDT's /memreserve/ block (spec 5.3), /reserved-memory, and RAM other
- * than the first /memory range, which mmu.c maps as Device memory (it
- * maps only the first range as Normal): handing that out would make
- * every unaligned access to it fault. No ACPI here (the DT describes
- * this machine).
+ * FDT's /memreserve/ block (spec 5.3) and /reserved-memory. Every
+ * /memory range is in mmu.c's direct map as Normal memory. No ACPI here
+ * (the DT describes this machine).
  */
 const struct mm_reserved *arch_mm_reserved(unsigned int *n)
 {
@@ -482,11 +482,6 @@ const struct mm_reserved *arch_mm_reserved(unsigned int *n)
 		reserve(base, size, "DT /memreserve/");
 	}
 	reserve_dt_nodes();
-	for (unsigned int i = 1; i < boot.memmap_count; i++) {
-		reserve(boot.memmap[i].base, boot.memmap[i].size,
-			"RAM mapped as Device memory (mmu.c maps the first "
-			"/memory range only)");
-	}
 	if (reserved_dropped) {
 		panic("arch_mm_reserved: %u reservations beyond the %d kite "
 		      "keeps: cannot tell what is safe to hand out",

@@ -12,7 +12,9 @@
 #include "kern/ksym.h"
 #include "kern/panic.h"
 #include "kern/printf.h"
+#include "kern/sched.h"
 #include "kern/trap.h"
+#include "kern/vm.h"
 #include "trap_frame.h"
 
 /* ESR_EL1.EC values used below. */
@@ -33,11 +35,11 @@
 
 #define BRK_INSN_SIZE 4
 
-const uintptr_t arch_unmapped_addr = 0x1dead0000ul;
+const uintptr_t arch_unmapped_addr = VM_NEVER_MAPPED;
 const unsigned long arch_read_fault_code = EC_DABT_CUR;
 const unsigned long arch_undefined_code = EC_UNKNOWN;
-/* No guard page or overflow stack yet: an overflow recurses silently. */
-const bool arch_stack_guard = false;
+/* Guard pages below every stack; vectors.S checks at each entry. */
+const bool arch_stack_guard = true;
 
 enum vector_kind {
 	KIND_SYNC,
@@ -166,10 +168,32 @@ static void report(const struct trap_frame *f, unsigned kind)
 		if (ec != EC_PC_ALIGN) {
 			print_fault_status(f->esr);
 		}
+		if (vm_in_stack_guard(f->far)) {
+			kprintf("FAR is in a stack's guard page\n");
+		}
 	}
 	trap_print_frame(f);
 	backtrace_print_pc(f->elr, "exception address");
 	backtrace_print(f->x[29]);
+}
+
+/*
+ * From vectors.S, on the overflow stack: the exception frame would have
+ * been stored below the interrupted SP, in a guard page. The exception
+ * itself is most often the data abort of the store that ran into the
+ * guard. Report both and halt: the thread's stack is gone.
+ */
+__noreturn void trap_stack_overflow(struct trap_frame *f, unsigned kind);
+__noreturn void trap_stack_overflow(struct trap_frame *f, unsigned kind)
+{
+	kprintf("\n*** kernel stack overflow in thread %s: SP %016lx has "
+		"reached the guard page below its stack (%s)\n",
+		thread_name(thread_current()), f->sp,
+		vm_in_stack_guard(f->sp - sizeof(*f)) ? "a known guard"
+						      : "an unmapped page");
+	report(f, kind);
+	kprintf("*** fatal exception: system halted\n");
+	arch_halt();
 }
 
 static bool handle_sync(struct trap_frame *f)

@@ -1,116 +1,226 @@
 /*
- * The kernel's page tables, replacing the boot tables of boot.S: an
- * identity map of the first 4 GiB, with 4 KiB pages for the first 4 MiB
- * so that two pages can stay unmapped: page 0 (a NULL dereference faults)
- * and the guard page below the boot stack (an overflow faults, and #DF
- * reports it on its IST stack). Everything above 4 GiB is unmapped.
+ * The kernel's page tables on x86_64 (Intel SDM Vol. 3A 4.5, 4-level
+ * paging), replacing boot.S's identity map of the first 4 GiB.
+ *
+ * The direct map: every range the memory map calls RAM, identity-mapped,
+ * write-back cached, with 2 MiB pages where a whole aligned 2 MiB is RAM;
+ * execute-disable (when the CPU has NX) except the kernel's code, which
+ * is read-only, as are its constants (map_image). Left
+ * out: page 0 (a NULL dereference faults) and the guard page below the
+ * boot stack. Nothing else is mapped: device registers appear only when
+ * ioremap() maps them (PCD|PWT: uncached, SDM 11.12.3 with the default
+ * PAT), firmware tables when firmware_map() does (kern/vm.c), stacks in
+ * the stack area (kern/vm_stack.c). Tables grow from kern/vm.c's pool.
  */
 #include "arch/x86_64/mmu.h"
 #include "kern/boot.h"
 #include "kern/compiler.h"
-#include "kern/string.h"
+#include "kern/mm.h"
+#include "kern/pgtable.h"
+#include "kern/printf.h"
+#include "kern/vm.h"
 #include "cpu.h"
 
-#define PTE_P	   (1ull << 0)
-#define PTE_W	   (1ull << 1)
-#define PTE_PS	   (1ull << 7)
-#define PTE_PWT	   (1ull << 3)
-#define PTE_PCD	   (1ull << 4) /* with PWT: uncached, for device memory */
-#define PTE_UC	   (PTE_PWT | PTE_PCD)
-#define PAGE_SIZE  4096ul
-#define LARGE_PAGE 0x200000ul
+#define PTE_P	 (1ull << 0)
+#define PTE_W	 (1ull << 1)
+#define PTE_PWT	 (1ull << 3)
+#define PTE_PCD	 (1ull << 4) /* with PWT: uncached, for device memory */
+#define PTE_PS	 (1ull << 7) /* a 2 MiB leaf in a page directory */
+#define PTE_NX	 (1ull << 63)
+#define PTE_ADDR 0x000ffffffffff000ull
+#define PTE_SW	 52 /* bits 52-58 are ignored by the CPU (SDM Table 4-19) */
 
-#define SMALL_PAGE_TABLES 2 /* 2 x 2 MiB = the first 4 MiB */
+#define MSR_EFER 0xc0000080u
+#define EFER_NXE (1ull << 11)
 
-static uint64_t pml4[512] __aligned(4096);
-static uint64_t pdpt[512] __aligned(4096);
-static uint64_t pd[4][512] __aligned(4096);
-static uint64_t pt[SMALL_PAGE_TABLES][512] __aligned(4096);
+const unsigned int arch_vm_sw_shift = PTE_SW;
 
-extern char boot_stack_guard[];
+static uint64_t pml4[PT_ENTRIES] __aligned(4096);
+static uint64_t nx; /* PTE_NX if EFER.NXE is on (boot.S), else 0 */
 
-static void unmap_small(uintptr_t addr)
+extern char boot_stack_guard[], __kernel_start[], __kernel_end[];
+extern char __text_start[], __rodata_start[], __data_start[];
+
+static uint64_t x86_table(uint64_t pa)
 {
-	pt[addr / LARGE_PAGE][(addr / PAGE_SIZE) % 512] = 0;
+	return pa | PTE_P | PTE_W;
+}
+
+static uint64_t x86_leaf(uint64_t pa, unsigned int level, uint64_t attrs)
+{
+	return pa | PTE_P | attrs | (level ? PTE_PS : 0);
+}
+
+static bool x86_valid(uint64_t d)
+{
+	return d & PTE_P;
+}
+
+/* PS is reserved in a PML4 entry: there it is always a table. */
+static bool x86_is_table(uint64_t d, unsigned int level)
+{
+	return (d & PTE_P) && (level == 3 || !(d & PTE_PS));
+}
+
+static uint64_t x86_addr(uint64_t d)
+{
+	return d & PTE_ADDR;
+}
+
+static uint64_t x86_attrs(uint64_t d, unsigned int level)
+{
+	(void)level;
+	return d & ~(PTE_ADDR | PTE_P | PTE_PS);
+}
+
+/* INVLPG per page; a larger range (a split block) reloads CR3, which
+ * flushes every non-global entry (kite sets no G bit). */
+static void x86_flush(void *ctx, uint64_t va, uint64_t size)
+{
+	(void)ctx;
+	if (size > PT_PAGE) {
+		write_cr3(read_cr3());
+		return;
+	}
+	__asm__ volatile("invlpg (%0)" ::"r"(va) : "memory");
+}
+
+static void x86_sync(void *ctx)
+{
+	(void)ctx;
+	__asm__ volatile("" ::: "memory");
+}
+
+static const struct pt_ops x86_ops = {
+    .table = x86_table,
+    .leaf = x86_leaf,
+    .valid = x86_valid,
+    .is_table = x86_is_table,
+    .addr = x86_addr,
+    .attrs = x86_attrs,
+    .alloc = vm_table_alloc,
+    .flush = x86_flush,
+    .sync = x86_sync,
+};
+
+static struct pt kernel_pt = {.ops = &x86_ops, .root = pml4};
+
+struct pt *arch_vm_pt(void)
+{
+	return &kernel_pt;
+}
+
+uint64_t arch_vm_attrs(enum vm_kind kind)
+{
+	return kind == VM_DEVICE ? PTE_W | PTE_PCD | PTE_PWT | nx : PTE_W | nx;
+}
+
+bool arch_vm_desc_device(uint64_t desc)
+{
+	return (desc & (PTE_PCD | PTE_PWT)) == (PTE_PCD | PTE_PWT);
+}
+
+bool arch_vm_desc_writable(uint64_t desc)
+{
+	return desc & PTE_W;
+}
+
+/* Without EFER.NXE every present page executes. */
+bool arch_vm_desc_executable(uint64_t desc)
+{
+	return !(desc & PTE_NX);
+}
+
+static uint64_t rdmsr64(uint32_t msr)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return (uint64_t)hi << 32 | lo;
+}
+
+/* Every RAM range below the stack area; mm_direct_map_end tells the page
+ * allocator where the map stops (at a range that could not be mapped). */
+static void map_ram(const struct boot_info *bi)
+{
+	uint64_t limit = VM_STACK_AREA;
+
+	for (unsigned int i = 0; i < bi->memmap_count; i++) {
+		const struct boot_mem_range *r = &bi->memmap[i];
+		uint64_t start = (r->base + PT_PAGE - 1) & ~(PT_PAGE - 1);
+		uint64_t end = (r->base + r->size) & ~(PT_PAGE - 1);
+
+		if (end > VM_STACK_AREA) {
+			end = VM_STACK_AREA;
+		}
+		if (r->type != BOOT_MEM_RAM || end <= start) {
+			continue;
+		}
+		if (pt_map(&kernel_pt, start, start, end - start, PTE_W | nx,
+			   true) < 0) {
+			kprintf("mmu: out of page tables: RAM from 0x%llx on "
+				"is not mapped\n",
+				(unsigned long long)start);
+			limit = start < limit ? start : limit;
+		}
+	}
+	mm_direct_map_end = limit;
+}
+
+static void map_section(const char *start, const char *end, uint64_t attrs)
+{
+	uintptr_t s = (uintptr_t)start & ~(PT_PAGE - 1);
+	uintptr_t e = ((uintptr_t)end + PT_PAGE - 1) & ~(PT_PAGE - 1);
+
+	pt_map(&kernel_pt, s, s, e - s, attrs, false);
 }
 
 /*
- * Device memory must not be cached: everything the boot memory map does
- * not call RAM (the PCI hole with the IOAPIC and LAPIC, the legacy
- * 0xA0000-0xFFFFF window with VGA text memory) is mapped uncached.
+ * The image (RAM, so mapped already; again in case the memory map missed
+ * it) by section: the PVH entry code and data writable and executable
+ * (used once), .text read-only and executable, .rodata and the exception
+ * table read-only and never executed, .data and .bss writable and never
+ * executed (CR0.WP makes read-only hold for the kernel too, SDM 4.6.1).
  */
-static bool is_ram(const struct boot_info *bi, uint64_t addr, uint64_t size)
+static void map_image(void)
 {
-	for (unsigned int i = 0; i < bi->memmap_count; i++) {
-		const struct boot_mem_range *r = &bi->memmap[i];
-
-		if (r->type == BOOT_MEM_RAM && addr >= r->base &&
-		    addr + size <= r->base + r->size) {
-			return true;
-		}
-	}
-	return false;
+	map_section(__kernel_start, __text_start, PTE_W);
+	map_section(__text_start, __rodata_start, 0);
+	map_section(__rodata_start, __data_start, nx);
+	map_section(__data_start, __kernel_end, PTE_W | nx);
 }
 
 void mmu_init(const struct boot_info *bi)
 {
-	for (unsigned i = 0; i < 4; i++) {
-		pdpt[i] = (uintptr_t)pd[i] | PTE_P | PTE_W;
-		for (unsigned j = 0; j < 512; j++) {
-			uint64_t addr = ((uint64_t)i * 512 + j) * LARGE_PAGE;
-
-			pd[i][j] = addr | PTE_P | PTE_W | PTE_PS |
-				   (is_ram(bi, addr, LARGE_PAGE) ? 0 : PTE_UC);
-		}
-	}
-	for (unsigned t = 0; t < SMALL_PAGE_TABLES; t++) {
-		pd[0][t] = (uintptr_t)pt[t] | PTE_P | PTE_W;
-		for (unsigned j = 0; j < 512; j++) {
-			uint64_t addr = t * LARGE_PAGE + j * PAGE_SIZE;
-
-			pt[t][j] = addr | PTE_P | PTE_W |
-				   (is_ram(bi, addr, PAGE_SIZE) ? 0 : PTE_UC);
-		}
-	}
-	unmap_small(0);
-	unmap_small((uintptr_t)boot_stack_guard);
-	pml4[0] = (uintptr_t)pdpt | PTE_P | PTE_W;
+	nx = rdmsr64(MSR_EFER) & EFER_NXE ? PTE_NX : 0;
+	vm_init(bi);
+	map_ram(bi);
+	map_image();
+	pt_unmap(&kernel_pt, 0, PT_PAGE);
+	pt_unmap(&kernel_pt, (uintptr_t)boot_stack_guard, PT_PAGE);
 	write_cr3((uintptr_t)pml4);
 }
 
 /*
- * Walk the tables built above rather than repeat which pages were left
- * out: the answer stays right if mmu_init unmaps more. Identity map, so
- * the virtual address is the physical one.
+ * Walk the tables rather than repeat which pages were left out: the
+ * answer stays right whatever mmu_init, ioremap or firmware_map did.
  */
 bool mmu_phys_mapped(uint64_t phys, uint64_t len)
 {
-	const uint64_t limit = 4ull << 30;
-	uint64_t addr, end;
+	uint64_t desc, end;
+	unsigned int level;
 
 	if (len == 0) {
 		len = 1;
 	}
-	if (phys >= limit || len > limit - phys) {
+	if (phys + len < phys) {
 		return false;
 	}
 	end = phys + len;
-	for (addr = phys & ~(PAGE_SIZE - 1); addr < end;) {
-		uint64_t pde = pd[addr >> 30][(addr / LARGE_PAGE) % 512];
-		unsigned int t = (unsigned int)(addr / LARGE_PAGE);
-
-		if (!(pde & PTE_P)) {
+	for (uint64_t a = phys & ~(PT_PAGE - 1); a < end; a += PT_PAGE) {
+		if (!pt_lookup(&kernel_pt, a, &desc, &level)) {
 			return false;
 		}
-		if (pde & PTE_PS) {
-			addr = (addr | (LARGE_PAGE - 1)) + 1;
-			continue;
-		}
-		if (t >= SMALL_PAGE_TABLES ||
-		    !(pt[t][(addr / PAGE_SIZE) % 512] & PTE_P)) {
-			return false;
-		}
-		addr += PAGE_SIZE;
 	}
 	return true;
 }

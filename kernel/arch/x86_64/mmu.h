@@ -9,9 +9,10 @@
 #include <stdint.h>
 
 /*
- * True if every page of [phys, phys + len) is present in the identity map
- * (a len of 0 asks about the byte at phys). False for page 0, the boot
- * stack's guard page and anything at or above 4 GiB: a read there faults.
+ * True if every page of [phys, phys + len) is mapped at its identity
+ * address (a len of 0 asks about the byte at phys): RAM in the direct map,
+ * or what ioremap()/firmware_map() added. False for page 0, the boot
+ * stack's guard page and every hole: a read there faults.
  */
 bool mmu_phys_mapped(uint64_t phys, uint64_t len);
 

@@ -18,6 +18,8 @@
 #include "vectors.h"
 #include "kern/errno.h"
 #include "kern/irq.h"
+#include "kern/sched.h"
+#include "kern/vm.h"
 
 #define VEC_BREAKPOINT	   3
 #define VEC_NMI		   2
@@ -27,7 +29,7 @@
 #define VEC_PAGE_FAULT	   14
 #define VEC_SYSCALL	   VECTOR_SYSCALL
 
-const uintptr_t arch_unmapped_addr = 0xdead0000000ul;
+const uintptr_t arch_unmapped_addr = VM_NEVER_MAPPED;
 const unsigned long arch_read_fault_code = VEC_PAGE_FAULT;
 const unsigned long arch_undefined_code = VEC_INVALID_OPCODE;
 const bool arch_stack_guard = true;
@@ -48,9 +50,6 @@ _Static_assert(sizeof(struct idt_gate) == 16, "IDT gate is 16 bytes");
 static struct idt_gate idt[256] __aligned(16);
 
 extern const char vector_stubs[];
-extern const char boot_stack_guard[];
-
-#define PAGE_SIZE 4096
 
 static const char *const exception_names[32] = {
     "#DE Divide Error",
@@ -238,6 +237,33 @@ static void print_entry_caller(const struct trap_frame *f)
 		ksym_format(sym, sizeof(sym), ret, true));
 }
 
+/*
+ * A stack overflow: RSP in a guard page (kern/vm.h), or the fault address
+ * there. The #PF of the overflowing push cannot push its own frame on the
+ * same stack, so the CPU raises #DF instead (SDM Vol. 3A 6.15, interrupt
+ * 8), which runs on its IST stack; CR2 still holds the #PF's address.
+ */
+static void report_overflow(const struct trap_frame *f, uint64_t cr2)
+{
+	/* A #PF that could push its frame did not come from RSP running
+	 * into the guard: it is a stray access there, said as such. */
+	bool guard_fault =
+	    f->vector == VEC_DOUBLE_FAULT && vm_in_stack_guard(cr2);
+
+	if (f->vector == VEC_PAGE_FAULT && vm_in_stack_guard(cr2) &&
+	    !vm_in_stack_guard(f->rsp)) {
+		kprintf("CR2 is in a stack's guard page (RSP is not)\n");
+		return;
+	}
+	if (!vm_in_stack_guard(f->rsp) && !guard_fault) {
+		return;
+	}
+	kprintf("kernel stack overflow in thread %s: RSP %016lx has reached "
+		"the guard page below its stack (at %016lx)\n",
+		thread_name(thread_current()), f->rsp,
+		guard_fault ? cr2 : f->rsp);
+}
+
 static void report(const struct trap_frame *f, uint64_t cr2)
 {
 	kprintf("\n*** EXCEPTION %s (vector %lu) error code 0x%lx\n",
@@ -245,13 +271,7 @@ static void report(const struct trap_frame *f, uint64_t cr2)
 	if (f->vector == VEC_PAGE_FAULT) {
 		print_page_fault(f, cr2);
 	}
-	/* In the guard page, or so close above it that the next push (the
-	 * CPU's own, delivering a fault) lands there. */
-	if (f->rsp >= (uintptr_t)boot_stack_guard &&
-	    f->rsp < (uintptr_t)boot_stack_guard + PAGE_SIZE + 256) {
-		kprintf("kernel stack overflow: RSP has reached the guard page "
-			"below the boot stack\n");
-	}
+	report_overflow(f, cr2);
 	trap_print_frame(f);
 	backtrace_print_pc(f->rip, "faulting instruction");
 	print_entry_caller(f);
@@ -261,7 +281,10 @@ static void report(const struct trap_frame *f, uint64_t cr2)
 void trap_dispatch(struct trap_frame *f)
 {
 	/* Read CR2 first: a fault while reporting would overwrite it. */
-	uint64_t cr2 = f->vector == VEC_PAGE_FAULT ? read_cr2() : 0;
+	uint64_t cr2 =
+	    f->vector == VEC_PAGE_FAULT || f->vector == VEC_DOUBLE_FAULT
+		? read_cr2()
+		: 0;
 	uintptr_t fixup;
 
 	switch (f->vector) {

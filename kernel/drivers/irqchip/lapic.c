@@ -29,6 +29,7 @@
 #include "kern/timer.h"
 #include "kern/boot.h"
 #include "kern/arch.h"
+#include "kern/vm.h"
 
 /* Register offsets (xAPIC); x2APIC MSR = 0x800 + offset / 16. */
 #define LAPIC_ID	 0x020
@@ -46,6 +47,7 @@
 #define LAPIC_TIMER_INIT 0x380
 #define LAPIC_TIMER_CUR	 0x390
 #define LAPIC_TIMER_DIV	 0x3e0
+#define LAPIC_WINDOW	 0x1000 /* the xAPIC register page (SDM 11.4.1) */
 
 #define LAPIC_ID_XAPIC_SHIFT 24	   /* xAPIC: APIC ID in bits 31:24 */
 #define LAPIC_VERSION_MASK   0xffu /* Version, bits 7:0 */
@@ -338,8 +340,7 @@ static void program_lint(const struct apic_lapic_data *pd)
 /*
  * The xAPIC's registers where IA32_APIC_BASE says they are: that is the
  * address the CPU decodes, whatever the MADT claims (SDM 11.4.4). A
- * disagreement is reported; an address beyond the identity map (4 GiB)
- * cannot be used.
+ * disagreement is reported, and the page mapped (ioremap) where it is.
  */
 static int lapic_use_msr_address(const struct device *dev, uint64_t base_msr)
 {
@@ -353,8 +354,8 @@ static int lapic_use_msr_address(const struct device *dev, uint64_t base_msr)
 		"using IA32_APIC_BASE\n",
 		have_mmio ? (unsigned long long)mmio.base : 0ull,
 		(unsigned long long)real);
-	if (real >= (1ull << 32)) {
-		kprintf("lapic: 0x%llx is not mapped: not used\n",
+	if (!ioremap(real, LAPIC_WINDOW)) {
+		kprintf("lapic: 0x%llx cannot be mapped: not used\n",
 			(unsigned long long)real);
 		return -ENODEV;
 	}
@@ -455,7 +456,7 @@ static int lapic_as_firmware_left(uint32_t *version)
 	}
 	x2apic = base & APIC_BASE_X2APIC;
 	if (!x2apic) {
-		if (apic_base_address(base) >= (1ull << 32)) {
+		if (!ioremap(apic_base_address(base), LAPIC_WINDOW)) {
 			return -ENODEV;
 		}
 		mmio = (struct io_regs){IO_SPACE_MMIO,

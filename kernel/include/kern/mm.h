@@ -42,8 +42,10 @@ struct mm_reserved {
 };
 
 /*
- * RAM at or above this is not handed out: the direct map (both ports'
- * mmu.c) covers the first 4 GiB. mm_init() says how much it left out.
+ * RAM at or above this is not handed out: where the direct map (both
+ * ports' mmu.c, which sets this before mm_init) stops: below the stack
+ * area (kern/vm.h), or earlier if page tables ran out. mm_init() says
+ * how much it left out.
  * Host tests raise it (their arena lies wherever malloc put it).
  */
 extern uint64_t mm_direct_map_end;
