@@ -15,7 +15,8 @@ from kite import Guest, PROMPT, Timeout
 # AArch64: the ESR exception class.
 FAULTS = {
     "x86_64": {
-        "read": r"#PF Page Fault \(vector 14\) error code 0x0\nCR2 "
+        "read": r"#PF Page Fault \(vector 14\) error code 0x0, in thread "
+                r"main\nCR2 "
                 r"00007fdead000000 \(page not present, read, kernel mode\)",
         "undef": r"#UD Invalid Opcode \(vector 6\)",
         "regs": [r"RIP [0-9a-f]{16} CS 0008", r"RAX [0-9a-f]{16}",
@@ -147,14 +148,16 @@ def test_stack_overflow(arch, **opts):
             g.send("fault stack\r")
             g.expect(r"kernel stack overflow in thread \S+: SP [0-9a-f]{16} "
                      r"has reached the guard page below its stack")
-            g.expect(r"EXCEPTION Synchronous from current EL, SP_ELx\n"
+            g.expect(r"EXCEPTION Synchronous from current EL, SP_ELx, in "
+                     r"thread \S+\n"
                      r"ESR  [0-9a-f]{16} EC 0x25 Data abort")
             g.expect(r"\*\*\* fatal exception: system halted")
             return
         # The overflow faults in the guard page; the CPU cannot push the
         # #PF frame there and raises #DF, which runs on its IST stack.
         g.send("fault stack\r")
-        g.expect(r"#DF Double Fault \(vector 8\) error code 0x0\n"
+        g.expect(r"#DF Double Fault \(vector 8\) error code 0x0, in "
+                 r"thread \S+\n"
                  r"kernel stack overflow in thread \S+: RSP [0-9a-f]{16} "
                  r"has reached the guard page below its stack")
         g.expect(r"RIP [0-9a-f]{16} CS 0008")

@@ -155,8 +155,9 @@ static void report(const struct trap_frame *f, unsigned kind)
 {
 	unsigned ec = ESR_EC(f->esr);
 
-	kprintf("\n*** EXCEPTION %s from %s\n", kind_names[kind % 4],
-		origin_names[kind / 4]);
+	kprintf("\n*** EXCEPTION %s from %s, in thread %s\n",
+		kind_names[kind % 4], origin_names[kind / 4],
+		thread_name(thread_current()));
 	if (kind % 4 == KIND_SYNC || kind % 4 == KIND_SERROR) {
 		kprintf("ESR  %016lx EC 0x%02x %s, IL %u, ISS 0x%07lx\n",
 			f->esr, ec, ec_name(ec), f->esr & ESR_IL ? 32 : 16,

@@ -266,8 +266,10 @@ static void report_overflow(const struct trap_frame *f, uint64_t cr2)
 
 static void report(const struct trap_frame *f, uint64_t cr2)
 {
-	kprintf("\n*** EXCEPTION %s (vector %lu) error code 0x%lx\n",
-		vector_name(f->vector), f->vector, f->error);
+	kprintf("\n*** EXCEPTION %s (vector %lu) error code 0x%lx, in thread "
+		"%s\n",
+		vector_name(f->vector), f->vector, f->error,
+		thread_name(thread_current()));
 	if (f->vector == VEC_PAGE_FAULT) {
 		print_page_fault(f, cr2);
 	}

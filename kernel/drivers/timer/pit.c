@@ -27,6 +27,7 @@
  * then hibyte, mode, binary. */
 #define PIT_CMD_CH0_MODE2 0x34
 #define PIT_CMD_CH0_LATCH 0x00 /* channel 0, counter latch */
+#define PIT_CMD_CH0_MODE0 0x30 /* interrupt on terminal count: once */
 
 #define PIT_RATING 100 /* below any one-shot device */
 
@@ -73,8 +74,8 @@ static enum irq_return pit_interrupt(unsigned int irq, void *dev)
  * is port B's bit 0, and -M microvm has no port B (it reads 0xff, so a
  * channel 2 reference saw its interval end at once). Before the tick
  * starts nothing else uses channel 0; on the 8259 path the driver then
- * reprograms it as the tick, on the APIC path it is left counting, its
- * IRQ 0 masked at both controllers.
+ * reprograms it as the tick, on the APIC path it is stopped when the
+ * driver probes (stop_channel0), its IRQ 0 masked at both controllers.
  */
 static struct io_regs ref_counters;
 
@@ -137,6 +138,20 @@ static int start_tick(struct device *dev, const struct io_regs *counters)
 }
 
 /*
+ * Not the tick: stop channel 0, left counting as the reference. Mode 0
+ * counts down once, its output then stays high and nothing reloads
+ * (82C54 "Mode 0"), so an emulator has no more periods to simulate: a
+ * PIT left in mode 2 costs QEMU 18 timer events a second at idle, IRQ 0
+ * masked or not.
+ */
+static void stop_channel0(const struct io_regs *counters)
+{
+	io_write8(counters, PIT_MODE, PIT_CMD_CH0_MODE0);
+	io_write8(counters, PIT_CHANNEL0, 0);
+	io_write8(counters, PIT_CHANNEL0, 0);
+}
+
+/*
  * The tick unless the platform has a better one (the LAPIC timer). Bound
  * either way: the device's ports are the PIT's, channel 2 included.
  */
@@ -151,6 +166,7 @@ static int pit_probe(struct device *dev)
 	if (!pd || pd->tick) {
 		return start_tick(dev, &counters);
 	}
+	stop_channel0(&counters);
 	return 0;
 }
 
