@@ -5,8 +5,10 @@
 #
 # Variables: ARCH=x86_64|aarch64, MACHINE=pc|q35, GIC=3|2, EL=2|1 (aarch64
 # entry level), SMP, MEM, KVM=1, CMDLINE, QEMU_EXTRA, HZ (the tick rate;
-# a change needs `make clean`), ACPI_SSDT (x86_64: an extra ACPI table,
-# .dsl compiled with iasl or .aml, given to QEMU with -acpitable).
+# a change needs `make clean`), KMALLOC_DEBUG=0|1 (the heap's red zones,
+# docs/memory.md; a change needs `make clean`), ACPI_SSDT (x86_64: an
+# extra ACPI table, .dsl compiled with iasl or .aml, given to QEMU with
+# -acpitable).
 
 ARCH ?= x86_64
 MACHINE ?= pc
@@ -16,6 +18,7 @@ SMP ?= 1
 MEM ?= 128M
 KVM ?= 0
 HZ ?= 1000
+KMALLOC_DEBUG ?= 1
 CMDLINE ?=
 QEMU_EXTRA ?=
 ACPI_SSDT ?=
@@ -47,6 +50,7 @@ KERNEL_CFLAGS := --target=$(ARCH_TARGET) -std=c11 $(WARNINGS) -O2 -g \
 	-ffreestanding -fno-stack-protector -fno-pic -fno-pie \
 	-fno-omit-frame-pointer -fno-common \
 	-Ikernel/include -Ikernel -Ikernel/arch/$(ARCH)/include -DHZ=$(HZ) \
+	-DKMALLOC_DEBUG=$(KMALLOC_DEBUG) \
 	$(ARCH_CFLAGS) -MMD -MP
 KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=4096 \
 	-T kernel/arch/$(ARCH)/linker.ld
@@ -78,6 +82,8 @@ HOST_KERNEL_SRCS := kernel/kern/printf.c kernel/kern/crc32.c \
 HOST_KERNEL_SRCS += kernel/kern/device.c kernel/platform/pc_irq.c
 HOST_KERNEL_SRCS += kernel/kern/serial.c kernel/drivers/serial/uart16550.c
 HOST_KERNEL_SRCS += kernel/kern/ksym.c kernel/kern/tasklet.c
+# (The scheduler's sources are built into tests/unit/fake_sched.c, with
+# the timer queue and the clock renamed to its fakes.)
 HOST_KERNEL_SRCS += kernel/drivers/timer/calibrate.c
 HOST_KERNEL_SRCS += kernel/platform/pc_apic_check.c
 HOST_KERNEL_SRCS += kernel/kern/page.c kernel/kern/mm_init.c \

@@ -432,19 +432,22 @@ static void *alloc_from(size_t size, unsigned int flags, uintptr_t caller)
 
 void *kmalloc(size_t size, unsigned int flags)
 {
+	uintptr_t caller = (uintptr_t)__builtin_return_address(0);
+
 	if (!(flags & KM_NOSLEEP)) {
-		might_sleep("kmalloc");
+		might_sleep_from("kmalloc", caller);
 	}
-	return alloc_from(size, flags, (uintptr_t)__builtin_return_address(0));
+	return alloc_from(size, flags, caller);
 }
 
 void *kzalloc(size_t size, unsigned int flags)
 {
+	uintptr_t caller = (uintptr_t)__builtin_return_address(0);
+
 	if (!(flags & KM_NOSLEEP)) {
-		might_sleep("kzalloc");
+		might_sleep_from("kzalloc", caller);
 	}
-	return alloc_from(size, flags | KM_ZERO,
-			  (uintptr_t)__builtin_return_address(0));
+	return alloc_from(size, flags | KM_ZERO, caller);
 }
 
 static void free_from(void *p, uintptr_t caller)
@@ -505,7 +508,7 @@ void *krealloc(void *p, size_t size, unsigned int flags)
 	void *n;
 
 	if (!(flags & KM_NOSLEEP)) {
-		might_sleep("krealloc");
+		might_sleep_from("krealloc", caller);
 	}
 	if (!p) {
 		return alloc_from(size, flags, caller);

@@ -138,6 +138,9 @@ static void subtract(struct range *r, unsigned int *n, uint64_t base,
 	uint64_t b = base & ~(uint64_t)(PAGE_SIZE - 1);
 	uint64_t e = base + size < base ? ~(uint64_t)0 : base + size;
 
+	if (!size) {
+		return;
+	}
 	e = e > ~(uint64_t)(PAGE_SIZE - 1) ? e : ALIGN_UP(e, PAGE_SIZE);
 	for (unsigned int i = 0; i < *n; i++) {
 		if (e <= r[i].base || b >= r[i].end) {

@@ -93,7 +93,9 @@ static void list_remove(uint32_t idx)
 	free_blocks[p->order]--;
 }
 
-/* Mark the pages after the head of [idx, idx + 2^order). */
+/* Mark the pages after the head of [idx, idx + 2^order). Only a used
+ * block's tails need their head (`next`): a free block's are split and
+ * merged without being rewritten, so page_lookup() never follows them. */
 static void mark_tails(uint32_t idx, unsigned int order, uint8_t state)
 {
 	for (uint32_t i = 1; i < (1u << order); i++) {
@@ -119,7 +121,6 @@ static void free_block(uint32_t idx, unsigned int order)
 		pages[idx > buddy ? idx : buddy].state = PG_FREE_TAIL;
 		idx = idx < buddy ? idx : buddy;
 		order++;
-		mark_tails(idx, order, PG_FREE_TAIL);
 	}
 	list_push(idx, order);
 }
@@ -176,9 +177,6 @@ uintptr_t page_alloc_as(unsigned int order, unsigned int flags,
 	unsigned long irq;
 	uint32_t idx = NO_PAGE;
 
-	if (!(flags & KM_NOSLEEP)) {
-		might_sleep("page_alloc");
-	}
 	irq = spin_lock_irqsave(&page_lock);
 	if (order <= MAX_ORDER && pages) {
 		idx = alloc_block(order);
@@ -203,6 +201,10 @@ uintptr_t page_alloc_as(unsigned int order, unsigned int flags,
 
 uintptr_t page_alloc(unsigned int order, unsigned int flags)
 {
+	if (!(flags & KM_NOSLEEP)) {
+		might_sleep_from("page_alloc",
+				 (uintptr_t)__builtin_return_address(0));
+	}
 	return page_alloc_as(order, flags, PG_USED, 0);
 }
 
@@ -219,9 +221,7 @@ static uint32_t addr_idx(uintptr_t addr)
 
 static uint32_t head_of(uint32_t idx)
 {
-	uint8_t s = pages[idx].state;
-
-	return s == PG_TAIL || s == PG_FREE_TAIL ? pages[idx].next : idx;
+	return pages[idx].state == PG_TAIL ? pages[idx].next : idx;
 }
 
 struct page_info page_lookup(uintptr_t addr)
@@ -230,7 +230,9 @@ struct page_info page_lookup(uintptr_t addr)
 	unsigned long irq = spin_lock_irqsave(&page_lock);
 	uint32_t idx = addr_idx(addr);
 
-	if (idx != NO_PAGE && pages[idx].state != PG_UNMANAGED) {
+	if (idx != NO_PAGE && pages[idx].state == PG_FREE_TAIL) {
+		pi.state = PG_FREE_TAIL; /* inside a free block: no head */
+	} else if (idx != NO_PAGE && pages[idx].state != PG_UNMANAGED) {
 		idx = head_of(idx);
 		pi.state = (enum page_state)pages[idx].state;
 		pi.base = idx_addr(idx);

@@ -23,8 +23,10 @@ enum page_state {
 
 /* What page_lookup() found for an address. */
 struct page_info {
-	enum page_state state; /* of the block's head (PG_UNMANAGED: none) */
-	uintptr_t base;	       /* the block's first byte */
+	/* of the block's head; PG_UNMANAGED: none; PG_FREE_TAIL: inside a
+	 * free block (base, order unknown) */
+	enum page_state state;
+	uintptr_t base; /* the block's first byte */
 	unsigned int order;
 	unsigned int cache; /* PG_SLAB: the cache's index */
 };

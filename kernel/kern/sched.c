@@ -10,6 +10,7 @@
  * time). Uniprocessor: on SMP this needs per-CPU queues and an "on CPU"
  * flag so a woken thread is not run before its context is saved.
  */
+#include "kern/deferred.h"
 #include "kern/irq.h"
 #include "kern/irqflags.h"
 #include "kern/ksym.h"
@@ -22,6 +23,17 @@ struct spinlock rq_lock = SPINLOCK_INIT("sched");
 struct runqueue rq;
 struct thread *current_thread;
 struct thread *idle_thread;
+
+/*
+ * Hard or soft interrupt context, or a spinlock held: no switch here.
+ * Tasklets run from irq_exit() with interrupts on, on the interrupted
+ * thread's stack (kern/deferred.h): no switch and no sleep in one, or the
+ * CPU would stay "in a tasklet" while other threads run.
+ */
+static bool in_atomic(void)
+{
+	return in_irq() || in_tasklet() || spin_held_count();
+}
 
 /* A wake or the slice asked for a switch at the next chance. */
 static bool need_resched;
@@ -149,7 +161,10 @@ void sched_preempt_check(void)
 {
 	unsigned long flags;
 
-	if (!current_thread || !READ_ONCE(need_resched) || !can_sleep()) {
+	/* Not can_sleep(): that one lets the boot (interrupts off) through;
+	 * a switch there would run a new thread with interrupts on early. */
+	if (!current_thread || !READ_ONCE(need_resched) || in_atomic() ||
+	    !arch_irqs_enabled()) {
 		return;
 	}
 	flags = spin_lock_irqsave(&rq_lock);
@@ -275,8 +290,7 @@ void sched_boot_done(void)
 
 bool can_sleep(void)
 {
-	if (in_irq() || spin_held_count() ||
-	    (boot_done && !arch_irqs_enabled())) {
+	if (in_atomic() || (boot_done && !arch_irqs_enabled())) {
 		return false;
 	}
 	return !current_thread || current_thread != idle_thread;
@@ -296,6 +310,9 @@ void might_sleep_from(const char *what, uintptr_t caller)
 		panic("sleeping in interrupt context: %s called from %s "
 		      "(in an interrupt handler)",
 		      what, who);
+	}
+	if (in_tasklet()) {
+		panic("sleeping in a tasklet: %s called from %s", what, who);
 	}
 	if (spin_held_count()) {
 		panic("sleeping with spinlock %s held: %s called from %s",

@@ -23,8 +23,9 @@ struct thread {
 	struct thread *rq_next;	 /* run queue link (READY only) */
 	struct thread *all_next; /* every thread, for `ps` */
 
-	struct vm_stack stack;
-	bool boot_stack; /* "main": the boot stack, never freed */
+	struct vm_stack stack; /* usable: top is this record's address */
+	uintptr_t stack_end;   /* the allocation's top, for vm_stack_free */
+	bool boot_stack;       /* "main": the boot stack, never freed */
 	thread_fn fn;
 	void *arg;
 
@@ -72,8 +73,6 @@ void sched_block(struct spinlock *held, unsigned long flags,
 /* Make a BLOCKED/SLEEPING thread ready; false if it was not waiting.
  * Callable from interrupt handlers, with any lock held. */
 bool sched_wake(struct thread *t);
-/* Switch now if a wake asked for it and this context may switch. */
-void sched_preempt_check(void);
 /* Set t's effective priority (PI boost/unboost), requeueing it. */
 void sched_set_effective_prio(struct thread *t, int prio);
 

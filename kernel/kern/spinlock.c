@@ -4,6 +4,7 @@
 #include "kern/irq.h"
 #include "kern/irqflags.h"
 #include "kern/panic.h"
+#include "kern/sched.h"
 
 /*
  * The locks each CPU holds, newest last, for might_sleep()'s message.
@@ -45,6 +46,13 @@ static void note_released(const struct spinlock *l)
 		}
 	}
 	held[cpu].count = n - 1;
+}
+
+void spin_held_reset(void)
+{
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
+		held[cpu].count = 0;
+	}
 }
 
 unsigned int spin_held_count(void)
@@ -106,4 +114,8 @@ void spin_unlock_irqrestore(struct spinlock *l, unsigned long flags)
 	l->cpu = -1;
 	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
 	arch_irq_restore(flags);
+	/* A wake made under the lock could not switch: now it can. */
+	if (spin_held_count() == 0 && arch_irqs_enabled()) {
+		sched_preempt_check();
+	}
 }

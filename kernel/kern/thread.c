@@ -14,6 +14,8 @@
 /* Both ports' boot.S reserve THREAD_STACK_SIZE bytes below this. */
 extern char boot_stack_top[];
 
+#define ALIGN_DOWN_16(x) ((x) & ~(uintptr_t)15)
+
 static struct thread main_thread;
 static struct thread *all_threads; /* rq_lock */
 static struct thread *zombies;	   /* detached and dead, rq_lock */
@@ -44,11 +46,14 @@ static void thread_unlink(struct thread *t)
 	spin_unlock_irqrestore(&rq_lock, flags);
 }
 
+/* The thread lives in its stack's allocation: copy the bounds out. */
 static void thread_free(struct thread *t)
 {
+	struct vm_stack st = t->stack;
+
 	thread_unlink(t);
-	vm_stack_free(&t->stack);
-	kfree(t);
+	st.top = t->stack_end;
+	vm_stack_free(&st);
 }
 
 /* Free detached threads that have exited (they are off the CPU: each
@@ -87,20 +92,25 @@ static void thread_setup(struct thread *t, const char *name, int priority)
 static struct thread *thread_new(thread_fn fn, void *arg, const char *name,
 				 int priority)
 {
+	struct vm_stack st;
 	struct thread *t;
 
 	reap_zombies();
-	t = kzalloc(sizeof(*t), 0);
-	if (!t) {
-		kprintf("thread_create %s: no memory for the thread\n", name);
-		return NULL;
-	}
-	if (vm_stack_alloc(THREAD_STACK_SIZE, &t->stack)) {
+	if (vm_stack_alloc(THREAD_STACK_SIZE, &st)) {
 		kprintf("thread_create %s: no memory for a %u-byte stack\n",
 			name, THREAD_STACK_SIZE);
-		kfree(t);
 		return NULL;
 	}
+	/*
+	 * The thread's own record sits at the top of its stack, above the
+	 * first frame: one allocation, and an overflow (downwards, into the
+	 * guard page) never reaches it.
+	 */
+	t = (struct thread *)ALIGN_DOWN_16(st.top - sizeof(*t));
+	memset(t, 0, sizeof(*t));
+	t->stack = st;
+	t->stack_end = st.top;
+	t->stack.top = (uintptr_t)t;
 	t->fn = fn;
 	t->arg = arg;
 	arch_thread_init(&t->ctx, t->stack.top, thread_start);
@@ -204,6 +214,10 @@ void sched_init(const char *name)
 {
 	struct thread *t = &main_thread;
 
+	/* Once in the kernel; per test on the host (a fresh start). */
+	memset(t, 0, sizeof(*t));
+	all_threads = NULL;
+	zombies = NULL;
 	rq_init(&rq);
 	sched_slice_init();
 	t->boot_stack = true;

@@ -18,6 +18,8 @@ int cmd_kbdlayout(int argc, char **argv);
 int cmd_keytest(int argc, char **argv);
 int cmd_inputstat(int argc, char **argv);
 int cmd_sleep(int argc, char **argv);
+int cmd_ps(int argc, char **argv);
+int cmd_spin(int argc, char **argv);
 int cmd_meminfo(int argc, char **argv);
 
 #endif

@@ -206,6 +206,22 @@ TEST(kmalloc_foreign_free_panics)
 	page_free(pages, 0);
 }
 
+TEST(kmalloc_free_inside_a_free_block_panics)
+{
+	uintptr_t a;
+
+	mm_fixture_init(NULL, 0);
+	/* The arena's first range starts after the metadata's 9 pages:
+	 * free blocks of orders 0, 1, 2 (pages 9-15), then 4 (16-31). An
+	 * order-3 block splits the latter: a = page 16, and a + 9 pages is
+	 * inside the free order-3 half. */
+	a = page_alloc(3, 0);
+	REQUIRE((a - (uintptr_t)mm_arena()) / PAGE_SIZE == 16);
+	EXPECT_PANIC(kfree((void *)(a + 9 * PAGE_SIZE)));
+	CHECK(strstr(fake_panic_message(), "not allocated") != NULL);
+	page_free(a, 3);
+}
+
 TEST(kmalloc_red_zone_overwrite_panics)
 {
 	uint8_t *a, *b, *c;

@@ -15,9 +15,10 @@
 #define TEST_ORDERS 6 /* random orders 0..5 */
 
 /* Until the scheduler links into the host tests: never sleeps here. */
-__attribute__((weak)) void might_sleep(const char *what)
+__attribute__((weak)) void might_sleep_from(const char *what, uintptr_t caller)
 {
 	(void)what;
+	(void)caller;
 }
 
 static int owner[NPAGES]; /* allocation id + 1, 0 = free in the model */

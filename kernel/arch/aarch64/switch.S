@@ -8,7 +8,7 @@
  *   +0 x19 x20  +16 x21 x22  +32 x23 x24  +48 x25 x26  +64 x27 x28
  *   +80 x29 (fp)  +88 x30 (where the switch returns)
  */
-#define CTX_SP 0 /* offsetof(struct arch_context, sp) */
+#define CTX_SP 0 /* ARCH_CONTEXT_SP, asserted in kern/arch_thread.h */
 
 #define FRAME_FP   80
 #define FRAME_LR   88

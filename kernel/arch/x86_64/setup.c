@@ -192,6 +192,47 @@ void arch_dump_caller(void)
 
 extern char __kernel_start[], __kernel_end[];
 
+#define MIB2	     0x200000ull
+#define SMALL_MAPPED 0x400000ull /* mmu.c: 4 KiB pages below 4 MiB */
+
+/*
+ * mmu.c maps memory above 4 MiB in 2 MiB pages, write-back only when one
+ * RAM entry covers the whole 2 MiB, else uncached: the RAM at the ends
+ * of a range that does not end on a 2 MiB boundary (QEMU's 128 MiB pc:
+ * 0x7e00000-0x7fe0000) is uncached. The allocator hands out the top of
+ * RAM first, so stacks and slabs would land there: keep it out.
+ */
+static unsigned int reserve_uncached(struct mm_reserved *res)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < boot.memmap_count; i++) {
+		const struct boot_mem_range *r = &boot.memmap[i];
+		uint64_t end = r->base + r->size;
+		uint64_t head = ALIGN_UP(r->base, MIB2),
+			 tail = end & ~(MIB2 - 1);
+
+		if (r->type != BOOT_MEM_RAM || end <= SMALL_MAPPED) {
+			continue;
+		}
+		if (head > tail) { /* inside one 2 MiB page */
+			head = tail = end;
+		}
+		if (r->base < head && head > SMALL_MAPPED) {
+			uint64_t b =
+			    r->base > SMALL_MAPPED ? r->base : SMALL_MAPPED;
+
+			res[n++] = (struct mm_reserved){
+			    b, head - b, "RAM mapped uncached (mmu.c)"};
+		}
+		if (tail < end && tail >= SMALL_MAPPED) {
+			res[n++] = (struct mm_reserved){
+			    tail, end - tail, "RAM mapped uncached (mmu.c)"};
+		}
+	}
+	return n;
+}
+
 /*
  * What the page allocator must not hand out (kern/mm.h). The kernel
  * image holds .bss, and with it the boot stack and its guard page
@@ -204,7 +245,7 @@ extern char __kernel_start[], __kernel_end[];
  */
 const struct mm_reserved *arch_mm_reserved(unsigned int *n)
 {
-	static struct mm_reserved res[3];
+	static struct mm_reserved res[3 + 2 * BOOT_MEMMAP_MAX];
 	unsigned int i = 0;
 
 	res[i++] = (struct mm_reserved){
@@ -218,6 +259,7 @@ const struct mm_reserved *arch_mm_reserved(unsigned int *n)
 		res[i++] = (struct mm_reserved){si_memmap, si_memmap_bytes,
 						"PVH memory map"};
 	}
+	i += reserve_uncached(res + i);
 	*n = i;
 	return res;
 }

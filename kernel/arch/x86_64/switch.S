@@ -8,7 +8,7 @@
  * Frame at ctx->sp, lowest address first:
  *   +0 r15  +8 r14  +16 r13  +24 r12  +32 rbx  +40 rbp  +48 return rip
  */
-#define CTX_SP 0 /* offsetof(struct arch_context, sp) */
+#define CTX_SP 0 /* ARCH_CONTEXT_SP, asserted in kern/arch_thread.h */
 
 #define FRAME_RBP 40
 #define FRAME_RIP 48

@@ -16,6 +16,11 @@ struct arch_context {
 	uintptr_t sp; /* where the switch left the callee-saved frame */
 };
 
+/* switch.S on both ports reads and writes sp at this offset (CTX_SP). */
+#define ARCH_CONTEXT_SP 0
+_Static_assert(offsetof(struct arch_context, sp) == ARCH_CONTEXT_SP,
+	       "arch/*/switch.S CTX_SP");
+
 /*
  * Build the first frame on a new stack (top: 16-byte aligned, one past
  * the highest byte) so that the first switch to ctx "returns" into

@@ -82,6 +82,11 @@ bool sched_running(void);
  * if a higher-priority thread became ready or the slice ran out. */
 void sched_irq_exit(void);
 
+/* Switch now if a wake asked for it and this context may (thread
+ * context, no spinlock, interrupts on); else the next chance does. Called
+ * by the wakers and by spin_unlock_irqrestore() when the last lock goes. */
+void sched_preempt_check(void);
+
 /* Panics naming the culprit if the caller may not sleep here. */
 void might_sleep(const char *what);
 /* The same, naming caller (a return address) as the culprit: blocking
