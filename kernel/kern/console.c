@@ -250,6 +250,25 @@ static int getc_sleeping(uint64_t end_ms)
 	}
 }
 
+/*
+ * A polled console (its UART raises no interrupt): a look at the UART
+ * every POLL_NS, asleep on the queue in between (the keyboard's bottom
+ * half still wakes us at once), so other threads run and the CPU idles.
+ */
+#define POLL_NS 1000000ull
+
+static int getc_polled_sleeping(uint64_t end_ms)
+{
+	for (;;) {
+		int c = getc_any();
+
+		if (c >= 0 || uptime_ms() >= end_ms) {
+			return c;
+		}
+		wait_event_timeout(&input_wq, input_ready, NULL, POLL_NS);
+	}
+}
+
 int console_getc_until(uint64_t end_ms)
 {
 	unsigned long flags;
@@ -259,6 +278,10 @@ int console_getc_until(uint64_t end_ms)
 
 	if (input_irq_driven && sched_running() && can_sleep()) {
 		return getc_sleeping(end_ms);
+	}
+	/* A timer seen to work ends the polled sleeps. */
+	if (sched_running() && can_sleep() && timer_tick_alive()) {
+		return getc_polled_sleeping(end_ms);
 	}
 	flags = arch_irq_save();
 	seen = jiffies_read();

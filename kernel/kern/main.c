@@ -103,7 +103,6 @@ void kernel_main(struct boot_info *bi)
 	}
 	/* From here the boot flow is a thread; idle exists. */
 	sched_init("main");
-	deferred_init(); /* the events work queue's thread */
 	if (bi->rsdp) {
 		kprintf("ACPI RSDP at %p\n", (void *)(uintptr_t)bi->rsdp);
 	}
@@ -114,6 +113,14 @@ void kernel_main(struct boot_info *bi)
 	devices_probe();
 	arch_irq_enable();
 	sched_boot_done();
+	/*
+	 * The events work queue's thread (work queued before waits for
+	 * it). Not earlier: a new thread starts with interrupts on, and
+	 * before arch_devices_init() an interrupt would find the
+	 * controllers as the firmware left them (the PC's 8259 delivers
+	 * IRQ 0 on vector 8, taken for a double fault).
+	 */
+	deferred_init();
 	timer_check_tick(); /* says so if no tick ever comes */
 
 	if (cmdline_has("ktest")) {

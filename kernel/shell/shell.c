@@ -1,8 +1,9 @@
 /*
- * The shell's line editor and dispatcher, in a thread of its own
- * ("shell", PRIO_NORMAL). Input comes from the console input queue
- * (serial receive and keyboard interrupts) as keys (shell/keys.h); while
- * it is empty the thread sleeps on the queue (`ps`: blocked on "console
+ * The shell's line editor and dispatcher, run by the boot thread ("main"
+ * in `ps`: its stack is the boot stack, whose guard page catches an
+ * overflow on x86_64). Input comes from the console input queue (serial
+ * receive and keyboard interrupts) as keys (shell/keys.h); while it is
+ * empty the thread sleeps on the queue (`ps`: blocked on "console
  * input") until a producer's bottom half wakes it.
  *
  * Editing: printable characters insert at the cursor; Backspace/DEL
@@ -21,7 +22,6 @@
 #include "kern/errno.h"
 #include "kern/init.h"
 #include "kern/printf.h"
-#include "kern/sched.h"
 #include "kern/string.h"
 #include "shell/history.h"
 #include "shell/keys.h"
@@ -349,11 +349,10 @@ static enum line_end read_line(struct line *l)
 	}
 }
 
-static void shell_run(void *arg)
+static __noreturn void shell_run(void)
 {
 	static struct line line;
 
-	(void)arg;
 	kprintf("Type 'help' for the commands.\n");
 	for (;;) {
 		kprintf(PROMPT);
@@ -376,29 +375,4 @@ static void shell_run(void *arg)
 	}
 }
 
-/*
- * The first task: the shell in its own thread, so that `ps` shows it by
- * name; the boot thread waits for it (for ever: the shell never ends).
- * Without threads it runs here.
- */
-static __noreturn void shell_start(void)
-{
-	struct thread *t = NULL;
-
-	if (sched_running()) {
-		t = thread_create(shell_run, NULL, "shell", PRIO_NORMAL);
-	}
-	if (!t) {
-		kprintf("shell: no thread of its own; running in %s\n",
-			thread_name(thread_current()));
-		shell_run(NULL);
-	} else {
-		thread_join(t);
-		kprintf("shell: ended\n");
-	}
-	for (;;) {
-		thread_sleep_ns(UINT64_MAX / 2);
-	}
-}
-
-FIRST_TASK("shell", shell_start);
+FIRST_TASK("shell", shell_run);

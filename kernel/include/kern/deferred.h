@@ -62,8 +62,9 @@ void workqueue_flush(struct workqueue *wq);
 unsigned long workqueue_runs(const struct workqueue *wq);
 
 /*
- * Once threads exist (kern/main.c, after sched_init()): start system_wq's
- * thread. Work queued before runs then; nothing queued is lost.
+ * Once threads and interrupts are up (kern/main.c, after the boot's
+ * arch_irq_enable()): start system_wq's thread. Work queued before runs
+ * then; nothing queued is lost.
  */
 void deferred_init(void);
 
