@@ -147,7 +147,9 @@ void sched_irq_exit(void)
 {
 	unsigned long flags;
 
-	if (!current_thread || !READ_ONCE(need_resched)) {
+	/* A lock held here means interrupts were let in under it (a bug the
+	 * lock's owner will hear of): never switch away from it. */
+	if (!current_thread || !READ_ONCE(need_resched) || spin_held_count()) {
 		return;
 	}
 	flags = spin_lock_irqsave(&rq_lock);
@@ -180,6 +182,12 @@ void thread_yield(void)
 
 	if (!current_thread) {
 		return;
+	}
+	/* From a handler, a tasklet or under a lock the next thread would
+	 * inherit that context: the same rule as sleeping. */
+	if (in_atomic()) {
+		might_sleep_from("thread_yield",
+				 (uintptr_t)__builtin_return_address(0));
 	}
 	flags = spin_lock_irqsave(&rq_lock);
 	sched_switch_locked(false);
@@ -281,7 +289,7 @@ void thread_set_priority(struct thread *t, int priority)
  * (sched_boot_done()); the heap is used long before. Until then
  * interrupts being off is the boot's state, not a bug of the caller.
  */
-static bool boot_done;
+bool boot_done;
 
 void sched_boot_done(void)
 {

@@ -106,4 +106,8 @@ uint64_t wait_deadline(uint64_t timeout_ns);
 /* The inherited priority a mutex owner gets from its waiters, or -1. */
 int mutex_inherited_prio(struct thread *t);
 
+/* kernel_main() has enabled interrupts (sched_boot_done()). Before, a
+ * thread that runs (only if the boot blocks on it) keeps them off. */
+extern bool boot_done;
+
 #endif

@@ -28,7 +28,11 @@ static void thread_start(void)
 	struct thread *t = current_thread;
 
 	spin_unlock_irqrestore(&rq_lock, arch_irq_save());
-	arch_irq_enable();
+	/* During boot interrupts stay off until kernel_main turns them on:
+	 * a thread the boot waits for (a join on an error path) runs so. */
+	if (boot_done) {
+		arch_irq_enable();
+	}
 	t->fn(t->arg);
 	thread_exit(0);
 }
@@ -202,6 +206,12 @@ static void idle_loop(void *arg)
 	for (;;) {
 		reap_zombies();
 		arch_irq_disable();
+		if (rq.count == 0 && !boot_done) {
+			/* Halting would let interrupts in before the boot set
+			 * every controller up, and none could be expected. */
+			panic("idle: the boot blocked with interrupts off; "
+			      "nothing can wake it");
+		}
 		if (rq.count == 0) {
 			arch_wait_for_interrupt();
 		}
@@ -328,9 +338,15 @@ static unsigned int ps_snapshot(struct ps_row *rows, unsigned int *total)
 
 void sched_print_threads(void)
 {
-	static struct ps_row rows[PS_MAX]; /* the shell's, one caller */
+	/* One table, not on a 16 KiB stack; the shell's ps and pslater's
+	 * thread may print at once, so it is taken in turn. */
+	static struct ps_row rows[PS_MAX];
+	static struct mutex rows_lock = MUTEX_INIT("ps table");
 	uint64_t freq = time_cycles_freq();
-	unsigned int total, n = ps_snapshot(rows, &total);
+	unsigned int total, n;
+
+	mutex_lock(&rows_lock);
+	n = ps_snapshot(rows, &total);
 
 	kprintf("  ID NAME                 STATE    PRIO   CPU-MS  SWITCHES "
 		"WAITS-ON\n");
@@ -348,4 +364,5 @@ void sched_print_threads(void)
 	if (total > n) {
 		kprintf("(%u more threads not shown)\n", total - n);
 	}
+	mutex_unlock(&rows_lock);
 }

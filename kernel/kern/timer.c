@@ -88,6 +88,13 @@ uint64_t timer_raw_at_ns(uint64_t ns)
 {
 	uint64_t rem = ns % NSEC_PER_SEC;
 
+	/* A deadline past the counter's range (centuries at GHz rates, a
+	 * huge timeout) is "never", not a wrapped value in the past that
+	 * would fire at once, again and again. */
+	if (cs_freq &&
+	    ns / NSEC_PER_SEC >= (UINT64_MAX - cs_start) / cs_freq - 1) {
+		return UINT64_MAX;
+	}
 	return cs_start + ns / NSEC_PER_SEC * cs_freq +
 	       (rem * cs_freq + NSEC_PER_SEC - 1) / NSEC_PER_SEC;
 }
@@ -279,10 +286,15 @@ static void sleep_halted(uint64_t deadline)
 	arch_irq_restore(flags);
 }
 
-static void sleep_ns(uint64_t ns)
+static void sleep_ns(uint64_t ns, const char *what, uintptr_t caller)
 {
 	uint64_t deadline = time_ns() + ns;
 
+	/* In a handler, a tasklet or under a spinlock: the culprit named.
+	 * (Boot, interrupts still off, is allowed: it halts below.) */
+	if (sched_running()) {
+		might_sleep_from(what, caller);
+	}
 	KASSERT(!in_irq());
 	if (!cs_read) {
 		/* Time is whole jiffies: the current one is partly gone. */
@@ -304,10 +316,12 @@ static void sleep_ns(uint64_t ns)
 
 void msleep(unsigned int ms)
 {
-	sleep_ns((uint64_t)ms * NSEC_PER_MSEC);
+	sleep_ns((uint64_t)ms * NSEC_PER_MSEC, "msleep",
+		 (uintptr_t)__builtin_return_address(0));
 }
 
 void usleep(unsigned int us)
 {
-	sleep_ns((uint64_t)us * NSEC_PER_USEC);
+	sleep_ns((uint64_t)us * NSEC_PER_USEC, "usleep",
+		 (uintptr_t)__builtin_return_address(0));
 }

@@ -7,7 +7,9 @@
  * does nothing. Tasklets may not sleep. An interrupt taken while a
  * tasklet runs neither runs tasklets nor switches threads on its way out
  * (in_tasklet()): the outer run goes on, and at most TASKLET_BUDGET run
- * per exit; what is left runs on the system work queue.
+ * per exit; what is left runs on the system work queue. Threads queue
+ * work instead: a tasklet scheduled from a thread waits for the next
+ * interrupt exit, which tickless idle may put off for long.
  *
  * Work queues: items run one at a time by the queue's kernel thread,
  * which may sleep. queue_work() may be called from anywhere; an item

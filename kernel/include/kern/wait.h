@@ -71,6 +71,10 @@ struct mutex {
 	struct thread *owner;
 	struct mutex *held_next; /* the owner's other mutexes (PI) */
 };
+#define MUTEX_INIT(n)                                                          \
+	{                                                                      \
+		.wq = WAIT_QUEUE_INIT(n), .owner = NULL, .held_next = NULL     \
+	}
 void mutex_init(struct mutex *m, const char *name);
 int mutex_lock_timeout(struct mutex *m, uint64_t timeout_ns);
 void mutex_lock(struct mutex *m);
