@@ -111,8 +111,11 @@ void kernel_main(struct boot_info *bi)
 	irq_core_init();
 	arch_devices_init();
 	devices_probe();
-	arch_irq_enable();
+	/* Boot done first: the first interrupt's exit may already switch to
+	 * a thread (an IRQ thread outranks main), and one that starts must
+	 * then turn interrupts on (thread_start). */
 	sched_boot_done();
+	arch_irq_enable();
 	/*
 	 * The events work queue's thread (work queued before waits for
 	 * it). Not earlier: a new thread starts with interrupts on, and
