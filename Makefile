@@ -204,7 +204,7 @@ $(HOST_MM_UNIT_USERS): tests/unit/host_mm.h
 
 $(UNIT_BIN): $(UNIT_OBJS)
 	@echo "  HOSTLD  $@"
-	$(Q)$(CC) $(HOST_CFLAGS) $(UNIT_OBJS) -o $@
+	$(Q)$(CC) $(HOST_CFLAGS) $(UNIT_OBJS) -pthread -o $@
 
 # The fuzz targets take only the pure parsers.
 FUZZ_KERNEL_SRCS := $(wildcard kernel/firmware/fdt/*.c) \

@@ -3,6 +3,7 @@
  * flag, a settable CPU number, a captured console and a panic() that a
  * test can catch. See fake_arch.h.
  */
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,8 +21,9 @@
 #define FAKE_CONSOLE_SIZE (64 * 1024)
 #define FAKE_PANIC_SIZE	  512
 
-bool fake_irqs_on = true;
-unsigned int fake_cpu_id;
+/* Per host thread, so a test's pthreads are CPUs of their own. */
+_Thread_local bool fake_irqs_on = true;
+_Thread_local unsigned int fake_cpu_id;
 
 static char console_buf[FAKE_CONSOLE_SIZE];
 static size_t console_len;
@@ -31,9 +33,10 @@ static char panic_msg[FAKE_PANIC_SIZE];
 static unsigned int panic_count;
 static jmp_buf *panic_jb;
 
-/* arch_cpu_relax() calls since the reset; see there. */
+/* arch_cpu_relax() calls since the reset (or in this thread); see there. */
 #define FAKE_SPIN_LIMIT 50000000ul
-static unsigned long relax_count;
+#define FAKE_SPIN_YIELD 256
+static _Thread_local unsigned long relax_count;
 
 #define FAKE_ENTRIES	 256
 #define FAKE_ENTRY_FIRST 32
@@ -175,12 +178,18 @@ bool fake_entry_raise(unsigned int entry)
 /* --- kern/arch.h -------------------------------------------------------- */
 
 /*
- * Nothing on the host ever releases a lock behind a test's back, so a
- * spin that goes on this long is a deadlock: say so rather than hang.
+ * In a one-thread test nothing releases a lock behind the test's back, so
+ * a spin that goes on this long is a deadlock: say so rather than hang.
+ * Threads of a test (test_spinlock.c) do wait for each other: now and
+ * then give the host CPU away, so a waiter does not spin out its time
+ * slice while the holder (or the next ticket) waits to be scheduled.
  */
 void arch_cpu_relax(void)
 {
-	if (++relax_count == FAKE_SPIN_LIMIT) {
+	if (++relax_count % FAKE_SPIN_YIELD == 0) {
+		sched_yield();
+	}
+	if (relax_count == FAKE_SPIN_LIMIT) {
 		relax_count = 0;
 		panic("fake_arch: spun %lu times in arch_cpu_relax (deadlock)",
 		      FAKE_SPIN_LIMIT);

@@ -6,6 +6,7 @@
  *   - the CPU's interrupt flag is a global (fake_irqs_on); arch_irq_save()
  *     and friends read and write it, so a test can see what the core did;
  *   - arch_cpu_id() returns fake_cpu_id (0 unless a test sets it);
+ *   - both are per host thread, so a test's pthreads act as CPUs;
  *   - kprintf() output is captured in a buffer tests inspect and clear,
  *     echoed to stdout only when $KITE_UNIT_VERBOSE is set;
  *   - panic() records its message and longjmps back into a test that armed
@@ -23,10 +24,10 @@
 
 #include "unit.h"
 
-/* The simulated interrupt flag of the (only) CPU: true = enabled. */
-extern bool fake_irqs_on;
-/* What arch_cpu_id() returns. */
-extern unsigned int fake_cpu_id;
+/* The simulated interrupt flag of this thread's CPU: true = enabled. */
+extern _Thread_local bool fake_irqs_on;
+/* What arch_cpu_id() returns in this thread (0 in a new one). */
+extern _Thread_local unsigned int fake_cpu_id;
 
 /* Interrupts on, CPU 0, console capture empty, no panic armed. */
 void fake_arch_reset(void);
