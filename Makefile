@@ -85,7 +85,7 @@ HOST_KERNEL_SRCS += kernel/kern/ksym.c kernel/kern/tasklet.c
 # (The scheduler's sources are built into tests/unit/fake_sched.c, with
 # the timer queue and the clock renamed to its fakes.)
 HOST_KERNEL_SRCS += kernel/drivers/timer/calibrate.c
-HOST_KERNEL_SRCS += kernel/kern/bench.c
+HOST_KERNEL_SRCS += kernel/kern/bench.c kernel/kern/cpu.c
 HOST_KERNEL_SRCS += kernel/platform/pc_apic_check.c
 HOST_KERNEL_SRCS += kernel/kern/pgtable.c
 HOST_KERNEL_SRCS += kernel/kern/page.c kernel/kern/mm_init.c \
@@ -198,7 +198,7 @@ HOST_MM_REDIRECT := -include tests/unit/host_mm.h
 HOST_MM_UNIT_USERS := $(patsubst %,$(HOST_BUILD)/unit-obj/%.o, \
 	$(wildcard kernel/firmware/acpi/*.c) $(wildcard kernel/firmware/fdt/*.c) \
 	tests/unit/host_mm.c tests/unit/test_aml.c tests/unit/test_acpi.c \
-	tests/unit/test_fdt.c)
+	tests/unit/test_fdt.c kernel/kern/cpu.c tests/unit/test_cpu.c)
 $(HOST_MM_UNIT_USERS): UNIT_CFLAGS += $(HOST_MM_REDIRECT)
 $(HOST_MM_UNIT_USERS): tests/unit/host_mm.h
 

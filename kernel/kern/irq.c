@@ -58,6 +58,19 @@ struct irq_desc *irq_to_desc(unsigned int irq)
 	return irq < NR_IRQS ? &descs[irq] : NULL;
 }
 
+unsigned long irq_cpu_total(unsigned int cpu)
+{
+	unsigned long sum = 0;
+
+	if (cpu >= NR_CPUS) {
+		return 0;
+	}
+	for (unsigned int i = 0; i < NR_IRQS; i++) {
+		sum += descs[i].count[cpu];
+	}
+	return sum;
+}
+
 bool irq_is_per_cpu(unsigned int irq)
 {
 	return irq < NR_IRQS && descs[irq].per_cpu;

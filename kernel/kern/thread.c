@@ -248,6 +248,11 @@ const char *thread_name(const struct thread *t)
 	return t ? t->name : "boot";
 }
 
+uint64_t sched_idle_cycles(void)
+{
+	return idle_thread ? thread_cpu_cycles(idle_thread) : 0;
+}
+
 unsigned int thread_id(const struct thread *t)
 {
 	return t ? t->id : 0;

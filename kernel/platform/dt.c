@@ -6,7 +6,9 @@
  * controller's format.
  */
 #include "platform/dt.h"
+#include "firmware/fdt/fdt_cpus.h"
 #include "firmware/fdt/fdt_irq.h"
+#include "kern/cpu.h"
 #include "kern/device.h"
 #include "kern/errno.h"
 #include "kern/mm.h"
@@ -260,4 +262,36 @@ int dt_devices_add(const struct fdt *fdt)
 		device_add(&d->dev);
 	}
 	return (int)nr_dt;
+}
+
+/* One cpu node into the CPU table, with the PSCI conduit for all. */
+static int add_cpu(const struct fdt_cpu *c, void *ctx)
+{
+	const char *conduit = ctx;
+	bool psci = c->enable_method && strcmp(c->enable_method, "psci") == 0;
+
+	cpu_register(c->mpidr, c->enabled ? CPU_FW_ENABLED : CPU_FW_DISABLED,
+		     c->enable_method, psci ? conduit : NULL);
+	return 0;
+}
+
+int dt_cpus_add(const struct fdt *fdt)
+{
+	const char *conduit = NULL;
+	unsigned int bad = 0;
+	int n;
+
+	if (fdt_psci_method(fdt, &conduit) < 0) {
+		conduit = NULL;
+	}
+	n = fdt_cpus_walk(fdt, add_cpu, (void *)conduit, &bad);
+	if (n < 0) {
+		kprintf("dt: /cpus unusable (%d): only the boot CPU known\n",
+			n);
+	}
+	if (bad) {
+		kprintf("dt: %u cpu node(s) with no usable reg left out\n",
+			bad);
+	}
+	return n;
 }

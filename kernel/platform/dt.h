@@ -15,4 +15,12 @@
  */
 int dt_devices_add(const struct fdt *fdt);
 
+/*
+ * Register /cpus's cpu nodes in the CPU table (kern/cpu.h), each with its
+ * enable-method and, for "psci", the /psci node's conduit. The caller
+ * names the boot CPU (cpu_set_boot). Returns the number registered or the
+ * -errno of fdt_cpus_walk (said on the console).
+ */
+int dt_cpus_add(const struct fdt *fdt);
+
 #endif

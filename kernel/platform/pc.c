@@ -17,7 +17,10 @@
 #include "drivers/timer/acpi_pm.h"
 #include "drivers/timer/pit.h"
 #include "firmware/acpi/aml.h"
+#include "asm/msr.h"
 #include "kern/boot.h"
+#include "kern/cpu.h"
+#include "kern/errno.h"
 #include "kern/irq.h"
 #include "kern/mm.h"
 #include "kern/printf.h"
@@ -247,6 +250,51 @@ static void add_apic_devices(void)
 	}
 }
 
+/*
+ * This CPU's APIC ID, from CPUID (Intel SDM Vol. 2A, CPUID): leaf 0xB
+ * EDX is the full 32-bit x2APIC ID where the leaf exists (EBX nonzero),
+ * else leaf 1 EBX[31:24] the 8-bit initial APIC ID. CPUID, not the LAPIC
+ * driver: it answers on the 8259 path too.
+ */
+static uint32_t boot_apic_id(void)
+{
+	uint32_t max, a, b, c, d;
+
+	cpuid(0, &max, &b, &c, &d);
+	if (max >= 0xb) {
+		cpuid(0xb, &a, &b, &c, &d);
+		if (b != 0) {
+			return d;
+		}
+	}
+	cpuid(1, &a, &b, &c, &d);
+	return b >> 24;
+}
+
+/*
+ * The MADT's CPUs (Local APIC and x2APIC entries, ACPI 6.5 5.2.12.2 and
+ * 5.2.12.12: flags bit 0 Enabled, bit 1 Online Capable) into the CPU
+ * table, this one as CPU 0. Nothing starts the others yet.
+ */
+static void add_cpus(void)
+{
+	unsigned int n = fw->madt.cpus ? fw->madt.ncpus : 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		const uint32_t id = fw->madt.cpus[i].apic_id;
+		enum cpu_fw_state st = fw->madt.cpus[i].enabled ? CPU_FW_ENABLED
+				       : fw->madt.cpus[i].online_capable
+					   ? CPU_FW_ONLINE_CAPABLE
+					   : CPU_FW_DISABLED;
+
+		if (cpu_register(id, st, NULL, NULL) == -EEXIST) {
+			kprintf("pc: MADT lists APIC ID %u twice: once kept\n",
+				id);
+		}
+	}
+	cpu_set_boot(boot_apic_id());
+}
+
 /* The board's devices that the firmware does not describe. */
 static void add_legacy_devices(void)
 {
@@ -449,6 +497,7 @@ void pc_platform_init(void)
 {
 	/* 1. What the firmware says: tables, then its namespace. */
 	fw = pc_acpi_read();
+	add_cpus();
 	/* 2. The interrupt path: the I/O APIC if the MADT has one. */
 	apic = fw->madt.nioapics > 0 && !cmdline_has("noapic");
 	if (fw->madt.nioapics && !apic) {

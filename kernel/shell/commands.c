@@ -240,6 +240,8 @@ const struct shell_command shell_commands[] = {
      "print from a handler and the shell at once", cmd_printstress},
     {"sleep", 1, 1, false, "MS",
      "sleep MS ms without reading input (keys queue up)", cmd_sleep},
+    {"cpus", 0, 0, false, "", "the firmware's CPUs: id, state, irqs, idle",
+     cmd_cpus},
     {"ps", 0, 0, false, "", "threads: state, priority, CPU time, waits",
      cmd_ps},
     {"spin", 0, 2, false, "[THREADS SECONDS]",

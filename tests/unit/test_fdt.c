@@ -9,6 +9,7 @@
 #include <string.h>
 #include "kern/errno.h"
 #include "firmware/fdt/fdt.h"
+#include "firmware/fdt/fdt_cpus.h"
 #include "unit.h"
 
 /* Header field offsets (Devicetree Specification v0.4, 5.2). */
@@ -2403,4 +2404,166 @@ TEST(dt_devices_out_of_memory)
 	CHECK_EQ_INT(runs, 4);
 	free(d->blob);
 	free(d);
+}
+
+/* ---- /cpus (fdt_cpus.c) ------------------------------------------------- */
+
+struct cpu_seen {
+	int n;
+	uint64_t mpidr[8];
+	bool enabled[8];
+	const char *method[8];
+};
+
+static int collect_cpu(const struct fdt_cpu *c, void *ctx)
+{
+	struct cpu_seen *s = ctx;
+
+	if (s->n < 8) {
+		s->mpidr[s->n] = c->mpidr;
+		s->enabled[s->n] = c->enabled;
+		s->method[s->n] = c->enable_method;
+	}
+	s->n++;
+	return 0;
+}
+
+TEST(fdt_cpus_fixtures)
+{
+	for (size_t i = 0; i < NFIXTURES; i++) {
+		struct fdt f;
+		uint8_t *blob = open_fixture(i, &f, NULL);
+		struct cpu_seen s = {0};
+		unsigned int bad = 0;
+		const char *method;
+
+		REQUIRE(blob != NULL);
+		CHECK_EQ_INT(fdt_cpus_walk(&f, collect_cpu, &s, &bad),
+			     fixtures[i].cpus);
+		CHECK_EQ_INT(s.n, fixtures[i].cpus);
+		CHECK_EQ_INT(bad, 0);
+		for (int c = 0; c < s.n && c < 8; c++) {
+			CHECK_EQ_INT(s.mpidr[c], (uint64_t)c);
+			CHECK(s.enabled[c]);
+			/* QEMU virt names a method only with -smp > 1. */
+			CHECK(fixtures[i].cpus == 1
+				  ? s.method[c] == NULL
+				  : s.method[c] &&
+					strcmp(s.method[c], "psci") == 0);
+		}
+		CHECK_EQ_INT(fdt_psci_method(&f, &method), 0);
+		CHECK_EQ_STR(method, fixtures[i].psci_method);
+		free(blob);
+	}
+}
+
+/* A tree with /cpus of acells/scells (negative: left out) and, if psci,
+ * a /psci node. Each cpu: reg cells as given. */
+static uint8_t *cpus_tree(struct dtb *d, int acells, int scells, bool psci)
+{
+	const uint32_t reg2[] = {0x1, 0x00020003};
+
+	dtb_start(d);
+	dtb_begin(d, "");
+	dtb_begin(d, "cpus");
+	if (acells >= 0) {
+		dtb_prop_u32(d, "#address-cells", (uint32_t)acells);
+	}
+	if (scells >= 0) {
+		dtb_prop_u32(d, "#size-cells", (uint32_t)scells);
+	}
+	dtb_begin(d, "cpu@0"); /* good with 1 or 2 cells */
+	dtb_prop_str(d, "device_type", "cpu");
+	dtb_prop_cells(d, "reg", acells == 2 ? 2 : 1, reg2 + (acells != 2));
+	dtb_prop_str(d, "enable-method", "psci");
+	dtb_end(d);
+	dtb_begin(d, "cpu@1"); /* no reg */
+	dtb_prop_str(d, "device_type", "cpu");
+	dtb_end(d);
+	dtb_begin(d, "cpu@2"); /* a reg of three cells: fits no count */
+	dtb_prop_str(d, "device_type", "cpu");
+	dtb_prop_cells(d, "reg", 3, (const uint32_t[]){0, 0, 2});
+	dtb_end(d);
+	dtb_begin(d, "cpu@3"); /* disabled, no enable-method */
+	dtb_prop_str(d, "device_type", "cpu");
+	dtb_prop_cells(d, "reg", acells == 2 ? 2 : 1,
+		       (const uint32_t[]){0, 0x103});
+	dtb_prop_str(d, "status", "disabled");
+	dtb_end(d);
+	dtb_begin(d, "cpu-map"); /* not a cpu: skipped, not bad */
+	dtb_end(d);
+	dtb_end(d);
+	if (psci) {
+		dtb_begin(d, "psci");
+		dtb_prop_str(d, "compatible", "arm,psci-1.0");
+		dtb_prop_str(d, "method", "smc");
+		dtb_end(d);
+	}
+	dtb_end(d);
+	return dtb_finish(d);
+}
+
+TEST(fdt_cpus_built_trees)
+{
+	static struct dtb d;
+	struct fdt f;
+	const char *method;
+
+	for (int acells = 1; acells <= 2; acells++) {
+		struct cpu_seen s = {0};
+		unsigned int bad = 0;
+		uint8_t *blob = cpus_tree(&d, acells, 0, true);
+
+		REQUIRE_EQ_INT(fdt_init(&f, blob, d.len), 0);
+		CHECK_EQ_INT(fdt_cpus_walk(&f, collect_cpu, &s, &bad), 2);
+		CHECK_EQ_INT(bad, 2); /* cpu@1 (no reg), cpu@2 (3 cells) */
+		/* Two cells: Aff3 from the first, masked to MPIDR's fields. */
+		CHECK_EQ_INT(s.mpidr[0],
+			     acells == 2 ? 0x100020003ull : 0x00020003ull);
+		CHECK_EQ_INT(s.mpidr[1], acells == 2 ? 0x103ull : 0x0ull);
+		CHECK(s.enabled[0] && !s.enabled[1]);
+		CHECK(s.method[0] && strcmp(s.method[0], "psci") == 0);
+		CHECK(s.method[1] == NULL);
+		CHECK_EQ_INT(fdt_psci_method(&f, &method), 0);
+		CHECK_EQ_STR(method, "smc");
+		free(blob);
+	}
+}
+
+TEST(fdt_cpus_bad_cells_and_no_psci)
+{
+	static struct dtb d;
+	struct fdt f;
+	const char *method;
+	struct cpu_seen s = {0};
+	uint8_t *blob;
+
+	/* #address-cells 0, 3 or missing; #size-cells 1 or missing. */
+	static const int bad_cells[][2] = {{0, 0}, {3, 0}, {-1, 0}};
+	for (size_t i = 0; i < 3; i++) {
+		blob = cpus_tree(&d, bad_cells[i][0], bad_cells[i][1], false);
+		REQUIRE_EQ_INT(fdt_init(&f, blob, d.len), 0);
+		CHECK_EQ_INT(fdt_cpus_walk(&f, collect_cpu, &s, NULL), -ERANGE);
+		free(blob);
+	}
+	blob = cpus_tree(&d, 1, 1, false);
+	REQUIRE_EQ_INT(fdt_init(&f, blob, d.len), 0);
+	CHECK_EQ_INT(fdt_cpus_walk(&f, collect_cpu, &s, NULL), -EBADMSG);
+	free(blob);
+	blob = cpus_tree(&d, 1, -1, false);
+	REQUIRE_EQ_INT(fdt_init(&f, blob, d.len), 0);
+	CHECK_EQ_INT(fdt_cpus_walk(&f, collect_cpu, &s, NULL), -EBADMSG);
+	CHECK_EQ_INT(s.n, 0); /* never called on a bad /cpus */
+	/* No /psci: the conduit is unknown. */
+	CHECK_EQ_INT(fdt_psci_method(&f, &method), -ENOENT);
+	free(blob);
+
+	/* No /cpus at all. */
+	dtb_start(&d);
+	dtb_begin(&d, "");
+	dtb_end(&d);
+	blob = dtb_finish(&d);
+	REQUIRE_EQ_INT(fdt_init(&f, blob, d.len), 0);
+	CHECK_EQ_INT(fdt_cpus_walk(&f, collect_cpu, &s, NULL), -ENOENT);
+	free(blob);
 }

@@ -11,6 +11,7 @@
 #include "kern/boot.h"
 #include "kern/bytes.h"
 #include "kern/console.h"
+#include "kern/cpu.h"
 #include "kern/errno.h"
 #include "kern/mm.h"
 #include "kern/panic.h"
@@ -20,6 +21,7 @@
 #include "kern/device.h"
 #include "platform/dt.h"
 #include "firmware/fdt/fdt.h"
+#include "firmware/fdt/fdt_cpus.h"
 #include "firmware/fdt/fdt_irq.h"
 #include "asm/sysreg.h"
 #include "trap_frame.h"
@@ -356,6 +358,10 @@ void arch_devices_init(void)
 	    &gicv3_driver, &gicv2_driver, &arm_timer_driver, &pl011_driver};
 
 	dt_devices_add(&fdt);
+	/* The firmware's CPUs; this one, by its MPIDR_EL1 affinity fields
+	 * (Arm ARM D19.2.100), is CPU 0. Nothing starts the others yet. */
+	dt_cpus_add(&fdt);
+	cpu_set_boot(read_sysreg(mpidr_el1) & FDT_MPIDR_AFF_MASK);
 	for (unsigned int i = 0; i < ARRAY_SIZE(drivers); i++) {
 		driver_register(drivers[i]);
 	}

@@ -181,6 +181,8 @@ void irq_disable(unsigned int irq);
 void irq_enable(unsigned int irq);
 
 struct irq_desc *irq_to_desc(unsigned int irq);
+/* The interrupts CPU cpu took: count[cpu] summed over every line. */
+unsigned long irq_cpu_total(unsigned int cpu);
 
 /* A line each CPU has its own copy of (a GIC PPI, a local APIC's timer),
  * as its controller marked it: what a per-CPU device (the Arm generic

@@ -106,6 +106,8 @@ struct thread *thread_by_stack_addr(uintptr_t addr);
 /* Thread id (1 = main), CPU time in clocksource cycles, switches to it. */
 unsigned int thread_id(const struct thread *t);
 uint64_t thread_cpu_cycles(const struct thread *t);
+/* The idle thread's CPU time in clocksource cycles; 0 before sched_init. */
+uint64_t sched_idle_cycles(void);
 unsigned long thread_switches(const struct thread *t);
 
 #endif
