@@ -9,6 +9,7 @@
 struct spec {
 	bool left;     /* '-': pad on the right */
 	bool zero;     /* '0': pad numbers with zeros */
+	bool alt;      /* '#': 0x before a non-zero %x */
 	int width;     /* minimum field width, 0 = none */
 	int precision; /* -1 = none */
 	int length; /* 0 int, 1 long, 2 long long, -1 short, -2 char, 3 size_t
@@ -157,6 +158,8 @@ static void parse_spec(const char **p, struct spec *sp, va_list *ap)
 			sp->left = true;
 		} else if (**p == '0') {
 			sp->zero = true;
+		} else if (**p == '#') {
+			sp->alt = true;
 		} else {
 			break;
 		}
@@ -229,10 +232,13 @@ static const char *convert(struct out *o, struct spec *sp, const char *p,
 		emit_num(o, sp, arg_unsigned(sp, args), false, 10, false, NULL);
 		break;
 	case 'x':
-	case 'X':
-		emit_num(o, sp, arg_unsigned(sp, args), false, 16, *p == 'X',
-			 NULL);
+	case 'X': {
+		uint64_t v = arg_unsigned(sp, args);
+
+		emit_num(o, sp, v, false, 16, *p == 'X',
+			 sp->alt && v ? (*p == 'X' ? "0X" : "0x") : NULL);
 		break;
+	}
 	case 'p':
 		sp->zero = true;
 		sp->width = sp->width ? sp->width : 18;

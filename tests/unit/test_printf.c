@@ -41,6 +41,9 @@ TEST(printf_width_and_flags)
 	CHECK_LIKE_LIBC("[%*d]", -6, 7);
 	CHECK_LIKE_LIBC("[%1d] [%2d]", 12345, 12345);
 	CHECK_LIKE_LIBC("[%.3d] [%5.3d]", 7, 7);
+	/* '#': the compiler accepts it, so kite must consume the argument. */
+	CHECK_LIKE_LIBC("[%#x] [%#llx] [%#X] [%#010x] [%#x] %s", 0x1fu,
+			0x123456789abull, 0xbeefu, 0x2au, 0u, "after");
 }
 
 TEST(printf_strings_and_chars)

@@ -3,7 +3,8 @@
  * given), so it runs both in the kernel and in the host unit tests.
  *
  * Conversions: %s %c %d %i %u %x %X %p %%; length modifiers hh h l ll z;
- * flags '-' (left align) and '0' (zero pad); field width and precision,
+ * flags '-' (left align), '0' (zero pad) and '#' (0x before a
+ * non-zero %x); field width and precision,
  * either as digits or '*'. %p prints "0x" and 16 hex digits. An unknown
  * conversion is printed as written, so a bad format never faults.
  */
