@@ -145,3 +145,15 @@ void cpu_table_reset(void)
 	ncpus = cap = 0;
 	dropped = 0;
 }
+
+void cpu_set_state(unsigned int i, enum cpu_state state)
+{
+	__atomic_store_n(&cpus[i].state, state, __ATOMIC_RELEASE);
+}
+
+bool cpu_set_state_from(unsigned int i, enum cpu_state from,
+			enum cpu_state state)
+{
+	return __atomic_compare_exchange_n(&cpus[i].state, &from, state, false,
+					   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}

@@ -802,3 +802,21 @@ void irq_print_stats(void)
 	kprintf(" SPU %10lu\n ERR %10lu\n UNC %10lu\n", irq_spurious_count(),
 		irq_error_count(), irq_unclaimed_count());
 }
+
+/* STUB (issue 11 contract): routing not built yet. */
+int irq_set_affinity(unsigned int irq, uint32_t mask)
+{
+	(void)irq;
+	(void)mask;
+	return -ENOSYS;
+}
+
+uint32_t irq_get_affinity(unsigned int irq)
+{
+	(void)irq;
+	return 1;
+}
+
+void irq_spread_affinity(void)
+{
+}

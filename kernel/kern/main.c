@@ -13,6 +13,7 @@
 #include "kern/mm.h"
 #include "kern/printf.h"
 #include "kern/sched.h"
+#include "kern/smp.h"
 #include "kern/string.h"
 #include "kern/timer.h"
 
@@ -125,6 +126,7 @@ void kernel_main(struct boot_info *bi)
 	 */
 	deferred_init();
 	timer_check_tick(); /* says so if no tick ever comes */
+	smp_boot();	    /* the other CPUs (kern/smp.h) */
 
 	if (cmdline_has("ktest")) {
 		int failed = ktest_run_all();

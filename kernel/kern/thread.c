@@ -371,3 +371,26 @@ void sched_print_threads(void)
 	}
 	mutex_unlock(&rows_lock);
 }
+
+/* STUB (issue 11 contract): one CPU. */
+uint64_t sched_cpu_idle_cycles(unsigned int cpu)
+{
+	return cpu == 0 ? sched_idle_cycles() : 0;
+}
+
+unsigned int thread_cpu(const struct thread *t)
+{
+	(void)t;
+	return 0;
+}
+
+uintptr_t sched_cpu_prepare(unsigned int cpu)
+{
+	(void)cpu;
+	return 0;
+}
+
+void sched_cpu_idle(void)
+{
+	panic("sched_cpu_idle: stub");
+}

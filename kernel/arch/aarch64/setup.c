@@ -16,6 +16,7 @@
 #include "kern/mm.h"
 #include "kern/panic.h"
 #include "kern/printf.h"
+#include "kern/smp.h"
 #include "kern/string.h"
 #include "drivers/serial/pl011.h"
 #include "kern/device.h"
@@ -495,4 +496,13 @@ const struct mm_reserved *arch_mm_reserved(unsigned int *n)
 	}
 	*n = nreserved;
 	return reserved;
+}
+
+/* STUB (issue 11 contract, kern/smp.h): no bring-up yet. */
+int arch_cpu_start(unsigned int cpu, uint64_t hwid, uintptr_t stack_top)
+{
+	(void)cpu;
+	(void)hwid;
+	(void)stack_top;
+	return -ENOSYS;
 }

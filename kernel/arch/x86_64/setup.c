@@ -7,9 +7,11 @@
 #include "kern/arch.h"
 #include "kern/boot.h"
 #include "kern/console.h"
+#include "kern/errno.h"
 #include "kern/mm.h"
 #include "kern/panic.h"
 #include "kern/printf.h"
+#include "kern/smp.h"
 #include "kern/string.h"
 #include "drivers/acpi/poweroff.h"
 #include "drivers/serial/uart16550.h"
@@ -220,4 +222,13 @@ const struct mm_reserved *arch_mm_reserved(unsigned int *n)
 	}
 	*n = i;
 	return res;
+}
+
+/* STUB (issue 11 contract, kern/smp.h): no bring-up yet. */
+int arch_cpu_start(unsigned int cpu, uint64_t hwid, uintptr_t stack_top)
+{
+	(void)cpu;
+	(void)hwid;
+	(void)stack_top;
+	return -ENOSYS;
 }

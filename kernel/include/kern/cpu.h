@@ -27,8 +27,11 @@ enum cpu_fw_state {
 
 /* What kite has done with it. */
 enum cpu_state {
-	CPU_ONLINE,	 /* running kite: the boot CPU */
-	CPU_NOT_STARTED, /* described, never started (no bring-up yet) */
+	CPU_ONLINE,	 /* running kite */
+	CPU_NOT_STARTED, /* described, not started (disabled, or above
+			    NR_CPUS, or no way to start it) */
+	CPU_STARTING,	 /* arch_cpu_start() sent, not yet online */
+	CPU_FAILED,	 /* did not come online within the bound: left out */
 };
 
 #define CPU_METHOD_MAX 16
@@ -65,6 +68,13 @@ unsigned int cpu_count(void);
 const struct cpu_info *cpu_get(unsigned int i);
 /* Entries that could not be stored (allocation failures). */
 unsigned long cpu_dropped(void);
+
+/* The bring-up's transitions (kern/smp.c): i must exist. Atomic, so the
+ * new CPU and the waiting boot CPU agree: cpu_set_state_from() sets state
+ * only if the entry is in from and says whether it did. */
+void cpu_set_state(unsigned int i, enum cpu_state state);
+bool cpu_set_state_from(unsigned int i, enum cpu_state from,
+			enum cpu_state state);
 
 const char *cpu_fw_state_name(enum cpu_fw_state fw);
 const char *cpu_state_name(enum cpu_state state);

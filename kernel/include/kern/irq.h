@@ -61,6 +61,19 @@ struct irq_chip {
 	int (*set_type)(struct irq_desc *desc, unsigned int type);
 	/* Make the line pending from software (GIC ISPENDR, SGIs). */
 	int (*set_pending)(struct irq_desc *desc);
+	/*
+	 * Route the line to the CPUs in mask (a cpumask_t, kern/smp.h; only
+	 * online CPUs), as the hardware can: one target (IOAPIC physical
+	 * destination, GICv3 GICD_IROUTER) takes the lowest CPU of mask, a
+	 * set (GICv2 GICD_ITARGETSR) takes them all. 0, or -EINVAL if no CPU
+	 * of mask can be a target. Called with desc->lock held, interrupts
+	 * off; an interrupt already in flight still arrives (on the old
+	 * CPU). Per-CPU lines have none.
+	 */
+	int (*set_affinity)(struct irq_desc *desc, uint32_t mask);
+	/* Raise this per-CPU line on logical CPU cpu (IPIs: LAPIC ICR,
+	 * GICv3 ICC_SGI1R_EL1, GICv2 GICD_SGIR). Any context. */
+	int (*send_ipi)(struct irq_desc *desc, unsigned int cpu);
 };
 
 #define IRQ_THREAD_NAME_LEN 24 /* "irq/N-name", as THREAD_NAME_LEN */
@@ -101,6 +114,10 @@ struct irq_desc {
 	bool per_cpu;	   /* banked in each CPU (GIC SGI/PPI, LAPIC LVT) */
 	bool pending;	   /* an edge arrived while disabled */
 	unsigned long count[NR_CPUS];
+	/* Where the line is routed (set_affinity), CPU bits; 0 = as the
+	 * controller came up (the boot CPU). */
+	uint32_t affinity;
+	bool affinity_set; /* by irq_set_affinity(): spreading leaves it */
 	unsigned long unhandled; /* no handler said HANDLED */
 	unsigned long stray;	 /* arrived with no handler at all */
 	unsigned int window;	 /* interrupts in the current window */
@@ -190,6 +207,22 @@ unsigned long irq_cpu_total(unsigned int cpu);
 bool irq_is_per_cpu(unsigned int irq);
 /* A controller marks its per-CPU lines [first, first + count). */
 void irq_mark_per_cpu(unsigned int first, unsigned int count);
+
+/*
+ * Route a device line to the CPUs in mask (kern/smp.h cpumask_t) through
+ * its chip's set_affinity: 0; -EINVAL for a per-CPU line, an empty mask or
+ * one with no online CPU; -ENOSYS when the chip cannot route. An
+ * interrupt in flight while the line moves is delivered, not lost.
+ */
+int irq_set_affinity(unsigned int irq, uint32_t mask);
+/* The mask in force (desc->affinity, the boot CPU's bit if never set). */
+uint32_t irq_get_affinity(unsigned int irq);
+/*
+ * Once every CPU is up (smp_boot()): spread the device lines that have a
+ * handler and a routable chip over the online CPUs (docs/smp.md gives the
+ * rule); lines an irq_set_affinity() placed stay where they are.
+ */
+void irq_spread_affinity(void);
 
 /* Raise the line from software, as if its device had (self-tests);
  * -ENOSYS when the controller cannot. */

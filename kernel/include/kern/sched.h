@@ -106,8 +106,22 @@ struct thread *thread_by_stack_addr(uintptr_t addr);
 /* Thread id (1 = main), CPU time in clocksource cycles, switches to it. */
 unsigned int thread_id(const struct thread *t);
 uint64_t thread_cpu_cycles(const struct thread *t);
-/* The idle thread's CPU time in clocksource cycles; 0 before sched_init. */
+/* The idle thread's CPU time in clocksource cycles; 0 before sched_init.
+ * sched_idle_cycles() is the boot CPU's (CPU 0); per CPU below. */
 uint64_t sched_idle_cycles(void);
+uint64_t sched_cpu_idle_cycles(unsigned int cpu);
+/* The CPU t runs on, or last ran on (ps). */
+unsigned int thread_cpu(const struct thread *t);
+
+/*
+ * SMP (kern/smp.h). On the boot CPU, before arch_cpu_start(cpu): create
+ * CPU cpu's idle thread ("idle/N") with its guarded stack; returns the
+ * stack top the new CPU starts on, or 0 (said) if there is no memory.
+ * On the new CPU, at the end of smp_secondary_main(): become that idle
+ * thread (interrupts go on there) and never return.
+ */
+uintptr_t sched_cpu_prepare(unsigned int cpu);
+__noreturn void sched_cpu_idle(void);
 unsigned long thread_switches(const struct thread *t);
 
 #endif
