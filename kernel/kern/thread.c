@@ -3,6 +3,7 @@
  * becomes thread "main" on its boot stack; the idle thread halts the CPU
  * whenever nothing else is ready. See kern/sched.h.
  */
+#include "kern/errno.h"
 #include "kern/irqflags.h"
 #include "kern/ktimer.h"
 #include "kern/mm.h"
@@ -393,4 +394,10 @@ uintptr_t sched_cpu_prepare(unsigned int cpu)
 void sched_cpu_idle(void)
 {
 	panic("sched_cpu_idle: stub");
+}
+
+int thread_set_cpus(struct thread *t, uint32_t mask)
+{
+	(void)t;
+	return mask & 1u ? 0 : -EINVAL;
 }

@@ -121,6 +121,13 @@ unsigned int thread_cpu(const struct thread *t);
  * thread (interrupts go on there) and never return.
  */
 uintptr_t sched_cpu_prepare(unsigned int cpu);
+/*
+ * Let t run only on the CPUs in mask (a cpumask_t; 0 or no online CPU in
+ * it: -EINVAL). A ready thread moves at its next pick; the calling thread
+ * itself is moved before this returns. Tests and benches pin threads with
+ * it. 0 on success.
+ */
+int thread_set_cpus(struct thread *t, uint32_t mask);
 __noreturn void sched_cpu_idle(void);
 unsigned long thread_switches(const struct thread *t);
 
