@@ -168,20 +168,27 @@ static void idt_set(unsigned vec, uint8_t ist)
 	};
 }
 
-void idt_init(void)
+/* One IDT for every CPU: the IST slots it names are per CPU (each CPU's
+ * own TSS, gdt.c), the vectors' owners are the same everywhere. */
+void idt_load(void)
 {
 	struct {
 		uint16_t limit;
 		uint64_t base;
 	} __packed ptr = {sizeof(idt) - 1, (uintptr_t)idt};
 
+	__asm__ volatile("lidt %0" ::"m"(ptr));
+}
+
+void idt_init(void)
+{
 	for (unsigned v = 0; v < 256; v++) {
 		idt_set(v, 0);
 	}
 	idt_set(VEC_DOUBLE_FAULT, IST_DOUBLE_FAULT);
 	idt_set(VEC_NMI, IST_NMI);
 	idt_set(VEC_MACHINE_CHECK, IST_MACHINE_CHECK);
-	__asm__ volatile("lidt %0" ::"m"(ptr));
+	idt_load();
 }
 
 static const char *vector_name(uint64_t vec)
