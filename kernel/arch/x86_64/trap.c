@@ -20,6 +20,7 @@
 #include "kern/irq.h"
 #include "kern/sched.h"
 #include "kern/smp.h"
+#include "kern/irqflags.h"
 #include "kern/vm.h"
 
 #define VEC_BREAKPOINT	   3
