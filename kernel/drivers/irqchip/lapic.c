@@ -5,8 +5,9 @@
  * write of 0 (one wrmsr in x2APIC mode).
  *
  * It claims the top priority class of vectors (0xf0-0xff, SDM 11.8.3)
- * at the CPU's interrupt entry: the timer, three self-IPI lines that
- * software can raise (the ICR with the "self" shorthand, SDM 11.6.1),
+ * at the CPU's interrupt entry: the timer, three software lines that
+ * software can raise (a fixed IPI through the ICR, SDM 11.6.1, to the
+ * CPU the line is routed to: like a device line, they have an affinity),
  * the error interrupt and the spurious vector. It is also the fallback
  * for vectors nobody claimed: one with its In-Service bit set is EOI'd,
  * or its priority class would stay blocked.
@@ -101,7 +102,7 @@ enum lapic_slot {
 	NR_SLOTS = 0x10,
 };
 
-/* Our lines (hwirq): the platform's RES_IRQ 0 is the timer. The self-IPI
+/* Our lines (hwirq): the platform's RES_IRQ 0 is the timer. The software
  * lines are a chip of their own, hwirq 0 to NR_SELF - 1. */
 enum lapic_hwirq { LAPIC_TIMER, LAPIC_ERROR, LAPIC_LINES };
 #define NR_SELF 3
@@ -113,7 +114,9 @@ static bool have_mmio, x2apic;
 static int irq_base = -1, self_irq_base = -1, ipi_irq_base = -1;
 static unsigned long icr_timeouts; /* ICR still busy: an IPI not sent */
 static unsigned int vector_base;
-static unsigned int self_masked, self_latched; /* bit n: self line n */
+/* bit n: software line n; changed atomically (any CPU). */
+static unsigned int self_masked, self_latched;
+static unsigned int self_target[NR_SELF]; /* logical CPU it is routed to */
 #define SELF_ALL       ((1u << NR_SELF) - 1)
 #define ISR_POLL_LIMIT 1000000
 
@@ -256,19 +259,36 @@ static struct irq_chip lapic_chip = {
     .eoi = lapic_chip_eoi,
 };
 
-/* The self-IPI lines: a mask kept here, with an interrupt raised or
+/*
+ * Raise software line hwirq on the CPU it is routed to: the "self"
+ * shorthand when that is this CPU, else a fixed IPI to its APIC ID.
+ */
+static int self_raise(unsigned long hwirq)
+{
+	unsigned int cpu = self_target[hwirq];
+	const struct cpu_info *ci = cpu_get(cpu);
+
+	if (cpu == arch_cpu_id() || !ci) {
+		return send_self_ipi(self_vector(hwirq));
+	}
+	return icr_send((uint32_t)ci->hwid, apic_icr_fixed(self_vector(hwirq)));
+}
+
+/* The software lines: a mask kept here, with an interrupt raised or
  * arriving meanwhile latched for the unmask, as a mask bit would. */
 static void self_mask(struct irq_desc *desc)
 {
-	self_masked |= self_bit(desc->hwirq);
+	__atomic_fetch_or(&self_masked, self_bit(desc->hwirq),
+			  __ATOMIC_ACQ_REL);
 }
 
 static void self_unmask(struct irq_desc *desc)
 {
-	self_masked &= ~self_bit(desc->hwirq);
-	if (self_latched & self_bit(desc->hwirq)) {
-		self_latched &= ~self_bit(desc->hwirq);
-		send_self_ipi(self_vector(desc->hwirq));
+	unsigned int bit = self_bit(desc->hwirq);
+
+	__atomic_fetch_and(&self_masked, ~bit, __ATOMIC_ACQ_REL);
+	if (__atomic_fetch_and(&self_latched, ~bit, __ATOMIC_ACQ_REL) & bit) {
+		self_raise(desc->hwirq);
 	}
 }
 
@@ -281,17 +301,35 @@ static int self_set_type(struct irq_desc *desc, unsigned int type)
 
 static int self_set_pending(struct irq_desc *desc)
 {
-	if (self_masked & self_bit(desc->hwirq)) {
-		self_latched |= self_bit(desc->hwirq);
+	unsigned int bit = self_bit(desc->hwirq);
+
+	if (__atomic_load_n(&self_masked, __ATOMIC_ACQUIRE) & bit) {
+		__atomic_fetch_or(&self_latched, bit, __ATOMIC_ACQ_REL);
 		return 0;
 	}
-	return send_self_ipi(self_vector(desc->hwirq));
+	return self_raise(desc->hwirq);
+}
+
+/* Route: the lowest CPU of mask the ICR can name. One raised before
+ * still arrives where it was sent. */
+static int self_set_affinity(struct irq_desc *desc, uint32_t mask)
+{
+	for (unsigned int cpu = 0; cpu < NR_CPUS && cpu < cpu_count(); cpu++) {
+		if ((mask & (1u << cpu)) &&
+		    (x2apic || apic_xapic_dest_ok(cpu_get(cpu)->hwid))) {
+			__atomic_store_n(&self_target[desc->hwirq], cpu,
+					 __ATOMIC_RELEASE);
+			return 0;
+		}
+	}
+	return -EINVAL;
 }
 
 static struct irq_chip lapic_self_chip = {
-    .name = "LAPIC-self",
+    .name = "LAPIC-soft",
     .mask = self_mask,
     .unmask = self_unmask,
+    .set_affinity = self_set_affinity,
     .eoi = lapic_chip_eoi,
     .set_type = self_set_type,
     .set_pending = self_set_pending,
@@ -337,12 +375,13 @@ static void lapic_unowned(unsigned int vector, void *data)
 	}
 }
 
-/* A self-IPI that arrives masked (already sent when the mask came) is
+/* A software line that arrives masked (already sent when the mask came) is
  * latched for the unmask, as a controller with a mask bit would. */
 static void self_arrived(unsigned int hwirq)
 {
-	if (self_masked & self_bit(hwirq)) {
-		self_latched |= self_bit(hwirq);
+	if (__atomic_load_n(&self_masked, __ATOMIC_ACQUIRE) & self_bit(hwirq)) {
+		__atomic_fetch_or(&self_latched, self_bit(hwirq),
+				  __ATOMIC_ACQ_REL);
 		lapic_eoi();
 		return;
 	}
