@@ -145,6 +145,8 @@ struct wait_args {
 int wait_core(struct wait_queue *wq, const struct wait_args *a);
 /* Wake the first (or every) waiter; wq->lock held. Returns how many. */
 unsigned int wake_locked(struct wait_queue *wq, bool all);
+/* The thread wake_locked() would wake first (wq->lock held), or NULL. */
+struct thread *wait_first_thread(const struct wait_queue *wq);
 /* The highest priority among wq's waiters (wq->lock held), or -1. */
 int wait_top_prio(const struct wait_queue *wq);
 /* The deadline timeout_ns from now, WAIT_FOREVER staying so. */
