@@ -265,6 +265,12 @@ static bool test_mutex_keeps_counter_exact(void)
 	while (time_ns() < end) {
 		thread_sleep_ns(10 * NSEC_PER_MSEC);
 	}
+	for (int i = 0; i < MUTEX_THREADS; i++) {
+		if (own_counts[i] == 0) {
+			sched_print_threads(); /* the one left out, and why */
+			break;
+		}
+	}
 	contention_stop = true;
 	for (int i = 0; i < MUTEX_THREADS; i++) {
 		KT_CHECK(thread_join(t[i]) == 0);

@@ -105,7 +105,10 @@ static void counter_thread(void *arg)
 		return;
 	}
 	ktimer_init(&c->timer, count_tick, c, "ktest-smp-tick");
-	ktimer_start(&c->timer, time_ns() + NSEC_PER_MSEC, NSEC_PER_MSEC);
+	/* Not much faster: under TCG on a loaded host taking the lock may
+	 * take longer than a short period, and the function, due again at
+	 * once, would keep the CPU in interrupt context. */
+	ktimer_start(&c->timer, time_ns() + TICK_PERIOD_NS, TICK_PERIOD_NS);
 	while (!count_stop) {
 		unsigned long flags = spin_lock_irqsave(&count_lock);
 
@@ -155,6 +158,9 @@ static bool test_counter_exact_on_all_cpus(void)
 	end = time_ns() + COUNT_BOUND_NS;
 	while (!counts_reached() && time_ns() < end) {
 		thread_sleep_ns(10 * NSEC_PER_MSEC);
+	}
+	if (!counts_reached()) {
+		sched_print_threads(); /* who did not get its share, and why */
 	}
 	count_stop = true;
 	for (unsigned int k = 0; k < NR_CPUS; k++) {
