@@ -59,6 +59,7 @@ static unsigned int other_cpu(unsigned int cpu)
 
 #define COUNT_OWN      2000
 #define COUNT_TICKS    20
+#define TICK_PERIOD_NS (5 * NSEC_PER_MSEC)
 #define COUNT_BOUND_NS (30 * NSEC_PER_SEC)
 
 static struct spinlock count_lock = SPINLOCK_INIT("ktest-smp-count");
