@@ -10,6 +10,7 @@ ARCH_SRCS := \
 	kernel/arch/aarch64/trap.c \
 	kernel/arch/aarch64/mmu.c \
 	kernel/arch/aarch64/irqflags.c \
+	kernel/arch/aarch64/percpu.c \
 	kernel/arch/aarch64/pio.c \
 	kernel/drivers/serial/pl011.c \
 	kernel/drivers/irqchip/gicv3.c \
