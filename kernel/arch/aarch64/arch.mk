@@ -16,6 +16,7 @@ ARCH_SRCS := \
 	kernel/drivers/irqchip/gicv3.c \
 	kernel/drivers/irqchip/gicv2.c \
 	kernel/drivers/irqchip/gic_common.c \
+	kernel/drivers/irqchip/gic_smp.c \
 	kernel/drivers/timer/arm_timer.c \
 	kernel/platform/dt.c
 # An arm64 Image (raw binary with the 64-byte header) so that QEMU
