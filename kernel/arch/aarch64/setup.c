@@ -385,10 +385,7 @@ void arch_devices_init(void)
 	for (unsigned int i = 0; i < ARRAY_SIZE(drivers); i++) {
 		driver_register(drivers[i]);
 	}
-	if (cmdline_has("armsmp")) {
-		void harness_run_(void);
-		harness_run_();
-	}
+
 	if (!dt_has_compatible(gicv3_driver.ids) &&
 	    !dt_has_compatible(gicv2_driver.ids)) {
 		kprintf("no interrupt controller in the device tree: polling, "
@@ -614,57 +611,4 @@ static int cpu_start_at(unsigned int cpu, uint64_t hwid, uintptr_t stack_top,
 int arch_cpu_start(unsigned int cpu, uint64_t hwid, uintptr_t stack_top)
 {
 	return cpu_start_at(cpu, hwid, stack_top, smp_secondary_main);
-}
-
-/* ---- TEMPORARY HARNESS (removed before merge): cmdline "armsmp" ---- */
-#include "kern/vm.h"
-#include "kern/irqflags.h"
-static volatile unsigned int harness_arrived;
-
-static __noreturn void harness_main(void)
-{
-	uint64_t el = read_sysreg(CurrentEL) >> 2;
-	uint64_t sp;
-
-	__asm__ volatile("mov %0, sp" : "=r"(sp));
-	kprintf(
-	    "harness: CPU %u up (entered EL%u), MPIDR 0x%llx, EL%llu, sp %p\n",
-	    arch_cpu_id(), arch_percpu[arch_cpu_id()].entry_el,
-	    (unsigned long long)read_sysreg(mpidr_el1), (unsigned long long)el,
-	    (void *)sp);
-	__atomic_store_n(&harness_arrived, arch_cpu_id(), __ATOMIC_RELEASE);
-	for (;;) {
-		__asm__ volatile("msr daifset, #0xf\n\twfi" ::: "memory");
-	}
-}
-
-static void harness_run(void)
-{
-	for (unsigned int c = 1; c < cpu_count() && c < NR_CPUS; c++) {
-		struct vm_stack st;
-		int err;
-
-		if (vm_stack_alloc(16384, &st) < 0) {
-			kprintf("harness: no stack\n");
-			return;
-		}
-		err = cpu_start_at(c, cpu_get(c)->hwid, st.top, harness_main);
-		kprintf("harness: CPU_ON %u -> %d\n", c, err);
-		for (long i = 0;
-		     i < 200000000 && err == 0 &&
-		     __atomic_load_n(&harness_arrived, __ATOMIC_ACQUIRE) != c;
-		     i++) {
-			arch_cpu_relax();
-		}
-	}
-	/* Again: ALREADY_ON expected. */
-	if (cpu_count() > 1) {
-		kprintf("harness: again -> %d\n",
-			cpu_start_at(1, cpu_get(1)->hwid, 0, harness_main));
-	}
-}
-void harness_run_(void);
-void harness_run_(void)
-{
-	harness_run();
 }
