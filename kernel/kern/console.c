@@ -36,6 +36,9 @@ static int out_owner; /* 0 = free, else the holder's CPU + 1 */
 
 static uint8_t input_storage[INPUT_SIZE];
 static struct ring input = RING_INIT(input_storage);
+/* The ring has no barriers of its own: producers (the UART's handler,
+ * the keyboard's tasklet) and the reader may run on different CPUs. */
+static struct spinlock input_lock = SPINLOCK_INIT("console-input");
 static bool input_irq_driven;
 static void (*input_unthrottle)(void);
 static struct wait_queue input_wq = WAIT_QUEUE_INIT("console input");
@@ -87,6 +90,24 @@ static void out_unlock(bool taken, unsigned long flags)
 		__atomic_store_n(&out_owner, 0, __ATOMIC_RELEASE);
 	}
 	arch_irq_restore(flags);
+}
+
+/*
+ * panic(), once the other CPUs were told to stop: this CPU owns the output
+ * lock from now on, whoever held it. A CPU that held it did not stop (a
+ * stopped CPU is never inside it: the lock keeps interrupts off, and the
+ * stop is an interrupt); its line may be cut short, and we say so.
+ */
+void console_take_over(void)
+{
+	int me = (int)arch_cpu_id() + 1;
+	int old = __atomic_exchange_n(&out_owner, me, __ATOMIC_ACQ_REL);
+
+	if (old != 0 && old != me) {
+		kprintf("\n[console taken over from CPU %d, which held it: its "
+			"last line may be cut short]\n",
+			old - 1);
+	}
 }
 
 static void put_raw(char c)
@@ -166,15 +187,17 @@ int kprintf(const char *fmt, ...)
 	return n;
 }
 
-/* Producers call this with interrupts off; the consumer takes them off
- * too, so the ring needs no further lock on one CPU. */
+/* Producers call this with interrupts off (the lock keeps them so). */
 bool console_input_push(uint8_t byte)
 {
-	if (!ring_put(&input, byte)) {
-		return false;
+	unsigned long flags = spin_lock_irqsave(&input_lock);
+	bool put = ring_put(&input, byte);
+
+	spin_unlock_irqrestore(&input_lock, flags);
+	if (put) {
+		tasklet_schedule(&input_bh);
 	}
-	tasklet_schedule(&input_bh);
-	return true;
+	return put;
 }
 
 unsigned long console_input_wakes(void)
@@ -184,7 +207,11 @@ unsigned long console_input_wakes(void)
 
 unsigned int console_input_space(void)
 {
-	return ring_space(&input);
+	unsigned long flags = spin_lock_irqsave(&input_lock);
+	unsigned int space = ring_space(&input);
+
+	spin_unlock_irqrestore(&input_lock, flags);
+	return space;
 }
 
 void console_input_set_irq_driven(void (*unthrottle)(void))
@@ -201,9 +228,13 @@ bool console_input_is_irq_driven(void)
 int console_getc_nowait(void)
 {
 	unsigned long flags = arch_irq_save();
+	unsigned long lock_flags = spin_lock_irqsave(&input_lock);
 	int c = ring_get(&input);
 	bool low = ring_count(&input) < INPUT_SIZE / 2;
 
+	/* Released first: the unthrottle takes the UART's lock, whose
+	 * holder (the receive handler) takes ours. Interrupts stay off. */
+	spin_unlock_irqrestore(&input_lock, lock_flags);
 	/* A producer that stopped because we were full may go on now. */
 	if (c >= 0 && low && input_unthrottle) {
 		input_unthrottle();
@@ -229,8 +260,12 @@ static int getc_any(void)
 
 static bool input_ready(void *arg)
 {
+	unsigned long flags = spin_lock_irqsave(&input_lock);
+	bool ready = !ring_empty(&input);
+
 	(void)arg;
-	return !ring_empty(&input);
+	spin_unlock_irqrestore(&input_lock, flags);
+	return ready;
 }
 
 /* Asleep on the queue until a producer's bottom half wakes us. */

@@ -135,7 +135,17 @@ const char *cpu_fw_state_name(enum cpu_fw_state fw)
 
 const char *cpu_state_name(enum cpu_state state)
 {
-	return state == CPU_ONLINE ? "online" : "not started";
+	switch (state) {
+	case CPU_ONLINE:
+		return "online";
+	case CPU_NOT_STARTED:
+		return "not started";
+	case CPU_STARTING:
+		return "starting";
+	case CPU_FAILED:
+		return "failed";
+	}
+	return "?";
 }
 
 void cpu_table_reset(void)

@@ -34,6 +34,7 @@ static unsigned long spurious_total, error_total, unclaimed_total;
 static unsigned int irq_depth[NR_CPUS];
 
 unsigned int irq_cpus_online = 1;
+static uint32_t online_cpus; /* 0: CPUs 0 .. irq_cpus_online - 1 */
 
 static void flow_stray(struct irq_desc *desc);
 
@@ -43,6 +44,7 @@ void irq_core_init(void)
 	memset(action_pool, 0, sizeof(action_pool));
 	memset(irq_depth, 0, sizeof(irq_depth));
 	next_irq = 0;
+	online_cpus = 0;
 	spurious_total = error_total = unclaimed_total = 0;
 	for (unsigned int i = 0; i < NR_IRQS; i++) {
 		descs[i].irq = i;
@@ -51,6 +53,20 @@ void irq_core_init(void)
 		descs[i].masked = true;
 		spin_lock_init(&descs[i].lock, "irq-desc");
 	}
+}
+
+void irq_set_online_cpus(uint32_t mask)
+{
+	__atomic_store_n(&online_cpus, mask, __ATOMIC_RELEASE);
+	irq_cpus_online = (unsigned int)__builtin_popcount(mask);
+}
+
+uint32_t irq_online_cpus(void)
+{
+	uint32_t mask = __atomic_load_n(&online_cpus, __ATOMIC_ACQUIRE);
+	unsigned int n = irq_cpus_online < NR_CPUS ? irq_cpus_online : NR_CPUS;
+
+	return mask ? mask : (uint32_t)((1ull << n) - 1);
 }
 
 struct irq_desc *irq_to_desc(unsigned int irq)
@@ -311,11 +327,16 @@ static enum irq_return run_actions(struct irq_desc *desc)
 			r = wake_thread(desc, a);
 		}
 		if (r == IRQ_HANDLED) {
-			a->handled++;
+			/* Atomic: a per-CPU line runs on many CPUs at once. */
+			__atomic_fetch_add(&a->handled, 1, __ATOMIC_RELAXED);
 			ret = IRQ_HANDLED;
 		}
 	}
-	note_result(desc, ret);
+	/* Per-CPU lines have no storm detection: masking would reach one
+	 * CPU's copy only, and their state is not under one lock. */
+	if (!desc->per_cpu) {
+		note_result(desc, ret);
+	}
 	return ret;
 }
 
@@ -412,6 +433,18 @@ void irq_handle(unsigned int irq)
 	}
 	desc = &descs[irq];
 	irq_depth[cpu]++;
+	if (desc->per_cpu) {
+		/*
+		 * No lock: each CPU has its own copy of the line, the
+		 * handlers of these (IPIs, local timers) keep per-CPU state,
+		 * and one never returns (IPI_STOP) while the others must
+		 * still take theirs.
+		 */
+		desc->count[cpu]++;
+		desc->flow(desc);
+		irq_depth[cpu]--;
+		return;
+	}
 	flags = spin_lock_irqsave(&desc->lock);
 	desc->count[cpu]++;
 	desc->flow(desc);
@@ -760,9 +793,13 @@ static const char *trigger_name(unsigned int trigger)
 
 void irq_print_stats(void)
 {
+	uint32_t cols = irq_online_cpus();
+
 	kprintf(" IRQ");
-	for (unsigned int c = 0; c < irq_cpus_online; c++) {
-		kprintf("       CPU%u", c);
+	for (unsigned int c = 0; c < NR_CPUS; c++) {
+		if (cols & (1u << c)) {
+			kprintf("       CPU%u", c);
+		}
 	}
 	kprintf("  CHIP        HWIRQ  TRIGGER     ACTIONS\n");
 	for (unsigned int i = 0; i < NR_IRQS; i++) {
@@ -776,8 +813,10 @@ void irq_print_stats(void)
 			continue;
 		}
 		kprintf("%4u", i);
-		for (unsigned int c = 0; c < irq_cpus_online; c++) {
-			kprintf(" %10lu", d->count[c]);
+		for (unsigned int c = 0; c < NR_CPUS; c++) {
+			if (cols & (1u << c)) {
+				kprintf(" %10lu", d->count[c]);
+			}
 		}
 		kprintf("  %-10s %6lu  %-10s  ", d->chip ? d->chip->name : "-",
 			d->hwirq, trigger_name(d->trigger));
@@ -803,20 +842,114 @@ void irq_print_stats(void)
 		irq_error_count(), irq_unclaimed_count());
 }
 
-/* STUB (issue 11 contract): routing not built yet. */
+/* ---- affinity (docs/smp.md) ----------------------------------------- */
+
+/* Can this line be routed at all? Lock held or not: chip and per_cpu are
+ * set once by the controller's probe. */
+static bool routable(const struct irq_desc *desc)
+{
+	return desc->chip && desc->chip->set_affinity && !desc->per_cpu;
+}
+
+/* Route the line, desc->lock held: mask limited to online CPUs; the
+ * chip reports what it could (-EINVAL if none of them). */
+static int set_affinity_locked(struct irq_desc *desc, uint32_t mask)
+{
+	int ret;
+
+	mask &= irq_online_cpus();
+	if (!mask) {
+		return -EINVAL;
+	}
+	ret = desc->chip->set_affinity(desc, mask);
+	if (ret == 0) {
+		desc->affinity = mask;
+	}
+	return ret;
+}
+
 int irq_set_affinity(unsigned int irq, uint32_t mask)
 {
-	(void)irq;
-	(void)mask;
-	return -ENOSYS;
+	struct irq_desc *desc = irq_to_desc(irq);
+	unsigned long flags;
+	int ret;
+
+	if (!desc || desc->per_cpu || !desc->chip) {
+		return -EINVAL;
+	}
+	if (!desc->chip->set_affinity) {
+		return -ENOSYS;
+	}
+	/*
+	 * Under the line's lock: its flow on another CPU holds the same
+	 * lock, so the route never changes under a running handler. An
+	 * interrupt the old CPU already took still runs there (after we
+	 * unlock); one raised after the chip's write goes to the new CPU:
+	 * none is lost (kern/irq.h, struct irq_chip).
+	 */
+	flags = spin_lock_irqsave(&desc->lock);
+	ret = set_affinity_locked(desc, mask);
+	if (ret == 0) {
+		desc->affinity_set = true;
+	}
+	spin_unlock_irqrestore(&desc->lock, flags);
+	return ret;
 }
 
 uint32_t irq_get_affinity(unsigned int irq)
 {
-	(void)irq;
-	return 1;
+	const struct irq_desc *desc = irq_to_desc(irq);
+	uint32_t mask;
+
+	if (!desc) {
+		return 0;
+	}
+	mask = __atomic_load_n(&desc->affinity, __ATOMIC_RELAXED);
+	return mask ? mask : 1u; /* as the controller came up: the boot CPU */
 }
 
+/*
+ * The rule (docs/smp.md): the device lines that have a handler and a
+ * chip that can route them go, in IRQ number order, round-robin over the
+ * online CPUs in CPU number order, the first to CPU 0. A line placed by
+ * irq_set_affinity() (or `irqaffinity`) stays where it is and takes no
+ * turn. Each line gets one CPU: a single target is what the IOAPIC
+ * (physical destination) and GICv3 (GICD_IROUTER) take anyway, and it
+ * keeps a device's interrupts in one CPU's cache. Runs again on every
+ * call: a line requested later is placed by the next call, or stays on
+ * CPU 0.
+ */
 void irq_spread_affinity(void)
 {
+	uint32_t online = irq_online_cpus();
+	unsigned int cpu = 0, moved = 0, lines = 0;
+
+	if (__builtin_popcount(online) < 2) {
+		return;
+	}
+	for (unsigned int i = 0; i < NR_IRQS; i++) {
+		struct irq_desc *desc = &descs[i];
+		unsigned long flags;
+
+		if (!routable(desc)) {
+			continue;
+		}
+		flags = spin_lock_irqsave(&desc->lock);
+		if (desc->actions && !desc->affinity_set) {
+			while (!(online & (1u << cpu))) {
+				cpu = (cpu + 1) % NR_CPUS;
+			}
+			lines++;
+			if (set_affinity_locked(desc, 1u << cpu) == 0) {
+				moved += cpu != 0;
+			} else {
+				kprintf("irq %u: could not route to CPU %u\n",
+					i, cpu);
+			}
+			cpu = (cpu + 1) % NR_CPUS;
+		}
+		spin_unlock_irqrestore(&desc->lock, flags);
+	}
+	kprintf("irq: %u device lines spread over %d CPUs (%u off CPU 0)\n",
+		lines, __builtin_popcount(online), moved);
 }

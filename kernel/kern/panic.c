@@ -1,26 +1,44 @@
 /*
  * panic(): say why, show the registers and the call chain, stop this CPU
  * with interrupts off. Never returns.
+ *
+ * With several CPUs: the first CPU to panic wins (an exchange on
+ * panic_cpu); a second one halts quietly, counted as stopped. The winner
+ * stops the others first (smp_stop_others: each says "CPU n: stopped"),
+ * takes the console over, and only then prints, so its report comes out
+ * whole, with nothing between its lines.
  */
 #include <stdarg.h>
 
 #include "kern/arch.h"
+#include "kern/console.h"
+#include "kern/irqflags.h"
 #include "kern/ksym.h"
 #include "kern/panic.h"
 #include "kern/printf.h"
 #include "kern/sched.h"
+#include "kern/smp.h"
 
-static bool panicking;
+static int panic_cpu = -1; /* the CPU that is panicking (atomic) */
 
 void panic(const char *fmt, ...)
 {
 	va_list ap;
+	int me, none = -1;
 
-	if (panicking) {
-		/* A panic while panicking: print nothing more, stop. */
-		arch_halt();
+	arch_irq_disable();
+	me = (int)arch_cpu_id();
+	if (!__atomic_compare_exchange_n(&panic_cpu, &none, me, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		/* A panic while panicking: on this CPU, print nothing more
+		 * and stop; on another, stop quietly (the first one's
+		 * report must come out whole). */
+		if (none == me) {
+			arch_halt();
+		}
+		smp_stop_self(false);
 	}
-	panicking = true;
+	smp_stop_others();
 	kprintf("\n*** PANIC: ");
 	va_start(ap, fmt);
 	kvprintf(fmt, ap);

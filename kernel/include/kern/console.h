@@ -37,6 +37,12 @@ void console_add_mirror(struct console *con);
 void console_putc(char c);
 /* Drain buffered output synchronously: called before the CPU stops. */
 void console_flush(void);
+/*
+ * panic() only, after smp_stop_others(): this CPU owns console output
+ * from now on, even if another CPU (one that did not stop) held it; says
+ * so when it took the lock from someone.
+ */
+void console_take_over(void);
 void console_write(const char *s, unsigned long len);
 
 /* Polled read from the console device: a byte or -1. */

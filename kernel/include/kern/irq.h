@@ -313,5 +313,13 @@ void irq_core_init(void);
 
 /* How many CPUs irqstat shows columns for. */
 extern unsigned int irq_cpus_online;
+/*
+ * The online CPUs (kern/smp.c tells the core as each comes up): irqstat's
+ * columns, and what irq_set_affinity() masks are limited to. Sets
+ * irq_cpus_online too. Before the first call (and after irq_core_init())
+ * the CPUs are 0 .. irq_cpus_online - 1.
+ */
+void irq_set_online_cpus(uint32_t mask);
+uint32_t irq_online_cpus(void);
 
 #endif

@@ -105,5 +105,12 @@ int smp_call_function(cpumask_t mask, void (*fn)(void *arg), void *arg,
  * halts with interrupts off); returns once they stopped or after a bound.
  */
 void smp_stop_others(void);
+/*
+ * Halt this CPU for good, interrupts off, counted as stopped (so a
+ * panicking CPU does not wait for it); with say, print "CPU n: stopped"
+ * first. The IPI_STOP handler, and a CPU that panics while another
+ * already is (quietly).
+ */
+__noreturn void smp_stop_self(bool say);
 
 #endif
