@@ -27,10 +27,6 @@ void arch_irq_restore(unsigned long flags)
 
 void arch_irq_enable(void)
 {
-	{
-		void x86_harness_run(void); /* TEMPORARY */
-		x86_harness_run();
-	}
 	__asm__ volatile("sti" ::: "memory");
 }
 

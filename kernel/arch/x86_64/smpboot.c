@@ -285,69 +285,6 @@ void x86_ap_entry(struct x86_percpu *pc)
 	x86_percpu_set(pc);
 	gdt_load(pc);
 	idt_load();
-	{
-		extern bool x86_harness_active;
-		void x86_harness_ap(void);
-		if (x86_harness_active) {
-			x86_harness_ap();
-		}
-	}
 	smp_secondary_main();
 }
 
-/* ---- TEMPORARY bring-up harness (cmdline x86smptest), removed once
- * kern/smp.c and the scheduler's sched_cpu_prepare land. ---- */
-#include "kern/irqflags.h"
-#include "kern/arch.h"
-#include "kern/ktimer.h"
-#include "drivers/irqchip/apic.h"
-static volatile uint32_t harness_seen[NR_CPUS];
-bool x86_harness_active;
-
-void x86_harness_ap(void)
-{
-	unsigned int me = arch_cpu_id();
-
-	kprintf("harness: CPU %u up: APIC ID %u, GS area %p, RSP %p\n", me,
-		lapic_id(), (void *)x86_percpu(me), __builtin_frame_address(0));
-	__atomic_store_n(&harness_seen[me], 1, __ATOMIC_RELEASE);
-	for (;;) {
-		cli();
-		hlt();
-	}
-}
-
-void x86_harness_run(void)
-{
-	static bool done;
-
-	if (done || !cmdline_has("x86smptest")) {
-		return;
-	}
-	done = true;
-	x86_harness_active = true;
-	__asm__ volatile("sti" ::: "memory");
-	for (unsigned int cpu = 1; cpu < cpu_count() && cpu < NR_CPUS; cpu++) {
-		struct vm_stack st;
-		uint64_t t0;
-		int ret;
-
-		if (vm_stack_alloc(16384, &st) < 0) {
-			kprintf("harness: no stack\n");
-			return;
-		}
-		t0 = time_ns();
-		ret = arch_cpu_start(cpu, cpu_get(cpu)->hwid, st.top);
-		kprintf("harness: arch_cpu_start(%u, hwid %llu) = %d\n", cpu,
-			(unsigned long long)cpu_get(cpu)->hwid, ret);
-		while (ret == 0 && !__atomic_load_n(&harness_seen[cpu],
-						    __ATOMIC_ACQUIRE) &&
-		       time_ns() - t0 < 2000000000ull) {
-			arch_cpu_relax();
-		}
-		kprintf("harness: CPU %u %s after %llu us\n", cpu,
-			harness_seen[cpu] ? "arrived" : "did NOT arrive",
-			(unsigned long long)((time_ns() - t0) / 1000));
-	}
-	kprintf("harness: strays %u\n", x86_ap_strays);
-}
