@@ -287,4 +287,3 @@ void x86_ap_entry(struct x86_percpu *pc)
 	idt_load();
 	smp_secondary_main();
 }
-
