@@ -4,9 +4,13 @@
  * an I/O APIC that answered its version read, else the 8259 pair. MADT
  * variants: QEMU's, an override to a GSI no I/O APIC has, an I/O APIC at
  * a bogus address (all-ones), GSI base 100, a second good I/O APIC.
+ * Then the pure encoders in drivers/irqchip/apic.h: the ICR (fixed IPI,
+ * INIT, SIPI, xAPIC and x2APIC destinations) and the redirection
+ * entry's destination, with the choice of target CPU for a mask.
  */
 #include <string.h>
 
+#include "drivers/irqchip/apic.h"
 #include "platform/pc_apic_check.h"
 #include "unit.h"
 
@@ -134,4 +138,58 @@ TEST(pc_apic_second_ioapic)
 	ver[1] = QEMU_VER;
 	CHECK(pc_apic_check(&m, ver, need, 2, &v));
 	CHECK_EQ_INT(pc_ioapic_pins(QEMU_VER), 24);
+}
+
+/* ---- ICR and redirection-entry encodings (drivers/irqchip/apic.h) ---- */
+
+TEST(apic_icr_fixed_is_physical_edge_assert)
+{
+	/* vector 0xf4: fixed (000), physical (bit 11 clear), assert. */
+	CHECK_EQ_INT(apic_icr_fixed(0xf4), 0x000040f4);
+	/* Only the vector's 8 bits reach the vector field. */
+	CHECK_EQ_INT(apic_icr_fixed(0x1f4), 0x000040f4);
+	CHECK_EQ_INT(apic_icr_fixed(0xf4) & APIC_ICR_PENDING, 0);
+}
+
+TEST(apic_icr_init_and_startup)
+{
+	/* INIT: delivery mode 101, level triggered; assert / de-assert. */
+	CHECK_EQ_INT(apic_icr_init(true), 0x0000c500);
+	CHECK_EQ_INT(apic_icr_init(false), 0x00008500);
+	/* SIPI: mode 110, the vector is the start page (0x9e000 -> 0x9e). */
+	CHECK_EQ_INT(apic_icr_startup(0x9e000 >> 12), 0x0000469e);
+	CHECK_EQ_INT(apic_icr_startup(0x100), 0x00004600);
+}
+
+TEST(apic_icr_destinations)
+{
+	CHECK_EQ_INT(apic_icr_xapic_high(0), 0);
+	CHECK_EQ_INT(apic_icr_xapic_high(3), 0x03000000);
+	CHECK(apic_icr_xapic_high(255) == 0xff000000u);
+	CHECK(apic_xapic_dest_ok(255));
+	CHECK(!apic_xapic_dest_ok(256));
+	/* x2APIC: the full 32-bit ID in bits 63:32, the low word as is. */
+	CHECK(apic_icr_x2apic(0x12345, apic_icr_fixed(0xf5)) ==
+	      (0x12345ull << 32 | 0x40f5));
+	CHECK(apic_icr_x2apic(0xffffffffu, 0) == 0xffffffff00000000ull);
+}
+
+TEST(apic_rte_destination_and_pick)
+{
+	const uint64_t hwid[] = {0, 1, 300, 7};
+
+	/* Destination in the high word's bits 31:24, the rest 0. */
+	CHECK_EQ_INT(apic_rte_high(7), 0x07000000);
+	CHECK_EQ_INT(apic_rte_high(0), 0);
+	CHECK(apic_rte_dest_ok(255));
+	CHECK(!apic_rte_dest_ok(256));
+	/* The lowest CPU of the mask... */
+	CHECK_EQ_INT(apic_rte_pick(0xa, hwid, 4), 1);
+	CHECK_EQ_INT(apic_rte_pick(0x1, hwid, 4), 0);
+	/* ...that a physical destination can name (CPU 2 is APIC 300)... */
+	CHECK_EQ_INT(apic_rte_pick(0xc, hwid, 4), 3);
+	CHECK_EQ_INT(apic_rte_pick(0x4, hwid, 4), -1);
+	/* ...and that exists. */
+	CHECK_EQ_INT(apic_rte_pick(0x10, hwid, 4), -1);
+	CHECK_EQ_INT(apic_rte_pick(0, hwid, 4), -1);
 }
