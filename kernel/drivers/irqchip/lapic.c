@@ -116,7 +116,10 @@ static unsigned long icr_timeouts; /* ICR still busy: an IPI not sent */
 static unsigned int vector_base;
 /* bit n: software line n; changed atomically (any CPU). */
 static unsigned int self_masked, self_latched;
-static unsigned int self_target[NR_SELF]; /* logical CPU it is routed to */
+/* The logical CPU each is routed to; SELF_CALLER (never routed): the CPU
+ * that raises it, as before there was more than one CPU. */
+#define SELF_CALLER (-1)
+static int self_target[NR_SELF] = {SELF_CALLER, SELF_CALLER, SELF_CALLER};
 #define SELF_ALL       ((1u << NR_SELF) - 1)
 #define ISR_POLL_LIMIT 1000000
 
@@ -265,10 +268,10 @@ static struct irq_chip lapic_chip = {
  */
 static int self_raise(unsigned long hwirq)
 {
-	unsigned int cpu = self_target[hwirq];
-	const struct cpu_info *ci = cpu_get(cpu);
+	int cpu = __atomic_load_n(&self_target[hwirq], __ATOMIC_ACQUIRE);
+	const struct cpu_info *ci = cpu < 0 ? NULL : cpu_get((unsigned int)cpu);
 
-	if (cpu == arch_cpu_id() || !ci) {
+	if (!ci || (unsigned int)cpu == arch_cpu_id()) {
 		return send_self_ipi(self_vector(hwirq));
 	}
 	return icr_send((uint32_t)ci->hwid, apic_icr_fixed(self_vector(hwirq)));
@@ -317,7 +320,7 @@ static int self_set_affinity(struct irq_desc *desc, uint32_t mask)
 	for (unsigned int cpu = 0; cpu < NR_CPUS && cpu < cpu_count(); cpu++) {
 		if ((mask & (1u << cpu)) &&
 		    (x2apic || apic_xapic_dest_ok(cpu_get(cpu)->hwid))) {
-			__atomic_store_n(&self_target[desc->hwirq], cpu,
+			__atomic_store_n(&self_target[desc->hwirq], (int)cpu,
 					 __ATOMIC_RELEASE);
 			return 0;
 		}
