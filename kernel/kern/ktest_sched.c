@@ -268,6 +268,13 @@ static bool test_mutex_keeps_counter_exact(void)
 	for (int i = 0; i < MUTEX_THREADS; i++) {
 		if (own_counts[i] == 0) {
 			sched_print_threads(); /* the one left out, and why */
+			kprintf("    # counts %lu %lu %lu %lu, counter %lu, "
+				"owner %s\n",
+				own_counts[0], own_counts[1], own_counts[2],
+				own_counts[3], shared_counter,
+				counter_lock.owner
+				    ? thread_name(counter_lock.owner)
+				    : "-");
 			break;
 		}
 	}
