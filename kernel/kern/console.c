@@ -148,8 +148,28 @@ void console_write(const char *s, unsigned long len)
 	out_unlock(taken, flags);
 }
 
+/* The panicking CPU + 1, or 0 (console_begin_panic). */
+static int panic_owner;
+
+void console_begin_panic(void)
+{
+	__atomic_store_n(&panic_owner, (int)arch_cpu_id() + 1,
+			 __ATOMIC_RELEASE);
+}
+
 void console_flush(void)
 {
+	int owner = __atomic_load_n(&panic_owner, __ATOMIC_ACQUIRE);
+
+	/*
+	 * While a CPU panics, only it drains the output: the flush takes no
+	 * lock (its caller may have stopped holding one), so CPUs halting
+	 * after "CPU n: stopped" (arch_halt flushes) would drain the same
+	 * ring at once, reordering bytes. Theirs go out with the report.
+	 */
+	if (owner && owner != (int)arch_cpu_id() + 1) {
+		return;
+	}
 	if (console && console->flush) {
 		console->flush(console);
 	}

@@ -855,17 +855,25 @@ static bool routable(const struct irq_desc *desc)
  * chip reports what it could (-EINVAL if none of them). */
 static int set_affinity_locked(struct irq_desc *desc, uint32_t mask)
 {
+	uint32_t was = desc->effective;
 	int ret;
 
 	mask &= irq_online_cpus();
 	if (!mask) {
 		return -EINVAL;
 	}
+	desc->effective = 0;
 	ret = desc->chip->set_affinity(desc, mask);
-	if (ret == 0) {
-		desc->affinity = mask;
+	if (ret != 0) {
+		desc->effective = was;
+		return ret;
 	}
-	return ret;
+	desc->affinity = mask;
+	if (!(desc->effective & mask)) {
+		/* A single-target chip: the lowest CPU (kern/irq.h). */
+		desc->effective = mask & -mask;
+	}
+	return 0;
 }
 
 int irq_set_affinity(unsigned int irq, uint32_t mask)
@@ -906,6 +914,18 @@ uint32_t irq_get_affinity(unsigned int irq)
 	}
 	mask = __atomic_load_n(&desc->affinity, __ATOMIC_RELAXED);
 	return mask ? mask : 1u; /* as the controller came up: the boot CPU */
+}
+
+uint32_t irq_get_effective_affinity(unsigned int irq)
+{
+	const struct irq_desc *desc = irq_to_desc(irq);
+	uint32_t mask;
+
+	if (!desc) {
+		return 0;
+	}
+	mask = __atomic_load_n(&desc->effective, __ATOMIC_RELAXED);
+	return mask ? mask : 1u;
 }
 
 /*

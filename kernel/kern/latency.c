@@ -11,10 +11,13 @@
  */
 #include "kern/latency.h"
 #include "kern/deferred.h"
+#include "kern/arch.h"
 #include "kern/errno.h"
 #include "kern/irq.h"
+#include "kern/irqflags.h"
 #include "kern/ktimer.h"
 #include "kern/printf.h"
+#include "kern/smp.h"
 #include "kern/wait.h"
 
 /* One step (a timer, an interrupt, a wake) that takes longer than this
@@ -33,6 +36,8 @@ static const char *const names[LAT_PROBES] = {
     [LAT_IRQ_HANDLER] = "raise>handler",
     [LAT_IRQ_THREAD] = "irq>thread",
     [LAT_SWITCH] = "switch",
+    [LAT_IPI_REPLY] = "ipi>reply",
+    [LAT_IPI_WAKE] = "ipi-wake>thread",
 };
 
 static uint64_t buffers[LAT_PROBES][LATENCY_MAX_SAMPLES];
@@ -45,6 +50,8 @@ static struct {
 	struct ktimer timer;
 	volatile uint64_t deadline, hit, raised;
 	volatile bool stop;
+	volatile bool replied;	       /* set by the IPI probe's handler */
+	unsigned int from_cpu, to_cpu; /* the IPI probes' two CPUs */
 	struct completion fired, ack, ping, pong;
 	uint32_t seed;
 } lat;
@@ -326,6 +333,169 @@ static void ponger(void *arg)
 	thread_exit(0);
 }
 
+/* ---- IPI round trip, IPI wake-up (SMP) ------------------------------ */
+
+static struct thread *start(thread_fn fn, const char *name,
+			    enum latency_probe a, enum latency_probe b);
+
+static void reply_fn(void *arg)
+{
+	(void)arg;
+	lat.replied = true; /* the flag the sender spins on */
+}
+
+/* From from_cpu: a call-function to to_cpu, spinning until its handler's
+ * flag shows; send to seen in cycles. Not waited through
+ * smp_call_function: its own bookkeeping is not the IPI's cost. */
+static void ipi_reply_probe(void)
+{
+	uint64_t timeout = ns_to_cycles_ceil(STEP_TIMEOUT_NS);
+
+	for (unsigned int i = 0; i < lat.samples; i++) {
+		uint64_t sent;
+
+		lat.replied = false;
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		sent = time_cycles();
+		if (smp_call_function(CPUMASK_CPU(lat.to_cpu), reply_fn, NULL,
+				      false) != 0) {
+			fail(LAT_IPI_REPLY, "the call could not be queued");
+			return;
+		}
+		while (!lat.replied) {
+			if (time_cycles() - sent > timeout) {
+				fail(LAT_IPI_REPLY, "no reply within 1 s");
+				return;
+			}
+			arch_cpu_relax();
+		}
+		add(LAT_IPI_REPLY, sent, time_cycles());
+	}
+}
+
+/* Is a thread queued on c (about to sleep, or asleep)? */
+static bool has_waiter(struct completion *c)
+{
+	unsigned long flags = spin_lock_irqsave(&c->wq.lock);
+	bool queued = c->wq.head != NULL;
+
+	spin_unlock_irqrestore(&c->wq.lock, flags);
+	return queued;
+}
+
+static unsigned int this_cpu(void)
+{
+	unsigned long flags = arch_irq_save();
+	unsigned int cpu = arch_cpu_id();
+
+	arch_irq_restore(flags);
+	return cpu;
+}
+
+/* Pinned on to_cpu: for each wake, the cycles since the waker's
+ * complete(); a wake-up that ran on another CPU is an error. */
+static void ipi_wake_worker(void *arg)
+{
+	(void)arg;
+	if (thread_set_cpus(thread_current(), CPUMASK_CPU(lat.to_cpu)) != 0 ||
+	    this_cpu() != lat.to_cpu) {
+		fail(LAT_IPI_WAKE, "could not pin the woken thread");
+		lat.stop = true;
+	}
+	complete(&lat.ack);
+	for (unsigned int i = 0; i < lat.samples && !lat.stop; i++) {
+		if (wait_for_completion_timeout(&lat.fired, STEP_TIMEOUT_NS)) {
+			break; /* the waker says why */
+		}
+		add(LAT_IPI_WAKE, lat.raised, time_cycles());
+		if (this_cpu() != lat.to_cpu) {
+			fail(LAT_IPI_WAKE, "woken on the wrong CPU");
+		}
+		complete(&lat.ack);
+	}
+	thread_exit(0);
+}
+
+/* Wake the worker once it is queued on the completion (asleep, or about
+ * to be: a wake then finds it still running, which the IPI may not need;
+ * the queue check keeps that window to a few instructions). */
+static bool ipi_wake_one(void)
+{
+	uint64_t end;
+
+	if (wait_for_completion_timeout(&lat.ack, STEP_TIMEOUT_NS)) {
+		fail(LAT_IPI_WAKE, "the woken thread did not come back");
+		return false;
+	}
+	end = time_ns() + STEP_TIMEOUT_NS;
+	while (!has_waiter(&lat.fired)) {
+		if (time_ns() > end) {
+			fail(LAT_IPI_WAKE, "the thread did not wait");
+			return false;
+		}
+		arch_cpu_relax();
+	}
+	lat.raised = time_cycles();
+	complete(&lat.fired);
+	return true;
+}
+
+static void ipi_wake_probe(void)
+{
+	struct thread *w;
+
+	w = thread_create(ipi_wake_worker, NULL, "bench-ipi-wake",
+			  LATENCY_PRIO);
+	if (!w) {
+		fail(LAT_IPI_WAKE, "no thread");
+		return;
+	}
+	for (unsigned int i = 0; i < lat.samples && !lat.stop; i++) {
+		if (!ipi_wake_one()) {
+			break;
+		}
+	}
+	lat.stop = true;
+	complete(&lat.fired); /* a worker still waiting ends */
+	thread_join(w);
+}
+
+/* The IPI probes' driver, pinned on from_cpu. */
+static void ipi_driver(void *arg)
+{
+	(void)arg;
+	if (thread_set_cpus(thread_current(), CPUMASK_CPU(lat.from_cpu)) != 0 ||
+	    this_cpu() != lat.from_cpu) {
+		fail(LAT_IPI_REPLY, "could not pin the sender");
+		fail(LAT_IPI_WAKE, "could not pin the waker");
+		thread_exit(0);
+	}
+	ipi_reply_probe();
+	ipi_wake_probe();
+	thread_exit(0);
+}
+
+/* Two CPUs: the boot CPU sends, the lowest other online one receives. */
+static void ipi_probes(void)
+{
+	cpumask_t others = cpu_online_mask() & ~CPUMASK_CPU(0);
+	struct thread *t;
+
+	if (!others || !cpu_online(0)) {
+		lat.r->skipped[LAT_IPI_REPLY] = "1 CPU online";
+		lat.r->skipped[LAT_IPI_WAKE] = "1 CPU online";
+		return;
+	}
+	lat.from_cpu = 0;
+	lat.to_cpu = (unsigned int)__builtin_ctz(others);
+	lat.r->ipi_from = lat.from_cpu;
+	lat.r->ipi_to = lat.to_cpu;
+	t = start(ipi_driver, "bench-ipi", LAT_IPI_REPLY, LAT_IPI_WAKE);
+	if (t) {
+		thread_join(t);
+	}
+}
+
 /* ---- the run -------------------------------------------------------- */
 
 static void reset(struct latency_report *r, unsigned int samples)
@@ -334,6 +504,7 @@ static void reset(struct latency_report *r, unsigned int samples)
 		bench_hist_init(&r->hist[p], names[p], buffers[p],
 				LATENCY_MAX_SAMPLES);
 		r->error[p] = NULL;
+		r->skipped[p] = NULL;
 	}
 	r->early = 0;
 	r->lost_wakeups = 0;
@@ -403,6 +574,9 @@ int latency_measure(struct latency_report *r, unsigned int samples)
 	if (t) {
 		thread_join(t);
 	}
+
+	rearm();
+	ipi_probes();
 	__atomic_store_n(&running, false, __ATOMIC_RELEASE);
 	return 0;
 }

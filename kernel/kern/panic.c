@@ -38,6 +38,7 @@ void panic(const char *fmt, ...)
 		}
 		smp_stop_self(false);
 	}
+	console_begin_panic();
 	smp_stop_others();
 	kprintf("\n*** PANIC: ");
 	va_start(ap, fmt);

@@ -67,11 +67,19 @@ int cmd_bench(int argc, char **argv)
 	kprintf("%-20s %6s %8s %8s %8s %8s\n", "probe", "n", "min", "median",
 		"p99", "max");
 	for (unsigned int p = 0; p < LAT_PROBES; p++) {
-		print_row(&report.hist[p]);
+		if (report.skipped[p]) {
+			/* No numbers: scripts/bench.py takes no row. */
+			kprintf("%-20s skipped: %s\n", report.hist[p].name,
+				report.skipped[p]);
+		} else {
+			print_row(&report.hist[p]);
+		}
 	}
 	kprintf("histograms (count of samples below each power of two):\n");
 	for (unsigned int p = 0; p < LAT_PROBES; p++) {
-		print_buckets(&report.hist[p]);
+		if (!report.skipped[p]) {
+			print_buckets(&report.hist[p]);
+		}
 	}
 	for (unsigned int p = 0; p < LAT_PROBES; p++) {
 		if (report.error[p]) {
@@ -85,5 +93,9 @@ int cmd_bench(int argc, char **argv)
 	kprintf("bench: %lu lost wake-up(s): the thread ran only at its own "
 		"1 s timeout, though its waker had run\n",
 		report.lost_wakeups);
+	if (!report.skipped[LAT_IPI_REPLY]) {
+		kprintf("bench: IPI probes from CPU %u to CPU %u\n",
+			report.ipi_from, report.ipi_to);
+	}
 	return 0;
 }

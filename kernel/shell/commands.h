@@ -24,5 +24,6 @@ int cmd_meminfo(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_pslater(int argc, char **argv);
 int cmd_cpus(int argc, char **argv);
+int cmd_irqaffinity(int argc, char **argv);
 
 #endif

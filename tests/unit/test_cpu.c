@@ -2,8 +2,11 @@
  * The CPU table (kern/cpu.c): registration in firmware order, duplicates
  * refused, the boot CPU moved to number 0 and online with the others in
  * order behind it, a boot CPU the firmware did not list, growth past the
- * first allocation, and an allocation failure counted.
+ * first allocation, and an allocation failure counted; the bring-up's
+ * state names and exchanges (one winner when the new CPU and the boot
+ * CPU's timeout race, two host threads standing in for them).
  */
+#include <pthread.h>
 #include <string.h>
 #include "kern/cpu.h"
 #include "kern/errno.h"
@@ -92,4 +95,85 @@ TEST(cpu_grows_and_counts_failure)
 	CHECK_EQ_INT(cpu_count(), 1);
 	cpu_table_reset();
 	CHECK_EQ_INT(host_mm_live(), live); /* freed */
+}
+
+/* The bring-up's states (kern/smp.c): the names `cpus` prints, and the
+ * exchanges by which the new CPU and the waiting boot CPU agree. */
+TEST(cpu_state_names)
+{
+	CHECK_EQ_STR(cpu_state_name(CPU_ONLINE), "online");
+	CHECK_EQ_STR(cpu_state_name(CPU_NOT_STARTED), "not started");
+	CHECK_EQ_STR(cpu_state_name(CPU_STARTING), "starting");
+	CHECK_EQ_STR(cpu_state_name(CPU_FAILED), "failed");
+}
+
+TEST(cpu_state_from_only_from_the_expected_state)
+{
+	cpu_table_reset();
+	REQUIRE(cpu_register(0, CPU_FW_ENABLED, NULL, NULL) == 0);
+	REQUIRE(cpu_register(1, CPU_FW_ENABLED, NULL, NULL) == 0);
+	REQUIRE(cpu_set_boot(0) == 0);
+	/* Not started yet: the new CPU cannot claim to be online. */
+	CHECK(!cpu_set_state_from(1, CPU_STARTING, CPU_ONLINE));
+	CHECK_EQ_INT(cpu_get(1)->state, CPU_NOT_STARTED);
+	cpu_set_state(1, CPU_STARTING);
+	/* It arrives in time: online; the boot CPU's timeout then loses. */
+	CHECK(cpu_set_state_from(1, CPU_STARTING, CPU_ONLINE));
+	CHECK(!cpu_set_state_from(1, CPU_STARTING, CPU_FAILED));
+	CHECK_EQ_INT(cpu_get(1)->state, CPU_ONLINE);
+	/* Late: the boot CPU gave up first; the CPU finds FAILED. */
+	cpu_set_state(1, CPU_STARTING);
+	CHECK(cpu_set_state_from(1, CPU_STARTING, CPU_FAILED));
+	CHECK(!cpu_set_state_from(1, CPU_STARTING, CPU_ONLINE));
+	CHECK_EQ_INT(cpu_get(1)->state, CPU_FAILED);
+	CHECK_EQ_STR(cpu_state_name(cpu_get(1)->state), "failed");
+	/* The boot CPU is untouched throughout. */
+	CHECK_EQ_INT(cpu_get(0)->state, CPU_ONLINE);
+	cpu_table_reset();
+}
+
+/* Two host threads race the exchange, as the new CPU and the boot CPU's
+ * timeout do: exactly one wins each round, and the state is the
+ * winner's. */
+static volatile int race_go;
+static unsigned int race_online_wins;
+
+static void *race_online(void *arg)
+{
+	(void)arg;
+	while (!__atomic_load_n(&race_go, __ATOMIC_ACQUIRE)) {
+	}
+	if (cpu_set_state_from(1, CPU_STARTING, CPU_ONLINE)) {
+		race_online_wins++;
+	}
+	return NULL;
+}
+
+TEST(cpu_state_race_has_one_winner)
+{
+	unsigned int failed_wins = 0;
+
+	cpu_table_reset();
+	REQUIRE(cpu_register(0, CPU_FW_ENABLED, NULL, NULL) == 0);
+	REQUIRE(cpu_register(1, CPU_FW_ENABLED, NULL, NULL) == 0);
+	REQUIRE(cpu_set_boot(0) == 0);
+	race_online_wins = 0;
+	for (unsigned int round = 0; round < 200; round++) {
+		pthread_t t;
+		bool failed;
+		unsigned int before = race_online_wins;
+
+		cpu_set_state(1, CPU_STARTING);
+		race_go = 0;
+		REQUIRE(pthread_create(&t, NULL, race_online, NULL) == 0);
+		__atomic_store_n(&race_go, 1, __ATOMIC_RELEASE);
+		failed = cpu_set_state_from(1, CPU_STARTING, CPU_FAILED);
+		pthread_join(t, NULL);
+		failed_wins += failed;
+		CHECK((race_online_wins - before) + failed == 1);
+		CHECK_EQ_INT(cpu_get(1)->state,
+			     failed ? CPU_FAILED : CPU_ONLINE);
+	}
+	CHECK(race_online_wins + failed_wins == 200);
+	cpu_table_reset();
 }

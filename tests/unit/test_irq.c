@@ -2,8 +2,10 @@
  * The portable interrupt core (kern/irq.c) against a fake controller:
  * numbering, stray accounting, request/free and the sharing rules,
  * disable depth, the three flows, "nobody cared", statistics, in_irq(),
- * and the threaded handlers' bookkeeping (the thread side faked: a test
- * "runs the thread" by calling irq_thread_handle() as it would).
+ * the threaded handlers' bookkeeping (the thread side faked: a test
+ * "runs the thread" by calling irq_thread_handle() as it would), and
+ * affinity: set_affinity under the line's lock, masks limited to online
+ * CPUs, per-CPU lines refused and handled lockless, the spreading rule.
  *
  * The fake chip records every call per hardware line and in one ordered
  * log ("ack(3) handler(dev-a)"), handlers append to the same log, so a
@@ -32,9 +34,14 @@ struct fake_chip {
 	unsigned int set_pending_n[FAKE_LINES];
 	bool masked[FAKE_LINES]; /* the line's state in the "hardware" */
 	unsigned int type[FAKE_LINES];
-	int set_type_ret;	     /* what set_type returns */
-	int set_pending_ret;	     /* what set_pending returns */
-	irq_flow_fn level_flow;	     /* if set, set_type picks it for levels */
+	unsigned int set_affinity_n[FAKE_LINES];
+	uint32_t affinity[FAKE_LINES]; /* the mask set_affinity was given */
+	int set_affinity_ret;	       /* what set_affinity returns */
+	bool affinity_to_set;	/* routes to every CPU of the mask (GICv2) */
+	bool affinity_unlocked; /* set_affinity ran without desc->lock */
+	int set_type_ret;	/* what set_type returns */
+	int set_pending_ret;	/* what set_pending returns */
+	irq_flow_fn level_flow; /* if set, set_type picks it for levels */
 	void (*set_type_hook)(void); /* runs inside set_type, once */
 };
 
@@ -172,6 +179,27 @@ static int fake_set_pending(struct irq_desc *desc)
 	return fc->set_pending_ret;
 }
 
+/* Like GICD_IROUTER (one target) or, with affinity_to_set, like
+ * GICD_ITARGETSR (a set, written to desc->effective). */
+static int fake_set_affinity(struct irq_desc *desc, uint32_t mask)
+{
+	struct fake_chip *fc = desc->chip_data;
+	unsigned int hw = fake_hw(desc);
+
+	fc->set_affinity_n[hw]++;
+	if (!spin_is_held(&desc->lock) || fake_irqs_on) {
+		fc->affinity_unlocked = true;
+	}
+	fake_log("set_affinity(%u,%#x)", hw, mask);
+	if (fc->set_affinity_ret == 0) {
+		fc->affinity[hw] = mask;
+		if (fc->affinity_to_set) {
+			desc->effective = mask;
+		}
+	}
+	return fc->set_affinity_ret;
+}
+
 /* Every line starts masked, as controllers come out of reset. */
 static void fake_chip_init(struct fake_chip *fc, const char *name,
 			   bool with_ack, bool with_eoi)
@@ -184,6 +212,7 @@ static void fake_chip_init(struct fake_chip *fc, const char *name,
 	fc->chip.eoi = with_eoi ? fake_eoi : NULL;
 	fc->chip.set_type = fake_set_type;
 	fc->chip.set_pending = fake_set_pending;
+	fc->chip.set_affinity = fake_set_affinity;
 	for (unsigned int i = 0; i < FAKE_LINES; i++) {
 		fc->masked[i] = true;
 	}
@@ -1585,4 +1614,184 @@ TEST(irq_threaded_print_stats_names_thread)
 	irq_print_stats();
 	CHECK(fake_console_count("acpi-sci(1) [irq/9-acpi-sci], other(1)") ==
 	      1);
+}
+
+/* ---- affinity (irq_set_affinity, irq_spread_affinity) ------------------ */
+
+TEST(irq_affinity_set_calls_chip_under_lock)
+{
+	struct irq_desc *d;
+
+	REQUIRE_EQ_INT(fake_setup(irq_flow_fasteoi), 0);
+	irq_set_online_cpus(0xf);
+	REQUIRE_EQ_INT(
+	    irq_request(3, fake_handler, IRQF_TRIGGER_HIGH, "dev", &dev_a), 0);
+	d = irq_to_desc(3);
+	CHECK_EQ_INT(irq_get_affinity(3), 0x1); /* the boot CPU until set */
+	CHECK_EQ_INT(irq_get_effective_affinity(3), 0x1);
+	CHECK_EQ_INT(irq_set_affinity(3, 0x4), 0);
+	CHECK_EQ_INT(chip_a.set_affinity_n[3], 1);
+	CHECK_EQ_INT(chip_a.affinity[3], 0x4);
+	CHECK(!chip_a.affinity_unlocked);
+	CHECK(!spin_is_held(&d->lock));
+	CHECK(fake_irqs_on);
+	CHECK_EQ_INT(irq_get_affinity(3), 0x4);
+	CHECK_EQ_INT(irq_get_effective_affinity(3), 0x4);
+	CHECK(d->affinity_set);
+	/* The line still works where it is, and counts on the CPU taking it. */
+	fake_cpu_id = 2;
+	fake_raise(3);
+	fake_cpu_id = 0;
+	CHECK_EQ_INT(d->count[2], 1);
+	CHECK_EQ_INT(dev_a.calls, 1);
+}
+
+TEST(irq_affinity_mask_limited_to_online_cpus)
+{
+	REQUIRE_EQ_INT(fake_setup(irq_flow_fasteoi), 0);
+	irq_set_online_cpus(0x5); /* CPUs 0 and 2 */
+	CHECK_EQ_INT(irq_online_cpus(), 0x5);
+	CHECK_EQ_INT(irq_cpus_online, 2);
+	CHECK_EQ_INT(irq_set_affinity(3, 0xe), 0);
+	CHECK_EQ_INT(chip_a.affinity[3], 0x4); /* 1 and 3 are not online */
+	CHECK_EQ_INT(irq_get_affinity(3), 0x4);
+	/* No online CPU in it: refused before the chip is asked. */
+	CHECK_EQ_INT(irq_set_affinity(3, 0xa), -EINVAL);
+	CHECK_EQ_INT(irq_set_affinity(3, 0), -EINVAL);
+	CHECK_EQ_INT(chip_a.set_affinity_n[3], 1);
+	CHECK_EQ_INT(irq_get_affinity(3), 0x4);
+}
+
+TEST(irq_affinity_refused_for_per_cpu_and_unroutable_lines)
+{
+	REQUIRE_EQ_INT(fake_setup(irq_flow_fasteoi), 0);
+	irq_set_online_cpus(0x3);
+	irq_mark_per_cpu(5, 1);
+	CHECK_EQ_INT(irq_set_affinity(5, 0x2), -EINVAL);
+	CHECK_EQ_INT(chip_a.set_affinity_n[5], 0);
+	CHECK_EQ_INT(irq_set_affinity(NR_IRQS, 0x1), -EINVAL);
+	CHECK_EQ_INT(irq_set_affinity(100, 0x1), -EINVAL); /* no chip */
+	/* A chip with no set_affinity cannot route. */
+	chip_b.chip.set_affinity = NULL;
+	REQUIRE_EQ_INT(
+	    irq_domain_add(&chip_b.chip, &chip_b, 0, 4, irq_flow_edge), 16);
+	CHECK_EQ_INT(irq_set_affinity(16, 0x2), -ENOSYS);
+	/* The chip's own refusal leaves the line where it was. */
+	CHECK_EQ_INT(irq_set_affinity(3, 0x2), 0);
+	chip_a.set_affinity_ret = -EINVAL;
+	CHECK_EQ_INT(irq_set_affinity(3, 0x1), -EINVAL);
+	CHECK_EQ_INT(irq_get_affinity(3), 0x2);
+	CHECK_EQ_INT(irq_get_effective_affinity(3), 0x2);
+}
+
+TEST(irq_affinity_effective_one_target_or_a_set)
+{
+	REQUIRE_EQ_INT(fake_setup(irq_flow_fasteoi), 0);
+	irq_set_online_cpus(0xf);
+	/* A one-target chip: the lowest CPU of the mask. */
+	CHECK_EQ_INT(irq_set_affinity(3, 0xc), 0);
+	CHECK_EQ_INT(irq_get_affinity(3), 0xc);
+	CHECK_EQ_INT(irq_get_effective_affinity(3), 0x4);
+	/* A chip that routes to the set says so. */
+	chip_a.affinity_to_set = true;
+	CHECK_EQ_INT(irq_set_affinity(3, 0x6), 0);
+	CHECK_EQ_INT(irq_get_effective_affinity(3), 0x6);
+}
+
+static void request_lines(const unsigned int *lines, unsigned int n)
+{
+	static struct fake_dev devs[16];
+
+	for (unsigned int i = 0; i < n; i++) {
+		fake_dev_init(&devs[i], "spread", IRQ_HANDLED);
+		REQUIRE_EQ_INT(irq_request(lines[i], fake_handler,
+					   IRQF_TRIGGER_HIGH, "spread",
+					   &devs[i]),
+			       0);
+	}
+}
+
+TEST(irq_spread_round_robin_in_irq_order)
+{
+	static const unsigned int lines[] = {11, 2, 9, 5, 7, 12};
+
+	REQUIRE_EQ_INT(fake_setup(irq_flow_fasteoi), 0);
+	irq_set_online_cpus(0x7);
+	request_lines(lines, 6);
+	irq_mark_per_cpu(12, 1);		   /* per CPU: never routed */
+	CHECK_EQ_INT(irq_set_affinity(7, 0x4), 0); /* placed: stays */
+	fake_log_clear();
+	irq_spread_affinity();
+	/* 2, 5, 9, 11 in number order over CPUs 0, 1, 2, 0; 7 keeps its
+	 * place and takes no turn; 3 (no handler) and 12 are not asked. */
+	CHECK_EQ_STR(call_log, "set_affinity(2,0x1) set_affinity(5,0x2) "
+			       "set_affinity(9,0x4) set_affinity(11,0x1)");
+	CHECK_EQ_INT(irq_get_affinity(7), 0x4);
+	CHECK_EQ_INT(irq_get_affinity(9), 0x4);
+	CHECK_EQ_INT(chip_a.set_affinity_n[12], 0);
+	CHECK_EQ_INT(chip_a.set_affinity_n[3], 0);
+	CHECK(!irq_to_desc(9)->affinity_set); /* spreading is no placement */
+	CHECK(fake_console_count("spread over 3 CPUs") == 1);
+}
+
+TEST(irq_spread_skips_offline_cpus_and_one_cpu)
+{
+	static const unsigned int lines[] = {1, 2, 3};
+
+	REQUIRE_EQ_INT(fake_setup(irq_flow_fasteoi), 0);
+	request_lines(lines, 3);
+	irq_spread_affinity(); /* one CPU: nothing to spread */
+	CHECK_EQ_INT(chip_a.set_affinity_n[1], 0);
+	irq_set_online_cpus(0x9); /* CPUs 0 and 3 */
+	fake_log_clear();
+	irq_spread_affinity();
+	CHECK_EQ_STR(call_log, "set_affinity(1,0x1) set_affinity(2,0x8) "
+			       "set_affinity(3,0x1)");
+}
+
+TEST(irq_print_stats_one_column_per_online_cpu)
+{
+	const char *text;
+
+	REQUIRE_EQ_INT(fake_setup(irq_flow_fasteoi), 0);
+	irq_set_online_cpus(0x5);
+	REQUIRE_EQ_INT(
+	    irq_request(3, fake_handler, IRQF_TRIGGER_HIGH, "dev", &dev_a), 0);
+	fake_cpu_id = 2;
+	fake_raise_n(3, 7);
+	fake_cpu_id = 0;
+	fake_console_clear();
+	irq_print_stats();
+	text = fake_console_text();
+	CHECK(strstr(text, "CPU0") != NULL);
+	CHECK(strstr(text, "CPU2") != NULL);
+	CHECK(strstr(text, "CPU1") == NULL);
+	CHECK(strstr(text, "   3          0          7  fakepic") != NULL);
+}
+
+static bool per_cpu_lock_seen;
+
+static enum irq_return per_cpu_handler(unsigned int irq, void *dev)
+{
+	(void)dev;
+	if (spin_is_held(&irq_to_desc(irq)->lock)) {
+		per_cpu_lock_seen = true;
+	}
+	return IRQ_NONE;
+}
+
+/* A per-CPU line runs without its descriptor's lock (an IPI_STOP handler
+ * never returns, and the other CPUs must still take theirs) and has no
+ * storm detection (masking would reach one CPU's copy only). */
+TEST(irq_per_cpu_lines_lockless_no_storm_detection)
+{
+	REQUIRE_EQ_INT(fake_setup(irq_flow_fasteoi), 0);
+	irq_mark_per_cpu(6, 1);
+	REQUIRE_EQ_INT(irq_request(6, per_cpu_handler, 0, "ipi", &dev_a), 0);
+	per_cpu_lock_seen = false;
+	fake_raise_n(6, IRQ_SPURIOUS_WINDOW + 10);
+	CHECK(!per_cpu_lock_seen);
+	CHECK(!irq_to_desc(6)->nobody_cared);
+	CHECK(!chip_a.masked[6]);
+	CHECK_EQ_INT(irq_to_desc(6)->count[0], IRQ_SPURIOUS_WINDOW + 10);
 }

@@ -38,6 +38,11 @@ void console_putc(char c);
 /* Drain buffered output synchronously: called before the CPU stops. */
 void console_flush(void);
 /*
+ * panic() only, first thing: from now on only this CPU drains buffered
+ * output (console_flush() on another CPU, as it halts, does nothing).
+ */
+void console_begin_panic(void);
+/*
  * panic() only, after smp_stop_others(): this CPU owns console output
  * from now on, even if another CPU (one that did not stop) held it; says
  * so when it took the lock from someone.

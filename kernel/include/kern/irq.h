@@ -117,6 +117,10 @@ struct irq_desc {
 	/* Where the line is routed (set_affinity), CPU bits; 0 = as the
 	 * controller came up (the boot CPU). */
 	uint32_t affinity;
+	/* The CPUs the hardware now targets: a chip that routes to a set
+	 * (GICv2) writes it in set_affinity; one that takes a single target
+	 * may leave it 0 and the core records the lowest CPU of the mask. */
+	uint32_t effective;
 	bool affinity_set; /* by irq_set_affinity(): spreading leaves it */
 	unsigned long unhandled; /* no handler said HANDLED */
 	unsigned long stray;	 /* arrived with no handler at all */
@@ -217,6 +221,9 @@ void irq_mark_per_cpu(unsigned int first, unsigned int count);
 int irq_set_affinity(unsigned int irq, uint32_t mask);
 /* The mask in force (desc->affinity, the boot CPU's bit if never set). */
 uint32_t irq_get_affinity(unsigned int irq);
+/* The CPUs the hardware targets (desc->effective; the boot CPU's bit if
+ * never set). */
+uint32_t irq_get_effective_affinity(unsigned int irq);
 /*
  * Once every CPU is up (smp_boot()): spread the device lines that have a
  * handler and a routable chip over the online CPUs (docs/smp.md gives the

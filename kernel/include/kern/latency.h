@@ -24,6 +24,11 @@ enum latency_probe {
 	LAT_IRQ_HANDLER, /* irq_set_pending() -> the line's handler runs */
 	LAT_IRQ_THREAD,	 /* that handler -> the thread it woke runs */
 	LAT_SWITCH,	 /* half a ping-pong round trip between 2 threads */
+	/* SMP, skipped on 1 CPU: a call-function IPI to another CPU -> its
+	 * handler's reply (a flag) seen by the sender; a thread pinned on
+	 * another CPU woken -> it runs there (the reschedule IPI's path) */
+	LAT_IPI_REPLY,
+	LAT_IPI_WAKE,
 	LAT_PROBES,
 };
 
@@ -31,6 +36,9 @@ struct latency_report {
 	struct bench_hist hist[LAT_PROBES];
 	/* NULL, or why the probe stopped short of its samples. */
 	const char *error[LAT_PROBES];
+	/* NULL, or why the probe did not run at all (1 CPU online). */
+	const char *skipped[LAT_PROBES];
+	unsigned int ipi_from, ipi_to; /* the CPUs the IPI probes used */
 	unsigned long early; /* timer functions run before their deadline */
 	/* Wakes the waiter missed: it ran only at its own timeout (1 s). */
 	unsigned long lost_wakeups;
