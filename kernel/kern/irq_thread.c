@@ -73,10 +73,16 @@ int irq_thread_start(unsigned int irq, struct irq_action *action)
 	return 0;
 }
 
+/* From the primary handler, on whatever CPU the line came: one read of
+ * the pointer (irq_thread_stop clears it only after irq_free has taken
+ * the action off the line, so no handler is left to read it). */
 void irq_thread_wake(struct irq_action *action)
 {
-	if (action->thread) {
-		wake_up_one(&action->thread->wq);
+	struct irq_thread *t =
+	    __atomic_load_n(&action->thread, __ATOMIC_ACQUIRE);
+
+	if (t) {
+		wake_up_one(&t->wq);
 	}
 }
 

@@ -245,6 +245,18 @@ static void counter_thread(void *arg)
 	}
 }
 
+#define MUTEX_TURNS 20
+
+static bool all_had_turns(void)
+{
+	for (int i = 0; i < MUTEX_THREADS; i++) {
+		if (READ_ONCE(own_counts[i]) < MUTEX_TURNS) {
+			return false;
+		}
+	}
+	return true;
+}
+
 static bool test_mutex_keeps_counter_exact(void)
 {
 	struct thread *t[MUTEX_THREADS];
@@ -260,14 +272,30 @@ static bool test_mutex_keeps_counter_exact(void)
 				     "ktest-counter", PRIO_LOW);
 		KT_CHECK(t[i]);
 	}
-	/* Long enough for many slices to end inside the critical section. */
+	/*
+	 * Long enough for many slices to end inside the critical section,
+	 * and until each thread had its turns: with several CPUs under TCG
+	 * on a loaded host every lock hand-over may wait for a virtual CPU
+	 * the host has not scheduled (ticket locks serve in order), and an
+	 * iteration can take tens of ms. Bounded.
+	 */
 	end = time_ns() + 300 * NSEC_PER_MSEC;
-	while (time_ns() < end) {
+	while (time_ns() < end || !all_had_turns()) {
+		if (time_ns() > end + 30 * NSEC_PER_SEC) {
+			break;
+		}
 		thread_sleep_ns(10 * NSEC_PER_MSEC);
 	}
 	for (int i = 0; i < MUTEX_THREADS; i++) {
 		if (own_counts[i] == 0) {
 			sched_print_threads(); /* the one left out, and why */
+			kprintf("    # counts %lu %lu %lu %lu, counter %lu, "
+				"owner %s\n",
+				own_counts[0], own_counts[1], own_counts[2],
+				own_counts[3], shared_counter,
+				counter_lock.owner
+				    ? thread_name(counter_lock.owner)
+				    : "-");
 			break;
 		}
 	}

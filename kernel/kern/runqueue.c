@@ -18,6 +18,16 @@ void rq_init(struct runqueue *rq)
 	rq->count = 0;
 }
 
+/* A thread queued twice, or run while still queued, would later be
+ * picked while it runs: a CPU would spin "switching" to itself. Loud. */
+static void check_queued(const struct thread *t, bool want)
+{
+	if (t->on_rq != want) {
+		panic("run queue: thread %s %s", t->name,
+		      want ? "is not queued" : "is queued already");
+	}
+}
+
 static int checked_prio(const struct thread *t)
 {
 	if (t->prio < 0 || t->prio >= NR_PRIO) {
@@ -30,6 +40,8 @@ void rq_push_tail(struct runqueue *rq, struct thread *t)
 {
 	int p = checked_prio(t);
 
+	check_queued(t, false);
+	t->on_rq = true;
 	t->rq_next = NULL;
 	if (rq->tail[p]) {
 		rq->tail[p]->rq_next = t;
@@ -45,6 +57,8 @@ void rq_push_head(struct runqueue *rq, struct thread *t)
 {
 	int p = checked_prio(t);
 
+	check_queued(t, false);
+	t->on_rq = true;
 	t->rq_next = rq->head[p];
 	rq->head[p] = t;
 	if (!rq->tail[p]) {
@@ -79,6 +93,7 @@ struct thread *rq_pop(struct runqueue *rq)
 		rq->bitmap &= ~(1u << p);
 	}
 	t->rq_next = NULL;
+	t->on_rq = false;
 	rq->count--;
 	return t;
 }
@@ -104,6 +119,7 @@ bool rq_remove(struct runqueue *rq, struct thread *t)
 			rq->bitmap &= ~(1u << p);
 		}
 		t->rq_next = NULL;
+		t->on_rq = false;
 		rq->count--;
 		return true;
 	}
@@ -119,7 +135,11 @@ struct thread *rq_pop_cpu(struct runqueue *rq, unsigned int cpu)
 
 		for (struct thread *t = rq->head[p]; t; t = t->rq_next) {
 			if (t->allowed & (1u << cpu)) {
-				rq_remove(rq, t);
+				if (!rq_remove(rq, t)) {
+					panic("run queue: %s in list %d has "
+					      "priority %d",
+					      t->name, p, t->prio);
+				}
 				return t;
 			}
 		}

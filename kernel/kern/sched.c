@@ -224,6 +224,10 @@ void sched_switch_locked(bool preempted)
 	bool requeued = false;
 	uint64_t now;
 
+	if (prev->on_rq) {
+		panic("scheduler: %s runs on CPU %u while queued", prev->name,
+		      cpu);
+	}
 	if (prev->state == THREAD_RUNNING) {
 		prev->state = THREAD_READY;
 		if (prev == c->idle) {

@@ -23,6 +23,7 @@ struct thread {
 	int prio;      /* effective: base or inherited (mutexes), the higher */
 	int base_prio; /* as created or set */
 	struct thread *rq_next;	 /* run queue link (READY only) */
+	bool on_rq;		 /* linked in the run queue (checked) */
 	struct thread *all_next; /* every thread, for `ps` */
 
 	struct vm_stack stack; /* usable: top is this record's address */

@@ -555,3 +555,37 @@ TEST(sched_set_cpus_moves_the_calling_thread)
 	CHECK_EQ_INT(thread_set_cpus(me, 3), 0); /* only online bits count */
 	fake_sched_teardown();
 }
+
+/* A wake makes the slice of CPU 1's equal matter: armed from CPU 0 (so
+ * queued and fired here), its expiry tells CPU 1 by IPI. */
+TEST(sched_remote_slice_expiry_sends_an_ipi)
+{
+	static struct thread busy1;
+	struct thread *t;
+
+	fake_sched_reset();
+	fake_cpu1_idle();
+	memset(&busy1, 0, sizeof(busy1));
+	busy1.prio = busy1.base_prio = PRIO_LOW;
+	busy1.state = THREAD_RUNNING;
+	busy1.cpu = 1;
+	busy1.allowed = 2;
+	sched_cpus[1].curr = &busy1; /* CPU 1 runs an equal of what wakes */
+	log_reset();
+	t = thread_create(logger, (void *)'s', "s", PRIO_LOW);
+	REQUIRE(t != NULL);
+	/* Nobody to preempt (main 8 on CPU 0, an equal on CPU 1): CPU 1's
+	 * slice is armed instead, no IPI yet. */
+	CHECK(sched_cpus[1].slice_armed);
+	CHECK_EQ_INT(fake_ipis[1], 0);
+	fake_time_advance(SCHED_SLICE_NS);
+	CHECK(sched_cpus[1].need_resched);
+	CHECK(sched_cpus[1].slice_expired);
+	CHECK_EQ_INT(fake_ipis[1], 1);
+	CHECK(!sched_cpus[0].need_resched);
+	sched_cpus[1].curr = &fake_idle1; /* as if CPU 1 switched away */
+	sched_cpus[1].need_resched = false;
+	CHECK_EQ_INT(thread_join(t), 0); /* CPU 0 runs it once main waits */
+	CHECK_EQ_STR(order_log, "s");
+	fake_sched_teardown();
+}

@@ -9,8 +9,15 @@
  * the handler returns: the port calls irq_exit() (kern/irq.h) on the way
  * out of every interrupt, which calls sched_irq_exit().
  *
- * The idle thread (priority PRIO_IDLE) halts the CPU with no lost wake-up
+ * Each CPU has an idle thread (priority PRIO_IDLE; "idle" on CPU 0,
+ * "idle/N" on the others) that halts it with no lost wake-up
  * (arch_wait_for_interrupt()).
+ *
+ * SMP (docs/threads.md "Many CPUs"): one run queue for every CPU; a wake
+ * picks the CPU that should run the thread (an idle one, else the one
+ * running the lowest priority below it) and sends it IPI_RESCHEDULE.
+ * Threads migrate freely unless pinned (thread_set_cpus); a new thread
+ * inherits its creator's allowed CPUs.
  *
  * Context rules, asserted: might_sleep() panics, naming the culprit, when
  * called in interrupt context, with a spinlock held (the lock is named) or
@@ -110,7 +117,7 @@ uint64_t thread_cpu_cycles(const struct thread *t);
  * sched_idle_cycles() is the boot CPU's (CPU 0); per CPU below. */
 uint64_t sched_idle_cycles(void);
 uint64_t sched_cpu_idle_cycles(unsigned int cpu);
-/* The CPU t runs on, or last ran on (ps). */
+/* The CPU t runs on, or last ran on (ps); its creator's if it never ran. */
 unsigned int thread_cpu(const struct thread *t);
 
 /*
