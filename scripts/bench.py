@@ -2,6 +2,7 @@
 """Measure kite under QEMU. Numbers, not verdicts (docs/bench.md).
 
     python3 scripts/bench.py [--arch x86_64|aarch64] [--idle-seconds 10]
+                             [--sections idle,latency,receive,boot,ipi]
 
 Per port (x86_64 on QEMU pc, AArch64 on virt with GICv3, unless --machine
 or --gic say otherwise), in one run:
@@ -19,6 +20,12 @@ or --gic say otherwise), in one run:
    reference), then by interrupt with 4 threads spinning (`spin 4 S`):
    the rate against the idle one, and bytes lost (must be 0: the count,
    the CRC-32 and serialstat's overrun and dropped counters).
+4. Boot time with 1, 4 and 8 CPUs (issue 11): host time from starting
+   QEMU to the shell prompt, and the kernel's own figure from its boot
+   line `smp: N of M CPUs online in X ms` (bring-up alone); best of 3.
+5. IPIs with 4 CPUs: the `ipi>reply` (IPI round trip) and
+   `ipi-wake>thread` (reschedule-IPI wake-up) rows of the guest's
+   `bench` table, median/p99/max in clocksource cycles.
 
 CPU time comes from /proc/PID/task/*/schedstat (nanoseconds, every
 thread of QEMU), with /proc/PID/stat's utime+stime (1/CLK_TCK s) beside
@@ -95,16 +102,9 @@ def timer_interrupts(g):
     uptime in seconds, read one right after the other."""
     stat = g.command("irqstat")
     up = g.command("uptime")
-    total, seen = 0, False
-    for line in stat.splitlines():
-        cols = line.split()
-        # IRQ, one count per CPU, chip, hwirq, trigger, actions.
-        if len(cols) >= 6 and cols[0].isdigit() and re.search(
-                r"\btimer\(", line):
-            counts = [c for c in cols[1:] if c.isdigit()]
-            ncpu = len(counts) - 1  # the last number is the hwirq
-            total += sum(int(c) for c in counts[:max(ncpu, 1)])
-            seen = True
+    timers = [line for line in kite.irqstat(stat)[1]
+              if "timer" in line.actions]
+    total, seen = sum(line.total for line in timers), bool(timers)
     m = re.search(r"up (\d+)\.(\d+) s", up)
     if not seen or not m:
         raise Misbehaved("no timer line in irqstat or no uptime:\n%s%s"
@@ -285,26 +285,109 @@ def receive_spinning(arch, g, size, idle_rate, spin_seconds):
     return rate  # (the spinners end with the guest: nothing follows)
 
 
-def bench(arch, port, a):
+BOOT_LINE = re.compile(r"smp: (\d+) of (\d+) CPUs online in ([\d.]+) ms")
+
+
+def boot_once(arch, port, ncpus):
+    """(host seconds from QEMU start to the prompt, the kernel's bring-up
+    ms or None, its first smp: line or None) for one boot with ncpus
+    CPUs."""
+    t0 = time.monotonic()
+    g = kite.Guest(arch, **dict(port, smp=str(ncpus)))
+    try:
+        g.expect(re.escape(kite.PROMPT), timeout=180)
+        host = time.monotonic() - t0
+        m = BOOT_LINE.search(g.out)
+        if m and int(m.group(1)) != ncpus:
+            raise Misbehaved("%d CPUs asked for: %s" % (ncpus, m.group(0)))
+        said = re.search(r"^smp: .*$", g.out, re.M)
+        return host, float(m.group(3)) if m else None, said and said.group(0)
+    finally:
+        g.close()
+
+
+def boot_times(arch, port, rounds, counts=(1, 4, 8)):
+    """Boot time with 1, 4 and 8 CPUs, best of rounds."""
+    print("%s: boot time, best of %d (host: QEMU start to the prompt; "
+          "kernel: its `smp: ... in X ms` line)" % (arch, rounds))
+    for n in counts:
+        runs = [boot_once(arch, port, n) for _ in range(rounds)]
+        host = min(r[0] for r in runs)
+        kern = [r[1] for r in runs if r[1] is not None]
+        print("%s:   %d CPU%s: host %.3f s (worst %.3f s), kernel %s"
+              % (arch, n, "" if n == 1 else "s", host,
+                 max(r[0] for r in runs),
+                 "%.3f ms" % min(kern) if kern else
+                 "-- (%s)" % (runs[0][2] or "no smp: line")))
+
+
+IPI_ROWS = ("ipi>reply", "ipi-wake>thread")
+
+
+def ipi_latency(arch, port, ncpus=4):
+    """The IPI rows of `bench` on a guest with ncpus CPUs."""
+    g = kite.Guest(arch, **dict(port, smp=str(ncpus)))
+    try:
+        g.expect(re.escape(kite.PROMPT), timeout=180)
+        out = g.command("bench", timeout=300)
+    finally:
+        g.close()
+    rows = {m.group(1): tuple(int(x) for x in m.groups()[1:])
+            for m in LAT_ROW.finditer(out)}
+    print("%s: IPIs with %d CPUs (bench, cycles): %s"
+          % (arch, ncpus, "median / p99 / max"))
+    for name in IPI_ROWS:
+        if name in rows:
+            n, _, med, p99, mx = rows[name]
+            print("%s:   %-16s n %d  median %d  p99 %d  max %d"
+                  % (arch, name, n, med, p99, mx))
+        else:
+            said = [l for l in out.splitlines() if name in l]
+            print("%s:   %-16s not measured%s" % (
+                arch, name, ": " + said[0].strip() if said else
+                " (no such row in this kernel's bench)"))
+    return rows
+
+
+SECTIONS = ("idle", "latency", "receive", "boot", "ipi")
+
+
+def bench_one_cpu(arch, port, a):
     t0 = time.monotonic()
     g = kite.Guest(arch, **port)
     try:
         g.expect(re.escape(kite.PROMPT), timeout=60)
         print("%s: QEMU start to prompt %.2f s" % (arch,
                                                    time.monotonic() - t0))
-        idle(arch, port, a.idle_seconds, g)
-        latency(arch, g)
-        best = receive(arch, g, a.rx_bytes, a.rounds)
-        receive_spinning(arch, g, a.rx_bytes, best["irq"], a.spin_seconds)
+        if "idle" in a.sections:
+            idle(arch, port, a.idle_seconds, g)
+        if "latency" in a.sections:
+            latency(arch, g)
+        if "receive" in a.sections:
+            best = receive(arch, g, a.rx_bytes, a.rounds)
+            receive_spinning(arch, g, a.rx_bytes, best["irq"],
+                             a.spin_seconds)
         over, drop = serial_counters(g)
         print("%s: serialstat at the end: overrun %d, dropped %d"
               % (arch, over, drop))
         return over == 0 and drop == 0
+    finally:
+        g.close()
+
+
+def bench(arch, port, a):
+    try:
+        ok = True
+        if {"idle", "latency", "receive"} & set(a.sections):
+            ok = bench_one_cpu(arch, port, a)
+        if "boot" in a.sections:
+            boot_times(arch, port, a.boot_rounds)
+        if "ipi" in a.sections:
+            ipi_latency(arch, port)
+        return ok
     except (Misbehaved, kite.Timeout) as e:
         print("%s: FAILED: %s" % (arch, e))
         return False
-    finally:
-        g.close()
 
 
 def main():
@@ -320,7 +403,15 @@ def main():
                     help="rounds of (interrupt, poll) runs")
     ap.add_argument("--spin-seconds", type=int, default=60,
                     help="how long `spin 4 S` runs around its rxcheck")
+    ap.add_argument("--boot-rounds", type=int, default=3,
+                    help="boots per CPU count (the best is printed)")
+    ap.add_argument("--sections", default=",".join(SECTIONS),
+                    help="which measurements, of: " + ",".join(SECTIONS))
     a = ap.parse_args()
+    a.sections = a.sections.split(",")
+    bad = set(a.sections) - set(SECTIONS)
+    if bad:
+        ap.error("unknown section(s) %s" % ",".join(sorted(bad)))
     ok = True
     for arch in [a.arch] if a.arch else ["x86_64", "aarch64"]:
         port = dict(PORTS[arch])

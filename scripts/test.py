@@ -7,7 +7,16 @@
 
 Options (make passes its variables): --arch limits the QEMU tests to one
 port; --machine, --gic, --el, --smp, --mem, --kvm and --extra shape the
-QEMU shell tests' machine. The KTAP tests always run on every boot path.
+QEMU shell tests' machine. The KTAP tests always run on every boot path,
+with one CPU and with 4 (KTEST_CONFIGS). The SMP shell tests
+(tests/qemu/test_smp.py, SMP_TESTS) pick their own CPU counts and run on
+pc, q35, GICv3 and GICv2 (or the --machine / --gic given).
+
+-k REGEX runs only the tests whose name matches, e.g.
+    scripts/test.py qemu --arch x86_64 -k 'qemu\[x86_64-pc-smp\]/irqaffinity'
+    scripts/test.py qemu -k 'ktest\[.*smp4'
+(a KTAP run is one boot: it runs when its prefix, "ktest[ARCH-CONFIG]",
+matches; --list prints the names without running anything).
 
 The kernels and host binaries are built by `make test` before this runs.
 """
@@ -39,13 +48,14 @@ class _Suites:
             os.path.join(ROOT, "tests", "qemu", "test_*.py")))
         names.sort(key=lambda n: n != "test_shell")
         mods = [importlib.import_module(n) for n in names]
-        for kind in ("TESTS", "IRQ_TESTS", "PC_TESTS"):
+        for kind in ("TESTS", "IRQ_TESTS", "PC_TESTS", "SMP_TESTS"):
             setattr(self, kind, [t for m in mods for t in getattr(m, kind, [])])
 
 
 test_shell = _Suites()
 
-# Where the in-kernel tests run: every boot path of both ports.
+# Where the in-kernel tests run: every boot path of both ports with one
+# CPU, and each interrupt controller with 4 (issue 11).
 KTEST_CONFIGS = [
     ("x86_64", "pc", {"machine": "pc"}),
     ("x86_64", "q35", {"machine": "q35"}),
@@ -53,7 +63,14 @@ KTEST_CONFIGS = [
     ("aarch64", "gicv3-el2", {"gic": "3", "el": "2"}),
     ("aarch64", "gicv3-el1", {"gic": "3", "el": "1"}),
     ("aarch64", "gicv2-el2", {"gic": "2", "el": "2"}),
+    ("x86_64", "pc-smp4", {"machine": "pc", "smp": "4"}),
+    ("x86_64", "q35-smp4", {"machine": "q35", "smp": "4"}),
+    ("aarch64", "gicv3-el2-smp4", {"gic": "3", "el": "2", "smp": "4"}),
+    ("aarch64", "gicv2-el2-smp4", {"gic": "2", "el": "2", "smp": "4"}),
 ]
+# QEMU start to the KTAP verdict: one CPU takes well under 60 s; TCG
+# with 4 vCPUs on a 2-core host, several times that.
+KTEST_TIMEOUT = {"1": 60, "4": 300}
 FUZZ_RUNS = 20000
 
 
@@ -147,16 +164,20 @@ def run_format(res):
                p.returncode == 0, p.stderr[-3000:])
 
 
-def run_ktest(res, arches):
+def run_ktest(res, arches, only):
     for arch, label, opts in KTEST_CONFIGS:
-        if arch not in arches:
-            continue
         prefix = "ktest[%s-%s]" % (arch, label)
+        if arch not in arches or not only(prefix):
+            continue
+        if res.listing:
+            print(prefix)
+            continue
         opts = dict(opts)
         cmdline = "ktest noapic" if opts.pop("noapic", False) else "ktest"
         g = kite.Guest(arch, cmdline=cmdline, semihosting=True, **opts)
         try:
-            status = g.wait_exit(timeout=60)
+            status = g.wait_exit(
+                timeout=KTEST_TIMEOUT.get(opts.get("smp", "1"), 300))
         except kite.Timeout as e:
             res.record(prefix, False, "%s\n%s" % (e, g.out[-3000:]))
             g.close()
@@ -203,12 +224,37 @@ def shell_runs(arches, opts):
             yield ("%s-q35" % arch, arch, dict(opts, machine="q35"), pc)
             yield ("%s-pc-noapic" % arch, arch,
                    dict(opts, machine="pc", cmdline="noapic"), pc)
+    for run in smp_runs(arches, opts):
+        yield run
 
 
-def run_shell(res, arches, opts):
+def smp_runs(arches, opts):
+    """The SMP shell tests (they set their own CPU counts): on each
+    interrupt controller, pc and q35, GICv3 (EL2) and GICv2, or only the
+    --machine / --gic given."""
+    for arch in arches:
+        if arch == "x86_64":
+            machines = [opts["machine"]] if opts.get("machine") else \
+                ["pc", "q35"]
+            for m in machines:
+                yield ("%s-%s-smp" % (arch, m), arch, dict(opts, machine=m),
+                       test_shell.SMP_TESTS)
+        else:
+            gics = [opts["gic"]] if opts.get("gic") else ["3", "2"]
+            for gic in gics:
+                yield ("%s-gicv%s-smp" % (arch, gic), arch,
+                       dict(opts, gic=gic), test_shell.SMP_TESTS)
+
+
+def run_shell(res, arches, opts, only):
     for label, arch, run_opts, tests in shell_runs(arches, opts):
         for test in tests:
             name = "qemu[%s]/%s" % (label, test.__name__[5:])
+            if not only(name):
+                continue
+            if res.listing:
+                print(name)
+                continue
             try:
                 test(arch, **run_opts)
                 res.record(name, True)
@@ -224,21 +270,29 @@ def main():
     ap.add_argument("--arch", default="", help="x86_64 or aarch64 (both)")
     for name in ("machine", "gic", "el", "smp", "mem", "kvm", "extra"):
         ap.add_argument("--" + name, default="")
+    ap.add_argument("-k", dest="only", default="", metavar="REGEX",
+                    help="run only the tests whose name matches REGEX")
+    ap.add_argument("--list", action="store_true",
+                    help="print the QEMU tests' names, run nothing")
     a = ap.parse_args()
+    only = re.compile(a.only).search if a.only else (lambda name: True)
     what = a.what
     arches = [a.arch] if a.arch else ["x86_64", "aarch64"]
     opts = {k: getattr(a, k) for k in
             ("machine", "gic", "el", "smp", "mem", "kvm", "extra")
             if getattr(a, k)}
     res = Results()
+    res.listing = a.list
     start = time.monotonic()
-    if what in ("all", "unit"):
+    if what in ("all", "unit") and not a.only and not a.list:
         run_unit(res)
         run_fuzz_smoke(res)
         run_format(res)
     if what in ("all", "qemu"):
-        run_ktest(res, arches)
-        run_shell(res, arches, opts)
+        run_ktest(res, arches, only)
+        run_shell(res, arches, opts, only)
+    if a.list:
+        return
     print("\n%d tests in %.0f s" % (res.passed + len(res.failed),
                                    time.monotonic() - start))
     for name in res.failed:

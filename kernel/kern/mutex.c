@@ -6,9 +6,11 @@
  * waiter's timeout) the owner drops back to the highest of its base
  * priority and the waiters of the mutexes it still holds.
  *
- * Unlock wakes the most urgent waiter, which takes the mutex when it runs
- * (no hand-off: a thread that gets there first may take it; the woken one
- * then waits again, lending its priority again).
+ * Unlock hands the mutex to the most urgent waiter and wakes it: the
+ * waiter owns it from then on, before it runs. Without the hand-off, on
+ * SMP the unlocker (still on its CPU) takes the mutex again long before
+ * the woken waiter has been switched in on another: a waiter could starve.
+ * The remaining waiters lend their priority to the new owner.
  */
 #include "kern/errno.h"
 #include "kern/panic.h"
@@ -19,6 +21,7 @@ void mutex_init(struct mutex *m, const char *name)
 	wait_queue_init(&m->wq, name);
 	m->owner = NULL;
 	m->held_next = NULL;
+	m->handed = false;
 }
 
 /* Under m->wq.lock, the condition of the wait: free, then ours. */
@@ -27,6 +30,11 @@ static bool mutex_take(void *arg)
 	struct mutex *m = arg;
 	struct thread *cur = thread_current();
 
+	if (m->owner == cur && cur && m->handed) {
+		m->handed = false; /* unlock gave it to us */
+		cur->blocked_on = NULL;
+		return true;
+	}
 	if (m->owner == cur && cur) {
 		panic("mutex %s: locked twice by %s", m->wq.name, cur->name);
 	}
@@ -122,6 +130,30 @@ bool mutex_trylock(struct mutex *m)
 	return ok;
 }
 
+/*
+ * m->wq.lock held, m free: the first waiter becomes the owner (it is
+ * blocked, so its held list is not changing) and is woken; what the
+ * others wait with is lent to it.
+ */
+static void handoff_locked(struct mutex *m)
+{
+	struct thread *t = wait_first_thread(&m->wq);
+	int top;
+
+	if (!t) {
+		return;
+	}
+	m->owner = t;
+	m->handed = true;
+	m->held_next = t->held;
+	t->held = m;
+	wake_locked(&m->wq, false);
+	top = wait_top_prio(&m->wq);
+	if (top > t->prio) {
+		sched_set_effective_prio(t, top);
+	}
+}
+
 static void held_unlink(struct thread *t, struct mutex *m)
 {
 	for (struct mutex **pp = &t->held; *pp; pp = &(*pp)->held_next) {
@@ -147,7 +179,7 @@ void mutex_unlock(struct mutex *m)
 	if (cur) {
 		held_unlink(cur, m);
 	}
-	wake_locked(&m->wq, false);
+	handoff_locked(m);
 	spin_unlock_irqrestore(&m->wq.lock, flags);
 	if (cur) {
 		mutex_unboost(cur);

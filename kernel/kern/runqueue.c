@@ -109,3 +109,60 @@ bool rq_remove(struct runqueue *rq, struct thread *t)
 	}
 	return false;
 }
+
+struct thread *rq_pop_cpu(struct runqueue *rq, unsigned int cpu)
+{
+	uint32_t bits = rq->bitmap;
+
+	while (bits) {
+		int p = 31 - __builtin_clz(bits);
+
+		for (struct thread *t = rq->head[p]; t; t = t->rq_next) {
+			if (t->allowed & (1u << cpu)) {
+				rq_remove(rq, t);
+				return t;
+			}
+		}
+		bits &= ~(1u << p);
+	}
+	return NULL;
+}
+
+/* Is a better than b as the target, on ties of what was compared? The
+ * thread's last CPU (its cache), then the waker's own (no IPI). */
+static bool preferred(unsigned int a, unsigned int b, unsigned int last,
+		      unsigned int self)
+{
+	if (a == last || b == last) {
+		return a == last;
+	}
+	if (a == self || b == self) {
+		return a == self;
+	}
+	return a < b;
+}
+
+int sched_choose_cpu(const struct sched_cpu_view *v, unsigned int ncpu,
+		     uint32_t allowed, int prio, unsigned int last,
+		     unsigned int self)
+{
+	int idle = -1, low = -1;
+
+	for (unsigned int c = 0; c < ncpu && c < 32; c++) {
+		if (!v[c].active || v[c].kicked || !(allowed & (1u << c))) {
+			continue;
+		}
+		if (v[c].idle) {
+			if (idle < 0 ||
+			    preferred(c, (unsigned int)idle, last, self)) {
+				idle = (int)c;
+			}
+		} else if (v[c].prio < prio &&
+			   (low < 0 || v[c].prio < v[low].prio ||
+			    (v[c].prio == v[low].prio &&
+			     preferred(c, (unsigned int)low, last, self)))) {
+			low = (int)c;
+		}
+	}
+	return idle >= 0 ? idle : low;
+}

@@ -2,13 +2,17 @@
  * The scheduler core: who runs, switching, preemption, and the checks on
  * where a thread may sleep. Threads' creation and end are in
  * kern/thread.c, the run queue's lists in kern/runqueue.c, blocking in
- * kern/wait.c. See kern/sched.h.
+ * kern/wait.c. See kern/sched.h and docs/threads.md.
  *
- * One lock (rq_lock) guards the run queue, every thread's state and the
- * current thread. A switch happens with it held: the thread that resumes
- * releases it (in its own schedule call, or in thread_start() the first
- * time). Uniprocessor: on SMP this needs per-CPU queues and an "on CPU"
- * flag so a woken thread is not run before its context is saved.
+ * SMP: one run queue for every CPU, under one lock (rq_lock) that also
+ * guards every thread's state and each CPU's entry (struct sched_cpu). A
+ * switch happens with it held: the thread that resumes releases it (in
+ * its own schedule call, or in thread_start() the first time). So a
+ * thread that blocks on one CPU cannot be picked by another before its
+ * context is saved: the waker needs rq_lock, which is only released once
+ * the switch is done. Per CPU (sched_cpus[arch_cpu_id()], read with
+ * interrupts off): the current thread, the idle thread, need_resched and
+ * the time slice.
  */
 #include "kern/deferred.h"
 #include "kern/irq.h"
@@ -17,61 +21,116 @@
 #include "kern/ktimer.h"
 #include "kern/panic.h"
 #include "kern/sched_priv.h"
+#include "kern/smp.h"
 #include "kern/spinlock.h"
 
 struct spinlock rq_lock = SPINLOCK_INIT("sched");
 struct runqueue rq;
-struct thread *current_thread;
-struct thread *idle_thread;
+struct sched_cpu sched_cpus[NR_CPUS];
+bool sched_started;
+
+struct sched_cpu *sched_this_cpu(void)
+{
+	return &sched_cpus[arch_cpu_id() % NR_CPUS];
+}
 
 /*
  * Hard or soft interrupt context, or a spinlock held: no switch here.
  * Tasklets run from irq_exit() with interrupts on, on the interrupted
  * thread's stack (kern/deferred.h): no switch and no sleep in one, or the
- * CPU would stay "in a tasklet" while other threads run.
+ * CPU would stay "in a tasklet" while other threads run. Read with
+ * interrupts off: each is per CPU, and a thread that migrated between
+ * reading its CPU number and the state would read another CPU's.
  */
 static bool in_atomic(void)
 {
-	return in_irq() || in_tasklet() || spin_held_count();
-}
+	unsigned long flags = arch_irq_save();
+	bool atomic = in_irq() || in_tasklet() || spin_held_count();
 
-/* A wake or the slice asked for a switch at the next chance. */
-static bool need_resched;
-/* The slice ran out: the current thread goes behind its equals. */
-static bool slice_expired;
-static struct ktimer slice_timer;
+	arch_irq_restore(flags);
+	return atomic;
+}
 
 bool sched_running(void)
 {
-	return current_thread != NULL;
+	return READ_ONCE(sched_started);
 }
 
 struct thread *thread_current(void)
 {
-	return current_thread;
+	unsigned long flags;
+	struct thread *t;
+
+	if (!READ_ONCE(sched_started)) {
+		return NULL;
+	}
+	flags = arch_irq_save();
+	t = sched_this_cpu()->curr;
+	arch_irq_restore(flags);
+	return t;
 }
 
+unsigned int thread_cpu(const struct thread *t)
+{
+	return t ? READ_ONCE(t->cpu) : 0;
+}
+
+/* rq_lock held: make cpu switch at its next chance, by IPI if remote. */
+void sched_resched_cpu(unsigned int cpu)
+{
+	sched_cpus[cpu].need_resched = true;
+	if (cpu != arch_cpu_id()) {
+		ipi_send(cpu, IPI_RESCHEDULE);
+	}
+}
+
+/*
+ * The slice of the thread running on CPU k (the timer's data). Started
+ * by k itself, or by a CPU whose wake made k's slice matter: then it is
+ * queued, and fires, on that other CPU, and an IPI tells k.
+ */
 static void slice_expire(struct ktimer *t)
 {
+	unsigned int k = (unsigned int)(uintptr_t)t->data;
+	struct sched_cpu *c = &sched_cpus[k];
 	unsigned long flags = spin_lock_irqsave(&rq_lock);
 
-	(void)t;
-	if (current_thread && rq_has_prio(&rq, current_thread->prio)) {
-		slice_expired = true;
-		need_resched = true;
+	/* Cancelled or restarted while this waited for the lock: stale. */
+	if (c->slice_armed && c->curr && time_ns() >= c->curr->slice_end_ns) {
+		c->slice_armed = false;
+		if (rq_has_prio(&rq, c->curr->prio)) {
+			c->slice_expired = true;
+			sched_resched_cpu(k);
+		}
 	}
 	spin_unlock_irqrestore(&rq_lock, flags);
 }
 
 void sched_slice_init(void)
 {
-	ktimer_init(&slice_timer, slice_expire, NULL, "sched-slice");
+	for (unsigned int k = 0; k < NR_CPUS; k++) {
+		ktimer_init(&sched_cpus[k].slice_timer, slice_expire,
+			    (void *)(uintptr_t)k, "sched-slice");
+		sched_cpus[k].slice_armed = false;
+	}
 }
 
-static void slice_start(struct thread *t, uint64_t len_ns)
+/* rq_lock held: arm CPU c's slice for t, its running thread. */
+static void slice_start(struct sched_cpu *c, struct thread *t, uint64_t len)
 {
-	t->slice_end_ns = time_ns() + len_ns;
-	ktimer_start(&slice_timer, t->slice_end_ns, 0);
+	t->slice_end_ns = time_ns() + len;
+	c->slice_armed = true;
+	ktimer_start(&c->slice_timer, t->slice_end_ns, 0);
+}
+
+/* rq_lock held. Not waiting for a slice_expire running elsewhere: it
+ * waits for rq_lock, and finds slice_armed false. */
+static void slice_stop(struct sched_cpu *c)
+{
+	if (c->slice_armed) {
+		c->slice_armed = false;
+		ktimer_cancel_async(&c->slice_timer);
+	}
 }
 
 /*
@@ -80,83 +139,153 @@ static void slice_start(struct thread *t, uint64_t len_ns)
  * preempted it, else a fresh one), disarmed otherwise, so a lone thread
  * (or idle) costs no timer interrupts.
  */
-static void slice_update(struct thread *next)
+static void slice_update(struct sched_cpu *c, struct thread *next)
 {
-	if (next->prio != PRIO_IDLE && rq_has_prio(&rq, next->prio)) {
-		slice_start(next, next->slice_left_ns ? next->slice_left_ns
-						      : SCHED_SLICE_NS);
-	} else if (slice_timer.queued) {
-		ktimer_cancel(&slice_timer);
+	if (next != c->idle && rq_has_prio(&rq, next->prio)) {
+		slice_start(c, next,
+			    next->slice_left_ns ? next->slice_left_ns
+						: SCHED_SLICE_NS);
+	} else {
+		slice_stop(c);
 	}
 	next->slice_left_ns = 0;
 }
 
 /* Preempted by a higher priority: keep the rest of the slice, so that
  * frequent wake-ups above cannot starve its equals. */
-static void slice_keep(struct thread *prev)
+static void slice_keep(struct sched_cpu *c, struct thread *prev)
 {
 	uint64_t now = time_ns();
 
 	prev->slice_left_ns = 0;
-	if (slice_timer.queued && prev->slice_end_ns > now) {
+	if (c->slice_armed && prev->slice_end_ns > now) {
 		prev->slice_left_ns = prev->slice_end_ns - now;
 	}
 }
 
+/* rq_lock held: what the CPU choice sees of each CPU. */
+static void cpu_views(struct sched_cpu_view *v)
+{
+	for (unsigned int k = 0; k < NR_CPUS; k++) {
+		const struct sched_cpu *c = &sched_cpus[k];
+
+		v[k].active = c->started && c->curr;
+		v[k].idle = c->curr == c->idle;
+		v[k].kicked = c->need_resched;
+		v[k].prio = c->curr ? c->curr->prio : 0;
+	}
+}
+
 /*
- * Pick the next thread and switch to it; rq_lock held, interrupts off.
- * A thread still RUNNING goes back on the queue: at the head of its
- * priority when preempted by a higher one (it keeps its turn), at the
- * tail when it yields or its slice ran out.
+ * rq_lock held: t is ready (queued). Kick the CPU that should run it
+ * (sched_choose_cpu); if none, and it has equals running, make sure one
+ * of them has a slice armed, so that t gets its turn.
+ */
+void sched_note_ready(struct thread *t)
+{
+	struct sched_cpu_view v[NR_CPUS];
+	unsigned int self = arch_cpu_id();
+	int k;
+
+	cpu_views(v);
+	k = sched_choose_cpu(v, NR_CPUS, t->allowed, t->prio, t->cpu, self);
+	if (k >= 0) {
+		sched_resched_cpu((unsigned int)k);
+		return;
+	}
+	for (unsigned int c = 0; c < NR_CPUS; c++) {
+		struct sched_cpu *sc = &sched_cpus[c];
+
+		if (!v[c].active || v[c].idle || v[c].prio != t->prio ||
+		    !(t->allowed & (1u << c))) {
+			continue;
+		}
+		if (!sc->slice_armed) {
+			/* Queued on this CPU if c is another: its expiry
+			 * IPIs c (slice_expire). */
+			slice_start(sc, sc->curr, SCHED_SLICE_NS);
+		}
+		return;
+	}
+}
+
+/*
+ * Pick the next thread for this CPU and switch to it; rq_lock held,
+ * interrupts off. A thread still RUNNING goes back on the queue: at the
+ * head of its priority when preempted by a higher one (it keeps its
+ * turn), at the tail when it yields or its slice ran out; if this CPU
+ * does not take it back, another may (note_ready).
  */
 void sched_switch_locked(bool preempted)
 {
-	struct thread *prev = current_thread, *next;
+	unsigned int cpu = arch_cpu_id();
+	struct sched_cpu *c = &sched_cpus[cpu];
+	struct thread *prev = c->curr, *next;
+	bool requeued = false;
 	uint64_t now;
 
 	if (prev->state == THREAD_RUNNING) {
 		prev->state = THREAD_READY;
-		if (preempted && !slice_expired) {
-			slice_keep(prev);
+		if (prev == c->idle) {
+			/* never queued: picked when nothing else is */
+		} else if (preempted && !c->slice_expired) {
+			slice_keep(c, prev);
 			rq_push_head(&rq, prev);
+			requeued = true;
 		} else {
 			prev->slice_left_ns = 0;
 			rq_push_tail(&rq, prev);
+			requeued = true;
 		}
 	}
-	next = rq_pop(&rq);
+	next = rq_pop_cpu(&rq, cpu);
 	if (!next) {
-		panic("scheduler: nothing to run (no idle thread)");
+		next = c->idle;
 	}
-	need_resched = false;
-	slice_expired = false;
+	c->need_resched = false;
+	c->slice_expired = false;
 	next->state = THREAD_RUNNING;
-	slice_update(next);
+	next->cpu = cpu;
+	next->ran = true;
+	slice_update(c, next);
+	c->curr = next;
 	if (next == prev) {
 		return;
+	}
+	if (requeued) {
+		sched_note_ready(prev);
 	}
 	now = time_cycles();
 	prev->cpu_cycles += now - prev->run_start;
 	next->run_start = now;
 	next->switches++;
-	current_thread = next;
 	arch_context_switch(&prev->ctx, &next->ctx);
+}
+
+/* Switch if this CPU was asked to; interrupts off, rq_lock not held. */
+static void resched_if_asked(void)
+{
+	unsigned long flags;
+
+	if (!READ_ONCE(sched_this_cpu()->need_resched)) {
+		return;
+	}
+	flags = spin_lock_irqsave(&rq_lock);
+	if (sched_this_cpu()->need_resched) {
+		sched_switch_locked(true);
+	}
+	spin_unlock_irqrestore(&rq_lock, flags);
 }
 
 void sched_irq_exit(void)
 {
-	unsigned long flags;
-
 	/* A lock held here means interrupts were let in under it (a bug the
 	 * lock's owner will hear of): never switch away from it. */
-	if (!current_thread || !READ_ONCE(need_resched) || spin_held_count()) {
+	if (!READ_ONCE(sched_started) || !sched_this_cpu()->curr ||
+	    spin_held_count()) {
 		return;
 	}
-	flags = spin_lock_irqsave(&rq_lock);
-	if (need_resched) {
-		sched_switch_locked(true);
-	}
-	spin_unlock_irqrestore(&rq_lock, flags);
+	resched_if_asked();
 }
 
 void sched_preempt_check(void)
@@ -165,22 +294,22 @@ void sched_preempt_check(void)
 
 	/* Not can_sleep(): that one lets the boot (interrupts off) through;
 	 * a switch there would run a new thread with interrupts on early. */
-	if (!current_thread || !READ_ONCE(need_resched) || in_atomic() ||
-	    !arch_irqs_enabled()) {
+	if (!READ_ONCE(sched_started) || !arch_irqs_enabled()) {
 		return;
 	}
-	flags = spin_lock_irqsave(&rq_lock);
-	if (need_resched) {
-		sched_switch_locked(true);
+	flags = arch_irq_save();
+	if (sched_this_cpu()->curr && !in_irq() && !in_tasklet() &&
+	    !spin_held_count()) {
+		resched_if_asked();
 	}
-	spin_unlock_irqrestore(&rq_lock, flags);
+	arch_irq_restore(flags);
 }
 
 void thread_yield(void)
 {
 	unsigned long flags;
 
-	if (!current_thread) {
+	if (!READ_ONCE(sched_started)) {
 		return;
 	}
 	/* From a handler, a tasklet or under a lock the next thread would
@@ -194,24 +323,13 @@ void thread_yield(void)
 	spin_unlock_irqrestore(&rq_lock, flags);
 }
 
-/* rq_lock held: a thread of prio just became ready. */
-static void note_ready(int prio)
-{
-	if (prio > current_thread->prio) {
-		need_resched = true;
-	} else if (prio == current_thread->prio && !slice_timer.queued &&
-		   prio != PRIO_IDLE) {
-		slice_start(current_thread, SCHED_SLICE_NS);
-	}
-}
-
 void sched_enqueue_new(struct thread *t)
 {
 	unsigned long flags = spin_lock_irqsave(&rq_lock);
 
 	t->state = THREAD_READY;
 	rq_push_tail(&rq, t);
-	note_ready(t->prio);
+	sched_note_ready(t);
 	spin_unlock_irqrestore(&rq_lock, flags);
 }
 
@@ -224,7 +342,7 @@ bool sched_wake(struct thread *t)
 		t->state = THREAD_READY;
 		t->waits_on = NULL;
 		rq_push_tail(&rq, t);
-		note_ready(t->prio);
+		sched_note_ready(t);
 		woke = true;
 	}
 	spin_unlock_irqrestore(&rq_lock, flags);
@@ -235,7 +353,7 @@ void sched_block(struct spinlock *held, unsigned long flags,
 		 enum thread_state state, const char *what)
 {
 	unsigned long off = spin_lock_irqsave(&rq_lock);
-	struct thread *cur = current_thread;
+	struct thread *cur = sched_this_cpu()->curr;
 
 	cur->state = state;
 	cur->waits_on = what;
@@ -256,9 +374,10 @@ void sched_set_effective_prio(struct thread *t, int prio)
 		t->prio = prio;
 		if (ready) {
 			rq_push_tail(&rq, t);
-			note_ready(prio);
-		} else if (t == current_thread && rq_top_prio(&rq) > prio) {
-			need_resched = true;
+			sched_note_ready(t);
+		} else if (t->state == THREAD_RUNNING &&
+			   rq_top_prio(&rq) > prio) {
+			sched_resched_cpu(t->cpu);
 		}
 	}
 	spin_unlock_irqrestore(&rq_lock, flags);
@@ -298,10 +417,18 @@ void sched_boot_done(void)
 
 bool can_sleep(void)
 {
+	struct thread *cur;
+	unsigned long flags;
+	bool idle;
+
 	if (in_atomic() || (boot_done && !arch_irqs_enabled())) {
 		return false;
 	}
-	return !current_thread || current_thread != idle_thread;
+	flags = arch_irq_save();
+	cur = sched_this_cpu()->curr;
+	idle = cur && cur == sched_this_cpu()->idle;
+	arch_irq_restore(flags);
+	return !idle;
 }
 
 /* The culprit is whoever called the blocking function. */

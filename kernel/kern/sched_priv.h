@@ -7,6 +7,8 @@
 #define KERN_SCHED_PRIV_H
 
 #include "kern/arch_thread.h"
+#include "kern/irq.h" /* NR_CPUS */
+#include "kern/ktimer.h"
 #include "kern/sched.h"
 #include "kern/vm.h"
 #include "kern/wait.h"
@@ -39,6 +41,10 @@ struct thread {
 	struct mutex *held;	  /* mutexes it owns (PI), via held_next */
 	struct mutex *blocked_on; /* the mutex it waits for (PI chains) */
 
+	unsigned int cpu; /* runs on, or last ran on (rq_lock) */
+	bool ran;	  /* has run at least once (ps: CPU '-' before) */
+	uint32_t allowed; /* CPUs it may run on (cpumask_t, rq_lock) */
+
 	int exit_code;
 	bool detached; /* freed at exit, nobody joins */
 	struct completion exited;
@@ -56,6 +62,26 @@ void rq_push_tail(struct runqueue *rq, struct thread *t);
 void rq_push_head(struct runqueue *rq, struct thread *t);
 /* The first thread of the highest priority, removed; NULL if empty. */
 struct thread *rq_pop(struct runqueue *rq);
+/* The first thread allowed on cpu of the highest priority that has one,
+ * removed; NULL if none. */
+struct thread *rq_pop_cpu(struct runqueue *rq, unsigned int cpu);
+
+/*
+ * Where a woken thread should run (pure; host-tested). For each CPU:
+ * active (scheduling), idle (running its idle thread), kicked (its
+ * need_resched already set: it will pick from the queue anyway, so it
+ * counts as taken) and the priority it runs. The choice: an idle CPU of
+ * allowed that is not kicked, the thread's last CPU first, then self,
+ * then the lowest number; else the non-kicked allowed CPU running the
+ * lowest priority below prio (last CPU, then self, on ties); else -1.
+ */
+struct sched_cpu_view {
+	bool active, idle, kicked;
+	int prio;
+};
+int sched_choose_cpu(const struct sched_cpu_view *v, unsigned int ncpu,
+		     uint32_t allowed, int prio, unsigned int last,
+		     unsigned int self);
 /* Remove t (READY somewhere in rq); false if it was not there. */
 bool rq_remove(struct runqueue *rq, struct thread *t);
 /* The highest priority with a ready thread, or -1. */
@@ -76,12 +102,32 @@ bool sched_wake(struct thread *t);
 /* Set t's effective priority (PI boost/unboost), requeueing it. */
 void sched_set_effective_prio(struct thread *t, int prio);
 
-/* kern/sched.c's state and steps, for kern/thread.c. */
+/* kern/sched.c's state and steps, for kern/thread.c. Per CPU, indexed
+ * by arch_cpu_id() and read with interrupts off (a thread may migrate
+ * whenever they are on); every field under rq_lock but need_resched,
+ * which the CPU itself also reads without it (a hint: set under the lock,
+ * acted on under it). */
+struct sched_cpu {
+	struct thread *curr; /* running here (NULL: not scheduling yet) */
+	struct thread *idle; /* "idle" (CPU 0), "idle/N" */
+	bool need_resched;   /* switch at the next chance */
+	bool slice_expired;  /* curr goes behind its equals */
+	bool slice_armed;    /* slice_timer is set for curr */
+	bool started;	     /* idle became current (sched_cpu_idle) */
+	struct ktimer slice_timer;
+};
 extern struct spinlock rq_lock;
 extern struct runqueue rq;
-extern struct thread *current_thread;
-extern struct thread *idle_thread;
+extern struct sched_cpu sched_cpus[NR_CPUS];
+extern bool sched_started;
+/* The calling CPU's entry: interrupts off (or rq_lock held). */
+struct sched_cpu *sched_this_cpu(void);
 void sched_slice_init(void);
+/* rq_lock held: t became ready (queued): kick the CPU that should run
+ * it, or arm a slice among its equals (sched_choose_cpu). */
+void sched_note_ready(struct thread *t);
+/* rq_lock held: CPU cpu switches at its next chance (IPI if remote). */
+void sched_resched_cpu(unsigned int cpu);
 /* rq_lock held: switch to the best ready thread (maybe prev again). */
 void sched_switch_locked(bool preempted);
 /* Put a new thread on the run queue. */
@@ -99,6 +145,8 @@ struct wait_args {
 int wait_core(struct wait_queue *wq, const struct wait_args *a);
 /* Wake the first (or every) waiter; wq->lock held. Returns how many. */
 unsigned int wake_locked(struct wait_queue *wq, bool all);
+/* The thread wake_locked() would wake first (wq->lock held), or NULL. */
+struct thread *wait_first_thread(const struct wait_queue *wq);
 /* The highest priority among wq's waiters (wq->lock held), or -1. */
 int wait_top_prio(const struct wait_queue *wq);
 /* The deadline timeout_ns from now, WAIT_FOREVER staying so. */

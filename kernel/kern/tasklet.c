@@ -12,12 +12,13 @@
  * this same loop from a thread, so it runs even if no interrupt comes.
  *
  * Interrupts are off whenever a list is touched: one CPU's list is only
- * touched by that CPU. pending and running are atomic, for a tasklet
- * scheduled from two CPUs.
+ * touched by that CPU (leftovers move through a shared, locked list).
+ * pending and running are atomic, for a tasklet scheduled from two CPUs.
  */
 #include "kern/deferred.h"
 #include "kern/irq.h"
 #include "kern/irqflags.h"
+#include "kern/spinlock.h"
 
 struct tasklet_cpu {
 	struct tasklet *head, *tail;
@@ -68,9 +69,15 @@ void tasklet_schedule(struct tasklet *t)
 	arch_irq_restore(flags);
 }
 
+/* Interrupts off for the read: a thread that migrated between reading
+ * its CPU number and the flag would read another CPU's. */
 bool in_tasklet(void)
 {
-	return cpus[arch_cpu_id()].running;
+	unsigned long flags = arch_irq_save();
+	bool running = cpus[arch_cpu_id()].running;
+
+	arch_irq_restore(flags);
+	return running;
 }
 
 unsigned long tasklets_deferred(void)
@@ -91,14 +98,48 @@ static void run_one(struct tasklet *t)
 	__atomic_store_n(&t->running, false, __ATOMIC_RELEASE);
 }
 
-/* The budget's leftovers, from the events thread. */
+/*
+ * The budget's leftovers: moved from their CPU's list (only that CPU
+ * touches it) to this shared one, which the events thread, on whatever
+ * CPU it runs, takes onto its own CPU's list and runs. A tasklet is on
+ * one list at a time (pending guards it); running keeps it from running
+ * on two CPUs at once.
+ */
+static struct spinlock rest_lock = SPINLOCK_INIT("tasklet rest");
+static struct tasklet *rest_head, *rest_tail;
+
 static void run_rest(struct work *w)
 {
-	unsigned long flags = arch_irq_save();
+	unsigned long flags = spin_lock_irqsave(&rest_lock);
+	struct tasklet_cpu *c = &cpus[arch_cpu_id()];
+	struct tasklet *t = rest_head;
 
 	(void)w;
+	rest_head = rest_tail = NULL;
+	spin_unlock_irqrestore(&rest_lock, arch_irq_save());
+	while (t) {
+		struct tasklet *next = t->next;
+
+		append(c, t);
+		t = next;
+	}
 	tasklets_run();
 	arch_irq_restore(flags);
+}
+
+/* Interrupts off: this CPU's leftovers go to the shared list. */
+static void hand_over_rest(struct tasklet_cpu *c)
+{
+	unsigned long flags = spin_lock_irqsave(&rest_lock);
+
+	if (rest_tail) {
+		rest_tail->next = c->head;
+	} else {
+		rest_head = c->head;
+	}
+	rest_tail = c->tail;
+	c->head = c->tail = NULL;
+	spin_unlock_irqrestore(&rest_lock, flags);
 }
 
 static struct work rest_work = {.fn = run_rest};
@@ -125,6 +166,7 @@ void tasklets_run(void)
 	c->running = false;
 	if (c->head) {
 		__atomic_fetch_add(&deferred_count, 1, __ATOMIC_RELAXED);
+		hand_over_rest(c);
 		queue_work(system_wq, &rest_work);
 	}
 }

@@ -1,8 +1,10 @@
 /*
- * Threads: creation, the first run, exit, join, and `ps`. The boot flow
- * becomes thread "main" on its boot stack; the idle thread halts the CPU
- * whenever nothing else is ready. See kern/sched.h.
+ * Threads: creation, the first run, exit, join, pinning, and `ps`. The
+ * boot flow becomes thread "main" on its boot stack; each CPU has an idle
+ * thread ("idle" on CPU 0, "idle/N" on the others) that halts it whenever
+ * nothing else is ready for it. See kern/sched.h.
  */
+#include "kern/arch.h"
 #include "kern/errno.h"
 #include "kern/irqflags.h"
 #include "kern/ktimer.h"
@@ -10,6 +12,7 @@
 #include "kern/panic.h"
 #include "kern/printf.h"
 #include "kern/sched_priv.h"
+#include "kern/smp.h"
 #include "kern/string.h"
 
 /* Both ports' boot.S reserve THREAD_STACK_SIZE bytes below this. */
@@ -26,7 +29,7 @@ static unsigned int next_id = 1;
  * rq_lock with interrupts off, for this thread to release. */
 static void thread_start(void)
 {
-	struct thread *t = current_thread;
+	struct thread *t = sched_this_cpu()->curr;
 
 	spin_unlock_irqrestore(&rq_lock, arch_irq_save());
 	/* During boot interrupts stay off until kernel_main turns them on:
@@ -78,6 +81,8 @@ static void reap_zombies(void)
 	}
 }
 
+/* A new thread runs where its creator may (so a pinned test's threads
+ * stay with it), starting from the creator's CPU. */
 static void thread_setup(struct thread *t, const char *name, int priority)
 {
 	size_t len = strnlen(name, THREAD_NAME_LEN - 1);
@@ -88,14 +93,23 @@ static void thread_setup(struct thread *t, const char *name, int priority)
 	t->prio = t->base_prio = priority;
 	completion_init(&t->exited, "join");
 	flags = spin_lock_irqsave(&rq_lock);
+	{
+		struct thread *creator = sched_this_cpu()->curr;
+		bool idle = creator && creator == sched_this_cpu()->idle;
+
+		t->allowed =
+		    creator && !idle ? creator->allowed : (uint32_t)CPUMASK_ALL;
+		t->cpu = arch_cpu_id();
+	}
 	t->id = next_id++;
 	t->all_next = all_threads;
 	all_threads = t;
 	spin_unlock_irqrestore(&rq_lock, flags);
 }
 
-static struct thread *thread_new(thread_fn fn, void *arg, const char *name,
-				 int priority)
+/* A stack with the thread's record at its top, set up (not queued). */
+static struct thread *thread_alloc(thread_fn fn, void *arg, const char *name,
+				   int priority)
 {
 	struct vm_stack st;
 	struct thread *t;
@@ -120,7 +134,17 @@ static struct thread *thread_new(thread_fn fn, void *arg, const char *name,
 	t->arg = arg;
 	arch_thread_init(&t->ctx, t->stack.top, thread_start);
 	thread_setup(t, name, priority);
-	sched_enqueue_new(t);
+	return t;
+}
+
+static struct thread *thread_new(thread_fn fn, void *arg, const char *name,
+				 int priority)
+{
+	struct thread *t = thread_alloc(fn, arg, name, priority);
+
+	if (t) {
+		sched_enqueue_new(t);
+	}
 	return t;
 }
 
@@ -129,7 +153,7 @@ struct thread *thread_create(thread_fn fn, void *arg, const char *name,
 {
 	struct thread *t;
 
-	if (!current_thread) {
+	if (!sched_running()) {
 		kprintf("thread_create %s: the scheduler is not running\n",
 			name);
 		return NULL;
@@ -148,9 +172,9 @@ struct thread *thread_create(thread_fn fn, void *arg, const char *name,
 
 void thread_exit(int code)
 {
-	struct thread *cur = current_thread;
+	struct thread *cur = thread_current();
 
-	if (cur == &main_thread || cur == idle_thread) {
+	if (cur == &main_thread || cur->prio == PRIO_IDLE) {
 		panic("thread_exit: thread %s may not exit", cur->name);
 	}
 	cur->exit_code = code;
@@ -168,16 +192,42 @@ void thread_exit(int code)
 	panic("thread_exit: dead thread %s ran again", cur->name);
 }
 
+/*
+ * The exit completes before the dying thread is off its CPU (it still
+ * runs on its stack, interrupts off, until its last switch): on SMP the
+ * joiner can get here first, on another CPU. DEAD is set under rq_lock,
+ * which that switch holds until the next thread runs: seeing DEAD under
+ * the lock means the stack is no longer in use. The window is a few
+ * instructions with interrupts off; the wait is bounded all the same.
+ */
+#define OFF_CPU_SPINS 100000000ul
+
+static void wait_off_cpu(struct thread *t)
+{
+	for (unsigned long i = 0; i < OFF_CPU_SPINS; i++) {
+		unsigned long flags = spin_lock_irqsave(&rq_lock);
+		bool dead = t->state == THREAD_DEAD;
+
+		spin_unlock_irqrestore(&rq_lock, flags);
+		if (dead) {
+			return;
+		}
+		arch_cpu_relax();
+	}
+	panic("thread_join %s: exited but never left its CPU", t->name);
+}
+
 int thread_join(struct thread *t)
 {
 	int code;
 
 	might_sleep_from("thread_join", (uintptr_t)__builtin_return_address(0));
-	if (t == current_thread || t->detached) {
+	if (t == thread_current() || t->detached) {
 		panic("thread_join %s: %s", t->name,
 		      t->detached ? "detached" : "joining itself");
 	}
 	wait_for_completion_timeout(&t->exited, WAIT_FOREVER);
+	wait_off_cpu(t);
 	code = t->exit_code;
 	thread_free(t);
 	return code;
@@ -196,37 +246,61 @@ void thread_detach(struct thread *t)
 }
 
 /*
- * Idle: with interrupts off, look for work; none, then enable and halt
- * as one step (arch_wait_for_interrupt), so a wake-up by an interrupt
- * between the check and the halt ends the halt instead of being lost.
- * The interrupt's exit path switches to the woken thread directly.
+ * Idle, one per CPU: with interrupts off, look whether this CPU was asked
+ * to switch (a wake picked it: need_resched); not, then enable and halt
+ * as one step (arch_wait_for_interrupt), so a wake between the check and
+ * the halt ends the halt instead of being lost: a wake from this CPU's
+ * interrupt switches on that interrupt's exit; one from another CPU
+ * sends IPI_RESCHEDULE, which is such an interrupt. Then schedule: with
+ * one queue, a CPU that goes idle takes whatever is ready for it at once.
  */
 static void idle_loop(void *arg)
 {
 	(void)arg;
 	for (;;) {
+		unsigned long flags;
+
 		reap_zombies();
 		arch_irq_disable();
-		if (rq.count == 0 && !boot_done) {
-			/* Halting would let interrupts in before the boot set
-			 * every controller up, and none could be expected. */
-			panic("idle: the boot blocked with interrupts off; "
-			      "nothing can wake it");
-		}
-		if (rq.count == 0) {
+		if (!READ_ONCE(sched_this_cpu()->need_resched)) {
+			if (!boot_done) {
+				/* Halting would let interrupts in before the
+				 * boot set every controller up, and none could
+				 * be expected. */
+				panic("idle: the boot blocked with interrupts "
+				      "off; nothing can wake it");
+			}
 			arch_wait_for_interrupt();
 		}
+		flags = spin_lock_irqsave(&rq_lock);
+		sched_switch_locked(false);
+		spin_unlock_irqrestore(&rq_lock, flags);
 		arch_irq_enable();
-		thread_yield();
 	}
+}
+
+/* The idle thread of a CPU: off the run queue, picked when nothing is
+ * ready there, allowed on that CPU only. */
+static struct thread *idle_create(unsigned int cpu, const char *name)
+{
+	struct thread *t = thread_alloc(idle_loop, NULL, name, PRIO_IDLE);
+
+	if (t) {
+		t->allowed = CPUMASK_CPU(cpu);
+		t->cpu = cpu;
+		t->state = THREAD_READY;
+	}
+	return t;
 }
 
 void sched_init(const char *name)
 {
 	struct thread *t = &main_thread;
+	struct sched_cpu *c = &sched_cpus[0];
 
 	/* Once in the kernel; per test on the host (a fresh start). */
 	memset(t, 0, sizeof(*t));
+	memset(sched_cpus, 0, sizeof(sched_cpus));
 	all_threads = NULL;
 	zombies = NULL;
 	rq_init(&rq);
@@ -235,13 +309,18 @@ void sched_init(const char *name)
 	t->stack.top = (uintptr_t)boot_stack_top;
 	t->stack.base = t->stack.top - THREAD_STACK_SIZE;
 	thread_setup(t, name, PRIO_NORMAL);
+	t->allowed = (uint32_t)CPUMASK_ALL;
+	t->cpu = arch_cpu_id();
+	t->ran = true;
 	t->state = THREAD_RUNNING;
 	t->run_start = time_cycles();
-	current_thread = t;
-	idle_thread = thread_new(idle_loop, NULL, "idle", PRIO_IDLE);
-	if (!idle_thread) {
+	c->curr = t;
+	c->started = true;
+	c->idle = idle_create(0, "idle");
+	if (!c->idle) {
 		panic("sched_init: no idle thread");
 	}
+	WRITE_ONCE(sched_started, true);
 }
 
 const char *thread_name(const struct thread *t)
@@ -251,7 +330,7 @@ const char *thread_name(const struct thread *t)
 
 uint64_t sched_idle_cycles(void)
 {
-	return idle_thread ? thread_cpu_cycles(idle_thread) : 0;
+	return sched_cpu_idle_cycles(0);
 }
 
 unsigned int thread_id(const struct thread *t)
@@ -263,7 +342,7 @@ uint64_t thread_cpu_cycles(const struct thread *t)
 {
 	uint64_t c = t->cpu_cycles;
 
-	if (t == current_thread) {
+	if (t->state == THREAD_RUNNING) { /* on some CPU since run_start */
 		c += time_cycles() - t->run_start;
 	}
 	return c;
@@ -314,6 +393,7 @@ struct ps_row {
 	char name[THREAD_NAME_LEN];
 	enum thread_state state;
 	int prio, base_prio;
+	int cpu; /* -1: never ran */
 	uint64_t cycles;
 	unsigned long switches;
 	const char *waits_on;
@@ -329,10 +409,15 @@ static unsigned int ps_snapshot(struct ps_row *rows, unsigned int *total)
 	*total = 0;
 	for (struct thread *t = all_threads; t; t = t->all_next) {
 		if (n < PS_MAX) {
-			rows[n] = (struct ps_row){
-			    t->id,	 "",	       t->state,
-			    t->prio,	 t->base_prio, thread_cpu_cycles(t),
-			    t->switches, t->waits_on};
+			rows[n] = (struct ps_row){t->id,
+						  "",
+						  t->state,
+						  t->prio,
+						  t->base_prio,
+						  t->ran ? (int)t->cpu : -1,
+						  thread_cpu_cycles(t),
+						  t->switches,
+						  t->waits_on};
 			memcpy(rows[n].name, t->name, THREAD_NAME_LEN);
 			n++;
 		}
@@ -354,8 +439,9 @@ void sched_print_threads(void)
 	mutex_lock(&rows_lock);
 	n = ps_snapshot(rows, &total);
 
-	kprintf("  ID NAME                 STATE    PRIO   CPU-MS  SWITCHES "
-		"WAITS-ON\n");
+	kprintf(
+	    "  ID NAME                 STATE    CPU PRIO   CPU-MS  SWITCHES "
+	    "WAITS-ON\n");
 	/* Oldest first: the list is newest first. */
 	for (unsigned int i = n; i-- > 0;) {
 		const struct ps_row *r = &rows[i];
@@ -363,9 +449,15 @@ void sched_print_threads(void)
 		    freq ? (unsigned long long)(r->cycles / (freq / 1000 ?: 1))
 			 : 0;
 
-		kprintf("%4u %-20s %-8s %2d/%-2d %8llu %9lu %s\n", r->id,
-			r->name, state_names[r->state], r->prio, r->base_prio,
-			ms, r->switches, r->waits_on ? r->waits_on : "-");
+		char cpu[8] = "-";
+
+		if (r->cpu >= 0) {
+			ksnprintf(cpu, sizeof(cpu), "%d", r->cpu);
+		}
+		kprintf("%4u %-20s %-8s %3s %2d/%-2d %8llu %9lu %s\n", r->id,
+			r->name, state_names[r->state], cpu, r->prio,
+			r->base_prio, ms, r->switches,
+			r->waits_on ? r->waits_on : "-");
 	}
 	if (total > n) {
 		kprintf("(%u more threads not shown)\n", total - n);
@@ -373,31 +465,109 @@ void sched_print_threads(void)
 	mutex_unlock(&rows_lock);
 }
 
-/* STUB (issue 11 contract): one CPU. */
 uint64_t sched_cpu_idle_cycles(unsigned int cpu)
 {
-	return cpu == 0 ? sched_idle_cycles() : 0;
-}
+	uint64_t c = 0;
+	unsigned long flags;
 
-unsigned int thread_cpu(const struct thread *t)
-{
-	(void)t;
-	return 0;
+	if (cpu >= NR_CPUS || !sched_running()) {
+		return 0;
+	}
+	flags = spin_lock_irqsave(&rq_lock);
+	if (sched_cpus[cpu].idle) {
+		c = thread_cpu_cycles(sched_cpus[cpu].idle);
+	}
+	spin_unlock_irqrestore(&rq_lock, flags);
+	return c;
 }
 
 uintptr_t sched_cpu_prepare(unsigned int cpu)
 {
-	(void)cpu;
-	return 0;
+	char name[THREAD_NAME_LEN];
+	struct sched_cpu *c;
+
+	if (cpu == 0 || cpu >= NR_CPUS || !sched_running()) {
+		kprintf("sched: no idle thread for CPU %u (0 is the boot's, "
+			"at most %u)\n",
+			cpu, NR_CPUS);
+		return 0;
+	}
+	c = &sched_cpus[cpu];
+	if (c->started) {
+		kprintf("sched: CPU %u is running already\n", cpu);
+		return 0;
+	}
+	if (!c->idle) { /* a retry reuses the one made before */
+		ksnprintf(name, sizeof(name), "idle/%u", cpu);
+		c->idle = idle_create(cpu, name);
+		if (!c->idle) {
+			return 0; /* thread_create said why */
+		}
+	}
+	return c->idle->stack.top;
 }
 
+/*
+ * The new CPU's flow becomes its idle thread (as the boot's became
+ * "main"): on the stack sched_cpu_prepare() gave, so no first frame is
+ * needed; its context is saved by its first switch away.
+ */
 void sched_cpu_idle(void)
 {
-	panic("sched_cpu_idle: stub");
+	unsigned int cpu = arch_cpu_id();
+	struct sched_cpu *c = &sched_cpus[cpu % NR_CPUS];
+	unsigned long flags;
+
+	arch_irq_disable();
+	if (cpu >= NR_CPUS || !c->idle || c->started) {
+		panic("sched_cpu_idle: CPU %u has no idle thread to become",
+		      cpu);
+	}
+	flags = spin_lock_irqsave(&rq_lock);
+	c->idle->state = THREAD_RUNNING;
+	c->idle->ran = true;
+	c->idle->run_start = time_cycles();
+	c->curr = c->idle;
+	c->started = true;
+	c->need_resched = true; /* look at the queue at once */
+	spin_unlock_irqrestore(&rq_lock, flags);
+	(void)flags;
+	arch_irq_enable();
+	idle_loop(NULL);
+	panic("sched_cpu_idle: idle returned");
+}
+
+/* rq_lock held: t may no longer run where it is, or may run elsewhere. */
+static void set_cpus_locked(struct thread *t, uint32_t mask)
+{
+	t->allowed = mask;
+	if (t->state == THREAD_READY && t != sched_cpus[t->cpu].idle) {
+		/* Queued: its next pick honours the mask; kick a CPU that
+		 * may take it now (an idle one of the new set). */
+		sched_note_ready(t);
+	} else if (t->state == THREAD_RUNNING && !(mask & (1u << t->cpu))) {
+		sched_resched_cpu(t->cpu);
+	}
 }
 
 int thread_set_cpus(struct thread *t, uint32_t mask)
 {
-	(void)t;
-	return mask & 1u ? 0 : -EINVAL;
+	unsigned long flags;
+
+	if (!t || !(mask & cpu_online_mask()) || t->prio == PRIO_IDLE) {
+		return -EINVAL;
+	}
+	if (t == thread_current()) {
+		might_sleep_from("thread_set_cpus",
+				 (uintptr_t)__builtin_return_address(0));
+	}
+	flags = spin_lock_irqsave(&rq_lock);
+	set_cpus_locked(t, mask & (uint32_t)CPUMASK_ALL);
+	spin_unlock_irqrestore(&rq_lock, flags);
+	/* Ourselves: need_resched was set, and the unlock switched away (we
+	 * continue on a CPU of mask); this is for a wake that raced it. */
+	if (t == thread_current()) {
+		sched_preempt_check();
+	}
+	return 0;
 }

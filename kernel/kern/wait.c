@@ -168,6 +168,11 @@ unsigned int wake_locked(struct wait_queue *wq, bool all)
 	return n;
 }
 
+struct thread *wait_first_thread(const struct wait_queue *wq)
+{
+	return wq->head ? wq->head->thread : NULL;
+}
+
 int wait_top_prio(const struct wait_queue *wq)
 {
 	int top = -1;

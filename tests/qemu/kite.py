@@ -26,6 +26,51 @@ IMAGES = {
 }
 PROMPT = "kite> "
 
+# irqstat (kern/irq.c irq_print_stats): a header with one CPUn column per
+# online CPU, then per line: IRQ, a count per CPU, CHIP, HWIRQ, TRIGGER,
+# ACTIONS ("name(handled)", a threaded one followed by " [thread]").
+IRQSTAT_HEADER = re.compile(r"^ IRQ((?: +CPU\d+)+)  CHIP +HWIRQ +TRIGGER +"
+                            r"ACTIONS$", re.M)
+ACTION = re.compile(r"([\w.@/-]+)\((\d+)\)")
+
+
+class IrqLine:
+    """One irqstat row."""
+
+    def __init__(self, irq, counts, chip, hwirq, trigger, text):
+        self.irq, self.counts, self.chip = irq, counts, chip
+        self.hwirq, self.trigger, self.text = hwirq, trigger, text
+        self.total = sum(counts)
+        # {action name: the count that action handled}
+        self.actions = {n: int(c) for n, c in ACTION.findall(text)}
+
+    def __repr__(self):
+        return "IrqLine(%d %r %s %s)" % (self.irq, self.counts, self.chip,
+                                         self.text)
+
+
+def irqstat(out):
+    """Parse irqstat's table: (CPU numbers of the columns, [IrqLine])."""
+    head = IRQSTAT_HEADER.search(out)
+    assert head, "no irqstat header in:\n" + out
+    cpus = [int(c) for c in re.findall(r"CPU(\d+)", head.group(1))]
+    row = re.compile(r"^ *(\d+)((?: +\d+){%d})  (\S+) +(\d+)  (\S+) +(.*)$"
+                     % len(cpus), re.M)
+    lines = [IrqLine(int(m.group(1)), [int(c) for c in m.group(2).split()],
+                     m.group(3), int(m.group(4)), m.group(5), m.group(6))
+             for m in row.finditer(out, head.end())]
+    return cpus, lines
+
+
+def irq_line(out, action):
+    """The irqstat row with an action whose name matches the regex
+    action (whole name), or None."""
+    rx = re.compile(action)
+    for line in irqstat(out)[1]:
+        if any(rx.fullmatch(a) for a in line.actions):
+            return line
+    return None
+
 
 class Timeout(Exception):
     pass
@@ -95,6 +140,24 @@ class Guest:
                 raise Timeout("QEMU closed its output (exit %s) waiting for "
                               "%r; output:\n%s" % (self.proc.poll(), pattern,
                                                    self.out[self.pos:][-2000:]))
+
+    def wait_for(self, pattern, start=0, timeout=10.0):
+        """Wait for a regex anywhere in the output from offset start on,
+        without consuming: for lines that may come out in any order with
+        what expect() waits for (another thread's report)."""
+        rx = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        while True:
+            m = rx.search(self.out, start)
+            if m:
+                return m
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise Timeout("no %r within %.0fs; output since:\n%s"
+                              % (pattern, timeout, self.out[start:][-2000:]))
+            if self._read(min(left, 0.5)) is None:
+                raise Timeout("QEMU closed its output (exit %s) waiting for "
+                              "%r" % (self.proc.poll(), pattern))
 
     def send(self, text):
         self.proc.stdin.write(text.encode("latin-1"))

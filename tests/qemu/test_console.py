@@ -11,7 +11,7 @@ import os
 import re
 import time
 
-from kite import Guest, PROMPT
+from kite import Guest, PROMPT, irq_line
 from test_shell import irq_rows, kbd_command
 
 FOUR_PORTS = "-serial null -serial null -serial null"  # the first: the pipe
@@ -91,12 +91,11 @@ def test_polled_console_reads_both_and_idles(arch, **opts):
 
 
 def unhandled(out, action):
-    for line in out.splitlines():
-        if re.search(r"\b%s\(\d+\)" % action, line):
-            total = int(line.split()[1])
-            m = re.search(r"\[unhandled (\d+)\]", line)
-            return total, int(m.group(1)) if m else 0
-    raise AssertionError("no %s in irqstat:\n%s" % (action, out))
+    line = irq_line(out, action)
+    if line is None:
+        raise AssertionError("no %s in irqstat:\n%s" % (action, out))
+    m = re.search(r"\[unhandled (\d+)\]", line.text)
+    return line.total, int(m.group(1)) if m else 0
 
 
 def test_com1_interrupts_are_handled(arch, **opts):

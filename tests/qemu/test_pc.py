@@ -7,6 +7,7 @@ import os
 import re
 import time
 
+import kite
 from kite import Guest, PROMPT, Timeout
 from test_shell import QKEY, kbd_command, key_event
 
@@ -24,9 +25,8 @@ def action_counts(out):
     (not the line's: on a shared line each action counts what it
     handled)."""
     counts = {}
-    for m in re.finditer(r"^ *\d+ +\d+  \S+ +\d+  \S+ +(.*)$", out, re.M):
-        for name, n in re.findall(r"([\w.@-]+)\((\d+)\)", m.group(1)):
-            counts[name] = int(n)
+    for line in kite.irqstat(out)[1]:
+        counts.update(line.actions)
     return counts
 
 

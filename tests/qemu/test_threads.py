@@ -27,10 +27,12 @@ from kite import Guest, PROMPT
 from test_serial import rxcheck, serialstat
 from test_shell import kbd_command
 
-# `ps` (kern/sched.c sched_print_threads):
-#   ID NAME  STATE  PRIO(now/base)  CPU-MS  SWITCHES  WAITS-ON
-PS_ROW = re.compile(r"^ *(\d+) (\S+) +(\S+) +(\d+)/(\d+) +(\d+) +(\d+) (.*)$",
-                    re.M)
+# `ps` (kern/thread.c sched_print_threads):
+#   ID NAME  STATE  PRIO(now/base)  [CPU]  CPU-MS  SWITCHES  WAITS-ON
+# CPU (issue 11): the CPU the thread runs on or last ran on. Rows are read
+# by the header's column names; WAITS-ON, the last, may hold spaces.
+PS_HEADER = re.compile(r"^ +ID +NAME +STATE +[A-Z -]*WAITS-ON$", re.M)
+PS_COLUMNS = ("ID", "NAME", "STATE", "PRIO", "CPU-MS", "SWITCHES", "WAITS-ON")
 # The thread running the shell: the boot flow that became a thread
 # ("main", sched_init) or a thread of its own.
 SHELL_THREADS = ("shell", "main")
@@ -47,17 +49,37 @@ def boot(arch, **opts):
     return g
 
 
+def ps_row(cols, line):
+    """One ps line as a dict (cols: the header's names), or None."""
+    f = line.split(None, len(cols) - 1)
+    if len(f) < len(cols) - 1 or not f[0].isdigit():
+        return None
+    f += ["-"] * (len(cols) - len(f))
+    v = dict(zip(cols, f))
+    prio = re.fullmatch(r"(\d+)/(\d+)", v["PRIO"])
+    if not prio:
+        return None
+    row = {"id": int(v["ID"]), "name": v["NAME"], "state": v["STATE"],
+           "prio": int(prio.group(1)), "base_prio": int(prio.group(2)),
+           "cpu_ms": int(v["CPU-MS"]), "switches": int(v["SWITCHES"]),
+           "waits_on": v["WAITS-ON"].strip()}
+    if "CPU" in v:
+        row["cpu"] = int(v["CPU"]) if v["CPU"].isdigit() else None
+    return row
+
+
 def ps_rows(out):
-    """ps's table as {name: [row dict, ...]}."""
-    assert re.search(r"ID +NAME +STATE +PRIO +CPU-MS +SWITCHES +WAITS-ON",
-                     out), out
+    """ps's table as {name: [row dict, ...]}; a row has "cpu" (an int, or
+    None for "-") when ps has a CPU column."""
+    head = PS_HEADER.search(out)
+    assert head, out
+    cols = head.group(0).split()
+    assert set(PS_COLUMNS) <= set(cols), head.group(0)
     rows = {}
-    for m in PS_ROW.finditer(out):
-        rows.setdefault(m.group(2), []).append({
-            "id": int(m.group(1)), "state": m.group(3),
-            "prio": int(m.group(4)), "base_prio": int(m.group(5)),
-            "cpu_ms": int(m.group(6)),
-            "switches": int(m.group(7)), "waits_on": m.group(8).strip()})
+    for line in out[head.end():].splitlines():
+        row = ps_row(cols, line)
+        if row:
+            rows.setdefault(row["name"], []).append(row)
     assert rows, out
     return rows
 

@@ -25,7 +25,7 @@ import subprocess
 import sys
 import time
 
-from kite import Guest, PROMPT
+from kite import Guest, PROMPT, irq_line
 
 UPTIME = re.compile(r"up (\d+)\.(\d{3}) s \((\d+) ticks")
 TSC_RATE = re.compile(r"tsc: (\d+)\.(\d{3}) MHz")
@@ -159,13 +159,11 @@ PC_TESTS = [
 ]
 
 
-TIMER_ROW = re.compile(r"^ *\d+ +(\d+) .* timer\((\d+)\)$", re.M)
-
-
 def timer_interrupts(g):
-    m = TIMER_ROW.search(g.command("irqstat"))
-    assert m, g.out[-2000:]
-    return int(m.group(1))
+    """The timer line's count, summed over the CPU columns."""
+    line = irq_line(g.command("irqstat"), "timer")
+    assert line, g.out[-2000:]
+    return line.total
 
 
 def sleep_span(g):

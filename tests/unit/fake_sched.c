@@ -19,6 +19,12 @@
 int fake_vm_stack_alloc(size_t size, struct vm_stack *st);
 void fake_vm_stack_free(struct vm_stack *st);
 
+#include "kern/smp.h"
+#define ipi_send	fake_ipi_send
+#define cpu_online_mask fake_cpu_online_mask
+void fake_ipi_send(unsigned int cpu, enum ipi_kind kind);
+cpumask_t fake_cpu_online_mask(void);
+
 #include "kern/mutex.c"
 #include "kern/runqueue.c"
 #include "kern/sched.c"
@@ -37,6 +43,20 @@ void fake_vm_stack_free(struct vm_stack *st);
 #define FAKE_ALLOCS 256
 
 uint64_t fake_now_ns;
+uint32_t fake_online_mask = 1;
+unsigned int fake_ipis[8];
+
+void fake_ipi_send(unsigned int cpu, enum ipi_kind kind)
+{
+	if (cpu < 8 && kind == IPI_RESCHEDULE) {
+		fake_ipis[cpu]++;
+	}
+}
+
+cpumask_t fake_cpu_online_mask(void)
+{
+	return fake_online_mask;
+}
 char boot_stack_top[16]; /* "main"'s stack bounds: only printed */
 
 static struct ktimer *timers;
@@ -263,14 +283,16 @@ void fake_sched_reset(void)
 	fake_now_ns = 0;
 	memset(&main_uc, 0, sizeof(main_uc));
 	fake_wfi_hook = idle_wait;
+	fake_online_mask = 1;
+	memset(fake_ipis, 0, sizeof(fake_ipis));
 	sched_init("main");
 	sched_boot_done();
 }
 
 void fake_sched_teardown(void)
 {
-	current_thread = NULL;
-	idle_thread = NULL;
+	sched_started = false;
+	memset(sched_cpus, 0, sizeof(sched_cpus));
 	fake_wfi_hook = NULL;
 	timers = NULL;
 }

@@ -26,12 +26,13 @@
 
 #include "kern/ktimer.h"
 
-#define ktimer_init	 fake_ktimer_init
-#define ktimer_start	 fake_ktimer_start
-#define ktimer_cancel	 fake_ktimer_cancel
-#define time_ns		 fake_time_ns
-#define time_cycles	 fake_time_cycles
-#define time_cycles_freq fake_time_cycles_freq
+#define ktimer_init	    fake_ktimer_init
+#define ktimer_start	    fake_ktimer_start
+#define ktimer_cancel	    fake_ktimer_cancel
+#define ktimer_cancel_async fake_ktimer_cancel
+#define time_ns		    fake_time_ns
+#define time_cycles	    fake_time_cycles
+#define time_cycles_freq    fake_time_cycles_freq
 
 void fake_ktimer_init(struct ktimer *t, ktimer_fn fn, void *data,
 		      const char *name);
@@ -53,6 +54,14 @@ extern uint64_t fake_now_ns;
 /* Move the clock on by ns, expiring timers on the way, each expiry then
  * the interrupt exit (which may switch threads). */
 void fake_time_advance(uint64_t ns);
+/*
+ * SMP as the scheduler sees it (kern/smp.h renamed to these fakes in its
+ * sources): the online mask (CPU 0 only after a reset) and the IPIs it
+ * sent, counted per CPU. The host runs one CPU's threads; the other CPUs
+ * exist only as state in sched_cpus[] that a test sets up.
+ */
+extern uint32_t fake_online_mask;
+extern unsigned int fake_ipis[8];
 /* Thread stacks allocated and not yet freed. */
 unsigned int fake_stacks_live(void);
 /* Timers queued now. */

@@ -15,7 +15,9 @@
 #define timer_set_source ktq_timer_set_source
 #include "kern/ktimer.c"
 
+#include <pthread.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fake_arch.h"
 #include "unit.h"
@@ -41,10 +43,13 @@ void ktq_timer_set_source(const char *name)
 	fake_source = name;
 }
 
+/* One device whose set_next and stop act on the calling CPU's local
+ * timer (fake_cpu_id), as the LAPIC's and the Arm timer's do. */
 struct fake_dev {
 	struct clockevent ce;
 	unsigned int set_next_calls, stops, periodic_calls;
-	uint64_t armed; /* UINT64_MAX: stopped */
+	uint64_t armed; /* CPU 0's; UINT64_MAX: stopped */
+	uint64_t armed_on[NR_CPUS];
 	unsigned int hz;
 };
 
@@ -53,7 +58,10 @@ static int fake_set_next(struct clockevent *ce, uint64_t deadline_ns)
 	struct fake_dev *d = ce->priv;
 
 	d->set_next_calls++;
-	d->armed = deadline_ns;
+	d->armed_on[fake_cpu_id] = deadline_ns;
+	if (fake_cpu_id == 0) {
+		d->armed = deadline_ns;
+	}
 	return 0;
 }
 
@@ -71,7 +79,10 @@ static void fake_stop(struct clockevent *ce)
 	struct fake_dev *d = ce->priv;
 
 	d->stops++;
-	d->armed = UINT64_MAX;
+	d->armed_on[fake_cpu_id] = UINT64_MAX;
+	if (fake_cpu_id == 0) {
+		d->armed = UINT64_MAX;
+	}
 }
 
 static void fake_dev_init(struct fake_dev *d, const char *name,
@@ -86,6 +97,9 @@ static void fake_dev_init(struct fake_dev *d, const char *name,
 	d->ce.stop = fake_stop;
 	d->ce.priv = d;
 	d->armed = UINT64_MAX;
+	for (unsigned int k = 0; k < NR_CPUS; k++) {
+		d->armed_on[k] = UINT64_MAX;
+	}
 }
 
 /* A fresh queue with a one-shot device registered. */
@@ -94,10 +108,14 @@ static struct fake_dev oneshot;
 static void reset(void)
 {
 	fake_arch_reset();
-	queue = NULL;
+	for (unsigned int k = 0; k < NR_CPUS; k++) {
+		ktq[k].queue = NULL;
+		ktq[k].running = NULL;
+		ktq[k].programmed = NOT_PROGRAMMED;
+		memset(&ktq[k].stats, 0, sizeof(ktq[k].stats));
+	}
 	current = NULL;
-	programmed = NOT_PROGRAMMED;
-	memset(&stats, 0, sizeof(stats));
+	tick_cpu = 0;
 	fake_now = 1000;
 	fake_ticks = 0;
 	fake_source = NULL;
@@ -118,6 +136,23 @@ static void fire_at(struct fake_dev *d, uint64_t t)
 		d->armed = UINT64_MAX;
 		clockevent_interrupt(&d->ce);
 	}
+}
+
+/* CPU cpu's local timer interrupt at time t, if armed for then. */
+static void fire_cpu_at(struct fake_dev *d, unsigned int cpu, uint64_t t)
+{
+	unsigned int was = fake_cpu_id;
+
+	fake_now = t;
+	fake_cpu_id = cpu;
+	if (d->armed_on[cpu] <= t) {
+		d->armed_on[cpu] = UINT64_MAX;
+		if (cpu == 0) {
+			d->armed = UINT64_MAX;
+		}
+		clockevent_interrupt(&d->ce);
+	}
+	fake_cpu_id = was;
 }
 
 /* Functions record their order. */
@@ -158,7 +193,7 @@ TEST(ktimer_expire_in_deadline_order)
 	CHECK_EQ_STR(order[2], "d");
 	CHECK_EQ_STR(order[3], "c");
 	CHECK(!a.queued && !b.queued && !c.queued && !d.queued);
-	CHECK_EQ_INT(stats.expired, 4);
+	CHECK_EQ_INT(ktq[0].stats.expired, 4);
 }
 
 TEST(ktimer_cancel_means_it_does_not_run)
@@ -330,7 +365,7 @@ TEST(ktimer_early_interrupt_rearms)
 	fake_now = 60000;
 	clockevent_interrupt(&oneshot.ce);
 	CHECK_EQ_INT(norder, 0);
-	CHECK_EQ_INT(stats.early, 1);
+	CHECK_EQ_INT(ktq[0].stats.early, 1);
 	CHECK_EQ_INT(oneshot.set_next_calls, calls + 1);
 	CHECK_EQ_INT(oneshot.armed, 100000);
 	fire_at(&oneshot, 100000);
@@ -357,7 +392,7 @@ TEST(ktimer_periodic_device_checks_each_tick)
 		CHECK_EQ_INT(a.fired, fake_now >= 3500 ? 1 : 0);
 	}
 	CHECK_EQ_INT(fake_ticks, 3); /* jiffies told of every tick */
-	CHECK_EQ_INT(stats.early, 0);
+	CHECK_EQ_INT(ktq[0].stats.early, 0);
 }
 
 TEST(ktimer_highest_rated_device_wins)
@@ -386,4 +421,150 @@ TEST(ktimer_highest_rated_device_wins)
 	CHECK_EQ_INT(a.fired, 0);
 	clockevent_interrupt(&better.ce);
 	CHECK_EQ_INT(a.fired, 1);
+}
+
+/* ---- One queue per CPU ------------------------------------------------- */
+
+static volatile unsigned int ran_on;
+
+static void note_cpu(struct ktimer *t)
+{
+	ran_on = fake_cpu_id;
+	record(t);
+}
+
+TEST(ktimer_queued_and_fired_on_the_starting_cpu)
+{
+	struct ktimer a, b;
+	struct ktimer_stats st;
+
+	reset_oneshot();
+	norder = 0;
+	ktimer_init(&a, note_cpu, NULL, "a");
+	ktimer_init(&b, note_cpu, NULL, "b");
+	fake_cpu_id = 1;
+	ktimer_start(&a, 2000, 0);
+	CHECK_EQ_INT(ktimer_next_deadline(), 2000);
+	fake_cpu_id = 0;
+	ktimer_start(&b, 3000, 0);
+	CHECK_EQ_INT(ktimer_next_deadline(), 3000); /* CPU 0 sees its own */
+	/* Each CPU programmed its own local timer for its own head. */
+	CHECK_EQ_INT(oneshot.armed_on[1], 2000);
+	CHECK_EQ_INT(oneshot.armed_on[0], 3000);
+	fire_cpu_at(&oneshot, 0, 2500); /* not armed yet: nothing */
+	CHECK_EQ_INT(norder, 0);
+	fire_cpu_at(&oneshot, 1, 2500);
+	CHECK_EQ_INT(norder, 1);
+	CHECK_EQ_STR(order[0], "a");
+	CHECK_EQ_INT(ran_on, 1);
+	/* CPU 1 has nothing left: its timer stopped (tickless per CPU),
+	 * CPU 0's still set for b. */
+	CHECK_EQ_INT(oneshot.armed_on[1], UINT64_MAX);
+	CHECK_EQ_INT(oneshot.armed_on[0], 3000);
+	fire_cpu_at(&oneshot, 0, 3000);
+	CHECK_EQ_INT(norder, 2);
+	CHECK_EQ_INT(ran_on, 0);
+	ktimer_stats_read(1, &st);
+	CHECK_EQ_INT(st.expired, 1);
+	CHECK_EQ_INT(st.interrupts, 1);
+	ktimer_stats_read(KTIMER_ALL_CPUS, &st);
+	CHECK_EQ_INT(st.expired, 2);
+	CHECK_EQ_INT(st.interrupts, 2);
+	fake_cpu_id = 0;
+}
+
+TEST(ktimer_restart_moves_to_the_calling_cpu)
+{
+	struct ktimer a;
+	struct ktimer_stats st;
+
+	reset_oneshot();
+	norder = 0;
+	ktimer_init(&a, note_cpu, NULL, "a");
+	fake_cpu_id = 2;
+	ktimer_start(&a, 2000, 0);
+	fake_cpu_id = 0;
+	ktimer_start(&a, 2500, 0);
+	CHECK_EQ_INT(a.cpu, 0);
+	CHECK(ktq[2].queue == NULL);
+	CHECK(ktq[0].queue == &a);
+	/* CPU 2's device was left set (only CPU 2 can reprogram it): its
+	 * interrupt finds nothing due, counts early, and stops it. */
+	fire_cpu_at(&oneshot, 2, 2000);
+	CHECK_EQ_INT(norder, 0);
+	ktimer_stats_read(2, &st);
+	CHECK_EQ_INT(st.early, 1);
+	CHECK_EQ_INT(oneshot.armed_on[2], UINT64_MAX);
+	fire_cpu_at(&oneshot, 0, 2500);
+	CHECK_EQ_INT(norder, 1);
+	CHECK_EQ_INT(ran_on, 0);
+}
+
+TEST(ktimer_cancel_finds_a_timer_on_another_cpu)
+{
+	struct ktimer a;
+
+	reset_oneshot();
+	norder = 0;
+	ktimer_init(&a, note_cpu, NULL, "a");
+	fake_cpu_id = 3;
+	ktimer_start(&a, 2000, 0);
+	fake_cpu_id = 0;
+	CHECK(ktimer_cancel(&a));
+	CHECK(!a.queued);
+	CHECK(ktq[3].queue == NULL);
+	CHECK(!ktimer_cancel(&a));
+	fire_cpu_at(&oneshot, 3, 2000);
+	CHECK_EQ_INT(norder, 0);
+}
+
+/* A function running on CPU 1 (a pthread) while CPU 0 cancels it. */
+static volatile int slow_in, slow_done, slow_release;
+
+static void slow_fn(struct ktimer *t)
+{
+	(void)t;
+	__atomic_store_n(&slow_in, 1, __ATOMIC_SEQ_CST);
+	while (!__atomic_load_n(&slow_release, __ATOMIC_SEQ_CST)) {
+	}
+	__atomic_store_n(&slow_done, 1, __ATOMIC_SEQ_CST);
+}
+
+static void *cpu1_fires(void *arg)
+{
+	fire_cpu_at(arg, 1, 2000);
+	return NULL;
+}
+
+static void *release_later(void *arg)
+{
+	(void)arg;
+	usleep(50000); /* gives a cancel that did not wait time to return */
+	__atomic_store_n(&slow_release, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+TEST(ktimer_cancel_waits_for_a_function_running_elsewhere)
+{
+	static struct ktimer a;
+	pthread_t cpu1, releaser;
+
+	reset_oneshot();
+	slow_in = slow_done = slow_release = 0;
+	ktimer_init(&a, slow_fn, NULL, "slow");
+	fake_cpu_id = 1;
+	ktimer_start(&a, 2000, 0);
+	fake_cpu_id = 0;
+	REQUIRE(pthread_create(&cpu1, NULL, cpu1_fires, &oneshot) == 0);
+	while (!__atomic_load_n(&slow_in, __ATOMIC_SEQ_CST)) {
+	}
+	/* Restarted while its function runs on CPU 1: stays on CPU 1. */
+	ktimer_start(&a, 9000, 0);
+	CHECK_EQ_INT(a.cpu, 1);
+	REQUIRE(pthread_create(&releaser, NULL, release_later, NULL) == 0);
+	CHECK(ktimer_cancel(&a));
+	CHECK_EQ_INT(slow_done, 1); /* returned only after the function */
+	pthread_join(cpu1, NULL);
+	pthread_join(releaser, NULL);
+	CHECK(!a.queued);
 }

@@ -6,6 +6,8 @@
  */
 #include <string.h>
 
+#include "kern/errno.h"
+
 #include "kern/ktimer.h"
 #include "kern/sched.h"
 #include "kern/sched_priv.h"
@@ -412,5 +414,144 @@ TEST(sched_ps_lists_threads)
 	CHECK(strstr(fake_console_text(), "running") != NULL);
 	CHECK(strstr(fake_console_text(), "idle") != NULL);
 	CHECK(strstr(fake_console_text(), " 8/8 ") != NULL);
+	fake_sched_teardown();
+}
+
+/* ---- which CPU a woken thread goes to (sched_choose_cpu) --------------- */
+
+/* Four CPUs, all active, each running prio[k] (0 = idle). */
+static void views(struct sched_cpu_view *v, const int *prio)
+{
+	for (int k = 0; k < 4; k++) {
+		v[k] = (struct sched_cpu_view){.active = true,
+					       .idle = prio[k] == 0,
+					       .kicked = false,
+					       .prio = prio[k]};
+	}
+}
+
+TEST(sched_choose_cpu_idle_first_last_cpu_preferred)
+{
+	struct sched_cpu_view v[4];
+
+	views(v, (const int[]){8, 0, 4, 0});
+	/* Idle CPUs 1 and 3: the thread's last CPU wins, */
+	CHECK_EQ_INT(sched_choose_cpu(v, 4, 0xf, 8, 3, 0), 3);
+	/* else the lowest number (self is busy), */
+	CHECK_EQ_INT(sched_choose_cpu(v, 4, 0xf, 8, 2, 0), 1);
+	/* and an idle CPU beats preempting a lower priority. */
+	CHECK_EQ_INT(sched_choose_cpu(v, 4, 0xf, 16, 0, 0), 1);
+	/* Not allowed there: only what the mask lets in. */
+	CHECK_EQ_INT(sched_choose_cpu(v, 4, 0x8, 8, 0, 0), 3);
+	CHECK_EQ_INT(sched_choose_cpu(v, 4, 0x4, 8, 0, 0), 2);	/* 4 < 8 */
+	CHECK_EQ_INT(sched_choose_cpu(v, 4, 0x1, 8, 0, 0), -1); /* equal */
+}
+
+TEST(sched_choose_cpu_kicked_idle_cpu_is_taken)
+{
+	struct sched_cpu_view v[4];
+
+	views(v, (const int[]){8, 0, 4, 12});
+	v[1].kicked = true; /* already woken for another thread */
+	/* Not CPU 1 again: the lowest running priority below ours, 2. */
+	CHECK_EQ_INT(sched_choose_cpu(v, 4, 0xf, 8, 1, 0), 2);
+	v[2].kicked = true;
+	CHECK_EQ_INT(sched_choose_cpu(v, 4, 0xf, 8, 1, 0), -1);
+	CHECK_EQ_INT(sched_choose_cpu(v, 4, 0xf, 16, 1, 0), 0); /* 8 < 12 */
+}
+
+TEST(sched_choose_cpu_lowest_priority_ties_and_inactive)
+{
+	struct sched_cpu_view v[4];
+
+	views(v, (const int[]){4, 4, 8, 4});
+	/* Ties at the lowest: last CPU, then self, then the lowest number. */
+	CHECK_EQ_INT(sched_choose_cpu(v, 4, 0xf, 16, 3, 1), 3);
+	CHECK_EQ_INT(sched_choose_cpu(v, 4, 0xf, 16, 2, 1), 1);
+	CHECK_EQ_INT(sched_choose_cpu(v, 4, 0xf, 16, 2, 2), 0);
+	/* A CPU not scheduling yet (not started) is never chosen. */
+	views(v, (const int[]){8, 0, 0, 0});
+	v[1].active = v[2].active = v[3].active = false;
+	CHECK_EQ_INT(sched_choose_cpu(v, 4, 0xf, 4, 1, 0), -1);
+	CHECK_EQ_INT(sched_choose_cpu(v, 4, 0xf, 16, 1, 0), 0);
+}
+
+/* ---- the wake path with another CPU present ---------------------------- */
+
+/* CPU 1 "exists": active, running its idle thread (a record only: the
+ * host runs CPU 0's threads). */
+static struct thread fake_idle1;
+
+static void fake_cpu1_idle(void)
+{
+	memset(&fake_idle1, 0, sizeof(fake_idle1));
+	fake_idle1.prio = PRIO_IDLE;
+	fake_idle1.state = THREAD_RUNNING;
+	fake_idle1.cpu = 1;
+	fake_idle1.allowed = 2;
+	sched_cpus[1].curr = sched_cpus[1].idle = &fake_idle1;
+	sched_cpus[1].started = true;
+	fake_online_mask = 3;
+}
+
+TEST(sched_wake_kicks_an_idle_cpu_with_an_ipi)
+{
+	struct thread *t;
+
+	fake_sched_reset();
+	fake_cpu1_idle();
+	log_reset();
+	t = thread_create(logger, (void *)'t', "t", PRIO_HIGH);
+	REQUIRE(t != NULL);
+	/* CPU 1 idles: the new thread goes there (IPI), main runs on. */
+	CHECK_EQ_INT(fake_ipis[1], 1);
+	CHECK(sched_cpus[1].need_resched);
+	CHECK(!sched_cpus[0].need_resched);
+	CHECK_EQ_STR(order_log, "");
+	/* A second wake does not pick the kicked CPU again: CPU 0 runs
+	 * main (8) below 16, so it preempts here, no IPI. */
+	CHECK(thread_create(logger, (void *)'u', "u", PRIO_HIGH) != NULL);
+	CHECK_EQ_INT(fake_ipis[1], 1);
+	CHECK_EQ_INT(fake_ipis[0], 0);
+	/* CPU 0 switched at once, and took the first of its priority: "t"
+	 * (still queued: CPU 1 is only a record here), then "u". */
+	CHECK_EQ_STR(order_log, "tu");
+	CHECK_EQ_INT(thread_join(t), 0);
+	fake_sched_teardown();
+}
+
+TEST(sched_pinned_thread_runs_only_where_allowed)
+{
+	struct thread *t;
+
+	fake_sched_reset();
+	fake_cpu1_idle();
+	log_reset();
+	t = thread_create(logger, (void *)'p', "p", PRIO_LOW);
+	REQUIRE(t != NULL);
+	CHECK_EQ_INT(thread_set_cpus(t, 2), 0);	      /* CPU 1 only */
+	CHECK_EQ_INT(thread_set_cpus(t, 4), -EINVAL); /* CPU 2 offline */
+	CHECK_EQ_INT(thread_set_cpus(t, 0), -EINVAL);
+	fake_time_advance(1000);
+	thread_yield();
+	/* main's sleep leaves CPU 0 to idle: p may not run here. */
+	thread_sleep_ns(2000);
+	CHECK_EQ_STR(order_log, "");
+	CHECK(t->state == THREAD_READY); /* still queued, for CPU 1 */
+	CHECK_EQ_INT(thread_set_cpus(t, 1), 0);
+	CHECK_EQ_INT(thread_join(t), 0);
+	CHECK_EQ_STR(order_log, "p");
+	fake_sched_teardown();
+}
+
+TEST(sched_set_cpus_moves_the_calling_thread)
+{
+	struct thread *me;
+
+	fake_sched_reset();
+	me = thread_current();
+	CHECK_EQ_INT(thread_set_cpus(me, 1), 0);
+	CHECK_EQ_INT(thread_cpu(me), 0);
+	CHECK_EQ_INT(thread_set_cpus(me, 3), 0); /* only online bits count */
 	fake_sched_teardown();
 }

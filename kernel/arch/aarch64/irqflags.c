@@ -1,6 +1,7 @@
 /* The IRQ mask (PSTATE.I, in DAIF) behind kern/irqflags.h. */
 #include "kern/irqflags.h"
 #include "asm/sysreg.h"
+#include "percpu.h"
 
 #define DAIF_I (1ul << 7)
 
@@ -46,7 +47,12 @@ void arch_wait_for_interrupt(void)
 			     : "memory");
 }
 
+/* The per-CPU area TPIDR_EL1 points at (percpu.h), set before any C
+ * code on every CPU. */
 unsigned int arch_cpu_id(void)
 {
-	return 0;
+	const struct arch_percpu *p =
+	    (const struct arch_percpu *)read_sysreg(tpidr_el1);
+
+	return p->cpu;
 }

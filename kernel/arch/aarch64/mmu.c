@@ -23,6 +23,7 @@
 #include "kern/printf.h"
 #include "kern/vm.h"
 #include "asm/sysreg.h"
+#include "percpu.h"
 
 #define MIB2 (1ull << 21)
 /* Nothing is ever mapped in the first 2 MiB: the NULL guard. */
@@ -71,6 +72,9 @@ const unsigned int arch_vm_sw_shift = DESC_SW;
 const uint64_t mmu_null_guard_size = NULL_GUARD_SIZE;
 
 static uint64_t level0[PT_ENTRIES] __aligned(4096);
+
+/* What mmu_init() programs, for the other CPUs to load (percpu.h). */
+struct mmu_regs mmu_boot_regs;
 
 extern char boot_stack_guard[], __kernel_start[], __kernel_end[];
 extern char __rodata_start[], __data_start[];
@@ -233,20 +237,23 @@ void mmu_init(const struct boot_info *bi, uint64_t console)
 		kprintf("mmu: the device tree at %p cannot be mapped\n",
 			bi->dtb);
 	}
-	write_sysreg(mair_el1, MAIR_DEVICE_nGnRnE << (8 * ATTR_DEVICE) |
-				   MAIR_NORMAL_WB << (8 * ATTR_NORMAL));
+	mmu_boot_regs.mair = MAIR_DEVICE_nGnRnE << (8 * ATTR_DEVICE) |
+			     MAIR_NORMAL_WB << (8 * ATTR_NORMAL);
 	/* IPS: the CPU's own physical address size (ID_AA64MMFR0.PARange). */
-	write_sysreg(tcr_el1, TCR_T0SZ(64 - PT_VA_BITS) | TCR_IRGN0_WBWA |
-				  TCR_ORGN0_WBWA | TCR_SH0_INNER | TCR_TG0_4K |
-				  TCR_EPD1 |
-				  (pa_range > 5 ? 5 : pa_range)
-				      << TCR_IPS_SHIFT);
-	write_sysreg(ttbr0_el1, (uintptr_t)level0);
+	mmu_boot_regs.tcr = TCR_T0SZ(64 - PT_VA_BITS) | TCR_IRGN0_WBWA |
+			    TCR_ORGN0_WBWA | TCR_SH0_INNER | TCR_TG0_4K |
+			    TCR_EPD1 |
+			    (pa_range > 5 ? 5 : pa_range) << TCR_IPS_SHIFT;
+	mmu_boot_regs.ttbr0 = (uintptr_t)level0;
+	mmu_boot_regs.sctlr =
+	    read_sysreg(sctlr_el1) | SCTLR_M | SCTLR_C | SCTLR_I;
+	write_sysreg(mair_el1, mmu_boot_regs.mair);
+	write_sysreg(tcr_el1, mmu_boot_regs.tcr);
+	write_sysreg(ttbr0_el1, mmu_boot_regs.ttbr0);
 	dsb_sy();
 	__asm__ volatile("tlbi vmalle1" ::: "memory");
 	dsb_ish();
 	isb();
-	write_sysreg(sctlr_el1,
-		     read_sysreg(sctlr_el1) | SCTLR_M | SCTLR_C | SCTLR_I);
+	write_sysreg(sctlr_el1, mmu_boot_regs.sctlr);
 	isb();
 }

@@ -25,6 +25,7 @@
 #include "firmware/fdt/fdt_cpus.h"
 #include "firmware/fdt/fdt_irq.h"
 #include "asm/sysreg.h"
+#include "percpu.h"
 #include "trap_frame.h"
 
 void mmu_init(const struct boot_info *bi, uint64_t console);
@@ -37,9 +38,11 @@ const char arch_name[] = "aarch64";
 
 #define CONSOLE_BAUD 115200
 
-/* PSCI 1.1 (Arm DEN 0022) function IDs, SMC32 calling convention. */
+/* PSCI 1.1 (Arm DEN 0022) function IDs: SMC32 calling convention, and
+ * CPU_ON's SMC64 form (5.1.4), whose target and entry are 64 bits. */
 #define PSCI_SYSTEM_OFF	  0x84000008u
 #define PSCI_SYSTEM_RESET 0x84000009u
+#define PSCI_CPU_ON_64	  0xc4000003u
 
 enum psci_conduit { PSCI_NONE, PSCI_HVC, PSCI_SMC };
 
@@ -322,18 +325,34 @@ void aarch64_entry(const void *dtb, uint64_t entry_el)
 	kernel_main(&boot);
 }
 
-static uint64_t psci_call(uint32_t fn)
+/*
+ * One PSCI call through the DT's conduit (SMC Calling Convention, Arm DEN
+ * 0028: function ID in w0, arguments in x1-x3, the result in x0; x1-x3
+ * may come back changed, SMCCC 1.0 allows x4-x17 to be clobbered too).
+ */
+static int64_t psci_call(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 {
 	register uint64_t x0 __asm__("x0") = fn;
+	register uint64_t x1 __asm__("x1") = a1;
+	register uint64_t x2 __asm__("x2") = a2;
+	register uint64_t x3 __asm__("x3") = a3;
 
 	if (psci_conduit == PSCI_HVC) {
 		__asm__ volatile("hvc #0"
-				 : "+r"(x0)::"x1", "x2", "x3", "memory");
+				 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
+				 :
+				 : "x4", "x5", "x6", "x7", "x8", "x9", "x10",
+				   "x11", "x12", "x13", "x14", "x15", "x16",
+				   "x17", "memory");
 	} else if (psci_conduit == PSCI_SMC) {
 		__asm__ volatile("smc #0"
-				 : "+r"(x0)::"x1", "x2", "x3", "memory");
+				 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
+				 :
+				 : "x4", "x5", "x6", "x7", "x8", "x9", "x10",
+				   "x11", "x12", "x13", "x14", "x15", "x16",
+				   "x17", "memory");
 	}
-	return x0;
+	return (int64_t)x0;
 }
 
 extern struct driver gicv3_driver, gicv2_driver, arm_timer_driver, pl011_driver;
@@ -366,6 +385,7 @@ void arch_devices_init(void)
 	for (unsigned int i = 0; i < ARRAY_SIZE(drivers); i++) {
 		driver_register(drivers[i]);
 	}
+
 	if (!dt_has_compatible(gicv3_driver.ids) &&
 	    !dt_has_compatible(gicv2_driver.ids)) {
 		kprintf("no interrupt controller in the device tree: polling, "
@@ -400,7 +420,7 @@ void arch_poweroff(void)
 		kprintf("no PSCI in the device tree: halting instead\n");
 	} else {
 		console_flush();
-		psci_call(PSCI_SYSTEM_OFF);
+		psci_call(PSCI_SYSTEM_OFF, 0, 0, 0);
 		kprintf("PSCI SYSTEM_OFF returned: halting\n");
 	}
 	arch_halt();
@@ -410,7 +430,7 @@ void arch_reboot(void)
 {
 	if (psci_conduit != PSCI_NONE) {
 		console_flush();
-		psci_call(PSCI_SYSTEM_RESET);
+		psci_call(PSCI_SYSTEM_RESET, 0, 0, 0);
 	}
 	kprintf("no PSCI SYSTEM_RESET: halting\n");
 	arch_halt();
@@ -498,11 +518,97 @@ const struct mm_reserved *arch_mm_reserved(unsigned int *n)
 	return reserved;
 }
 
-/* STUB (issue 11 contract, kern/smp.h): no bring-up yet. */
+/* PSCI return codes (DEN 0022 5.2.2, Table 5), the errno each becomes. */
+static const struct {
+	int64_t code;
+	const char *name;
+	int err;
+} psci_errors[] = {
+    {-1, "NOT_SUPPORTED", -ENOSYS},   {-2, "INVALID_PARAMETERS", -EINVAL},
+    {-3, "DENIED", -EPERM},	      {-4, "ALREADY_ON", -EBUSY},
+    {-5, "ON_PENDING", -EBUSY},	      {-6, "INTERNAL_FAILURE", -EIO},
+    {-7, "NOT_PRESENT", -ENODEV},     {-8, "DISABLED", -ENODEV},
+    {-9, "INVALID_ADDRESS", -EFAULT},
+};
+
+/* Said once per failure, naming the CPU, its MPIDR and PSCI's answer. */
+static int psci_cpu_on_error(unsigned int cpu, uint64_t hwid, int64_t ret)
+{
+	const char *name = "an unknown code";
+	int err = -EIO;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(psci_errors); i++) {
+		if (psci_errors[i].code == ret) {
+			name = psci_errors[i].name;
+			err = psci_errors[i].err;
+		}
+	}
+	kprintf("psci: CPU_ON of CPU %u (MPIDR 0x%llx) failed: %s (%lld)\n",
+		cpu, (unsigned long long)hwid, name, (long long)ret);
+	return err;
+}
+
+/* Each CPU's block, read by secondary_entry with its MMU off. */
+static struct cpu_boot cpu_boot[NR_CPUS] __aligned(CPU_BOOT_SIZE);
+
+/* Clean [p, p + size) to the point of coherency (Arm ARM D7.5.9, DC
+ * CVAC): a CPU whose MMU is off reads memory, not our cache. */
+static void dcache_clean(const void *p, size_t size)
+{
+	uintptr_t line = 4u
+			 << (read_sysreg(ctr_el0) >> 16 & 0xf); /* DminLine */
+
+	for (uintptr_t a = (uintptr_t)p & ~(line - 1); a < (uintptr_t)p + size;
+	     a += line) {
+		__asm__ volatile("dc cvac, %0" ::"r"(a) : "memory");
+	}
+	dsb_sy();
+}
+
+/*
+ * Start cpu at entry on stack_top: its block, then PSCI CPU_ON (DEN 0022
+ * 5.6) with the target's MPIDR (Aff3 in bits 39:32, as cpu_info.hwid
+ * keeps it), secondary_entry's physical address (identity-mapped) and
+ * the block's as the context id.
+ */
+static int cpu_start_at(unsigned int cpu, uint64_t hwid, uintptr_t stack_top,
+			void (*entry)(void))
+{
+	const struct cpu_info *ci = cpu_get(cpu);
+	struct cpu_boot *b = &cpu_boot[cpu];
+	int64_t ret;
+
+	if (cpu == 0 || cpu >= NR_CPUS || !ci) {
+		return -EINVAL;
+	}
+	if (strcmp(ci->method, "psci") != 0) {
+		kprintf("smp: CPU %u: enable-method \"%s\" is not one kite "
+			"can use (psci)\n",
+			cpu, ci->method);
+		return -ENODEV;
+	}
+	if (psci_conduit == PSCI_NONE) {
+		kprintf("smp: CPU %u: no /psci method in the device tree\n",
+			cpu);
+		return -ENODEV;
+	}
+	*b = (struct cpu_boot){
+	    .mair = mmu_boot_regs.mair,
+	    .tcr = mmu_boot_regs.tcr,
+	    .ttbr0 = mmu_boot_regs.ttbr0,
+	    .sctlr = mmu_boot_regs.sctlr,
+	    .vbar = read_sysreg(vbar_el1),
+	    .tpidr = (uintptr_t)&arch_percpu[cpu],
+	    .sp = stack_top,
+	    .entry = (uintptr_t)entry,
+	};
+	dcache_clean(b, sizeof(*b));
+	ret = psci_call(PSCI_CPU_ON_64, hwid, (uintptr_t)secondary_entry,
+			(uintptr_t)b);
+	return ret == 0 ? 0 : psci_cpu_on_error(cpu, hwid, ret);
+}
+
 int arch_cpu_start(unsigned int cpu, uint64_t hwid, uintptr_t stack_top)
 {
-	(void)cpu;
-	(void)hwid;
-	(void)stack_top;
-	return -ENOSYS;
+	return cpu_start_at(cpu, hwid, stack_top, smp_secondary_main);
 }

@@ -19,13 +19,18 @@
  * come in any size (vm_stack_alloc) and the boot stack sits in BSS, so
  * the translation is asked, at the cost of an AT and an ISB per entry.
  *
+ * Each CPU has its own overflow stack, found through its per-CPU area
+ * (TPIDR_EL1 -> struct arch_percpu, percpu.h): two CPUs may overflow at
+ * once.
+ *
  * Scratch: TPIDRRO_EL0 holds x0 and TPIDR_EL0 the overflowing SP while
- * no register is free. kite runs nothing at EL0, so nobody else reads
- * them.
+ * no register is free. Both are per-PE registers, so every CPU has its
+ * own pair; kite runs nothing at EL0, so nobody else reads them.
  */
+#include "percpu.h"
+
 #define FRAME_SIZE  0x120
 #define PAR_F	    0 /* PAR_EL1.F: the AT translation faulted */
-#define OVERFLOW_STACK_SIZE 8192
 
 .macro ventry kind
 	.p2align 7
@@ -42,8 +47,8 @@
 	b	trap_entry
 1:	mov	x0, sp
 	msr	tpidr_el0, x0
-	adrp	x0, entry_overflow_stack_top
-	add	x0, x0, :lo12:entry_overflow_stack_top
+	mrs	x0, tpidr_el1
+	ldr	x0, [x0, #PERCPU_OVERFLOW_TOP]
 	mov	sp, x0
 	sub	sp, sp, #FRAME_SIZE
 	mrs	x0, tpidrro_el0
@@ -150,10 +155,3 @@ overflow_entry:
 	bl	trap_stack_overflow
 1:	wfi
 	b	1b
-
-/* One CPU runs; with SMP this becomes one stack per CPU. */
-	.bss
-	.p2align 4
-entry_overflow_stack:
-	.skip	OVERFLOW_STACK_SIZE
-entry_overflow_stack_top:

@@ -8,6 +8,9 @@ ARCH_SRCS := \
 	kernel/arch/x86_64/switch.S \
 	kernel/arch/x86_64/setup.c \
 	kernel/arch/x86_64/gdt.c \
+	kernel/arch/x86_64/percpu.c \
+	kernel/arch/x86_64/trampoline.S \
+	kernel/arch/x86_64/smpboot.c \
 	kernel/arch/x86_64/trap.c \
 	kernel/arch/x86_64/mmu.c \
 	kernel/arch/x86_64/irqflags.c \

@@ -27,6 +27,10 @@ void arch_irq_restore(unsigned long flags)
 
 void arch_irq_enable(void)
 {
+	{
+		void x86_harness_run(void); /* TEMPORARY */
+		x86_harness_run();
+	}
 	__asm__ volatile("sti" ::: "memory");
 }
 
@@ -50,7 +54,16 @@ void arch_wait_for_interrupt(void)
 	__asm__ volatile("sti\n\thlt\n\tcli" ::: "memory");
 }
 
+/*
+ * The logical number, first field of this CPU's per-CPU area (percpu.h):
+ * one %gs-relative load, atomic with respect to migration (a thread
+ * moved between two instructions still reads one CPU's number). Volatile
+ * so that the compiler never reuses a value read before a migration.
+ */
 unsigned int arch_cpu_id(void)
 {
-	return 0;
+	unsigned int cpu;
+
+	__asm__ volatile("movl %%gs:0, %0" : "=r"(cpu));
+	return cpu;
 }

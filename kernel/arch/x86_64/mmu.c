@@ -224,3 +224,14 @@ bool mmu_phys_mapped(uint64_t phys, uint64_t len)
 	}
 	return true;
 }
+
+/*
+ * The AP trampoline's page (smpboot.c): read-only and executable at its
+ * own address, so that a started CPU can run its next instructions from
+ * it when it turns paging on (the direct map has it writable and, with
+ * NX, never executable).
+ */
+int mmu_map_trampoline(uint64_t pa)
+{
+	return pt_map(&kernel_pt, pa, pa, PT_PAGE, 0, false);
+}

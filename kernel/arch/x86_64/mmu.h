@@ -16,4 +16,9 @@
  */
 bool mmu_phys_mapped(uint64_t phys, uint64_t len);
 
+/* Map the page at pa (in RAM) read-only and executable at its identity
+ * address, replacing the direct map's writable NX page: the AP
+ * trampoline. 0 or a negative errno. */
+int mmu_map_trampoline(uint64_t pa);
+
 #endif

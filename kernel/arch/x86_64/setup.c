@@ -7,17 +7,17 @@
 #include "kern/arch.h"
 #include "kern/boot.h"
 #include "kern/console.h"
-#include "kern/errno.h"
 #include "kern/mm.h"
 #include "kern/panic.h"
 #include "kern/printf.h"
-#include "kern/smp.h"
 #include "kern/string.h"
 #include "drivers/acpi/poweroff.h"
 #include "drivers/serial/uart16550.h"
 #include "platform/pc.h"
 #include "cpu.h"
 #include "gdt.h"
+#include "percpu.h"
+#include "smpboot.h"
 #include "trap_frame.h"
 
 void idt_init(void);
@@ -110,6 +110,8 @@ static void parse_start_info(const struct hvm_start_info *si)
  */
 void x86_64_entry(const struct hvm_start_info *si)
 {
+	/* First: kprintf and every spinlock ask arch_cpu_id() (percpu.h). */
+	x86_percpu_init_boot();
 	gdt_init();
 	idt_init();
 
@@ -200,14 +202,16 @@ extern char __kernel_start[], __kernel_end[];
  * (boot.S), the IST stacks and the page tables (mmu.c). The PVH
  * start_info and its memory map have been copied into `boot` already;
  * they are kept anyway (they are small, and a later reader of the PVH
- * modules list would want them). The ACPI tables need nothing here: the
- * firmware puts them, and the RSDP, in E820 ranges that are not RAM
+ * modules list would want them). The AP trampoline's page below 1 MiB
+ * (smpboot.c) is chosen here, clear of those. The ACPI tables need nothing
+ * here: the firmware puts them, and the RSDP, in E820 ranges that are not RAM
  * (reserved, ACPI data, NVS), which mm_init() never hands out.
  */
 const struct mm_reserved *arch_mm_reserved(unsigned int *n)
 {
-	static struct mm_reserved res[3];
+	static struct mm_reserved res[4];
 	unsigned int i = 0;
+	uint64_t tramp;
 
 	res[i++] = (struct mm_reserved){
 	    (uintptr_t)__kernel_start,
@@ -220,15 +224,12 @@ const struct mm_reserved *arch_mm_reserved(unsigned int *n)
 		res[i++] = (struct mm_reserved){si_memmap, si_memmap_bytes,
 						"PVH memory map"};
 	}
+	/* The page the other CPUs start in (smpboot.c). */
+	tramp = x86_trampoline_reserve(&boot, res, i);
+	if (tramp) {
+		res[i++] =
+		    (struct mm_reserved){tramp, PAGE_SIZE, "AP trampoline"};
+	}
 	*n = i;
 	return res;
-}
-
-/* STUB (issue 11 contract, kern/smp.h): no bring-up yet. */
-int arch_cpu_start(unsigned int cpu, uint64_t hwid, uintptr_t stack_top)
-{
-	(void)cpu;
-	(void)hwid;
-	(void)stack_top;
-	return -ENOSYS;
 }

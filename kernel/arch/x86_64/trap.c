@@ -19,6 +19,8 @@
 #include "kern/errno.h"
 #include "kern/irq.h"
 #include "kern/sched.h"
+#include "kern/smp.h"
+#include "kern/irqflags.h"
 #include "kern/vm.h"
 
 #define VEC_BREAKPOINT	   3
@@ -168,20 +170,27 @@ static void idt_set(unsigned vec, uint8_t ist)
 	};
 }
 
-void idt_init(void)
+/* One IDT for every CPU: the IST slots it names are per CPU (each CPU's
+ * own TSS, gdt.c), the vectors' owners are the same everywhere. */
+void idt_load(void)
 {
 	struct {
 		uint16_t limit;
 		uint64_t base;
 	} __packed ptr = {sizeof(idt) - 1, (uintptr_t)idt};
 
+	__asm__ volatile("lidt %0" ::"m"(ptr));
+}
+
+void idt_init(void)
+{
 	for (unsigned v = 0; v < 256; v++) {
 		idt_set(v, 0);
 	}
 	idt_set(VEC_DOUBLE_FAULT, IST_DOUBLE_FAULT);
 	idt_set(VEC_NMI, IST_NMI);
 	idt_set(VEC_MACHINE_CHECK, IST_MACHINE_CHECK);
-	__asm__ volatile("lidt %0" ::"m"(ptr));
+	idt_load();
 }
 
 static const char *vector_name(uint64_t vec)
@@ -280,6 +289,28 @@ static void report(const struct trap_frame *f, uint64_t cr2)
 	backtrace_print(f->rbp);
 }
 
+/*
+ * A fatal exception halts the machine, not only this CPU: stop the other
+ * CPUs first (each says "CPU n: stopped"; kern/smp.h), so that the report
+ * below comes out whole, as panic()'s does. The first CPU to get here
+ * reports; another one faulting fatally meanwhile stops quietly (a fault
+ * on the reporting CPU itself, while it reports, carries on).
+ */
+static void stop_others_for_fatal(void)
+{
+	static int fatal_cpu = -1;
+	int none = -1, me = (int)arch_cpu_id();
+
+	if (!__atomic_compare_exchange_n(&fatal_cpu, &none, me, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		if (none != me) {
+			smp_stop_self(false);
+		}
+		return;
+	}
+	smp_stop_others();
+}
+
 void trap_dispatch(struct trap_frame *f)
 {
 	/* Read CR2 first: a fault while reporting would overwrite it. */
@@ -306,8 +337,11 @@ void trap_dispatch(struct trap_frame *f)
 		return;
 	}
 
-	report(f, cr2);
 	fixup = extable_find(f->rip);
+	if (!fixup && f->vector != VEC_NMI) {
+		stop_others_for_fatal();
+	}
+	report(f, cr2);
 	if (fixup) {
 		trap_note_fixup(f->vector, vector_name(f->vector), f->rip, cr2);
 		kprintf("*** fixed up by the exception table: resuming at "

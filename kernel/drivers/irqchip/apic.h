@@ -29,6 +29,24 @@ void lapic_eoi(void);
 uint32_t lapic_id(void);
 
 /*
+ * Can the local APIC driver send a start-up to APIC ID apic_id? 0; else
+ * says why (once for the 8259 path) and returns -ENODEV (no local APIC
+ * driver: `noapic`, or none answered) or -ERANGE (an ID above 255 needs
+ * x2APIC mode, which this CPU lacks: the xAPIC ICR has 8 destination
+ * bits).
+ */
+int lapic_cpu_reachable(uint64_t apic_id);
+
+/*
+ * INIT-SIPI-SIPI to apic_id (SDM Vol. 3A 8.4.4.1; MultiProcessor
+ * Specification 1.4, B.4): the CPU starts in real mode at page
+ * sipi_page (its physical address >> 12, below 1 MiB). 0 once the IPIs
+ * were sent (the CPU may still not arrive), -ETIMEDOUT if the ICR stayed
+ * busy (said). Thread context: it waits 10 ms, then 2 x 200 us.
+ */
+int lapic_start_cpu(uint32_t apic_id, unsigned int sipi_page);
+
+/*
  * The 8259 path with a local APIC: put it in virtual-wire mode (Intel
  * MultiProcessor Specification 1.4, 3.6.2.2; SDM Vol. 3A 11.5.1): the
  * APIC software-enabled, LINT0 ExtINT (the 8259's INTR passes through),
@@ -117,6 +135,103 @@ static inline uint64_t apic_timer_counts_per_s(uint64_t counts, uint64_t tsc,
 	uint64_t hz = tsc ? counts * tsc_hz / tsc : 0;
 
 	return hz > APIC_TIMER_MAX_HZ ? 0 : hz;
+}
+
+/* ---- The Interrupt Command Register (SDM Vol. 3A 11.6.1) -------------- */
+
+/* Low word fields (Figure 11-12): vector 7:0, delivery mode 10:8,
+ * destination mode 11 (0 = physical), delivery status 12 (xAPIC only),
+ * level 14, trigger mode 15, shorthand 19:18. */
+#define APIC_ICR_VECTOR_MASK 0xffu
+#define APIC_ICR_FIXED	     (0u << 8)
+#define APIC_ICR_INIT	     (5u << 8)
+#define APIC_ICR_STARTUP     (6u << 8)
+#define APIC_ICR_PHYSICAL    (0u << 11)
+#define APIC_ICR_PENDING     (1u << 12)
+#define APIC_ICR_ASSERT	     (1u << 14)
+#define APIC_ICR_LEVEL	     (1u << 15)
+/* xAPIC: the destination is ICR bits 63:56, the high word's 31:24;
+ * x2APIC: the 64-bit ICR MSR (0x830) carries a 32-bit destination in
+ * bits 63:32 (SDM 11.12.9). */
+#define APIC_ICR_XAPIC_DEST_SHIFT 24
+#define APIC_XAPIC_MAX_ID	  0xffu
+
+/* A fixed, edge, physical-destination interrupt on vector. */
+static inline uint32_t apic_icr_fixed(unsigned int vector)
+{
+	return APIC_ICR_FIXED | APIC_ICR_PHYSICAL | APIC_ICR_ASSERT |
+	       (vector & APIC_ICR_VECTOR_MASK);
+}
+
+/* INIT, level triggered; assert, or de-assert (the 82489DX's "INIT level
+ * de-assert", MP spec B.4; the integrated APIC ignores it). */
+static inline uint32_t apic_icr_init(bool assert)
+{
+	return APIC_ICR_INIT | APIC_ICR_PHYSICAL | APIC_ICR_LEVEL |
+	       (assert ? APIC_ICR_ASSERT : 0);
+}
+
+/* Start-up IPI: its vector field is the page the CPU starts at, the
+ * physical address 0x000VV000 (SDM 8.4.4.1). */
+static inline uint32_t apic_icr_startup(unsigned int page)
+{
+	return APIC_ICR_STARTUP | APIC_ICR_PHYSICAL | APIC_ICR_ASSERT |
+	       (page & APIC_ICR_VECTOR_MASK);
+}
+
+/* A physical destination the xAPIC's 8-bit field can name? */
+static inline bool apic_xapic_dest_ok(uint64_t apic_id)
+{
+	return apic_id <= APIC_XAPIC_MAX_ID;
+}
+
+/* The xAPIC ICR high word for a physical destination (<= 255). */
+static inline uint32_t apic_icr_xapic_high(uint32_t apic_id)
+{
+	return (apic_id & APIC_XAPIC_MAX_ID) << APIC_ICR_XAPIC_DEST_SHIFT;
+}
+
+/* The x2APIC ICR, one 64-bit MSR write. */
+static inline uint64_t apic_icr_x2apic(uint32_t apic_id, uint32_t low)
+{
+	return (uint64_t)apic_id << 32 | low;
+}
+
+/* ---- I/O APIC redirection entries (82093AA 3.2.4) ------------------- */
+
+/*
+ * The high word of a redirection entry in physical destination mode:
+ * Destination, bits 63:56 (the high word's 31:24; the 82093AA decodes
+ * 4 bits of it, later I/O APICs 8); bits 55:32 reserved, 0. An APIC ID
+ * above 255 is no physical destination without interrupt remapping.
+ */
+#define APIC_RTE_DEST_SHIFT 24
+#define APIC_RTE_MAX_DEST   0xffu
+
+static inline bool apic_rte_dest_ok(uint64_t apic_id)
+{
+	return apic_id <= APIC_RTE_MAX_DEST;
+}
+
+static inline uint32_t apic_rte_high(uint32_t apic_id)
+{
+	return (apic_id & APIC_RTE_MAX_DEST) << APIC_RTE_DEST_SHIFT;
+}
+
+/*
+ * Where a redirection entry for the CPUs in mask (bit n: logical CPU n)
+ * points: the lowest CPU of mask whose APIC ID (hwid[n], n < ncpus) a
+ * physical destination can name; -1 if none can.
+ */
+static inline int apic_rte_pick(uint32_t mask, const uint64_t *hwid,
+				unsigned int ncpus)
+{
+	for (unsigned int cpu = 0; cpu < ncpus && cpu < 32; cpu++) {
+		if ((mask & (1u << cpu)) && apic_rte_dest_ok(hwid[cpu])) {
+			return (int)cpu;
+		}
+	}
+	return -1;
 }
 
 /* The version register (IOAPICVER) of the I/O APIC at MMIO address addr,

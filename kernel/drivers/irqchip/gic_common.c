@@ -79,3 +79,51 @@ int gic_xlate(const struct resource *res, int irq_base, unsigned int lines,
 	*irq = (unsigned int)irq_base + intid;
 	return 0;
 }
+
+#define ICC_SGI1R_TARGETS 0  /* TargetList, bits 15:0 */
+#define ICC_SGI1R_AFF1	  16 /* bits 23:16 */
+#define ICC_SGI1R_INTID	  24 /* bits 27:24 */
+#define ICC_SGI1R_AFF2	  32 /* bits 39:32 */
+#define ICC_SGI1R_RS	  44 /* bits 47:44 */
+#define ICC_SGI1R_AFF3	  48 /* bits 55:48 */
+#define ICC_SGI1R_LIST	  16 /* Aff0 values one TargetList covers */
+
+uint64_t gic_v3_sgi1r(uint32_t intid, uint64_t mpidr)
+{
+	uint64_t aff0 = GIC_MPIDR_AFF0(mpidr);
+
+	return (1ull << (aff0 % ICC_SGI1R_LIST)) << ICC_SGI1R_TARGETS |
+	       GIC_MPIDR_AFF1(mpidr) << ICC_SGI1R_AFF1 |
+	       (uint64_t)(intid & 0xf) << ICC_SGI1R_INTID |
+	       GIC_MPIDR_AFF2(mpidr) << ICC_SGI1R_AFF2 |
+	       (aff0 / ICC_SGI1R_LIST) << ICC_SGI1R_RS |
+	       GIC_MPIDR_AFF3(mpidr) << ICC_SGI1R_AFF3;
+}
+
+#define GICD_IROUTER_AFF_MASK 0xff00ffffffull /* Aff3, Aff2-Aff0; IRM 0 */
+
+uint64_t gic_v3_irouter(uint64_t mpidr)
+{
+	return mpidr & GICD_IROUTER_AFF_MASK;
+}
+
+uint8_t gic_v2_targets(uint32_t mask, const uint8_t *iface, unsigned int n)
+{
+	uint8_t targets = 0;
+
+	for (unsigned int cpu = 0; cpu < n && cpu < 32; cpu++) {
+		if (mask & (1u << cpu)) {
+			targets |= iface[cpu];
+		}
+	}
+	return targets;
+}
+
+#define GICD_SGIR_TARGETS    16	 /* CPUTargetList, bits 23:16 */
+#define GICD_SGIR_INTID_MASK 0xf /* SGIINTID, bits 3:0 */
+
+uint32_t gic_v2_sgir(uint32_t intid, uint8_t targets)
+{
+	return (uint32_t)targets << GICD_SGIR_TARGETS |
+	       (intid & GICD_SGIR_INTID_MASK);
+}

@@ -69,4 +69,51 @@ int gic_decode_specifier(const uint32_t *cells, unsigned int ncells,
 int gic_xlate(const struct resource *res, int irq_base, unsigned int lines,
 	      unsigned int *irq, unsigned int *trigger);
 
+/*
+ * SMP: the SGIs kite's IPIs use (kern/smp.h enum ipi_kind order), each
+ * CPU's per-CPU lines, and the values that route and send.
+ *
+ * IPIs take SGIs 8-10, not 0-2: the self-tests pend the lowest free
+ * software-pendable line (irq_find_pendable(false)), SGI 0 as before.
+ */
+#define GIC_IPI_SGI_FIRST 8
+
+/*
+ * On a CPU that comes up (gic_smp.c): put its banked SGI/PPI state back as the
+ * irq core has it: each per-CPU line of the GIC numbered from irq_base that has
+ * a trigger gets it (set_type: PPIs' GICD/GICR_ICFGR1 is per CPU), each one the
+ * core has unmasked (desc->masked false) is unmasked on this CPU. Under each
+ * line's lock, so an irq_enable() racing with it is seen either here or by its
+ * own unmask. Returns how many it unmasked.
+ */
+unsigned int gic_restore_private(int irq_base);
+
+/* MPIDR_EL1 affinity fields (Arm ARM D19.2: Aff0 7:0, Aff1 15:8, Aff2
+ * 23:16, Aff3 39:32), the layout cpu_info.hwid keeps. */
+#define GIC_MPIDR_AFF0(m) ((m)&0xff)
+#define GIC_MPIDR_AFF1(m) (((m) >> 8) & 0xff)
+#define GIC_MPIDR_AFF2(m) (((m) >> 16) & 0xff)
+#define GIC_MPIDR_AFF3(m) (((m) >> 32) & 0xff)
+
+/*
+ * GICv3 ICC_SGI1R_EL1 (IHI 0069, the ICC_SGI1R_EL1 description): SGI intid to
+ * the one PE mpidr: TargetList bit Aff0 % 16 (bits 15:0), Aff1 23:16,
+ * INTID 27:24, Aff2 39:32, IRM 40 = 0 (the list, not "all but self"), RS
+ * 47:44 = Aff0 / 16 (which 16 Aff0 values the list covers; above 15 the
+ * GIC must implement range selection, GICD_TYPER.RSS), Aff3 55:48.
+ */
+uint64_t gic_v3_sgi1r(uint32_t intid, uint64_t mpidr);
+
+/* GICD_IROUTER<n>: the PE mpidr alone (Interrupt_Routing_Mode, bit 31,
+ * 0), Aff0-Aff2 in bits 23:0 and Aff3 in 39:32: the MPIDR layout. */
+uint64_t gic_v3_irouter(uint64_t mpidr);
+
+/* GICv2 GICD_ITARGETSR byte for the CPUs of mask: the OR of their CPU
+ * interface bits iface[cpu] (0: not known, skipped), for cpu < n. */
+uint8_t gic_v2_targets(uint32_t mask, const uint8_t *iface, unsigned int n);
+
+/* GICv2 GICD_SGIR (IHI 0048B 4.3.15): TargetListFilter 0 (the list),
+ * CPUTargetList bits 23:16, SGIINTID 3:0. */
+uint32_t gic_v2_sgir(uint32_t intid, uint8_t targets);
+
 #endif

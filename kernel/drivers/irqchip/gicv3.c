@@ -2,22 +2,30 @@
  * Arm Generic Interrupt Controller v3 (Arm IHI 0069, "GICv3 and GICv4
  * Architecture Specification"), non-secure EL1, affinity routing on.
  *
- * Distributor (GICD): SPIs, routed with GICD_IROUTER to the boot CPU.
- * Redistributor (GICR): this CPU's SGIs and PPIs; found by matching
- * GICR_TYPER's affinity, woken from ProcessorSleep. CPU interface: system
- * registers (ICC_*). Acknowledge with ICC_IAR1_EL1, end with
- * ICC_EOIR1_EL1 after a DSB; INTIDs 1020-1023 are special and never EOI'd.
- * Bases and the line of every device come from the device tree.
+ * Distributor (GICD): SPIs, routed with GICD_IROUTER to one CPU each
+ * (the boot CPU at first; set_affinity moves them). Redistributor (GICR):
+ * one per CPU, its SGIs and PPIs; each CPU finds its own by matching
+ * GICR_TYPER's affinity and wakes it from ProcessorSleep, the boot CPU in
+ * probe, the others in gicv3_cpu_init() (an smp_cpu_init_register hook).
+ * Per-CPU lines (SGI, PPI) are masked, unmasked and pended on the calling
+ * CPU's redistributor. CPU interface: system registers (ICC_*), per CPU.
+ * Acknowledge with ICC_IAR1_EL1, end with ICC_EOIR1_EL1 after a DSB;
+ * INTIDs 1020-1023 are special and never EOI'd. IPIs are SGIs 8-10 sent
+ * through ICC_SGI1R_EL1. Bases and the line of every device come from the
+ * device tree.
  */
 #include "asm/sysreg.h"
 #include "drivers/irqchip/gic_common.h"
 #include "kern/arch.h"
+#include "kern/cpu.h"
 #include "kern/device.h"
 #include "kern/errno.h"
 #include "kern/io.h"
 #include "kern/irq.h"
+#include "kern/irqflags.h"
 #include "kern/panic.h"
 #include "kern/printf.h"
+#include "kern/smp.h"
 
 /* Distributor registers. */
 #define GICD_CTLR	0x0000
@@ -32,9 +40,7 @@
 #define GICD_ICFGR	0x0c00
 #define GICD_IROUTER	0x6000 /* 64 bits per INTID */
 
-/* GICD_IROUTER: Aff2.Aff1.Aff0 in bits 23:0, Aff3 in bits 39:32. */
-#define GICD_IROUTER_AFF210 0xffffffu
-#define GICD_IROUTER_AFF3   24 /* its shift in our packed affinity */
+#define GICD_TYPER_RSS (1u << 26) /* SGIs to Aff0 16-255 (RS field) */
 
 #define GICD_CTLR_ENABLE_G1 (1u << 1) /* EnableGrp1(A) */
 #define GICD_CTLR_ARE	    (1u << 4) /* affinity routing (ARE_NS) */
@@ -73,35 +79,36 @@
 #define ICC_SGI1R_EL1	s3_0_c12_c11_5
 #define ICC_CTLR_EL1	s3_0_c12_c12_4
 
-#define ICC_SRE_EL1_SRE	     (1u << 0) /* system register interface on */
-#define ICC_CTLR_EOIMODE     (1u << 1) /* 1: EOI drops priority only */
-#define ICC_IGRPEN1_ENABLE   (1u << 0) /* group 1 interrupts on */
-#define ICC_IAR1_INTID_MASK  0xffffffu /* INTID, bits 23:0 */
-#define ICC_SGI1R_TARGETS    0	       /* TargetList, bits 15:0: Aff0 bits */
-#define ICC_SGI1R_AFF1	     16
-#define ICC_SGI1R_INTID	     24 /* bits 27:24 */
-#define ICC_SGI1R_AFF2	     32
-#define ICC_SGI1R_AFF3	     48
-#define ICC_SGI1R_TARGET_MAX 16 /* TargetList covers Aff0 0-15 */
-
-/* MPIDR_EL1 affinity fields (Arm ARM D17.2.101). */
-#define MPIDR_AFF0(m) ((m)&0xff)
-#define MPIDR_AFF1(m) (((m) >> 8) & 0xff)
-#define MPIDR_AFF2(m) (((m) >> 16) & 0xff)
-#define MPIDR_AFF3(m) (((m) >> 32) & 0xff)
+#define ICC_SRE_EL1_SRE	     (1u << 0)	/* system register interface on */
+#define ICC_CTLR_EOIMODE     (1u << 1)	/* 1: EOI drops priority only */
+#define ICC_IGRPEN1_ENABLE   (1u << 0)	/* group 1 interrupts on */
+#define ICC_CTLR_RSS	     (1u << 18) /* RS accepted in ICC_SGI1R_EL1 */
+#define ICC_IAR1_INTID_MASK  0xffffffu	/* INTID, bits 23:0 */
+#define ICC_SGI1R_TARGET_MAX 16 /* one TargetList covers 16 Aff0 values */
+#define MPIDR_AFF_MASK	     0xff00ffffffull /* Aff3, Aff2-Aff0 */
 
 #define DEFAULT_PRIORITY 0xa0
 #define POLL_LIMIT	 1000000
 
 struct gicv3 {
 	struct io_regs dist;
-	struct io_regs rdist; /* this CPU's RD_base frame, then SGI_base */
+	struct io_regs rd_region; /* every redistributor frame, in a row */
+	uint64_t rd_size;
+	/* Each CPU's RD_base frame (SGI_base follows), by logical number. */
+	struct io_regs rdist[NR_CPUS];
 	unsigned int lines;
 	int irq_base;
-	unsigned long eois;
+	bool rss; /* the GIC and CPU interface take RS (Aff0 > 15) */
+	unsigned long eois[NR_CPUS];
 };
 
 static struct gicv3 gic;
+
+/* The calling CPU's redistributor: per-CPU lines act on it. */
+static const struct io_regs *this_rdist(void)
+{
+	return &gic.rdist[arch_cpu_id()];
+}
 
 /* Bounded wait for a register bit to clear; panics with what it saw. */
 static void wait_clear(const struct io_regs *regs, unsigned int reg,
@@ -125,7 +132,7 @@ static void dist_wait(void)
 
 static void rdist_wait(void)
 {
-	wait_clear(&gic.rdist, GICR_CTLR, GICR_CTLR_RWP, "GICR_CTLR.RWP");
+	wait_clear(this_rdist(), GICR_CTLR, GICR_CTLR_RWP, "GICR_CTLR.RWP");
 }
 
 static bool is_private(uint32_t intid)
@@ -138,7 +145,7 @@ static void write_bit(uint32_t intid, unsigned int dist_reg,
 		      unsigned int rd_reg)
 {
 	if (is_private(intid)) {
-		io_write32(&gic.rdist, rd_reg, 1u << intid);
+		io_write32(this_rdist(), rd_reg, 1u << intid);
 	} else {
 		io_write32(&gic.dist, dist_reg + (intid / 32) * 4,
 			   1u << (intid % 32));
@@ -169,7 +176,8 @@ static void gicv3_eoi(struct irq_desc *desc)
 static int gicv3_set_type(struct irq_desc *desc, unsigned int type)
 {
 	uint32_t intid = desc->hwirq;
-	const struct io_regs *regs = is_private(intid) ? &gic.rdist : &gic.dist;
+	const struct io_regs *regs =
+	    is_private(intid) ? this_rdist() : &gic.dist;
 	unsigned int reg = is_private(intid)
 			       ? GICR_ICFGR1
 			       : GICD_ICFGR + GICD_ICFGR_REG(intid);
@@ -182,37 +190,107 @@ static int gicv3_set_type(struct irq_desc *desc, unsigned int type)
 	return ret;
 }
 
-static uint64_t mpidr_affinity(void)
+static uint64_t this_mpidr(void)
 {
-	uint64_t m = read_sysreg(mpidr_el1);
-
-	/* Aff3.Aff2.Aff1.Aff0 packed as GICR_TYPER and IROUTER want. */
-	return MPIDR_AFF0(m) | MPIDR_AFF1(m) << 8 | MPIDR_AFF2(m) << 16 |
-	       MPIDR_AFF3(m) << 24;
+	return read_sysreg(mpidr_el1) & MPIDR_AFF_MASK;
 }
 
-static void send_sgi_self(uint32_t intid)
+/* GICR_TYPER's Affinity_Value (bits 63:32): Aff3.Aff2.Aff1.Aff0. */
+static uint64_t typer_affinity(uint64_t mpidr)
 {
-	uint64_t m = read_sysreg(mpidr_el1);
-	uint64_t v = (uint64_t)intid << ICC_SGI1R_INTID |
-		     (1ull << (MPIDR_AFF0(m) % ICC_SGI1R_TARGET_MAX))
-			 << ICC_SGI1R_TARGETS |
-		     MPIDR_AFF1(m) << ICC_SGI1R_AFF1 |
-		     MPIDR_AFF2(m) << ICC_SGI1R_AFF2 |
-		     MPIDR_AFF3(m) << ICC_SGI1R_AFF3;
+	return GIC_MPIDR_AFF0(mpidr) | GIC_MPIDR_AFF1(mpidr) << 8 |
+	       GIC_MPIDR_AFF2(mpidr) << 16 | GIC_MPIDR_AFF3(mpidr) << 24;
+}
 
-	write_sysreg(ICC_SGI1R_EL1, v);
+/*
+ * An SGI to the PE mpidr. The DSB first: a system register write is not
+ * ordered after earlier memory writes (only a DSB orders them, Arm ARM
+ * B2.3), and the receiver must see what the IPI is about (a call queue,
+ * need_resched); the ISB makes the write take effect now rather than at
+ * the next context synchronization event.
+ */
+static int send_sgi(uint32_t intid, uint64_t mpidr)
+{
+	static bool said;
+
+	if (GIC_MPIDR_AFF0(mpidr) >= ICC_SGI1R_TARGET_MAX && !gic.rss) {
+		if (!said) {
+			said = true;
+			kprintf("gicv3: no SGI to MPIDR 0x%llx: Aff0 above "
+				"15 needs range selection (GICD_TYPER.RSS)\n",
+				(unsigned long long)mpidr);
+		}
+		return -EINVAL;
+	}
+	dsb_ish();
+	write_sysreg(ICC_SGI1R_EL1, gic_v3_sgi1r(intid, mpidr));
 	isb();
+	return 0;
+}
+
+static int gicv3_send_ipi(struct irq_desc *desc, unsigned int cpu)
+{
+	const struct cpu_info *ci = cpu_get(cpu);
+
+	if (!ci || desc->hwirq >= GIC_PPI_BASE) {
+		return -EINVAL;
+	}
+	return send_sgi((uint32_t)desc->hwirq, ci->hwid);
 }
 
 static int gicv3_set_pending(struct irq_desc *desc)
 {
 	if (desc->hwirq < GIC_PPI_BASE) {
-		send_sgi_self(desc->hwirq);
-	} else {
-		write_bit(desc->hwirq, GICD_ISPENDR, GICR_ISPENDR0);
+		return send_sgi((uint32_t)desc->hwirq, this_mpidr());
 	}
+	write_bit(desc->hwirq, GICD_ISPENDR, GICR_ISPENDR0);
 	return 0;
+}
+
+static void write_irouter(uint32_t intid, uint64_t mpidr)
+{
+	uint64_t v = gic_v3_irouter(mpidr);
+	unsigned int r = GICD_IROUTER + 8 * intid;
+
+	/* Two 32-bit halves (GICD takes them: 12.1.3), Aff3 first: on
+	 * machines with one Aff3 value the second write is the only change. */
+	io_write32(&gic.dist, r + 4, (uint32_t)(v >> 32));
+	io_write32(&gic.dist, r, (uint32_t)v);
+}
+
+/*
+ * Route an SPI to the lowest online CPU of mask (GICD_IROUTER holds one
+ * PE with Interrupt_Routing_Mode 0; mode 1, "any PE", is not used since
+ * the core's counts and tests want to know where it goes).
+ *
+ * Nothing in flight is lost (IHI 0069, 4.1 "Interrupt lifecycle", and
+ * the GICD_IROUTER<n> description): an SPI's pending state is kept by
+ * the Distributor, not by the PE it was routed to; IROUTER only chooses
+ * which Redistributor the Distributor forwards the highest-priority
+ * pending interrupt to, and the Distributor re-evaluates that choice when
+ * the register changes. So an SPI pending when it moves is delivered at
+ * the new target. One already acknowledged on the old CPU is active
+ * there: that CPU runs the handler and its own EOI (ICC_EOIR1_EL1 ends
+ * the interrupt the PE itself acknowledged) deactivates it; an edge that
+ * came meanwhile waits as active-and-pending and goes to the new target
+ * after the deactivation, and a level line still asserted becomes pending
+ * again and does the same.
+ */
+static int gicv3_set_affinity(struct irq_desc *desc, uint32_t mask)
+{
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
+		const struct cpu_info *ci = cpu_get(cpu);
+
+		if (!(mask & CPUMASK_CPU(cpu)) || !ci || !cpu_online(cpu)) {
+			continue;
+		}
+		if (is_private((uint32_t)desc->hwirq)) {
+			return -EINVAL;
+		}
+		write_irouter((uint32_t)desc->hwirq, ci->hwid);
+		return 0;
+	}
+	return -EINVAL;
 }
 
 static struct irq_chip gicv3_chip = {
@@ -222,6 +300,8 @@ static struct irq_chip gicv3_chip = {
     .eoi = gicv3_eoi,
     .set_type = gicv3_set_type,
     .set_pending = gicv3_set_pending,
+    .set_affinity = gicv3_set_affinity,
+    .send_ipi = gicv3_send_ipi,
 };
 
 /* ICC_EOIR1_EL1 ends an acknowledged INTID; a DSB first (gicv3_eoi). */
@@ -229,7 +309,7 @@ static void gicv3_end(uint32_t intid)
 {
 	dsb_sy();
 	write_sysreg(ICC_EOIR1_EL1, intid);
-	gic.eois++;
+	gic.eois[arch_cpu_id()]++;
 }
 
 /* The IRQ exception: acknowledge, then one exit per kind of INTID. */
@@ -257,14 +337,14 @@ static void gicv3_dispatch(unsigned int entry, void *data)
 static int gicv3_spurious_selftest(void)
 {
 	uint64_t pmr = read_sysreg(ICC_PMR_EL1);
-	unsigned long before = gic.eois;
+	unsigned long before = gic.eois[arch_cpu_id()];
 
 	write_sysreg(ICC_PMR_EL1, 0);
 	isb();
 	gicv3_dispatch(0, &gic);
 	write_sysreg(ICC_PMR_EL1, pmr);
 	isb();
-	return (int)(gic.eois - before);
+	return (int)(gic.eois[arch_cpu_id()] - before);
 }
 
 static int gicv3_xlate(struct device *ctrl, const struct resource *res,
@@ -277,10 +357,12 @@ static int gicv3_xlate(struct device *ctrl, const struct resource *res,
 /* What a refused GIC leaves the machine with. */
 #define NO_GIC "not used; no interrupt controller: polling, no tick"
 
-/* Step over redistributor frames to the one whose affinity is ours. */
-static int find_rdist(const struct io_regs *region, uint64_t size)
+/* Step over redistributor frames to the one whose affinity is mpidr's
+ * (GICR_TYPER.Affinity_Value, bits 63:32), into *out. */
+static int find_rdist(const struct io_regs *region, uint64_t size,
+		      uint64_t mpidr, struct io_regs *out)
 {
-	uint64_t aff = mpidr_affinity();
+	uint64_t aff = typer_affinity(mpidr);
 
 	for (uint64_t off = 0; off + GICR_FRAME_V3 <= size;) {
 		uintptr_t at = region->base + (uintptr_t)off + GICR_TYPER;
@@ -299,8 +381,8 @@ static int find_rdist(const struct io_regs *region, uint64_t size)
 		typer = (uint64_t)hi << 32 | lo;
 
 		if ((typer >> GICR_TYPER_AFF_SHIFT) == aff) {
-			gic.rdist = *region;
-			gic.rdist.base += (uintptr_t)off;
+			*out = *region;
+			out->base += (uintptr_t)off;
 			return 0;
 		}
 		if (typer & GICR_TYPER_LAST) {
@@ -331,30 +413,28 @@ static void dist_init(void)
 	io_write32(&gic.dist, GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_ENABLE_G1);
 	dist_wait();
 	for (uint32_t i = GIC_SPI_BASE; i < gic.lines; i++) {
-		unsigned int r = GICD_IROUTER + 8 * i;
-		uint64_t aff = mpidr_affinity();
-
-		io_write32(&gic.dist, r, (uint32_t)(aff & GICD_IROUTER_AFF210));
-		io_write32(&gic.dist, r + 4,
-			   (uint32_t)(aff >> GICD_IROUTER_AFF3));
+		write_irouter(i, this_mpidr());
 	}
 }
 
+/* The calling CPU's redistributor (found already): awake, its SGIs and
+ * PPIs group 1, masked, idle, at the default priority. */
 static void rdist_init(void)
 {
+	const struct io_regs *rd = this_rdist();
+
 	/* Wake it: with ProcessorSleep set every interrupt is dropped. */
-	io_write32(&gic.rdist, GICR_WAKER,
-		   io_read32(&gic.rdist, GICR_WAKER) &
-		       ~GICR_WAKER_PROCESSOR_SLEEP);
-	wait_clear(&gic.rdist, GICR_WAKER, GICR_WAKER_CHILDREN_ASLEEP,
+	io_write32(rd, GICR_WAKER,
+		   io_read32(rd, GICR_WAKER) & ~GICR_WAKER_PROCESSOR_SLEEP);
+	wait_clear(rd, GICR_WAKER, GICR_WAKER_CHILDREN_ASLEEP,
 		   "GICR_WAKER.ChildrenAsleep");
-	io_write32(&gic.rdist, GICR_IGROUPR0, ~0u);
-	io_write32(&gic.rdist, GICR_ICENABLER0, ~0u);
-	io_write32(&gic.rdist, GICR_ICPENDR0, ~0u);
-	io_write32(&gic.rdist, GICR_ICACTIVER0, ~0u);
+	io_write32(rd, GICR_IGROUPR0, ~0u);
+	io_write32(rd, GICR_ICENABLER0, ~0u);
+	io_write32(rd, GICR_ICPENDR0, ~0u);
+	io_write32(rd, GICR_ICACTIVER0, ~0u);
 	rdist_wait();
 	for (uint32_t i = 0; i < GIC_SPI_BASE; i++) {
-		io_write8(&gic.rdist, GICR_IPRIORITYR + i, DEFAULT_PRIORITY);
+		io_write8(rd, GICR_IPRIORITYR + i, DEFAULT_PRIORITY);
 	}
 }
 
@@ -370,6 +450,31 @@ static void cpu_interface_init(void)
 		     read_sysreg(ICC_CTLR_EL1) & ~ICC_CTLR_EOIMODE);
 	write_sysreg(ICC_IGRPEN1_EL1, ICC_IGRPEN1_ENABLE);
 	isb();
+}
+
+/*
+ * A CPU that comes up (smp_cpu_init_register hook, interrupts off): its
+ * own redistributor, found by its MPIDR and woken, its CPU interface,
+ * then the per-CPU lines the irq core has unmasked (the IPIs, the timer
+ * PPI). A CPU without a redistributor could take no interrupt, IPIs
+ * included: it stops here, and the boot CPU reports it did not come up.
+ */
+static void gicv3_cpu_init(void)
+{
+	unsigned int cpu = arch_cpu_id();
+	uint64_t mpidr = this_mpidr();
+
+	if (find_rdist(&gic.rd_region, gic.rd_size, mpidr, &gic.rdist[cpu]) <
+	    0) {
+		kprintf("gicv3: CPU %u (MPIDR 0x%llx) has no redistributor in "
+			"the %llu bytes the device tree gives: CPU halted\n",
+			cpu, (unsigned long long)mpidr,
+			(unsigned long long)gic.rd_size);
+		arch_halt();
+	}
+	rdist_init();
+	cpu_interface_init();
+	gic_restore_private(gic.irq_base);
 }
 
 static int gicv3_probe(struct device *dev)
@@ -391,7 +496,10 @@ static int gicv3_probe(struct device *dev)
 			(void *)gic.dist.base, NO_GIC);
 		return -EFAULT;
 	}
-	ret = find_rdist(&rd_region, rd->size);
+	gic.rd_region = rd_region;
+	gic.rd_size = rd->size;
+	ret = find_rdist(&rd_region, rd->size, this_mpidr(),
+			 &gic.rdist[arch_cpu_id()]);
 	if (ret < 0) {
 		if (ret == -ENODEV) {
 			kprintf("gicv3: no redistributor for this CPU\n");
@@ -407,6 +515,8 @@ static int gicv3_probe(struct device *dev)
 	if (gic.lines > NR_IRQS / 2) {
 		gic.lines = NR_IRQS / 2;
 	}
+	gic.rss = (typer & GICD_TYPER_RSS) &&
+		  (read_sysreg(ICC_CTLR_EL1) & ICC_CTLR_RSS);
 	dist_init();
 	rdist_init();
 	cpu_interface_init();
@@ -427,8 +537,13 @@ static int gicv3_probe(struct device *dev)
 	}
 	dev->irq_xlate = gicv3_xlate;
 	irq_set_spurious_selftest(gicv3_spurious_selftest);
+	smp_cpu_init_register("gicv3", gicv3_cpu_init);
+	ret = ipi_register_lines((unsigned int)base + GIC_IPI_SGI_FIRST);
+	if (ret < 0) {
+		kprintf("gicv3: IPI lines refused (%d): no IPIs\n", ret);
+	}
 	kprintf("gicv3: %u INTIDs, redistributor at %p\n", gic.lines,
-		(void *)gic.rdist.base);
+		(void *)this_rdist()->base);
 	return 0;
 }
 

@@ -9,6 +9,13 @@
  * Flow: fast EOI. The local APIC's EOI ends the interrupt; for a level
  * line the LAPIC broadcasts it to the I/O APICs, which clears Remote IRR,
  * so the line can fire again only after the handler quieted the device.
+ *
+ * Affinity: each entry names one CPU by APIC ID in physical destination
+ * mode (the boot CPU's at probe); set_affinity moves it (see there for
+ * why that loses no interrupt). The vector is the same on every CPU (one
+ * IDT, one owner table). Registers are reached through an index and a
+ * window, a pair that two CPUs must not interleave: one lock per I/O
+ * APIC, taken inside the line's desc->lock.
  */
 #include "drivers/irqchip/apic.h"
 #include "kern/device.h"
@@ -16,6 +23,9 @@
 #include "kern/io.h"
 #include "kern/irq.h"
 #include "kern/printf.h"
+#include "kern/cpu.h"
+#include "kern/smp.h"
+#include "kern/spinlock.h"
 
 /* Memory-mapped: an index register and a data window (82093AA 3.1). */
 #define IOREGSEL 0x00
@@ -35,12 +45,12 @@
 #define RTE_REMOTE_IRR	    (1u << 14)
 #define RTE_LEVEL	    (1u << 15)
 #define RTE_MASKED	    (1u << 16)
-#define RTE_DEST_SHIFT	    24 /* high word: Destination, bits 63:56 */
 
 #define MAX_IOAPICS 4
 
 struct ioapic {
 	struct io_regs regs;
+	struct spinlock lock; /* IOREGSEL + IOWIN, one access at a time */
 	uint32_t gsi_base;
 	unsigned int lines;
 	unsigned int vector_base; /* pin n arrives as vector_base + n */
@@ -51,16 +61,28 @@ struct ioapic {
 static struct ioapic ioapics[MAX_IOAPICS];
 static unsigned int nr_ioapics;
 
-static uint32_t ioapic_read(struct ioapic *io, uint32_t reg)
+static uint32_t ioapic_read_raw(struct ioapic *io, uint32_t reg)
 {
 	io_write32(&io->regs, IOREGSEL, reg);
 	return io_read32(&io->regs, IOWIN);
 }
 
+static uint32_t ioapic_read(struct ioapic *io, uint32_t reg)
+{
+	unsigned long flags = spin_lock_irqsave(&io->lock);
+	uint32_t v = ioapic_read_raw(io, reg);
+
+	spin_unlock_irqrestore(&io->lock, flags);
+	return v;
+}
+
 static void ioapic_write(struct ioapic *io, uint32_t reg, uint32_t v)
 {
+	unsigned long flags = spin_lock_irqsave(&io->lock);
+
 	io_write32(&io->regs, IOREGSEL, reg);
 	io_write32(&io->regs, IOWIN, v);
+	spin_unlock_irqrestore(&io->lock, flags);
 }
 
 static void rte_update(struct irq_desc *desc, uint32_t clear, uint32_t set)
@@ -111,12 +133,54 @@ static int ioapic_set_type(struct irq_desc *desc, unsigned int type)
 	return 0;
 }
 
+/*
+ * Route the pin to the lowest CPU of mask that a physical destination
+ * can name (APIC ID <= 255). Only the high word is written, and only
+ * once; the entry is not masked around it. Why this order loses nothing
+ * (82093AA datasheet 3.2.4; SDM Vol. 3A 11.6.1, 11.8.4):
+ *  - the Destination field (bits 63:56) lies wholly in the high word, so
+ *    one 32-bit write changes it at once: the I/O APIC never sends a
+ *    message with half an old and half a new destination, and the low
+ *    word (vector, trigger, mask) is untouched;
+ *  - an interrupt already delivered sits in the old CPU's IRR/ISR and is
+ *    handled there (its vector is the same on every CPU); for a level
+ *    line the old CPU's EOI is broadcast to the I/O APICs and clears
+ *    Remote IRR by vector, whatever the destination is now; if the line
+ *    is still asserted it is then delivered to the new CPU;
+ *  - an edge arriving during the write is held in the pin's IRR
+ *    (Delivery Status "send pending") and sent once the write is done,
+ *    to the new destination: either way it arrives;
+ *  - masking around the write would be the unsafe order: the 82093AA
+ *    ignores an edge on a masked pin (it is neither delivered nor held
+ *    pending), so an edge in that window would be lost.
+ * Called with desc->lock held (kern/irq.c), interrupts off.
+ */
+static int ioapic_set_affinity(struct irq_desc *desc, uint32_t mask)
+{
+	struct ioapic *io = desc->chip_data;
+	unsigned int pin = desc->hwirq - io->gsi_base;
+	uint64_t hwid[NR_CPUS];
+	unsigned int n = cpu_count() < NR_CPUS ? cpu_count() : NR_CPUS;
+	int cpu;
+
+	for (unsigned int i = 0; i < n; i++) {
+		hwid[i] = cpu_get(i)->hwid;
+	}
+	cpu = apic_rte_pick(mask, hwid, n);
+	if (cpu < 0) {
+		return -EINVAL;
+	}
+	ioapic_write(io, IOREDTBL(pin) + 1, apic_rte_high((uint32_t)hwid[cpu]));
+	return 0;
+}
+
 static struct irq_chip ioapic_chip = {
     .name = "IO-APIC",
     .mask = ioapic_mask,
     .unmask = ioapic_unmask,
     .eoi = ioapic_eoi,
     .set_type = ioapic_set_type,
+    .set_affinity = ioapic_set_affinity,
 };
 
 /* Vector (vector_base + pin) -> the pin's kernel IRQ. */
@@ -149,8 +213,7 @@ static void program_pins(struct ioapic *io)
 	for (unsigned int pin = 0; pin < io->lines; pin++) {
 		io->rte[pin] =
 		    RTE_MASKED | ((io->vector_base + pin) & RTE_VECTOR_MASK);
-		ioapic_write(io, IOREDTBL(pin) + 1,
-			     lapic_id() << RTE_DEST_SHIFT);
+		ioapic_write(io, IOREDTBL(pin) + 1, apic_rte_high(lapic_id()));
 		ioapic_write(io, IOREDTBL(pin), io->rte[pin]);
 	}
 }
@@ -159,7 +222,7 @@ uint32_t ioapic_read_version(uintptr_t addr)
 {
 	struct ioapic io = {.regs = {IO_SPACE_MMIO, addr, 0}};
 
-	return ioapic_read(&io, IOAPICVER);
+	return ioapic_read_raw(&io, IOAPICVER);
 }
 
 static int ioapic_probe(struct device *dev)
@@ -177,6 +240,7 @@ static int ioapic_probe(struct device *dev)
 		return -ENODEV;
 	}
 	io->gsi_base = pd->gsi_base;
+	spin_lock_init(&io->lock, "ioapic");
 	ver = ioapic_read(io, IOAPICVER);
 	/* All-ones: nothing answered at that address (the platform checks
 	 * the version before choosing the APIC path; this is the driver's

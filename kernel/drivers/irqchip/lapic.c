@@ -16,6 +16,17 @@
  * calibrated against the TSC; the platform hands it the TSC's rate
  * (struct apic_timer_data), which it measured against the PIT before any
  * driver probed.
+ *
+ * Many CPUs: every CPU has its own local APIC at the same address (or
+ * the same MSRs), so each register access here is the calling CPU's. The
+ * boot CPU's probe registers per-CPU init hooks (kern/smp.h) that give a
+ * started CPU the same setup: enabled, same mode, same vectors, the
+ * per-CPU lines unmasked that are unmasked on the boot CPU, its timer in
+ * the same mode at the rate measured on the boot CPU (one bus clock).
+ * Inter-processor interrupts are NR_IPI fixed vectors of the same class,
+ * per-CPU lines whose chip sends them through the ICR to the target's
+ * APIC ID (physical destination); the ICR also sends INIT-SIPI-SIPI
+ * (lapic_start_cpu).
  */
 #include "asm/msr.h"
 #include "drivers/irqchip/apic.h"
@@ -30,6 +41,9 @@
 #include "kern/boot.h"
 #include "kern/arch.h"
 #include "kern/vm.h"
+#include "kern/cpu.h"
+#include "kern/irqflags.h"
+#include "kern/smp.h"
 
 /* Register offsets (xAPIC); x2APIC MSR = 0x800 + offset / 16. */
 #define LAPIC_ID	 0x020
@@ -40,6 +54,7 @@
 #define LAPIC_ISR	 0x100 /* 8 registers, 0x10 apart, 32 vectors each */
 #define LAPIC_ESR	 0x280
 #define LAPIC_ICR_LOW	 0x300 /* x2APIC: the whole 64-bit ICR */
+#define LAPIC_ICR_HIGH	 0x310 /* xAPIC: destination in bits 31:24 */
 #define LAPIC_LVT_TIMER	 0x320
 #define LAPIC_LVT_LINT0	 0x350
 #define LAPIC_LVT_LINT1	 0x360
@@ -54,11 +69,8 @@
 #define LAPIC_ISR_REG(v)     (LAPIC_ISR + ((v) / 32) * 0x10)
 #define LAPIC_ISR_BIT(v)     (1u << ((v) % 32))
 
-/* ICR fields (SDM 11.6.1, Figure 11-12). */
-#define ICR_FIXED	     (0u << 8)
-#define ICR_DELIVERY_PENDING (1u << 12) /* xAPIC only */
-#define ICR_ASSERT	     (1u << 14)
-#define ICR_SHORTHAND_SELF   (1u << 18)
+/* ICR fields (SDM 11.6.1, Figure 11-12; the rest in apic.h). */
+#define ICR_SHORTHAND_SELF (1u << 18)
 
 #define SVR_ENABLE		(1u << 8)
 #define LVT_MASKED		(1u << 16)
@@ -82,6 +94,7 @@
 enum lapic_slot {
 	SLOT_TIMER = 0x0,
 	SLOT_SELF0 = 0x1, /* to SLOT_SELF0 + NR_SELF - 1 */
+	SLOT_IPI0 = 0x4,  /* to SLOT_IPI0 + NR_IPI - 1: kern/smp.h's IPIs */
 	SLOT_ERROR = 0xe,
 	SLOT_UNUSED = 0x8, /* for the unclaimed-vector self-test */
 	SLOT_SPURIOUS = 0xf,
@@ -92,15 +105,17 @@ enum lapic_slot {
  * lines are a chip of their own, hwirq 0 to NR_SELF - 1. */
 enum lapic_hwirq { LAPIC_TIMER, LAPIC_ERROR, LAPIC_LINES };
 #define NR_SELF 3
+_Static_assert(SLOT_SELF0 + NR_SELF <= SLOT_IPI0, "self lines before IPIs");
+_Static_assert(SLOT_IPI0 + NR_IPI <= SLOT_UNUSED, "IPIs fit in the class");
 
 static struct io_regs mmio;
 static bool have_mmio, x2apic;
-static int irq_base = -1, self_irq_base = -1;
+static int irq_base = -1, self_irq_base = -1, ipi_irq_base = -1;
+static unsigned long icr_timeouts; /* ICR still busy: an IPI not sent */
 static unsigned int vector_base;
 static unsigned int self_masked, self_latched; /* bit n: self line n */
 #define SELF_ALL       ((1u << NR_SELF) - 1)
 #define ISR_POLL_LIMIT 1000000
-#define SELF_ALL       ((1u << NR_SELF) - 1)
 
 #define APIC_TIMER_VECTOR    (vector_base + SLOT_TIMER)
 #define APIC_ERROR_VECTOR    (vector_base + SLOT_ERROR)
@@ -135,25 +150,71 @@ uint32_t lapic_id(void)
 		      : lapic_read(LAPIC_ID) >> LAPIC_ID_XAPIC_SHIFT;
 }
 
-/* A fixed interrupt to ourselves (SDM 11.6.1): in xAPIC mode, after the
- * previous one has left (bounded wait); in x2APIC mode one wrmsr. */
-static int send_self_ipi(unsigned int vector)
+/*
+ * xAPIC: wait, bounded, until the ICR's delivery status says the last
+ * IPI left (SDM 11.6.1: a write while it is pending may be lost). The
+ * x2APIC ICR has no such bit: a write is accepted at once (SDM 11.12.9).
+ */
+static int icr_wait_idle(void)
 {
-	uint32_t icr = ICR_SHORTHAND_SELF | ICR_ASSERT | ICR_FIXED | vector;
-
-	if (x2apic) {
-		wrmsr(MSR_X2APIC_BASE + LAPIC_ICR_LOW / 16, icr);
-		return 0;
-	}
 	for (int i = 0; i < ICR_POLL_LIMIT; i++) {
-		if (!(lapic_read(LAPIC_ICR_LOW) & ICR_DELIVERY_PENDING)) {
-			lapic_write(LAPIC_ICR_LOW, icr);
+		if (!(lapic_read(LAPIC_ICR_LOW) & APIC_ICR_PENDING)) {
 			return 0;
 		}
+		arch_cpu_relax();
 	}
-	kprintf("lapic: ICR still busy, self-IPI 0x%x not sent\n", vector);
-	irq_note_error();
 	return -ETIMEDOUT;
+}
+
+static int icr_busy(uint32_t dest, uint32_t low)
+{
+	unsigned long n =
+	    __atomic_add_fetch(&icr_timeouts, 1, __ATOMIC_RELAXED);
+
+	irq_note_error();
+	if ((n & (n - 1)) == 0) {
+		kprintf("lapic: ICR still busy: IPI 0x%x to APIC ID %u not "
+			"sent (#%lu)\n",
+			low, dest, n);
+	}
+	return -ETIMEDOUT;
+}
+
+/*
+ * One ICR write to a physical destination (or with low's shorthand).
+ * x2APIC: one 64-bit WRMSR, which is not serializing (SDM 11.12.3):
+ * the MFENCE before it makes this CPU's earlier stores (the request an
+ * IPI announces) visible before the IPI can arrive. xAPIC: two MMIO
+ * writes, high (destination) then low (which sends), with interrupts off
+ * between them: a handler here sending its own IPI would change the
+ * destination under us. MMIO writes to the uncached APIC page are
+ * ordered after earlier stores already.
+ */
+static int icr_send(uint32_t dest, uint32_t low)
+{
+	unsigned long flags;
+	int ret;
+
+	if (x2apic) {
+		__asm__ volatile("mfence" ::: "memory");
+		wrmsr(MSR_X2APIC_BASE + LAPIC_ICR_LOW / 16,
+		      apic_icr_x2apic(dest, low));
+		return 0;
+	}
+	flags = arch_irq_save();
+	ret = icr_wait_idle();
+	if (ret == 0) {
+		lapic_write(LAPIC_ICR_HIGH, apic_icr_xapic_high(dest));
+		lapic_write(LAPIC_ICR_LOW, low);
+	}
+	arch_irq_restore(flags);
+	return ret == 0 ? 0 : icr_busy(dest, low);
+}
+
+/* A fixed interrupt to ourselves (SDM 11.6.1), the "self" shorthand. */
+static int send_self_ipi(unsigned int vector)
+{
+	return icr_send(0, ICR_SHORTHAND_SELF | apic_icr_fixed(vector));
 }
 
 static unsigned int self_bit(unsigned long hwirq)
@@ -228,12 +289,41 @@ static int self_set_pending(struct irq_desc *desc)
 }
 
 static struct irq_chip lapic_self_chip = {
-    .name = "LAPIC-IPI",
+    .name = "LAPIC-self",
     .mask = self_mask,
     .unmask = self_unmask,
     .eoi = lapic_chip_eoi,
     .set_type = self_set_type,
     .set_pending = self_set_pending,
+};
+
+/*
+ * The IPI lines (kern/smp.h), hwirq = enum ipi_kind: one fixed vector
+ * each, sent to the target CPU's APIC ID. No mask bit exists for a fixed
+ * IPI (only IF and the TPR hold it): the core's disable depth does the
+ * masking (the fast-EOI flow then remembers the edge as pending).
+ */
+static unsigned int ipi_vector(unsigned long kind)
+{
+	return vector_base + SLOT_IPI0 + (unsigned int)kind;
+}
+
+static int lapic_send_ipi(struct irq_desc *desc, unsigned int cpu)
+{
+	const struct cpu_info *ci = cpu_get(cpu);
+
+	if (!ci || (!x2apic && !apic_xapic_dest_ok(ci->hwid))) {
+		return -EINVAL;
+	}
+	return icr_send((uint32_t)ci->hwid,
+			apic_icr_fixed(ipi_vector(desc->hwirq)));
+}
+
+static struct irq_chip lapic_ipi_chip = {
+    .name = "LAPIC-IPI",
+    .eoi = lapic_chip_eoi,
+    .set_type = self_set_type,
+    .send_ipi = lapic_send_ipi,
 };
 
 /* A vector nobody owns: end it only if it is in service (a software
@@ -265,6 +355,11 @@ static void lapic_dispatch(unsigned int vector, void *data)
 
 	if (slot >= SLOT_SELF0 && slot < SLOT_SELF0 + NR_SELF) {
 		self_arrived(slot - SLOT_SELF0);
+		return;
+	}
+	if (slot >= SLOT_IPI0 && slot < SLOT_IPI0 + NR_IPI &&
+	    ipi_irq_base >= 0) {
+		irq_handle((unsigned int)ipi_irq_base + (slot - SLOT_IPI0));
 		return;
 	}
 	switch ((enum lapic_slot)slot) {
@@ -391,6 +486,60 @@ static int lapic_enable(struct device *dev)
 	return 0;
 }
 
+/* A per-CPU line's LVT mask bit as the boot CPU has it: the core's
+ * state of the line (unmasked by its irq_request there). */
+static uint32_t lvt_mask_as_boot(unsigned int irq)
+{
+	return irq_to_desc(irq)->masked ? LVT_MASKED : 0;
+}
+
+/*
+ * A started CPU's local APIC, as the probe set up the boot CPU's (the
+ * per-CPU init hook, kern/smp.h; interrupts off). INIT left it enabled
+ * in xAPIC mode at its reset base; x2APIC mode is entered from there,
+ * never from disabled (SDM 11.12.5: that transition faults). LINT0 and
+ * LINT1 stay masked: the 8259's ExtINT and the MADT's NMI pins are the
+ * boot CPU's (Linux does the same with LINT1).
+ */
+static void lapic_cpu_init(void)
+{
+	uint64_t base = rdmsr(MSR_APIC_BASE);
+
+	if (!(base & APIC_BASE_ENABLE)) {
+		base |= APIC_BASE_ENABLE;
+		wrmsr(MSR_APIC_BASE, base);
+	}
+	if (x2apic && !(base & APIC_BASE_X2APIC)) {
+		wrmsr(MSR_APIC_BASE, base | APIC_BASE_X2APIC);
+	}
+	lapic_write(LAPIC_TPR, 0);
+	lapic_write(LAPIC_LVT_LINT0, LVT_MASKED);
+	lapic_write(LAPIC_LVT_LINT1, LVT_MASKED);
+	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | APIC_TIMER_VECTOR);
+	lapic_write(LAPIC_LVT_ERROR,
+		    lvt_mask_as_boot((unsigned int)irq_base + LAPIC_ERROR) |
+			APIC_ERROR_VECTOR);
+	lapic_write(LAPIC_SVR, SVR_ENABLE | APIC_SPURIOUS_VECTOR);
+	/* ESR: a write latches the errors, the next clears (SDM 11.5.3). */
+	lapic_write(LAPIC_ESR, 0);
+	lapic_write(LAPIC_ESR, 0);
+}
+
+/* The IPI lines: per-CPU, in this chip's class, handed to kern/ipi.c. */
+static int add_ipi_lines(void)
+{
+	int ret =
+	    irq_domain_add(&lapic_ipi_chip, NULL, 0, NR_IPI, irq_flow_fasteoi);
+
+	if (ret < 0) {
+		kprintf("lapic: no IRQ numbers for the IPIs (%d)\n", ret);
+		return ret;
+	}
+	irq_mark_per_cpu((unsigned int)ret, NR_IPI);
+	ipi_irq_base = ret;
+	return ipi_register_lines((unsigned int)ret);
+}
+
 static int lapic_probe(struct device *dev)
 {
 	int ret = lapic_enable(dev);
@@ -425,6 +574,10 @@ static int lapic_probe(struct device *dev)
 		return ret;
 	}
 	self_irq_base = ret;
+	if (add_ipi_lines() < 0) {
+		kprintf("lapic: no IPIs: one CPU only\n");
+	}
+	smp_cpu_init_register("lapic", lapic_cpu_init);
 	/* From now on an unowned vector has an ISR bit to clear. */
 	arch_irq_entry_fallback(lapic_unowned, NULL);
 	irq_set_unclaimed_selftest(lapic_unclaimed_selftest);
@@ -507,6 +660,78 @@ int lapic_virtual_wire(void)
 	return 0;
 }
 
+/* ---- Starting the other CPUs (lapic_start_cpu) ------------------------ */
+
+int lapic_cpu_reachable(uint64_t apic_id)
+{
+	static bool said;
+
+	if (irq_base < 0) {
+		if (!said) {
+			kprintf("lapic: no local APIC driver (the 8259 path): "
+				"no INIT-SIPI-SIPI, one CPU\n");
+			said = true;
+		}
+		return -ENODEV;
+	}
+	if (!x2apic && !apic_xapic_dest_ok(apic_id)) {
+		kprintf("lapic: APIC ID %llu is above 255 and this CPU has no "
+			"x2APIC: the xAPIC ICR cannot name it\n",
+			(unsigned long long)apic_id);
+		return -ERANGE;
+	}
+	return apic_id > 0xffffffffull ? -ERANGE : 0;
+}
+
+/* Busy-wait ns by the clocksource; the iteration bound keeps it finite
+ * should time_ns() not advance (no clocksource: it then counts ticks). */
+static void delay_ns(uint64_t ns)
+{
+	uint64_t t0 = time_ns();
+
+	for (unsigned long i = 0; i < 100000000ul && time_ns() - t0 < ns; i++) {
+		arch_cpu_relax();
+	}
+}
+
+#define INIT_DELAY_NS 10000000ull /* 10 ms after INIT (SDM 8.4.4.1) */
+#define SIPI_DELAY_NS 200000ull	  /* 200 us after each SIPI */
+
+/*
+ * The universal start-up algorithm (MP spec B.4; SDM 8.4.4.1): INIT
+ * (assert; then de-assert, which the 82489DX needed and integrated xAPICs
+ * ignore; x2APIC mode has no de-assert, SDM 11.12.9), 10 ms, then two
+ * Start-up IPIs 200 us apart: a CPU already running ignores the second.
+ * The ESR is read after, to say an IPI the APIC refused.
+ */
+int lapic_start_cpu(uint32_t apic_id, unsigned int sipi_page)
+{
+	uint32_t esr;
+	int ret;
+
+	__asm__ volatile("mfence" ::: "memory"); /* its parameters first */
+	lapic_write(LAPIC_ESR, 0);
+	ret = icr_send(apic_id, apic_icr_init(true));
+	if (ret == 0 && !x2apic) {
+		ret = icr_send(apic_id, apic_icr_init(false));
+	}
+	delay_ns(INIT_DELAY_NS);
+	for (int i = 0; ret == 0 && i < 2; i++) {
+		ret = icr_send(apic_id, apic_icr_startup(sipi_page));
+		delay_ns(SIPI_DELAY_NS);
+	}
+	if (ret == 0 && !x2apic && icr_wait_idle() < 0) {
+		ret = icr_busy(apic_id, apic_icr_startup(sipi_page));
+	}
+	lapic_write(LAPIC_ESR, 0);
+	esr = lapic_read(LAPIC_ESR);
+	if (esr) {
+		kprintf("lapic: start-up of APIC ID %u: error status 0x%x\n",
+			apic_id, esr);
+	}
+	return ret;
+}
+
 static const char *const lapic_ids[] = {"kite,lapic", NULL};
 
 struct driver lapic_driver = {
@@ -520,8 +745,9 @@ struct driver lapic_driver = {
 #define LAPIC_TIMER_RATING 300	       /* over the PIT's periodic tick */
 #define LAPIC_TIMER_MAX	   0xffffffffu /* the 32-bit initial count */
 
-static uint64_t timer_rate;   /* counts per second (bus clock / 16) */
-static uint64_t timer_max_ns; /* the longest one-shot the count allows */
+static uint64_t timer_rate;	/* counts per second (bus clock / 16) */
+static uint64_t timer_max_ns;	/* the longest one-shot the count allows */
+static bool timer_tsc_deadline; /* the mode setup_mode() chose */
 
 /*
  * One-shot mode (SDM 11.5.4: the LVT's mode field 00): writing the
@@ -640,6 +866,7 @@ static int setup_mode(uint64_t tsc_hz)
 		/* The mode switch must land before the first MSR write
 		 * (SDM 11.5.4.1, xAPIC: MMIO and WRMSR are not ordered). */
 		__asm__ volatile("mfence" ::: "memory");
+		timer_tsc_deadline = true;
 		lapic_clockevent.name = "lapic-tsc-deadline";
 		lapic_clockevent.set_next = tsc_deadline_set_next;
 		lapic_clockevent.stop = tsc_deadline_stop;
@@ -669,6 +896,30 @@ static int setup_mode(uint64_t tsc_hz)
 	return 0;
 }
 
+/*
+ * A started CPU's timer in the boot CPU's mode (per-CPU init hook, after
+ * lapic_cpu_init): TSC-deadline, or one-shot with the same divider (the
+ * rate measured on the boot CPU holds: every local APIC counts the same
+ * bus clock), stopped, its LVT unmasked if the boot CPU's is. The
+ * clockevent's set_next then programs whichever CPU calls it.
+ */
+static void lapic_timer_cpu_init(void)
+{
+	uint32_t lvt = APIC_TIMER_VECTOR |
+		       lvt_mask_as_boot((unsigned int)irq_base + LAPIC_TIMER);
+
+	if (timer_tsc_deadline) {
+		wrmsr(MSR_TSC_DEADLINE, 0);
+		lapic_write(LAPIC_LVT_TIMER, lvt | LVT_TIMER_TSC_DEADLINE);
+		/* As in setup_mode: the mode before the first MSR write. */
+		__asm__ volatile("mfence" ::: "memory");
+		return;
+	}
+	lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
+	lapic_write(LAPIC_TIMER_INIT, 0);
+	lapic_write(LAPIC_LVT_TIMER, lvt);
+}
+
 static int lapic_timer_probe(struct device *dev)
 {
 	const struct apic_timer_data *pd = dev->platform_data;
@@ -691,6 +942,7 @@ static int lapic_timer_probe(struct device *dev)
 		return ret;
 	}
 	clockevent_register(&lapic_clockevent);
+	smp_cpu_init_register("lapic-timer", lapic_timer_cpu_init);
 	return 0;
 }
 

@@ -15,6 +15,14 @@
  * limit. Nothing queued: the timer is disabled (CNTP_CTL.ENABLE 0), no
  * interrupt at all. The counter is also the clocksource, so deadlines
  * (time_ns) convert to CVAL exactly.
+ *
+ * Many CPUs: each has its own timer (CNTP_* are per PE) behind the same
+ * PPI number, so the one clockevent programs the calling CPU's timer and
+ * each CPU's timer queue (kern/ktimer.c) arms its own. A CPU that comes
+ * up starts with its timer off (arm_timer_cpu_init, an
+ * smp_cpu_init_register hook); the GIC's hook, run before it, unmasks
+ * the PPI on that CPU. The counter is system-wide (Arm ARM D11.1.2): the
+ * same clocksource on every CPU, CNTVOFF zero on each (boot.S).
  */
 #include "asm/sysreg.h"
 #include "kern/device.h"
@@ -22,6 +30,7 @@
 #include "kern/irq.h"
 #include "kern/ktimer.h"
 #include "kern/printf.h"
+#include "kern/smp.h"
 #include "kern/timer.h"
 
 #define TIMER_IRQ_EL1_PHYS 1 /* index in the DT node's interrupts */
@@ -73,6 +82,25 @@ static enum irq_return arm_timer_interrupt(unsigned int irq, void *dev)
 	return IRQ_HANDLED;
 }
 
+/* A CPU coming up: its timer off (masked) until its queue arms it, and
+ * the counter frequency the same as the boot CPU's, or said. */
+static uint64_t arm_timer_freq;
+
+static void arm_timer_cpu_init(void)
+{
+	uint64_t freq = read_sysreg(cntfrq_el0);
+
+	write_sysreg(cntp_ctl_el0, CNTP_CTL_IMASK);
+	__asm__ volatile("isb" ::: "memory");
+	if (freq != arm_timer_freq) {
+		kprintf("arm-timer: this CPU's CNTFRQ_EL0 is %llu Hz, the boot "
+			"CPU's %llu: firmware left them different; the boot "
+			"CPU's is used\n",
+			(unsigned long long)freq,
+			(unsigned long long)arm_timer_freq);
+	}
+}
+
 static int arm_timer_probe(struct device *dev)
 {
 	int irq = device_irq(dev, TIMER_IRQ_EL1_PHYS), ret;
@@ -103,7 +131,9 @@ static int arm_timer_probe(struct device *dev)
 	if (ret < 0) {
 		return ret;
 	}
+	arm_timer_freq = freq;
 	timer_set_clocksource("cntpct", read_counter, freq);
+	smp_cpu_init_register("arm-timer", arm_timer_cpu_init);
 	kprintf("arm-timer: %llu Hz counter, one-shot compare, irq %d\n",
 		(unsigned long long)freq, irq);
 	clockevent_register(&arm_clockevent);

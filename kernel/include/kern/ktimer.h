@@ -5,19 +5,21 @@
  * generic counter): time_ns() is exact whether or not any tick fired.
  *
  * Kernel timers are one-shot deadlines (optionally periodic) on a timer
- * queue ordered by deadline. They expire from the timer interrupt, in
- * interrupt context: a timer's function must not sleep (it may wake).
+ * queue ordered by deadline, one queue per CPU: a timer is queued on the
+ * CPU that starts it and expires there, from that CPU's timer interrupt,
+ * in interrupt context: a timer's function must not sleep (it may wake).
  *
- * The timer interrupt comes from a clock event device, which the queue
- * programs for its earliest deadline (tickless: no interrupt while nothing
- * is due). A device that can only tick periodically (the PIT) ticks, and
- * the queue checks its deadlines on each tick.
+ * The timer interrupt comes from a clock event device, which each CPU
+ * programs (its local timer) for its queue's earliest deadline (tickless
+ * per CPU: no interrupt on a CPU while nothing is due there). A device
+ * that can only tick periodically (the PIT) ticks on the CPU that
+ * registered it; every timer is then queued there.
  *
  * The queue is a list sorted by deadline (kern/ktimer.c): inserting and
  * cancelling are O(n) in the timers queued, finding the earliest is O(1).
  * A small kernel has a handful queued (sleepers, the slice, timeouts).
- * One lock (irq-safe) guards it; functions run with it dropped, so a
- * function may start or cancel any timer, itself included.
+ * One irq-safe lock per queue guards it; functions run with it dropped,
+ * so a function may start or cancel any timer, itself included.
  */
 #ifndef KERN_KTIMER_H
 #define KERN_KTIMER_H
@@ -49,6 +51,7 @@ struct ktimer {
 	 * a period late), skipped rather than run in a burst. */
 	unsigned long overruns;
 	unsigned long fired; /* times fn ran (or would have: fn NULL) */
+	unsigned int cpu;    /* the CPU whose queue has it (or last had) */
 };
 
 /*
@@ -60,8 +63,19 @@ struct ktimer {
 void ktimer_init(struct ktimer *t, ktimer_fn fn, void *data, const char *name);
 /* (Re)arm t for deadline_ns (absolute, time_ns()); period_ns 0 = once. */
 void ktimer_start(struct ktimer *t, uint64_t deadline_ns, uint64_t period_ns);
-/* Disarm; true if it was queued (its function will not run). */
+/*
+ * Disarm; true if it was queued (its function will not run again). If
+ * its function is running on another CPU right now, wait until it has
+ * returned: after ktimer_cancel() the timer's memory may go. So never
+ * call it holding a lock the function takes, nor for a timer whose
+ * function cancels the caller's timer on the other CPU (each would wait
+ * for the other); from the function itself it does not wait.
+ */
 bool ktimer_cancel(struct ktimer *t);
+/* Disarm without waiting: the function may still be running on another
+ * CPU when this returns (the scheduler's slice timer, cancelled under the
+ * lock its function takes, copes with that). */
+bool ktimer_cancel_async(struct ktimer *t);
 
 /* Sleep (thread context). */
 void msleep(unsigned int ms);
@@ -99,14 +113,17 @@ void clockevent_register(struct clockevent *ce);
 void clockevent_interrupt(struct clockevent *ce);
 const struct clockevent *clockevent_current(void);
 
-/* The earliest queued deadline, UINT64_MAX if none (for `uptime`, tests). */
+/* The earliest deadline queued on this CPU, UINT64_MAX if none (tests). */
 uint64_t ktimer_next_deadline(void);
 struct ktimer_stats {
 	unsigned long programmed; /* set_next calls */
 	unsigned long failed;	  /* of which the device refused */
 	unsigned long early;	  /* one-shot interrupts with nothing due */
 	unsigned long expired;	  /* timers run */
+	unsigned long interrupts; /* clock event interrupts taken */
 };
-const struct ktimer_stats *ktimer_stats(void);
+/* CPU cpu's counts, or with KTIMER_ALL_CPUS every CPU's summed. */
+#define KTIMER_ALL_CPUS (~0u)
+void ktimer_stats_read(unsigned int cpu, struct ktimer_stats *out);
 
 #endif

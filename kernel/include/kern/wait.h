@@ -70,10 +70,12 @@ struct mutex {
 	struct wait_queue wq;
 	struct thread *owner;
 	struct mutex *held_next; /* the owner's other mutexes (PI) */
+	bool handed;		 /* given by unlock to a waiter not yet run */
 };
 #define MUTEX_INIT(n)                                                          \
 	{                                                                      \
-		.wq = WAIT_QUEUE_INIT(n), .owner = NULL, .held_next = NULL     \
+		.wq = WAIT_QUEUE_INIT(n), .owner = NULL, .held_next = NULL,    \
+		.handed = false                                                \
 	}
 void mutex_init(struct mutex *m, const char *name);
 int mutex_lock_timeout(struct mutex *m, uint64_t timeout_ns);
