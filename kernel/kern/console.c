@@ -28,11 +28,21 @@ static struct console *mirrors[MAX_MIRRORS];
 static unsigned int nr_mirrors;
 
 /*
- * The output lock is a spinlock that tolerates re-entry on the CPU that
- * holds it: an exception or NMI while printing must still be able to
- * report itself (its output may then land mid-line).
+ * The output lock is a ticket lock (CPUs print in the order they asked:
+ * with a plain exchange, a handler printing on every tick of another CPU
+ * re-took the lock before the waiting CPU ever saw it free) that
+ * tolerates re-entry on the CPU that holds it: an exception or NMI while
+ * printing must still be able to report itself (its output may then land
+ * mid-line). One that comes while its CPU waits for a ticket prints
+ * without the lock rather than wait behind its own ticket for ever.
  */
+static struct ticket_lock out_ticket;
 static int out_owner; /* 0 = free, else the holder's CPU + 1 */
+static bool out_waiting[NR_CPUS];
+/* Set by console_take_over(): output of any other CPU is dropped
+ * (counted: console_panic_dropped) so the report stays whole. */
+static int taken_over;
+static unsigned long panic_dropped;
 
 static uint8_t input_storage[INPUT_SIZE];
 static struct ring input = RING_INIT(input_storage);
@@ -65,29 +75,38 @@ void console_add_mirror(struct console *con)
 	}
 }
 
-/* Returns whether this call took the lock (and must release it). */
-static bool out_lock(unsigned long *flags)
+/*
+ * Returns whether this call took the lock (and must release it); *drop
+ * when a panicking CPU owns the console and this one must print nothing.
+ */
+static bool out_lock(unsigned long *flags, bool *drop)
 {
-	int me = (int)arch_cpu_id() + 1, free = 0;
+	unsigned int cpu = arch_cpu_id();
+	int me = (int)cpu + 1, over;
 
 	*flags = arch_irq_save();
-	/* One word is both the lock and its owner: an NMI on this CPU sees
-	 * itself as owner at every instant, never a half-taken lock. */
-	if (__atomic_load_n(&out_owner, __ATOMIC_RELAXED) == me) {
+	over = __atomic_load_n(&taken_over, __ATOMIC_ACQUIRE);
+	*drop = over && over != me;
+	if (*drop || __atomic_load_n(&out_owner, __ATOMIC_RELAXED) == me ||
+	    out_waiting[cpu % NR_CPUS]) {
 		return false;
 	}
-	while (!__atomic_compare_exchange_n(
-	    &out_owner, &free, me, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
-		free = 0;
-		arch_cpu_relax();
-	}
+	out_waiting[cpu % NR_CPUS] = true;
+	ticket_wait(&out_ticket, ticket_take(&out_ticket));
+	__atomic_store_n(&out_owner, me, __ATOMIC_RELAXED);
+	out_waiting[cpu % NR_CPUS] = false;
 	return true;
 }
 
 static void out_unlock(bool taken, unsigned long flags)
 {
-	if (taken) {
-		__atomic_store_n(&out_owner, 0, __ATOMIC_RELEASE);
+	int me = (int)arch_cpu_id() + 1;
+
+	/* Still ours (not taken over by a panicking CPU): give it on. */
+	if (taken &&
+	    __atomic_compare_exchange_n(&out_owner, &me, 0, false,
+					__ATOMIC_RELEASE, __ATOMIC_RELAXED)) {
+		ticket_unlock(&out_ticket);
 	}
 	arch_irq_restore(flags);
 }
@@ -103,6 +122,7 @@ void console_take_over(void)
 	int me = (int)arch_cpu_id() + 1;
 	int old = __atomic_exchange_n(&out_owner, me, __ATOMIC_ACQ_REL);
 
+	__atomic_store_n(&taken_over, me, __ATOMIC_RELEASE);
 	if (old != 0 && old != me) {
 		kprintf("\n[console taken over from CPU %d, which held it: its "
 			"last line may be cut short]\n",
@@ -128,22 +148,39 @@ static void put_char(char c)
 	put_raw(c);
 }
 
+static void note_dropped(unsigned long n)
+{
+	__atomic_fetch_add(&panic_dropped, n, __ATOMIC_RELAXED);
+}
+
+unsigned long console_panic_dropped(void)
+{
+	return __atomic_load_n(&panic_dropped, __ATOMIC_RELAXED);
+}
+
 void console_putc(char c)
 {
 	unsigned long flags;
-	bool taken = out_lock(&flags);
+	bool drop, taken = out_lock(&flags, &drop);
 
-	put_char(c);
+	if (drop) {
+		note_dropped(1);
+	} else {
+		put_char(c);
+	}
 	out_unlock(taken, flags);
 }
 
 void console_write(const char *s, unsigned long len)
 {
 	unsigned long flags;
-	bool taken = out_lock(&flags);
+	bool drop, taken = out_lock(&flags, &drop);
 
-	for (unsigned long i = 0; i < len; i++) {
+	for (unsigned long i = 0; i < len && !drop; i++) {
 		put_char(s[i]);
+	}
+	if (drop) {
+		note_dropped(len);
 	}
 	out_unlock(taken, flags);
 }
@@ -182,15 +219,18 @@ int console_getc(void)
 
 static void console_sink(char c, void *ctx)
 {
-	(void)ctx;
+	if (ctx) {
+		note_dropped(1); /* a panicking CPU owns the console */
+		return;
+	}
 	put_char(c);
 }
 
 int kvprintf(const char *fmt, va_list ap)
 {
 	unsigned long flags;
-	bool taken = out_lock(&flags);
-	int n = kvformat(console_sink, NULL, fmt, ap);
+	bool drop, taken = out_lock(&flags, &drop);
+	int n = kvformat(console_sink, drop ? &drop : NULL, fmt, ap);
 
 	out_unlock(taken, flags);
 	return n;

@@ -46,6 +46,11 @@ void panic(const char *fmt, ...)
 	va_end(ap);
 	kprintf("\n*** in thread %s\n", thread_name(thread_current()));
 	arch_dump_caller();
+	if (console_panic_dropped()) {
+		kprintf("*** %lu bytes other CPUs printed meanwhile were "
+			"dropped\n",
+			console_panic_dropped());
+	}
 	kprintf("*** system halted\n");
 	arch_halt();
 }

@@ -48,6 +48,8 @@ void console_begin_panic(void);
  * so when it took the lock from someone.
  */
 void console_take_over(void);
+/* Bytes other CPUs printed after the take-over: dropped, counted here. */
+unsigned long console_panic_dropped(void);
 void console_write(const char *s, unsigned long len);
 
 /* Polled read from the console device: a byte or -1. */
