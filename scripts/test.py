@@ -184,14 +184,21 @@ def run_ktest(res, arches, only):
             continue
         g.close()
         plan = re.search(r"^1\.\.(\d+)$", g.out, re.M)
-        results = re.findall(r"^(ok|not ok) (\d+) (\S+)(?: # SKIP (.*))?$",
-                             g.out, re.M)
-        for verdict, _, name, skip in results:
+        matches = list(re.finditer(
+            r"^(ok|not ok) (\d+) (\S+)(?: # SKIP (.*))?$", g.out, re.M))
+        results = [m.groups() for m in matches]
+        last = plan.end() if plan and matches and \
+            plan.end() <= matches[0].start() else 0
+        for m in matches:
+            verdict, _, name, skip = m.groups()
+            # A failure's report: what the test printed, from the result
+            # before it to its own.
+            own, last = g.out[last:m.end()], m.end()
             if skip:
                 res.skip("%s/%s" % (prefix, name), skip)
                 continue
             res.record("%s/%s" % (prefix, name), verdict == "ok",
-                       "" if verdict == "ok" else g.out[-3000:])
+                       "" if verdict == "ok" else own[-3000:])
         verdict = kite.qemu.exit_status(arch, status)
         complete = plan and int(plan.group(1)) == len(results) > 0
         res.record("%s/exit-verdict" % prefix,
