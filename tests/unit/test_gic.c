@@ -23,6 +23,8 @@
 #define device_regs gic_model_device_regs
 #include "drivers/irqchip/gicv2.c"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fake_arch.h"
@@ -34,6 +36,41 @@
 #define CPU_SIZE  0x10000u
 
 unsigned long fake_dsb_count;
+
+/* The SMP side the driver calls (kern/smp.c, kern/ipi.c, gic_smp.c) is
+ * not in the host build: one CPU online, hooks and IPI lines accepted and
+ * counted, and a CPU the driver would halt fails the test instead. */
+static unsigned int fake_init_hooks, fake_ipi_first;
+
+cpumask_t cpu_online_mask(void)
+{
+	return CPUMASK_CPU(0);
+}
+
+void smp_cpu_init_register(const char *name, void (*init)(void))
+{
+	(void)name;
+	(void)init;
+	fake_init_hooks++;
+}
+
+int ipi_register_lines(unsigned int first_irq)
+{
+	fake_ipi_first = first_irq;
+	return 0;
+}
+
+unsigned int gic_restore_private(int irq_base)
+{
+	(void)irq_base;
+	return 0;
+}
+
+void arch_halt(void)
+{
+	fprintf(stderr, "test_gic: the driver halted the CPU\n");
+	abort();
+}
 
 /* The registers as the model keeps them. */
 static struct {
