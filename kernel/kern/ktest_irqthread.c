@@ -21,6 +21,7 @@
 #include "kern/ktest.h"
 #include "kern/ktimer.h"
 #include "kern/sched.h"
+#include "kern/smp.h"
 #include "kern/string.h"
 #include "kern/wait.h"
 
@@ -296,8 +297,24 @@ static bool test_tasklet_runs_before_next_thread(void)
 	KT_CHECK(tk.t.runs == 1 && !tk.t.pending);
 	return true;
 }
+
+/* The order is one CPU's: pinned to its CPU, the woken thread (which
+ * inherits the pin) cannot start on an idle CPU before this CPU's
+ * interrupt exit ran the tasklet. */
+static bool test_tasklet_runs_before_next_thread_pinned(void)
+{
+	struct thread *me = thread_current();
+	bool ok;
+
+	if (thread_set_cpus(me, CPUMASK_CPU(thread_cpu(me))) != 0) {
+		KT_SKIP("could not pin the test to its CPU");
+	}
+	ok = test_tasklet_runs_before_next_thread();
+	thread_set_cpus(me, CPUMASK_ALL);
+	return ok;
+}
 KTEST_CASE("tasklet_runs_before_next_thread",
-	   test_tasklet_runs_before_next_thread);
+	   test_tasklet_runs_before_next_thread_pinned);
 
 /* --- work queues --------------------------------------------------------- */
 
