@@ -389,3 +389,18 @@ void smp_stop_others(void)
 		}
 	}
 }
+
+void smp_stop_for_fatal(void)
+{
+	static int fatal_cpu = -1;
+	int none = -1, me = (int)arch_cpu_id();
+
+	if (!__atomic_compare_exchange_n(&fatal_cpu, &none, me, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		if (none != me) {
+			smp_stop_self(false);
+		}
+		return;
+	}
+	smp_stop_others();
+}

@@ -69,27 +69,6 @@ int cmd_cpus(int argc, char **argv)
 
 /* ---- irqaffinity ------------------------------------------------------ */
 
-/* A decimal number within [0, max]; false if malformed. */
-static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
-{
-	unsigned long v = 0;
-
-	if (!*s) {
-		return false;
-	}
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || v > max / 10) {
-			return false;
-		}
-		v = v * 10 + (unsigned long)(*s - '0');
-	}
-	if (v > max) {
-		return false;
-	}
-	*out = v;
-	return true;
-}
-
 /* "0,2" for a mask; "-" for none. */
 static const char *cpu_list(char *buf, size_t len, uint32_t mask)
 {

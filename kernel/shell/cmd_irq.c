@@ -63,8 +63,8 @@ int cmd_serialstat(int argc, char **argv)
 	return 0;
 }
 
-/* A decimal argument within [1, max]; false if malformed. */
-bool parse_count(const char *s, unsigned long max, unsigned long *out)
+/* A decimal number within [0, max]; false if malformed. */
+bool parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
 	unsigned long v = 0;
 
@@ -77,7 +77,19 @@ bool parse_count(const char *s, unsigned long max, unsigned long *out)
 		}
 		v = v * 10 + (unsigned long)(*s - '0');
 	}
-	if (v == 0 || v > max) {
+	if (v > max) {
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+/* A decimal argument within [1, max]; false if malformed. */
+bool parse_count(const char *s, unsigned long max, unsigned long *out)
+{
+	unsigned long v;
+
+	if (!parse_uint(s, max, &v) || v == 0) {
 		return false;
 	}
 	*out = v;

@@ -4,6 +4,8 @@
 
 #include "kern/compiler.h"
 
+/* Decimal arguments: within [0, max] / [1, max]; false if malformed. */
+bool parse_uint(const char *s, unsigned long max, unsigned long *out);
 bool parse_count(const char *s, unsigned long max, unsigned long *out);
 
 int cmd_irqstat(int argc, char **argv);

@@ -181,28 +181,6 @@ static void report(const struct trap_frame *f, unsigned kind)
 }
 
 /*
- * A fatal exception halts the machine, not only this CPU: stop the other
- * CPUs first (each says "CPU n: stopped"; kern/smp.h), so that the report
- * comes out whole, as panic()'s does. The first CPU to get here reports;
- * another one faulting fatally meanwhile stops quietly (a fault on the
- * reporting CPU itself, while it reports, carries on).
- */
-static void stop_others_for_fatal(void)
-{
-	static int fatal_cpu = -1;
-	int none = -1, me = (int)arch_cpu_id();
-
-	if (!__atomic_compare_exchange_n(&fatal_cpu, &none, me, false,
-					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-		if (none != me) {
-			smp_stop_self(false);
-		}
-		return;
-	}
-	smp_stop_others();
-}
-
-/*
  * From vectors.S, on the overflow stack: the exception frame would have
  * been stored below the interrupted SP, in a guard page. The exception
  * itself is most often the data abort of the store that ran into the
@@ -211,7 +189,7 @@ static void stop_others_for_fatal(void)
 __noreturn void trap_stack_overflow(struct trap_frame *f, unsigned kind);
 __noreturn void trap_stack_overflow(struct trap_frame *f, unsigned kind)
 {
-	stop_others_for_fatal();
+	smp_stop_for_fatal();
 	kprintf("\n*** kernel stack overflow in thread %s: SP %016lx has "
 		"reached the guard page below its stack (%s)\n",
 		thread_name(thread_current()), f->sp,
@@ -243,7 +221,7 @@ static bool handle_sync(struct trap_frame *f)
 	}
 	fixup = extable_find(f->elr);
 	if (!fixup) {
-		stop_others_for_fatal();
+		smp_stop_for_fatal();
 	}
 	report(f, KIND_SYNC + 4);
 	if (!fixup) {
@@ -300,7 +278,7 @@ void trap_dispatch(struct trap_frame *f, unsigned kind)
 	}
 	if (kind % 4 != KIND_SYNC || kind / 4 != 1) {
 		/* No interrupt sources exist yet; none of these is expected. */
-		stop_others_for_fatal();
+		smp_stop_for_fatal();
 		report(f, kind);
 	}
 	kprintf("*** fatal exception: system halted\n");

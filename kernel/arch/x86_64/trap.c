@@ -289,28 +289,6 @@ static void report(const struct trap_frame *f, uint64_t cr2)
 	backtrace_print(f->rbp);
 }
 
-/*
- * A fatal exception halts the machine, not only this CPU: stop the other
- * CPUs first (each says "CPU n: stopped"; kern/smp.h), so that the report
- * below comes out whole, as panic()'s does. The first CPU to get here
- * reports; another one faulting fatally meanwhile stops quietly (a fault
- * on the reporting CPU itself, while it reports, carries on).
- */
-static void stop_others_for_fatal(void)
-{
-	static int fatal_cpu = -1;
-	int none = -1, me = (int)arch_cpu_id();
-
-	if (!__atomic_compare_exchange_n(&fatal_cpu, &none, me, false,
-					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-		if (none != me) {
-			smp_stop_self(false);
-		}
-		return;
-	}
-	smp_stop_others();
-}
-
 void trap_dispatch(struct trap_frame *f)
 {
 	/* Read CR2 first: a fault while reporting would overwrite it. */
@@ -339,7 +317,7 @@ void trap_dispatch(struct trap_frame *f)
 
 	fixup = extable_find(f->rip);
 	if (!fixup && f->vector != VEC_NMI) {
-		stop_others_for_fatal();
+		smp_stop_for_fatal();
 	}
 	report(f, cr2);
 	if (fixup) {

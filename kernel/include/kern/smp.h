@@ -112,5 +112,13 @@ void smp_stop_others(void);
  * already is (quietly).
  */
 __noreturn void smp_stop_self(bool say);
+/*
+ * A fatal exception halts the machine, not only its CPU (the ports' trap
+ * handlers call this before their report): the first CPU to get here
+ * stops the others, so that its report comes out whole, as panic()'s
+ * does; another CPU faulting fatally meanwhile stops quietly, and a fault
+ * on the reporting CPU itself, while it reports, carries on.
+ */
+void smp_stop_for_fatal(void);
 
 #endif
