@@ -188,8 +188,12 @@ static bool test_threaded_oneshot_masks_until_done(void)
 	KT_CHECK(!th.in_irq_in_thread && th.could_sleep);
 	ksnprintf(want, sizeof(want), "irq/%d-ktest", l.irq);
 	KT_CHECK(strcmp(th.name, want) == 0);
-	/* thread_fn returned; the unmask follows in the same thread. */
-	for (int i = 0; i < 100 && th.desc->depth; i++) {
+	/* thread_fn returned; the unmask follows in the same thread, which
+	 * with several CPUs runs on another one: wait for both the depth and
+	 * the mask flag (cleared after it), bounded at 2 s. */
+	for (int i = 0; i < 2000 && (READ_ONCE(th.desc->depth) ||
+				     READ_ONCE(th.desc->masked));
+	     i++) {
 		thread_sleep_ns(NSEC_PER_MSEC);
 	}
 	KT_CHECK(th.desc->depth == 0 && !th.desc->masked);
