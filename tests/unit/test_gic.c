@@ -361,3 +361,46 @@ TEST(gic_xlate_decodes_the_raw_cells)
 	CHECK_EQ_INT(gic_dev.irq_xlate(&gic_dev, &decoded, &irq, &trigger),
 		     -EINVAL);
 }
+
+/* ---- SMP register values (gic_common.c), worked out from the specs ---- */
+
+/* ICC_SGI1R_EL1 (IHI 0069): TargetList 15:0, Aff1 23:16, INTID 27:24,
+ * Aff2 39:32, RS 47:44, Aff3 55:48. MPIDR Aff3.Aff2.Aff1.Aff0 = 1.2.3.5. */
+TEST(gic_v3_sgi1r_targets_one_pe)
+{
+	CHECK(gic_v3_sgi1r(9, 0x0000000100020305ull) == 0x0001000209030020ull);
+	/* Aff0 17: bit 1 of the list in range 1 (RS). */
+	CHECK(gic_v3_sgi1r(8, 0x11) == 0x0000100008000002ull);
+	/* Only INTID 3:0 exists: an SGI number is below 16. */
+	CHECK(gic_v3_sgi1r(0x1a, 0) == 0x000000000a000001ull);
+}
+
+/* GICD_IROUTER: Aff3 39:32, Aff2-Aff0 23:0, Interrupt_Routing_Mode (31)
+ * 0; MPIDR's RES1 bit 31, U (30) and MT (24) do not belong there. */
+TEST(gic_v3_irouter_is_the_affinity_alone)
+{
+	CHECK(gic_v3_irouter(0x0000000181020304ull) == 0x0000000100020304ull);
+	CHECK(gic_v3_irouter(0x80000000ull) == 0);
+}
+
+/* GICD_ITARGETSR byte: the OR of the CPU interfaces of the mask's CPUs;
+ * an interface not recorded (0) and CPUs past n add nothing. */
+TEST(gic_v2_targets_or_the_cpu_interfaces)
+{
+	const uint8_t iface[4] = {0x01, 0x02, 0x04, 0x08};
+	const uint8_t partly[2] = {0x01, 0x00};
+
+	CHECK_EQ_INT(gic_v2_targets(0x5, iface, 4), 0x05);
+	CHECK_EQ_INT(gic_v2_targets(0xf, iface, 4), 0x0f);
+	CHECK_EQ_INT(gic_v2_targets(0x3, partly, 2), 0x01);
+	CHECK_EQ_INT(gic_v2_targets(0x10, iface, 4), 0);
+	CHECK_EQ_INT(gic_v2_targets(0, iface, 4), 0);
+}
+
+/* GICD_SGIR (IHI 0048B 4.3.15): TargetListFilter 25:24 = 0 (the list),
+ * CPUTargetList 23:16, SGIINTID 3:0. */
+TEST(gic_v2_sgir_uses_the_target_list)
+{
+	CHECK_EQ_INT(gic_v2_sgir(9, 0x06), 0x00060009);
+	CHECK_EQ_INT(gic_v2_sgir(0x11, 0x80), 0x00800001);
+}
