@@ -177,6 +177,14 @@ static int gicv2_set_affinity(struct irq_desc *desc, uint32_t mask)
 	}
 	io_write8(&gic.dist, GICD_ITARGETSR + (unsigned int)desc->hwirq,
 		  targets);
+	/* A set: every CPU of it whose interface is known is a target
+	 * (kern/irq.h, desc->effective). */
+	desc->effective = 0;
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
+		if ((online & CPUMASK_CPU(cpu)) && gic.cpu_mask[cpu]) {
+			desc->effective |= CPUMASK_CPU(cpu);
+		}
+	}
 	return 0;
 }
 
