@@ -78,7 +78,8 @@ HOST_KERNEL_SRCS := kernel/kern/printf.c kernel/kern/crc32.c \
 	kernel/kern/irq.c kernel/kern/spinlock.c kernel/drivers/irqchip/gic_common.c \
 	kernel/lib/scancode.c kernel/lib/keymap.c \
 	kernel/shell/history.c kernel/shell/keyseq.c \
-	$(wildcard kernel/firmware/fdt/*.c) $(wildcard kernel/firmware/acpi/*.c)
+	$(wildcard kernel/firmware/fdt/*.c) $(wildcard kernel/firmware/acpi/*.c) \
+	$(wildcard kernel/firmware/acpi/aml/*.c)
 HOST_KERNEL_SRCS += kernel/kern/device.c kernel/platform/pc_irq.c
 HOST_KERNEL_SRCS += kernel/kern/serial.c kernel/drivers/serial/uart16550.c
 HOST_KERNEL_SRCS += kernel/kern/ksym.c kernel/kern/tasklet.c
@@ -197,6 +198,7 @@ $(HOST_BUILD)/unit-obj/%.c.o: %.c
 HOST_MM_REDIRECT := -include tests/unit/host_mm.h
 HOST_MM_UNIT_USERS := $(patsubst %,$(HOST_BUILD)/unit-obj/%.o, \
 	$(wildcard kernel/firmware/acpi/*.c) $(wildcard kernel/firmware/fdt/*.c) \
+	$(wildcard kernel/firmware/acpi/aml/*.c) \
 	tests/unit/host_mm.c tests/unit/test_aml.c tests/unit/test_acpi.c \
 	tests/unit/test_fdt.c kernel/kern/cpu.c tests/unit/test_cpu.c)
 $(HOST_MM_UNIT_USERS): UNIT_CFLAGS += $(HOST_MM_REDIRECT)
@@ -208,7 +210,8 @@ $(UNIT_BIN): $(UNIT_OBJS)
 
 # The fuzz targets take only the pure parsers.
 FUZZ_KERNEL_SRCS := $(wildcard kernel/firmware/fdt/*.c) \
-	$(wildcard kernel/firmware/acpi/*.c) kernel/drivers/irqchip/gic_common.c
+	$(wildcard kernel/firmware/acpi/*.c) kernel/drivers/irqchip/gic_common.c \
+	$(wildcard kernel/firmware/acpi/aml/*.c)
 # ... and what the parsers call: the heap over malloc (with its failure
 # knob, tests/unit/host_mm.c) and a kprintf that prints nowhere.
 FUZZ_KERNEL_SRCS += tests/unit/host_mm.c tests/fuzz/support/fuzz_kprintf.c

@@ -21,6 +21,7 @@ ARCH_SRCS := \
 	kernel/drivers/irqchip/ioapic.c \
 	kernel/firmware/acpi/acpi.c \
 	kernel/firmware/acpi/aml.c \
+	$(wildcard kernel/firmware/acpi/aml/*.c) \
 	kernel/firmware/acpi/resource.c \
 	kernel/drivers/timer/pit.c \
 	kernel/drivers/timer/calibrate.c \
