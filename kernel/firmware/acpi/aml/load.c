@@ -29,8 +29,9 @@ static int load_term_failed(struct aml_walk *w, size_t start)
 	w->flow = AML_FLOW_NEXT;
 	w->c.pos = start;
 	if (aml_skip_term(w) != 0 || w->c.pos <= start) {
-		aml_log(w->ns, "aml: %s: cannot step over the term at 0x%zx; "
-			       "the rest of its list is dropped",
+		aml_log(w->ns,
+			"aml: %s: cannot step over the term at 0x%zx; "
+			"the rest of its list is dropped",
 			w->c.t->sig, start);
 		w->c.pos = w->c.end;
 		return -EBADMSG;
@@ -222,7 +223,8 @@ AML_DECL_OP(aml_op_method)
 	if (flags & 0x08) { /* Serialized: its implicit mutex */
 		m->method.mutex = aml_obj_new(w->ns, AML_MUTEX);
 		if (m->method.mutex != NULL) {
-			m->method.mutex->mutex.sync_level = (uint8_t)(flags >> 4);
+			m->method.mutex->mutex.sync_level =
+			    (uint8_t)(flags >> 4);
 		}
 	}
 	w->c.pos = end;
@@ -249,15 +251,14 @@ AML_DECL_OP(aml_op_external)
 	    aml_ns_resolve(w->ns, w->f->scope, &name) != NULL) {
 		return 0;
 	}
-	o = aml_obj_new(w->ns, type <= AML_DEBUG ? (enum aml_type)type
-						 : AML_UNINIT);
+	o = aml_obj_new(w->ns,
+			type <= AML_DEBUG ? (enum aml_type)type : AML_UNINIT);
 	if (o == NULL) {
 		return aml_fail(w, -ENOMEM, "no memory for an External");
 	}
 	o->method.flags = o->type == AML_METHOD ? (uint8_t)(nargs & 7) : 0;
 	/* a missing scope only means the External is not needed */
-	aml_ns_create_node(w->ns, w->f->scope, &name, o, AML_NODE_EXTERNAL,
-			   &n);
+	aml_ns_create_node(w->ns, w->f->scope, &name, o, AML_NODE_EXTERNAL, &n);
 	aml_obj_put(o);
 	return 0;
 }
@@ -289,10 +290,10 @@ static int device_extra(struct aml_walk *w, uint16_t op, struct aml_obj *o)
  * .141): an object with a scope of its own. */
 AML_DECL_OP(aml_op_device)
 {
-	enum aml_type type = info->op == OP_PROCESSOR	? AML_PROCESSOR
-			     : info->op == OP_POWERRES	? AML_POWER
-			     : info->op == OP_THERMAL	? AML_THERMAL
-							: AML_DEVICE;
+	enum aml_type type = info->op == OP_PROCESSOR  ? AML_PROCESSOR
+			     : info->op == OP_POWERRES ? AML_POWER
+			     : info->op == OP_THERMAL  ? AML_THERMAL
+						       : AML_DEVICE;
 	struct aml_name name;
 	struct aml_node *n;
 	struct aml_obj *o;
@@ -373,8 +374,9 @@ static int region_args(struct aml_walk *w, struct aml_obj *o)
 		return rc;
 	}
 	if (aml_skip_term(w) || aml_skip_term(w)) {
-		return aml_fail(w, -EBADMSG, "cannot parse the region's "
-					     "offset and length");
+		return aml_fail(w, -EBADMSG,
+				"cannot parse the region's "
+				"offset and length");
 	}
 	r->args_end = w->c.pos;
 	return 0;
@@ -560,8 +562,8 @@ static int field_elem(struct aml_walk *w, struct field_ctx *fc)
 		if (b == 0x03 && aml_rdn(&w->c, 1, &len)) {
 			return -EBADMSG;
 		}
-		fc->proto.flags = (uint8_t)((fc->proto.flags & ~0x0F) |
-					    (type & 0x0F));
+		fc->proto.flags =
+		    (uint8_t)((fc->proto.flags & ~0x0F) | (type & 0x0F));
 		fc->proto.attrib = (uint8_t)attr;
 		fc->proto.access_len = (uint8_t)len;
 		return 0;
@@ -601,7 +603,8 @@ static int field_head(struct aml_walk *w, uint16_t op, struct aml_field *p)
 			rc = resolve_named(w, AML_FIELD_UNIT, &p->data);
 		}
 	} else {
-		p->kind = op == OP_BANKFIELD ? AML_FIELD_BANK : AML_FIELD_REGION;
+		p->kind =
+		    op == OP_BANKFIELD ? AML_FIELD_BANK : AML_FIELD_REGION;
 		rc = resolve_named(w, AML_REGION, &p->region);
 		if (rc == 0 && op == OP_BANKFIELD) {
 			rc = resolve_named(w, AML_FIELD_UNIT, &p->bank);
@@ -690,14 +693,15 @@ int aml_load_table_bytes(struct aml_ns *ns, const uint8_t *aml, size_t len,
 	int rc;
 
 	*out = NULL;
-	hlen = len >= AML_HDR_LEN ? (size_t)aml[4] | (size_t)aml[5] << 8 |
-					(size_t)aml[6] << 16 |
-					(size_t)aml[7] << 24
-				  : 0;
+	hlen = len >= AML_HDR_LEN
+		   ? (size_t)aml[4] | (size_t)aml[5] << 8 |
+			 (size_t)aml[6] << 16 | (size_t)aml[7] << 24
+		   : 0;
 	if (len < AML_HDR_LEN || hlen < AML_HDR_LEN || hlen > len) {
 		ns->st.bad_tables++;
-		aml_log(ns, "aml: table refused: header length %zu, %zu bytes "
-			    "given",
+		aml_log(ns,
+			"aml: table refused: header length %zu, %zu bytes "
+			"given",
 			hlen, len);
 		return -EBADMSG;
 	}
