@@ -168,7 +168,7 @@ int aml_ns_eval(struct aml_ns *ns, struct aml_node *node, const char *path,
 		memset(out, 0, sizeof(*out));
 	}
 	if (path != NULL) {
-		n = aml_ns_lookup(ns, node, path);
+		n = aml_ns_lookup_child(ns, node, path);
 	}
 	if (n == NULL) {
 		return -ENOENT;

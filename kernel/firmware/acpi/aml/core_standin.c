@@ -175,22 +175,7 @@ static int sb_create(struct aml_walk *w, const struct aml_opinfo *info,
 	default: bf->bfield.bit_offset = o[1].integer; bf->bfield.bit_length = o[2].integer; ni = 3; break;
 	}
 	bf->bfield.resolved = true;
-	n = NULL;
-	{
-		int rc = aml_ns_create_node(w->ns, w->f->scope, &o[ni].name, bf, w->f->method ? AML_NODE_TEMP : 0, &n);
-		aml_obj_put(bf);
-		if (rc) return aml_fail(w, rc, "standin create field");
-		if (w->f->method) {
-			/* leak-free enough for a stand-in: record as temp */
-			struct aml_frame *f = w->f;
-			if (f->ntemps == f->captemps) {
-				f->captemps = f->captemps ? 2 * f->captemps : 8;
-				f->temps = krealloc(f->temps, f->captemps * sizeof(*f->temps), 0);
-			}
-			f->temps[f->ntemps++] = n;
-		}
-	}
-	return 0;
+	return aml_declare(w, &o[ni].name, bf, &n);
 }
 
 #define T AML_ARG_TERM

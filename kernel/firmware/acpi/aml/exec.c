@@ -176,14 +176,17 @@ int aml_call(struct aml_ns *ns, struct aml_frame *caller,
 		return m->native(ns, args, nargs, ret);
 	}
 	memset(&f, 0, sizeof(f));
+	(void)caller; /* the frame chain is ns->frame's */
 	f.method = method;
 	f.scope = method;
-	f.caller = caller;
 	for (i = 0; i < nargs && i < AML_NARGS; i++) {
 		f.args[i] = arg_in(ns, args[i]);
 	}
 	aml_walk_init(&w, ns, &f, m->t, m->start, m->end);
+	f.caller = ns->frame;
+	ns->frame = &f;
 	rc = run_method(&w, m);
+	ns->frame = f.caller;
 	if (rc == 0) {
 		*ret = f.ret;
 		f.ret = NULL;

@@ -65,6 +65,7 @@ bool aml_name_start(uint8_t byte); /* may this byte begin a NameString */
 struct aml_ns;
 struct aml_node;
 struct aml_obj;
+struct aml_walk;
 
 enum aml_ref_kind {
 	AML_REF_NAME,  /* a namespace node (RefOf(Name), a name in a package) */
@@ -239,12 +240,22 @@ struct aml_node *aml_ns_resolve(struct aml_ns *ns, struct aml_node *scope,
  * Create the node a NameString names (all segments but the last must
  * exist) with obj attached (a reference is taken). -EEXIST when it
  * exists (*out set to it), -ENOENT when the parent path does not.
- * temp: AML_NODE_TEMP, and the node is recorded on the running frame.
+ * flags AML_NODE_TEMP: the node is recorded on the running method's
+ * frame (ns->frame) and deleted when it returns.
  */
 int aml_ns_create_node(struct aml_ns *ns, struct aml_node *scope,
 		       const struct aml_name *n, struct aml_obj *obj,
 		       uint8_t flags, struct aml_node **out);
 void aml_ns_delete_node(struct aml_ns *ns, struct aml_node *n);
+/* A text path as aml_ns_lookup takes it, but a relative one names
+ * exactly scope's descendant (no search up): aml_ns_eval's path. */
+struct aml_node *aml_ns_lookup_child(struct aml_ns *ns, struct aml_node *scope,
+				     const char *path);
+/* Declare a named object at w's scope (Name, Create*Field, ...): in a
+ * method a temporary node, deleted at return; obj's reference is taken
+ * over (also on failure). The failure message names the object. */
+int aml_declare(struct aml_walk *w, const struct aml_name *n,
+		struct aml_obj *obj, struct aml_node **out);
 
 /* ---- the interpreter state (exec.c, load.c) ---------------------------- */
 
@@ -461,6 +472,7 @@ struct aml_ns {
 	uint64_t slept_ms;
 	char errmsg[AML_ERRMSG_LEN];
 	bool errmsg_set;
+	struct aml_frame *frame; /* the running method's (temp nodes) */
 };
 
 /* Log a line through ops->log (printf-like). */

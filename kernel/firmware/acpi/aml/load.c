@@ -62,26 +62,6 @@ int aml_load_list(struct aml_walk *w)
 	return 0;
 }
 
-static int record_temp(struct aml_walk *w, struct aml_node *n)
-{
-	struct aml_frame *f = w->f;
-	struct aml_node **t;
-	unsigned int cap;
-
-	if (f->ntemps == f->captemps) {
-		cap = f->captemps ? 2 * f->captemps : 8;
-		t = krealloc(f->temps, cap * sizeof(*t), 0);
-		if (t == NULL) {
-			aml_ns_delete_node(w->ns, n);
-			return aml_fail(w, -ENOMEM, "no memory for a local");
-		}
-		f->temps = t;
-		f->captemps = cap;
-	}
-	f->temps[f->ntemps++] = n;
-	return 0;
-}
-
 int aml_declare(struct aml_walk *w, const struct aml_name *n,
 		struct aml_obj *obj, struct aml_node **out)
 {
@@ -102,7 +82,7 @@ int aml_declare(struct aml_walk *w, const struct aml_name *n,
 		return aml_fail(w, rc, "no memory for a node");
 	}
 	(*out)->table = w->c.t != NULL ? w->c.t->id : 0;
-	return temp ? record_temp(w, *out) : 0;
+	return 0;
 }
 
 static struct aml_obj *new_obj(struct aml_walk *w, enum aml_type type)
