@@ -191,9 +191,7 @@ static int region_args(struct aml_walk *w, struct aml_region *r)
 	if (rc == 0) {
 		rc = aml_eval_integer(&sub, &r->length);
 	}
-	for (unsigned int i = 0; i < AML_NLOCALS; i++) {
-		aml_obj_put(f.locals[i]);
-	}
+	aml_frame_release(w->ns, &f);
 	return rc;
 }
 

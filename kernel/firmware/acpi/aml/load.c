@@ -696,10 +696,7 @@ int aml_load_table_bytes(struct aml_ns *ns, const uint8_t *aml, size_t len,
 	aml_walk_init(&w, ns, &f, t, AML_HDR_LEN, hlen);
 	w.load = true;
 	rc = aml_load_list(&w);
-	for (unsigned int i = 0; i < AML_NLOCALS; i++) {
-		aml_obj_put(f.locals[i]);
-	}
-	aml_obj_put(f.ret);
+	aml_frame_release(ns, &f);
 	*out = t;
 	return rc;
 }
