@@ -487,3 +487,26 @@ TEST(aml_core_qemu_q35)
 {
 	qemu_dsdt("acpi/q35/DSDT.bin");
 }
+
+TEST(aml_core_bad_args)
+{
+	struct aml_ns *ns = NULL;
+	struct aml_ns_stats st;
+	struct aml_value v;
+
+	CHECK_EQ_INT(aml_ns_create(&sim_ops, NULL, NULL, NULL), -EINVAL);
+	CHECK_EQ_INT(aml_ns_create(NULL, NULL, NULL, &ns), -EINVAL);
+	CHECK(ns == NULL);
+	CHECK_EQ_INT(aml_ns_load_table(NULL, NULL, 0), -EINVAL);
+	CHECK_EQ_INT(aml_ns_initialize(NULL, 0, 0), -EINVAL);
+	CHECK(aml_ns_lookup(NULL, NULL, "\\_SB") == NULL);
+	CHECK_EQ_INT(aml_ns_eval(NULL, NULL, "\\_SB", NULL, 0, &v), -EINVAL);
+	CHECK(strcmp(aml_ns_last_error(NULL), "") == 0);
+	aml_ns_get_stats(NULL, &st);
+	CHECK_EQ_INT(st.nodes, 0);
+	aml_ns_destroy(NULL);
+	REQUIRE(aml_ns_create(&sim_ops, NULL, NULL, &ns) == 0);
+	CHECK_EQ_INT(aml_ns_eval(ns, NULL, "\\NONE", NULL, 0, &v), -ENOENT);
+	CHECK_EQ_INT(v.type, AML_UNINIT);
+	aml_ns_destroy(ns);
+}
