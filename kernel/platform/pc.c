@@ -518,7 +518,7 @@ void pc_platform_init(void)
 	}
 	/* 4. The devices: what the firmware describes, then the board's
 	 * for the rest (on QEMU: the PIT and VGA). */
-	pc_acpi_add_devices();
+	pc_acpi_add_devices(apic);
 	add_legacy_devices();
 	/* 5. Clocks, then ACPI's fixed hardware. */
 	add_clocks();
