@@ -154,9 +154,9 @@ static void enable_methods(void)
 	for (unsigned int b = 0; b < blocks.count; b++) {
 		const struct acpi_gpe_block *blk = &blocks.b[b];
 
-		kprintf("acpi: GPE%u at %s %p: GPEs 0x%02x-0x%02x\n", b,
+		kprintf("acpi: GPE%u at %s %#llx: GPEs 0x%02x-0x%02x\n", b,
 			blk->memory ? "mem" : "io",
-			(void *)(uintptr_t)blk->addr, blk->base,
+			(unsigned long long)blk->addr, blk->base,
 			blk->base + acpi_gpe_block_size(blk) - 1);
 		for (unsigned int n = 0; n < acpi_gpe_block_size(blk); n++) {
 			struct gpe_info *g = gpe_at(b, n);
@@ -317,12 +317,12 @@ void acpi_gpe_print(void)
 		return;
 	}
 	for (unsigned int b = 0; b < blocks.count; b++) {
-		kprintf("GPE%u at %s %p, %u+%u registers, GPEs 0x%02x-0x%02x\n",
-			b, blocks.b[b].memory ? "mem" : "io",
-			(void *)(uintptr_t)blocks.b[b].addr, blocks.b[b].regs,
-			blocks.b[b].regs, blocks.b[b].base,
-			blocks.b[b].base + acpi_gpe_block_size(&blocks.b[b]) -
-			    1);
+		kprintf(
+		    "GPE%u at %s %#llx, %u+%u registers, GPEs 0x%02x-0x%02x\n",
+		    b, blocks.b[b].memory ? "mem" : "io",
+		    (unsigned long long)blocks.b[b].addr, blocks.b[b].regs,
+		    blocks.b[b].regs, blocks.b[b].base,
+		    blocks.b[b].base + acpi_gpe_block_size(&blocks.b[b]) - 1);
 	}
 	kprintf(" GPE  TRIGGER  METHOD           STATE       COUNT  FAILED\n");
 	for (unsigned int b = 0; b < blocks.count; b++) {
