@@ -51,7 +51,7 @@ def test_acpi_hotplug_notify(arch, **opts):
             "noapic" in (opts.get("cmdline") or ""):
         return
     with Guest(arch, qmp=True, **opts) as g:
-        g.expect(r"acpi: GPE 0x01 enabled \(edge\)", timeout=60)
+        g.expect(r"acpi: GPEs enabled: 0x01 edge\n", timeout=60)
         g.expect(re.escape(PROMPT), timeout=60)
         out = g.command("gpe")
         assert gpe_row(out, 1) == ("edge", r"\_GPE._E01", "enabled", 0, 0), \

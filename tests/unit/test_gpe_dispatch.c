@@ -25,6 +25,7 @@
 #define aml_ns_walk	  fake_aml_ns_walk
 #define aml_ns_eval	  fake_aml_ns_eval
 #define aml_ns_last_error fake_aml_ns_last_error
+#define aml_ns_get_stats  fake_aml_ns_get_stats
 #define aml_node_path	  fake_aml_node_path
 #define aml_node_parent	  fake_aml_node_parent
 #define aml_node_name	  fake_aml_node_name
@@ -33,6 +34,8 @@
 #define acpi_ns_unlock	  fake_acpi_ns_unlock
 #define kzalloc		  fake_kzalloc
 #define ioremap		  fake_ioremap
+#define kmalloc		  fake_kmalloc
+#define kfree		  fake_kfree
 #include "drivers/acpi/gpe.c"
 
 #include "fake_arch.h"
@@ -80,6 +83,17 @@ void *fake_kzalloc(size_t size, unsigned int flags)
 	return calloc(1, size);
 }
 
+void *fake_kmalloc(size_t size, unsigned int flags)
+{
+	(void)flags;
+	return malloc(size);
+}
+
+void fake_kfree(void *p)
+{
+	free(p);
+}
+
 /* ---- the fake namespace ---- */
 
 struct aml_ns {
@@ -89,6 +103,7 @@ struct aml_node {
 	uint32_t name;
 	struct aml_node *parent;
 	int (*run)(struct aml_node *self); /* a method's body */
+	const struct aml_value *prw;	   /* a device's _PRW */
 	unsigned int runs;
 	/* What the method saw: status and enable of its GPE's bit. */
 	bool saw_status, saw_enabled;
@@ -154,8 +169,32 @@ static struct aml_node m_e04 = {.parent = &gpe_node, .run = failing_method};
 static struct aml_node m_q05 = {.parent = &gpe_node, .run = observe};
 static struct aml_node m_e20 = {.parent = &gpe_node, .run = observe};
 static struct aml_node m_sb_e06 = {.parent = &sb_node, .run = observe};
-static struct aml_node *const methods[] = {&m_e01, &m_e02, &m_l03,   &m_e04,
-					   &m_q05, &m_e20, &m_sb_e06};
+static struct aml_node m_l0b = {.parent = &gpe_node, .run = observe};
+static struct aml_node *const methods[] = {&m_e01, &m_e02, &m_l03,    &m_e04,
+					   &m_q05, &m_e20, &m_sb_e06, &m_l0b};
+
+/* Two devices with _PRW: one names GPE 0x0b (a wake GPE, though it has
+ * a method), one a GPE block device's pin (not a FADT GPE). */
+static struct aml_value prw_gpe[2] = {
+    {.type = AML_INTEGER, .integer = 0x0b},
+    {.type = AML_INTEGER, .integer = 3},
+};
+static struct aml_value prw_block_elems[2] = {
+    {.type = AML_REFERENCE, .node = &sb_node},
+    {.type = AML_INTEGER, .integer = 1},
+};
+static struct aml_value prw_block[2] = {
+    {.type = AML_PACKAGE, .package = {prw_block_elems, 2}},
+    {.type = AML_INTEGER, .integer = 3},
+};
+static const struct aml_value prw_a = {.type = AML_PACKAGE,
+				       .package = {prw_gpe, 2}};
+static const struct aml_value prw_b = {.type = AML_PACKAGE,
+				       .package = {prw_block, 2}};
+static struct aml_node dev_a = {.parent = &sb_node, .prw = &prw_a};
+static struct aml_node dev_b = {.parent = &sb_node, .prw = &prw_b};
+static struct aml_node dev_c = {.parent = &sb_node};
+static struct aml_node *const devices[] = {&dev_a, &dev_b, &dev_c};
 
 struct aml_ns *fake_acpi_ns_lock(void)
 {
@@ -183,17 +222,26 @@ int fake_aml_ns_walk(struct aml_ns *n, struct aml_node *start,
 		     enum aml_type type,
 		     int (*fn)(struct aml_node *node, void *arg), void *arg)
 {
+	struct aml_node *const *list = type == AML_DEVICE ? devices : methods;
+	unsigned int count =
+	    type == AML_DEVICE ? ARRAY_SIZE(devices) : ARRAY_SIZE(methods);
+
 	(void)n;
 	(void)start;
-	(void)type;
-	for (unsigned int i = 0; i < ARRAY_SIZE(methods); i++) {
-		int ret = fn(methods[i], arg);
+	for (unsigned int i = 0; i < count; i++) {
+		int ret = fn(list[i], arg);
 
 		if (ret) {
 			return ret;
 		}
 	}
 	return 0;
+}
+
+void fake_aml_ns_get_stats(const struct aml_ns *n, struct aml_ns_stats *st)
+{
+	(void)n;
+	*st = (struct aml_ns_stats){.devices = ARRAY_SIZE(devices)};
 }
 
 int fake_aml_ns_eval(struct aml_ns *n, struct aml_node *node, const char *path,
@@ -204,6 +252,10 @@ int fake_aml_ns_eval(struct aml_ns *n, struct aml_node *node, const char *path,
 	(void)args;
 	(void)nargs;
 	out->type = AML_UNINIT;
+	if (path != NULL && strcmp(path, "_PRW") == 0 && node->prw) {
+		*out = *node->prw;
+		return 0;
+	}
 	if (path != NULL || node->run == NULL) {
 		return -ENOENT;
 	}
@@ -261,6 +313,7 @@ static void setup(void)
 	m_q05.name = seg("_Q05");
 	m_e20.name = seg("_E20");
 	m_sb_e06.name = seg("_E06");
+	m_l0b.name = seg("_L0B");
 	for (unsigned int i = 0; i < ARRAY_SIZE(methods); i++) {
 		methods[i]->runs = 0;
 	}
@@ -284,14 +337,21 @@ TEST(gpe_dispatch_init_enables_methods_only)
 {
 	setup();
 	/* _E01 _E02 _L03 _E04: bits 1-4; _Q05, _E20 (no such GPE) and
-	 * \_SB._E06 are not GPE methods of this block. */
+	 * \_SB._E06 are not GPE methods of this block; _L0B's GPE is a
+	 * wake GPE (dev_a's _PRW), left disabled. */
 	CHECK_EQ_INT(en[0], 0x1e);
 	CHECK_EQ_INT(en[1], 0);
 	CHECK_EQ_INT(sts[0], 0);
 	CHECK_EQ_INT(sts[1], 0);
 	CHECK(!acpi_gpe_pending());
-	CHECK(strstr(fake_console_text(), "GPE 0x01 enabled (edge)") != NULL);
-	CHECK(strstr(fake_console_text(), "GPE 0x03 enabled (level)") != NULL);
+	CHECK(strstr(fake_console_text(),
+		     "acpi: GPEs enabled: 0x01 edge, 0x02 edge, 0x03 level, "
+		     "0x04 edge\n") != NULL);
+	CHECK(strstr(fake_console_text(),
+		     "acpi: 1 wake GPE(s) named by _PRW: left disabled") !=
+	      NULL);
+	CHECK(gpe_at(0, 0x0b)->wake);
+	CHECK(!gpe_at(0, 0x0b)->enabled);
 	CHECK(strstr(fake_console_text(),
 		     "\\_GPE._E20: GPE 0x20 is in no GPE block") != NULL);
 	CHECK_EQ_INT(locked, 0);

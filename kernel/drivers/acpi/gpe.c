@@ -22,6 +22,7 @@ struct gpe_info {
 	char name[5];		 /* its NameSeg, for the shell */
 	bool level;
 	bool enabled;
+	bool wake;		/* named by a device's _PRW: for waking only */
 	unsigned long count;	/* times it was handled */
 	unsigned long failures; /* of its method */
 };
@@ -131,6 +132,74 @@ static int collect(struct aml_node *n, void *arg)
 	return 0;
 }
 
+struct device_list {
+	struct aml_node **nodes;
+	unsigned int n, cap;
+};
+
+static int add_device(struct aml_node *n, void *arg)
+{
+	struct device_list *l = arg;
+
+	if (l->n < l->cap) {
+		l->nodes[l->n++] = n;
+	}
+	return 0;
+}
+
+/* _PRW's first element: the GPE number, or a package naming a GPE block
+ * device and an index (7.3.13); only the first form is a FADT GPE. */
+static void prw_mark(struct aml_ns *ns, struct aml_node *dev,
+		     unsigned int *wake)
+{
+	struct aml_value out = {.type = AML_UNINIT};
+	struct acpi_gpe_reg reg;
+
+	if (aml_ns_eval(ns, dev, "_PRW", NULL, 0, &out) == 0 &&
+	    out.type == AML_PACKAGE && out.package.count >= 2 &&
+	    out.package.elems[0].type == AML_INTEGER &&
+	    out.package.elems[0].integer <= 0xffffffffu &&
+	    acpi_gpe_locate(&blocks, (unsigned int)out.package.elems[0].integer,
+			    &reg) == 0) {
+		struct gpe_info *g = gpe_at(
+		    reg.block, (unsigned int)out.package.elems[0].integer -
+				   blocks.b[reg.block].base);
+
+		*wake += !g->wake;
+		g->wake = true;
+	}
+	aml_value_free(&out);
+}
+
+/*
+ * Wake GPEs (a device's _PRW names them, 7.3.13) signal a wake event and
+ * are left disabled while the machine runs, as ACPICA does: enabled,
+ * some fire continuously. The devices are listed first, then evaluated:
+ * no evaluation runs inside the walk.
+ */
+static void find_wake_gpes(struct aml_ns *ns)
+{
+	struct aml_ns_stats st;
+	struct device_list l = {0};
+	unsigned int wake = 0;
+
+	aml_ns_get_stats(ns, &st);
+	l.cap = st.devices;
+	l.nodes = l.cap ? kmalloc(l.cap * sizeof(*l.nodes), 0) : NULL;
+	if (l.nodes == NULL) {
+		return;
+	}
+	aml_ns_walk(ns, NULL, AML_DEVICE, add_device, &l);
+	for (unsigned int i = 0; i < l.n; i++) {
+		prw_mark(ns, l.nodes[i], &wake);
+	}
+	kfree(l.nodes);
+	if (wake) {
+		kprintf("acpi: %u wake GPE(s) named by _PRW: left disabled\n",
+			wake);
+	}
+}
+
 static void find_methods(void)
 {
 	struct aml_ns *ns = acpi_ns_lock();
@@ -143,13 +212,30 @@ static void find_methods(void)
 	if (gpe_scope) {
 		aml_ns_walk(ns, gpe_scope, AML_METHOD, collect, NULL);
 	}
+	find_wake_gpes(ns);
 	acpi_ns_unlock();
 }
 
-/* Enable each GPE that has a method; say which. */
+/* "0x01 edge, 0x03 level": the enabled GPEs, on lines that fit. */
+static void say_enabled(unsigned int gpe, bool level, char *line, size_t size,
+			size_t *len)
+{
+	int n;
+
+	if (*len > size - 16) {
+		kprintf("acpi: GPEs enabled: %s\n", line);
+		*len = 0;
+	}
+	n = ksnprintf(line + *len, size - *len, "%s0x%02x %s", *len ? ", " : "",
+		      gpe, level ? "level" : "edge");
+	*len += (size_t)n;
+}
+
+/* Enable each GPE that has a method and is not for waking; say which. */
 static void enable_methods(void)
 {
-	unsigned int enabled = 0;
+	char line[96];
+	size_t len = 0;
 
 	for (unsigned int b = 0; b < blocks.count; b++) {
 		const struct acpi_gpe_block *blk = &blocks.b[b];
@@ -161,19 +247,20 @@ static void enable_methods(void)
 		for (unsigned int n = 0; n < acpi_gpe_block_size(blk); n++) {
 			struct gpe_info *g = gpe_at(b, n);
 
-			if (g->method) {
+			if (g->method && !g->wake) {
 				g->enabled = true;
 				enable_set(b, n / 8, (uint8_t)(1u << (n % 8)),
 					   true);
-				kprintf("acpi: GPE 0x%02x enabled (%s)\n",
-					blk->base + n,
-					g->level ? "level" : "edge");
-				enabled++;
+				say_enabled(blk->base + n, g->level, line,
+					    sizeof(line), &len);
 			}
 		}
 	}
-	if (!enabled) {
-		kprintf("acpi: no \\_GPE methods: every GPE disabled\n");
+	if (len) {
+		kprintf("acpi: GPEs enabled: %s\n", line);
+	} else {
+		kprintf("acpi: no runtime \\_GPE methods: every GPE "
+			"disabled\n");
 	}
 }
 
@@ -338,8 +425,10 @@ void acpi_gpe_print(void)
 				blocks.b[b].base + n,
 				g->method ? (g->level ? "level" : "edge") : "-",
 				g->method ? path : "(none)",
-				g->enabled ? "enabled" : "disabled", g->count,
-				g->failures);
+				g->enabled ? "enabled"
+				: g->wake  ? "wake-only"
+					   : "disabled",
+				g->count, g->failures);
 		}
 	}
 }
