@@ -404,6 +404,7 @@ static void add_acpi_hardware(void)
 		sci.res[sci.nres++] = (struct resource)IO(f->smi_cmd, 1);
 	}
 	sci_data.acpi_enable = f->acpi_enable;
+	acpi_gpe_blocks_from_fadt(f, &sci_data.gpe);
 	pc_desc_add_irq(&sci, &sci_irq);
 	pc_device_add(&sci);
 }
