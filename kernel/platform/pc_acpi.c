@@ -9,6 +9,7 @@
 #include "firmware/acpi/aml/aml.h"
 #include "firmware/acpi/resource.h"
 #include "platform/pc_aml_host.h"
+#include "drivers/acpi/notify.h"
 #include "kern/wait.h"
 #include "kern/errno.h"
 #include "kern/boot.h"
@@ -184,6 +185,7 @@ static unsigned int load_tables(void)
 
 static void namespace_read(void)
 {
+	const struct acpi_table *m;
 	unsigned int n;
 	int ret;
 
@@ -197,8 +199,12 @@ static void namespace_read(void)
 			ret);
 		return;
 	}
+	m = acpi_find(&acpi, "MCFG", 0);
+	pc_aml_host_set_mcfg(m ? m->data : NULL, m ? m->length : 0);
 	n = load_tables();
 	kprintf("acpi: %u AML table(s) loaded\n", n);
+	/* The SCI's GPE methods and Notify delivery take it from here. */
+	acpi_ns_access_set(pc_acpi_namespace_lock, pc_acpi_namespace_unlock);
 }
 
 static int grow_adevs(void)
