@@ -54,9 +54,15 @@ import tty
 
 CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..',
                       'tests', 'fixtures', 'acpi', 'corpus')
-LOOP_TIMEOUT_S = 2       # acpiexec -to: AML While loops abort after this
-INIT_TIMEOUT_S = 300     # loading + _INI
-CMD_TIMEOUT_S = 60       # one debugger command
+# acpiexec -to: a While loop still running after this many seconds aborts its
+# method with AE_AML_LOOP_TIMEOUT. 30 s is ACPICA's own default. Smaller
+# values make the golden data depend on timing: acpiexec really sleeps in
+# Sleep/Stall, and firmware has bounded polls such as 100 x Sleep(50)
+# (5 s) that finish at 30 s but abort at 2 s. The loops that do hit 30 s wait
+# for a bit the zero-filled regions never set (e.g. Lenovo's SMI mailbox).
+LOOP_TIMEOUT_S = 30
+INIT_TIMEOUT_S = 900     # loading + _INI (one machine spends 90 s in loops)
+CMD_TIMEOUT_S = 900      # one debugger command (may hit several loop timeouts)
 PROMPT = b'\n- '
 
 

@@ -404,6 +404,7 @@ static void add_acpi_hardware(void)
 		sci.res[sci.nres++] = (struct resource)IO(f->smi_cmd, 1);
 	}
 	sci_data.acpi_enable = f->acpi_enable;
+	acpi_gpe_blocks_from_fadt(f, &sci_data.gpe);
 	pc_desc_add_irq(&sci, &sci_irq);
 	pc_device_add(&sci);
 }
@@ -518,7 +519,7 @@ void pc_platform_init(void)
 	}
 	/* 4. The devices: what the firmware describes, then the board's
 	 * for the rest (on QEMU: the PIT and VGA). */
-	pc_acpi_add_devices();
+	pc_acpi_add_devices(apic);
 	add_legacy_devices();
 	/* 5. Clocks, then ACPI's fixed hardware. */
 	add_clocks();
