@@ -21,7 +21,8 @@
 #define STA_DEFAULT 0x0Fu
 #define STA_PRESENT 0x01u
 
-/* Record the first failure: "\\_SB.PCI0.EC0._STA: <reason>". */
+/* Record the first failure: "\\_SB.PCI0.EC0._STA: <reason>". The
+ * interpreter's own message names the object already (aml.h). */
 static void describe_fail(struct aml_devinfo *info, struct aml_node *dev,
 			  const char *name, int err, const char *why)
 {
@@ -32,7 +33,9 @@ static void describe_fail(struct aml_devinfo *info, struct aml_node *dev,
 	}
 	aml_node_path(dev, path, sizeof(path));
 	info->error = err;
-	if (why && why[0]) {
+	if (why && why[0] == '\\') {
+		ksnprintf(info->errmsg, sizeof(info->errmsg), "%s", why);
+	} else if (why && why[0]) {
 		ksnprintf(info->errmsg, sizeof(info->errmsg), "%s.%s: %s", path,
 			  name, why);
 	} else {
