@@ -69,13 +69,15 @@ static int hex_digit(char c)
  * like ACPICA, leading blanks and a "0x" prefix are accepted, the first
  * non-hex character ends it, and digits past the integer's width are
  * dropped (no overflow error). ToInteger (19.6.139) reads decimal, or
- * hex after "0x"; there an overflow is an error.
+ * hex after "0x", always as 64 bits (cut to the width after); ACPICA
+ * stops there too instead of failing on an overflow.
  */
 int aml_str_integer(struct aml_walk *w, const char *s, uint32_t len,
 		    bool explicit_conv, uint64_t *out)
 {
-	uint64_t v = 0, mask = aml_int_mask(w);
-	unsigned int base = 16, digits = 0, maxd = aml_int_bytes(w) * 2;
+	uint64_t v = 0;
+	unsigned int base = 16, digits = 0;
+	unsigned int maxd = explicit_conv ? 16 : aml_int_bytes(w) * 2;
 	uint32_t i = 0;
 	int d;
 
@@ -97,21 +99,14 @@ int aml_str_integer(struct aml_walk *w, const char *s, uint32_t len,
 			continue; /* leading zeros do not count */
 		}
 		if (base == 16 && ++digits > maxd) {
-			if (explicit_conv) {
-				return aml_fail(w, -ERANGE,
-						"ToInteger: "
-						"\"%s\" overflows",
-						s);
-			}
 			break;
 		}
-		if (base == 10 && (v > (mask - (uint64_t)d) / 10)) {
-			return aml_fail(w, -ERANGE,
-					"ToInteger: \"%s\" overflows", s);
+		if (base == 10 && v > (~0ull - (uint64_t)d) / 10) {
+			break;
 		}
 		v = v * base + (uint64_t)d;
 	}
-	*out = v & mask;
+	*out = v & aml_int_mask(w);
 	return 0;
 }
 
@@ -128,7 +123,12 @@ int aml_to_integer(struct aml_walk *w, struct aml_obj *o, uint64_t *out)
 		return aml_str_integer(w, o->str.ptr, o->str.len, false, out);
 	case AML_BUFFER:
 		/* 19.3.5.7 Buffer -> Integer: the first bytes, little-endian,
-		 * as many as the integer holds */
+		 * as many as the integer holds; ACPICA refuses an empty one */
+		if (o->buf.len == 0) {
+			return aml_fail(w, -ERANGE,
+					"no Integer from an empty "
+					"Buffer");
+		}
 		n = o->buf.len < aml_int_bytes(w) ? o->buf.len
 						  : aml_int_bytes(w);
 		for (i = 0; i < n; i++) {
@@ -272,7 +272,8 @@ int aml_convert_to(struct aml_walk *w, struct aml_obj *v, enum aml_type type,
 	int rc;
 
 	*out = NULL;
-	if (v->type == type) {
+	if (v->type == type &&
+	    (type != AML_INTEGER || (v->integer & ~aml_int_mask(w)) == 0)) {
 		*out = aml_obj_get(v);
 		return 0;
 	}

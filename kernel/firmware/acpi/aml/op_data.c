@@ -129,7 +129,8 @@ AML_DECL_OPS(op_derefof)
 }
 
 /* SizeOf (SuperName): bytes of a buffer or string, elements of a
- * package; a reference is followed once. */
+ * package; a reference is followed once. ACPICA also answers for an
+ * Integer: its width in bytes. */
 AML_DECL_OPS(op_sizeof)
 {
 	struct aml_obj *o, *d = NULL;
@@ -150,10 +151,11 @@ AML_DECL_OPS(op_sizeof)
 		o = d;
 	}
 	type = o->type;
-	n = type == AML_PACKAGE	 ? o->pkg.count
-	    : type == AML_BUFFER ? o->buf.len
-	    : type == AML_STRING ? o->str.len
-				 : (uint64_t)-1;
+	n = type == AML_INTEGER	  ? aml_int_bytes(w) /* as ACPICA */
+	    : type == AML_PACKAGE ? o->pkg.count
+	    : type == AML_BUFFER  ? o->buf.len
+	    : type == AML_STRING  ? o->str.len
+				  : (uint64_t)-1;
 	aml_obj_put(o);
 	if (n == (uint64_t)-1) {
 		return aml_fail(w, -EINVAL, "SizeOf an object of type %d",
