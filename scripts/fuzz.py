@@ -291,12 +291,35 @@ def aml_files():
                 yield name, f.read()
 
 
+def corpus_tables():
+    """The real PCs' DSDTs and SSDTs (tests/fixtures/acpi/corpus): whole
+    when they fit MAX_LEN, else their first MAX_LEN bytes with the
+    header's Length cut to match, so that real AML reaches the fuzzer
+    (ending mid-term, as a truncated table does)."""
+    d = os.path.join(FIXTURES, "acpi", "corpus")
+    if not os.path.isdir(d):
+        return
+    for machine in sorted(os.listdir(d)):
+        md = os.path.join(d, machine)
+        if not os.path.isdir(md):
+            continue
+        for name in sorted(os.listdir(md)):
+            if not re.match(r"(dsdt|ssdt\d*)\.dat$", name):
+                continue
+            with open(os.path.join(md, name), "rb") as f:
+                data = f.read()
+            if len(data) > MAX_LEN:
+                data = (data[:4] + struct.pack("<I", MAX_LEN) +
+                        data[8:MAX_LEN])
+            yield "%s-%s" % (machine, name), data
+
+
 SEEDS = {
     "fuzz_fdt": lambda: [*dtbs(), *fdt_bad()],
     "fuzz_fdt_irq": lambda: [*dtbs(), *fdt_irq_bad()],
     "fuzz_acpi": lambda: [*acpi_files(), *acpi_images(), *acpi_bad()],
     "fuzz_aml": lambda: [*aml_files(), *acpi_files("DSDT.bin", "SSDT.bin"),
-                         *aml_bad()],
+                         *corpus_tables(), *aml_bad()],
 }
 
 

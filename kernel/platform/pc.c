@@ -16,7 +16,6 @@
 #include "drivers/irqchip/apic.h"
 #include "drivers/timer/acpi_pm.h"
 #include "drivers/timer/pit.h"
-#include "firmware/acpi/aml.h"
 #include "asm/msr.h"
 #include "kern/boot.h"
 #include "kern/cpu.h"
@@ -404,6 +403,7 @@ static void add_acpi_hardware(void)
 		sci.res[sci.nres++] = (struct resource)IO(f->smi_cmd, 1);
 	}
 	sci_data.acpi_enable = f->acpi_enable;
+	acpi_gpe_blocks_from_fadt(f, &sci_data.gpe);
 	pc_desc_add_irq(&sci, &sci_irq);
 	pc_device_add(&sci);
 }
@@ -518,7 +518,7 @@ void pc_platform_init(void)
 	}
 	/* 4. The devices: what the firmware describes, then the board's
 	 * for the rest (on QEMU: the PIT and VGA). */
-	pc_acpi_add_devices();
+	pc_acpi_add_devices(apic);
 	add_legacy_devices();
 	/* 5. Clocks, then ACPI's fixed hardware. */
 	add_clocks();

@@ -6,7 +6,11 @@
  * _CID, _STA, _CRS) and turned into struct devices.
  */
 #include "platform/pc_acpi.h"
-#include "firmware/acpi/aml.h"
+#include "firmware/acpi/aml/aml.h"
+#include "firmware/acpi/resource.h"
+#include "platform/pc_aml_host.h"
+#include "drivers/acpi/notify.h"
+#include "kern/wait.h"
 #include "kern/errno.h"
 #include "kern/boot.h"
 #include "kern/io.h"
@@ -17,8 +21,6 @@
 
 static struct acpi acpi;
 static struct pc_firmware fw;
-static struct aml_device *aml_devs; /* from the heap (aml_enumerate) */
-static unsigned int naml;
 
 /*
  * The one place the ACPI readers get memory from: firmware_map()
@@ -121,159 +123,163 @@ static bool tables_read(void)
 	return true;
 }
 
-/* A SystemMemory field the page tables do not map reads all-ones, as
- * an absent device's would; the first few are said (AML may retry). */
-static uint64_t aml_refused(uint64_t addr, int width)
-{
-	static unsigned int said;
+/*
+ * The namespace: every DSDT/SSDT loaded into one interpreter instance
+ * that lives as long as the kernel (GPE methods and Notify run in it
+ * later); the devices it describes are kept with their description.
+ * AML runs under aml_lock: the interpreter is not reentrant, and the
+ * SCI's thread evaluates methods too.
+ */
+static struct aml_ns *ns;
+static struct mutex aml_lock = MUTEX_INIT("aml");
 
-	if (said++ < 8) {
-		kprintf("acpi: AML SystemMemory read of %d bits at %p: not "
-			"readable: reads all-ones\n",
-			width, (void *)(uintptr_t)addr);
+struct acpi_dev {
+	struct aml_node *node;
+	char *path; /* from the heap */
+	struct aml_devinfo info;
+};
+
+static struct acpi_dev *adevs; /* from the heap, nadevs of them */
+static unsigned int nadevs, adevs_cap;
+
+struct aml_ns *pc_acpi_namespace_lock(void)
+{
+	if (ns != NULL) {
+		mutex_lock(&aml_lock);
 	}
-	return ~0ull;
+	return ns;
 }
 
-/* Field reads for the AML interpreter: I/O ports and mapped memory. */
-static uint64_t aml_read(void *ctx, int space, uint64_t addr, int width)
+void pc_acpi_namespace_unlock(void)
 {
-	struct io_regs regs = {IO_SPACE_PORT, (uintptr_t)addr, 0};
-
-	(void)ctx;
-	if (space != AML_SPACE_IO) {
-		if (!phys_map(NULL, addr, (size_t)width / 8)) {
-			return aml_refused(addr, width);
-		}
-		regs.space = IO_SPACE_MMIO;
-	}
-	switch (width) {
-	case 8:
-		return io_read8(&regs, 0);
-	case 16:
-		return io_read16(&regs, 0);
-	case 32:
-		return io_read32(&regs, 0);
-	default:
-		/* 64-bit fields are memory only: two halves, low first. */
-		return regs.space == IO_SPACE_PORT
-			   ? io_read32(&regs, 0)
-			   : io_read32(&regs, 0) | (uint64_t)io_read32(&regs, 4)
-						       << 32;
-	}
+	mutex_unlock(&aml_lock);
 }
 
 /* _STA's bits 5-31 are reserved and must be zero (ACPI 6.x, 6.3.7): a
  * value with them set (all-ones: a read of nothing) is not understood. */
 #define STA_RESERVED 0xffffffe0u
 
-static bool aml_usable(const struct aml_device *d)
+static bool adev_usable(const struct acpi_dev *d)
 {
-	return !d->error && (d->sta & 1) && !(d->sta & STA_RESERVED) &&
-	       d->hid[0];
+	return !d->info.error && (d->info.sta & 1) &&
+	       !(d->info.sta & STA_RESERVED) && d->info.has_hid;
 }
 
-static void report_bad_sta(void)
+/* Load the DSDT, then every SSDT in XSDT order. */
+static unsigned int load_tables(void)
 {
-	for (unsigned int i = 0; i < naml; i++) {
-		const struct aml_device *d = &aml_devs[i];
+	const struct acpi_table *t = acpi_find(&acpi, "DSDT", 0);
+	unsigned int loaded = 0, i = 0;
 
-		if (!d->error && (d->sta & STA_RESERVED)) {
-			kprintf("acpi: %s: _STA 0x%x has reserved bits set: "
-				"left out\n",
-				d->path, d->sta);
+	for (; t != NULL; t = acpi_find(&acpi, "SSDT", i++)) {
+		if (aml_ns_load_table(ns, t->data, t->length) == 0) {
+			loaded++;
+		} else {
+			kprintf("acpi: %s (%s) did not load whole: %s\n",
+				t->sig, t->oem_table_id,
+				aml_ns_last_error(ns));
 		}
 	}
-}
-
-/*
- * Say what the AML walker could not keep (out of memory: aml.c said the
- * first object it lost) and what a device's description cut: nothing is
- * dropped without a word.
- */
-static void report_aml_drops(const struct aml_stats *st)
-{
-	if (st->nodes_dropped) {
-		kprintf(
-		    "acpi: namespace incomplete (out of memory): %u objects "
-		    "dropped, %u of them devices\n",
-		    st->nodes_dropped, st->devices_dropped);
-	}
-	if (st->devices_nomem) {
-		kprintf("acpi: %u devices described, %u kept (out of memory); "
-			"%u dropped\n",
-			st->devices, naml, st->devices_nomem);
-	}
-	for (unsigned int i = 0; i < naml; i++) {
-		const struct aml_device *d = &aml_devs[i];
-
-		if (d->res_dropped) {
-			kprintf("acpi: %s: _CRS has %u resources, %u kept; %u "
-				"dropped\n",
-				d->path, d->nres + d->res_dropped, d->nres,
-				d->res_dropped);
-		}
-		if (d->cid_dropped) {
-			kprintf("acpi: %s: _CID has %u IDs, %u kept; %u "
-				"dropped\n",
-				d->path, d->ncid + d->cid_dropped, d->ncid,
-				d->cid_dropped);
-		}
-	}
-}
-
-/* The DSDT, then every SSDT, in a list from the heap; NULL (said) if
- * the heap has no room for it. */
-static unsigned int aml_tables(const uint8_t ***tables, size_t **lens)
-{
-	unsigned int n = 1, i = 0;
-	const struct acpi_table *t;
-
-	while (acpi_find(&acpi, "SSDT", n - 1) != NULL) {
-		n++;
-	}
-	*tables = kmalloc(n * sizeof(**tables), 0);
-	*lens = kmalloc(n * sizeof(**lens), 0);
-	if (*tables == NULL || *lens == NULL) {
-		kprintf("acpi: out of memory for the list of %u AML tables: "
-			"no devices from the namespace\n",
-			n);
-		kfree(*tables);
-		kfree(*lens);
-		return 0;
-	}
-	for (t = acpi_find(&acpi, "DSDT", 0); t;
-	     t = acpi_find(&acpi, "SSDT", i++)) {
-		(*tables)[i] = t->data;
-		(*lens)[i] = t->length;
-	}
-	return n;
+	return loaded;
 }
 
 static void namespace_read(void)
 {
-	static const struct aml_host host = {aml_read, NULL};
-	const uint8_t **tables;
-	size_t *lens;
-	unsigned int n, usable = 0;
-	struct aml_stats st;
+	const struct acpi_table *m;
+	unsigned int n;
+	int ret;
 
-	if (!acpi_find(&acpi, "DSDT", 0) || !(n = aml_tables(&tables, &lens))) {
+	if (!acpi_find(&acpi, "DSDT", 0)) {
 		return;
 	}
-	aml_set_host(&host);
-	aml_enumerate(tables, lens, n, &aml_devs, &naml, &st);
-	kfree(tables);
-	kfree(lens);
-	for (unsigned int i = 0; i < naml; i++) {
-		usable += aml_usable(&aml_devs[i]);
+	ret = aml_ns_create(pc_aml_host_ops(), NULL, NULL, &ns);
+	if (ret < 0) {
+		kprintf("acpi: no memory for the AML namespace (%d): no "
+			"devices from it\n",
+			ret);
+		return;
+	}
+	m = acpi_find(&acpi, "MCFG", 0);
+	pc_aml_host_set_mcfg(m ? m->data : NULL, m ? m->length : 0);
+	n = load_tables();
+	kprintf("acpi: %u AML table(s) loaded\n", n);
+	/* The SCI's GPE methods and Notify delivery take it from here. */
+	acpi_ns_access_set(pc_acpi_namespace_lock, pc_acpi_namespace_unlock);
+}
+
+static int grow_adevs(void)
+{
+	unsigned int cap = adevs_cap ? adevs_cap * 2 : 32;
+	struct acpi_dev *a = krealloc(adevs, cap * sizeof(*a), 0);
+
+	if (a == NULL) {
+		return -ENOMEM;
+	}
+	adevs = a;
+	adevs_cap = cap;
+	return 0;
+}
+
+/* aml_ns_walk callback: describe one Device and keep it. */
+static int keep_device(struct aml_node *node, void *arg)
+{
+	unsigned int *nomem = arg;
+	struct acpi_dev *d;
+	size_t len = aml_node_path(node, NULL, 0) + 1;
+
+	if (nadevs == adevs_cap && grow_adevs() < 0) {
+		++*nomem;
+		return 0;
+	}
+	d = &adevs[nadevs];
+	d->path = kmalloc(len, 0);
+	if (d->path == NULL) {
+		++*nomem;
+		return 0;
+	}
+	aml_node_path(node, d->path, len);
+	d->node = node;
+	aml_describe(ns, node, &d->info);
+	if (d->info.error) {
+		kprintf("acpi: %s: %s\n", d->path, d->info.errmsg);
+	} else if (d->info.sta & STA_RESERVED) {
+		kprintf("acpi: %s: _STA 0x%x has reserved bits set: left "
+			"out\n",
+			d->path, d->info.sta);
+	}
+	nadevs++;
+	return 0;
+}
+
+/*
+ * Bring the namespace up as the firmware expects of an OS (6.5.1-6.5.4):
+ * _REG for the spaces kite handles, \_PIC(1) when interrupts go through
+ * the I/O APIC (0: the 8259 pair), then _STA/_INI; then describe every
+ * Device. The boot line sums it up.
+ */
+static void namespace_init(bool apic)
+{
+	struct aml_ns_stats st;
+	unsigned int usable = 0, nomem = 0;
+
+	mutex_lock(&aml_lock);
+	aml_ns_initialize(ns, pc_aml_host_spaces(), apic ? 1 : 0);
+	aml_ns_walk(ns, NULL, AML_DEVICE, keep_device, &nomem);
+	aml_ns_get_stats(ns, &st);
+	mutex_unlock(&aml_lock);
+	for (unsigned int i = 0; i < nadevs; i++) {
+		usable += adev_usable(&adevs[i]);
 	}
 	kprintf("acpi: %u AML table(s): %u devices, %u present with an ID; "
-		"%u methods, %u objects, %u skipped, %u evaluations failed\n",
-		n, naml, usable, st.methods, st.named, st.skipped_ops,
-		st.eval_failures);
-	report_aml_drops(&st);
-	report_bad_sta();
+		"%u methods, %u objects, %u _INI run, %u load errors, %u "
+		"evaluations failed\n",
+		st.tables, st.devices, usable, st.methods, st.nodes,
+		st.ini_run, st.load_errors, st.eval_failures);
+	if (nomem) {
+		kprintf("acpi: %u devices described, %u kept (out of memory); "
+			"%u dropped\n",
+			nadevs + nomem, nadevs, nomem);
+	}
 }
 
 const struct pc_firmware *pc_acpi_read(void)
@@ -288,10 +294,10 @@ const struct pc_firmware *pc_acpi_read(void)
 
 bool pc_acpi_provides(const char *id)
 {
-	for (unsigned int i = 0; i < naml; i++) {
-		const struct aml_device *d = &aml_devs[i];
+	for (unsigned int i = 0; i < nadevs; i++) {
+		const struct aml_devinfo *d = &adevs[i].info;
 
-		if (!aml_usable(d)) {
+		if (!adev_usable(&adevs[i])) {
 			continue;
 		}
 		if (strcmp(d->hid, id) == 0) {
@@ -326,49 +332,78 @@ static void add_crs_irq(struct device *desc, const struct acpi_res *r)
 	pc_desc_add_irq(desc, &irq);
 }
 
-static void describe(const struct aml_device *a, struct device *d)
+static void describe_ids(const struct acpi_dev *a, struct device *d)
 {
 	const char *name = strrchr(a->path, '.');
+	unsigned int nids = a->info.ncid + 1;
 
 	*d =
 	    (struct device){.name = name ? name + 1 : a->path, .path = a->path};
-	d->ids[0] = a->hid;
-	for (unsigned int c = 0; c < a->ncid && c + 1 < DEVICE_MAX_IDS; c++) {
-		d->ids[c + 1] = a->cid[c];
+	d->ids[0] = a->info.hid;
+	for (unsigned int c = 0; c < a->info.ncid && c + 1 < DEVICE_MAX_IDS;
+	     c++) {
+		d->ids[c + 1] = a->info.cid[c];
 	}
-	if (a->ncid + 1 > DEVICE_MAX_IDS) {
+	if (nids > DEVICE_MAX_IDS) {
 		kprintf("acpi: %s: %u IDs, %u kept: DEVICE_MAX_IDS reached; "
 			"%u dropped\n",
-			a->path, a->ncid + 1, DEVICE_MAX_IDS,
-			a->ncid + 1 - DEVICE_MAX_IDS);
-	}
-	for (unsigned int r = 0; r < a->nres && d->nres < DEVICE_MAX_RES; r++) {
-		const struct acpi_res *res = &a->res[r];
-
-		if (res->type == ACPI_RES_IO) {
-			d->res[d->nres++] =
-			    (struct resource){.type = RES_IO,
-					      .start = res->start,
-					      .size = res->len};
-		} else if (res->type == ACPI_RES_MEM && res->len) {
-			d->res[d->nres++] =
-			    (struct resource){.type = RES_MEM,
-					      .start = res->start,
-					      .size = res->len};
-		} else if (res->type == ACPI_RES_IRQ) {
-			add_crs_irq(d, res);
-		}
+			a->path, nids, DEVICE_MAX_IDS, nids - DEVICE_MAX_IDS);
 	}
 }
 
-void pc_acpi_add_devices(void)
+static void add_res(struct device *d, const struct acpi_res *res)
 {
-	for (unsigned int i = 0; i < naml; i++) {
+	if (res->type == ACPI_RES_IO) {
+		d->res[d->nres++] = (struct resource){
+		    .type = RES_IO, .start = res->start, .size = res->len};
+	} else if (res->type == ACPI_RES_MEM && res->len) {
+		d->res[d->nres++] = (struct resource){
+		    .type = RES_MEM, .start = res->start, .size = res->len};
+	} else if (res->type == ACPI_RES_IRQ) {
+		add_crs_irq(d, res);
+	}
+}
+
+/* The device's _CRS, decoded (6.4): what does not fit is said. */
+static void describe_res(const struct acpi_dev *a, struct device *d)
+{
+	struct acpi_res res[DEVICE_MAX_RES];
+	unsigned int n = 0, skipped = 0, total = 0;
+	int ret;
+
+	if (!a->info.has_crs) {
+		return;
+	}
+	ret = acpi_res_decode(a->info.crs, a->info.crs_len, res,
+			      DEVICE_MAX_RES, &n, &skipped);
+	if (ret == -ENOSPC) {
+		acpi_res_count(a->info.crs, a->info.crs_len, &total);
+		kprintf("acpi: %s: _CRS has %u resources, %u kept; %u "
+			"dropped\n",
+			a->path, total, n, total - n);
+	} else if (ret < 0) {
+		kprintf("acpi: %s: _CRS is not a valid resource template "
+			"(%d): %u resources kept\n",
+			a->path, ret, n);
+	}
+	for (unsigned int r = 0; r < n && d->nres < DEVICE_MAX_RES; r++) {
+		add_res(d, &res[r]);
+	}
+}
+
+void pc_acpi_add_devices(bool apic)
+{
+	if (ns == NULL) {
+		return;
+	}
+	namespace_init(apic);
+	for (unsigned int i = 0; i < nadevs; i++) {
 		struct device desc;
 
-		if (aml_usable(&aml_devs[i])) {
-			describe(&aml_devs[i], &desc);
-			pc_device_add(&desc);
+		if (adev_usable(&adevs[i])) {
+			describe_ids(&adevs[i], &desc);
+			describe_res(&adevs[i], &desc);
+			aml_node_set_data(adevs[i].node, pc_device_add(&desc));
 		}
 	}
 }

@@ -24,8 +24,21 @@ struct pc_firmware {
  * DSDT's and SSDTs' devices. */
 const struct pc_firmware *pc_acpi_read(void);
 
-/* Add a device for each present namespace device with an ID. */
-void pc_acpi_add_devices(void);
+/*
+ * Bring the namespace up (_REG, \_PIC(1) when apic else \_PIC(0),
+ * _STA/_INI: ACPI 6.5, 6.5.1-6.5.4), then add a device for each present
+ * namespace device with an ID (its node's data is the struct device).
+ */
+void pc_acpi_add_devices(bool apic);
+
+struct aml_ns;
+/*
+ * The AML namespace, locked (the interpreter is not reentrant: every
+ * evaluation after boot, the SCI thread's GPE methods among them, holds
+ * this): NULL (and nothing locked) without one. Thread context only.
+ */
+struct aml_ns *pc_acpi_namespace_lock(void);
+void pc_acpi_namespace_unlock(void);
 
 /* Does the namespace describe a present device with this ID? */
 bool pc_acpi_provides(const char *id);

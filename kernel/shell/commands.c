@@ -198,6 +198,14 @@ static int cmd_acpi(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_gpe(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	platform_print_acpi_events();
+	return 0;
+}
+
 static int cmd_ktest(int argc, char **argv)
 {
 	(void)argc;
@@ -223,6 +231,8 @@ const struct shell_command shell_commands[] = {
      cmd_irqstat},
     {"devices", 0, 0, false, "", "devices, resources, drivers", cmd_devices},
     {"acpi", 0, 0, false, "", "the firmware's ACPI tables", cmd_acpi},
+    {"gpe", 0, 0, false, "",
+     "ACPI events: GPEs, Notify, region accesses, with counts", cmd_gpe},
     {"uptime", 0, 0, false, "", "time since the tick started", cmd_uptime},
     {"ticks", 0, 0, false, "", "the tick count", cmd_ticks},
     {"serialstat", 0, 0, false, "", "serial port counters", cmd_serialstat},

@@ -1,21 +1,26 @@
 /*
- * libFuzzer target for the AML walker/evaluator (kernel/firmware/acpi/aml.c)
- * and the resource template decoder (resource.c).
+ * libFuzzer target for the AML interpreter (kernel/firmware/acpi/aml/) and
+ * the resource template decoder (resource.c).
  *
  * Each input is used as:
  *  1. a resource template for acpi_res_decode;
- *  2. a full table for aml_enumerate, as it is (the seeds are tables);
+ *  2. a full table for aml_ns_load_table, as it is (the seeds are tables:
+ *     the QEMU DSDTs and the real-PC corpus);
  *  3. the AML body of a DSDT (a header is put in front, revision 2, or 1
- *     when the input's first byte is odd, for 32-bit integers);
+ *     when the input's first byte is odd, for 32-bit integers), with the
+ *     n-th allocation refused (n from the last byte, 0 for none);
  *  4. a DSDT and an SSDT, split where the input's first byte says.
- * A host callback returns values derived from the address, so Field reads
- * are exercised; run 3 also refuses the n-th allocation (n from the last
- * byte, 0 for none). Buffers are malloc'd to their exact size, so that ASan
- * catches any read past them. Results must stay inside their arrays and
- * strings must be terminated; a failure traps.
+ * After each load the namespace is initialized (_REG, _PIC, _STA/_INI)
+ * and every Device described (_HID/_CID/_UID/_STA/_CRS): the evaluator
+ * runs on whatever the input holds. Region reads return values derived
+ * from the address; writes are dropped. The limits are smaller than the
+ * kernel's so that a run stays fast; they are limits all the same (an
+ * endless While must end on them). Buffers are malloc'd to their exact
+ * size, so that ASan catches any read past them. Results must be
+ * terminated strings and sane counts; a failure traps.
  *
- * Seeds and corpus: tests/fuzz/corpus/fuzz_aml (minimized, kept in git), the
- * fixtures it parses and hand-made bad inputs (scripts/fuzz.py writes
+ * Seeds and corpus: tests/fuzz/corpus/fuzz_aml (minimized, kept in git),
+ * the fixtures it parses and hand-made bad inputs (scripts/fuzz.py writes
  * both). `make fuzz` runs it, `make fuzz-corpus` minimizes what it found.
  */
 #include <stddef.h>
@@ -23,72 +28,95 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kern/errno.h"
-#include "firmware/acpi/aml.h"
+#include "firmware/acpi/aml/aml.h"
 #include "firmware/acpi/resource.h"
 #include "kern/mm.h"
 #include "../unit/host_mm.h"
 
-static uint64_t fuzz_read(void *ctx, int space, uint64_t addr, int width)
+static int fuzz_rw(void *ctx, const struct aml_region_access *a, bool write,
+		   uint64_t *value)
 {
-	uint64_t x = addr * 0x9E3779B97F4A7C15ull + (uint64_t)space;
+	uint64_t x = a->addr * 0x9E3779B97F4A7C15ull + a->space;
 
 	(void)ctx;
-	if (width != 8 && width != 16 && width != 32 && width != 64) {
+	if (a->width != 8 && a->width != 16 && a->width != 32 &&
+	    a->width != 64) {
 		__builtin_trap();
 	}
-	return x ^ (x >> 29);
+	if (!write) {
+		*value = x ^ (x >> 29);
+	}
+	return 0;
 }
 
-static void check_devices(const struct aml_device *devs, int r, unsigned int n,
-			  const struct aml_stats *st)
+static const struct aml_host_ops fuzz_ops = {.region_rw = fuzz_rw};
+
+static bool terminated(const char *s, size_t size)
 {
-	unsigned int i, j;
+	return memchr(s, 0, size) != NULL;
+}
 
-	if (r != 0 && r != -ENOMEM) {
+static int check_device(struct aml_node *n, void *arg)
+{
+	struct aml_ns *ns = arg;
+	struct aml_devinfo info;
+	char path[256];
+	int r = aml_describe(ns, n, &info);
+
+	if (r > 0 || r != info.error || info.ncid > AML_MAX_CID ||
+	    !terminated(info.hid, sizeof(info.hid)) ||
+	    !terminated(info.uid, sizeof(info.uid)) ||
+	    !terminated(info.errmsg, sizeof(info.errmsg)) ||
+	    (info.crs_len && info.crs == NULL)) {
 		__builtin_trap();
 	}
-	if (n + st->devices_nomem != st->devices ||
-	    (n == 0) != (devs == NULL)) {
-		__builtin_trap();
-	}
-	for (i = 0; i < n; i++) {
-		const struct aml_device *d = &devs[i];
-
-		if (memchr(d->path, 0, sizeof(d->path)) == NULL ||
-		    memchr(d->hid, 0, sizeof(d->hid)) == NULL || d->ncid > 4 ||
-		    d->nres > 8 || d->error > 0) {
+	for (unsigned int i = 0; i < info.ncid; i++) {
+		if (!terminated(info.cid[i], sizeof(info.cid[i]))) {
 			__builtin_trap();
 		}
-		for (j = 0; j < d->ncid; j++) {
-			if (memchr(d->cid[j], 0, sizeof(d->cid[j])) == NULL) {
-				__builtin_trap();
-			}
-		}
 	}
+	if (aml_node_path(n, path, sizeof(path)) == 0 || path[0] != '\\') {
+		__builtin_trap();
+	}
+	aml_devinfo_free(&info);
+	return 0;
 }
 
-/* Enumerate; with fail != 0 the fail-th allocation is refused (the
- * exhaustion paths must hold up as well as the parser). */
+/* Load, bring up, describe; with fail != 0 the fail-th allocation is
+ * refused (the exhaustion paths must hold up as well as the parser). */
 static void run(const uint8_t *const *t, const size_t *l, unsigned int nt,
 		unsigned int fail)
 {
-	unsigned int n = 0;
-	struct aml_stats st;
-	struct aml_device *devs = NULL;
-	int r;
+	struct aml_limits lim;
+	struct aml_ns *ns;
+	struct aml_ns_stats st;
 
+	aml_limits_default(&lim);
+	lim.ops_per_eval = 20000;
+	lim.while_iterations = 2000;
+	lim.sleep_ms_total = 100;
+	lim.max_alloc = 1u << 20;
 	host_mm_fail_at(fail);
-	r = aml_enumerate(t, l, nt, &devs, &n, &st);
-	if (r == -ENOMEM && !host_mm_failed()) {
+	if (aml_ns_create(&fuzz_ops, NULL, &lim, &ns) == 0) {
+		for (unsigned int i = 0; i < nt; i++) {
+			(void)aml_ns_load_table(ns, t[i], l[i]);
+		}
+		aml_ns_initialize(ns, 0x7, (int)(l[0] & 1));
+		aml_ns_walk(ns, NULL, AML_DEVICE, check_device, ns);
+		aml_ns_get_stats(ns, &st);
+		if (st.tables > nt || !terminated(aml_ns_last_error(ns),
+						  AML_ERRMSG_LEN)) {
+			__builtin_trap();
+		}
+		aml_ns_destroy(ns);
+	} else if (!host_mm_failed()) {
 		__builtin_trap(); /* out of memory that was not */
 	}
 	host_mm_fail_at(0);
-	check_devices(devs, r, n, &st);
-	kfree(devs);
 }
 
-static uint8_t *wrap(const uint8_t *data, size_t size, uint8_t rev,
-		     size_t *out_len)
+static uint8_t *wrap(const uint8_t *data, size_t size, const char *sig,
+		     uint8_t rev, size_t *out_len)
 {
 	size_t len = 36 + size;
 	uint8_t *b = malloc(len);
@@ -97,7 +125,7 @@ static uint8_t *wrap(const uint8_t *data, size_t size, uint8_t rev,
 		return NULL;
 	}
 	memset(b, 0, 36);
-	memcpy(b, "DSDT", 4);
+	memcpy(b, sig, 4);
 	b[4] = (uint8_t)len;
 	b[5] = (uint8_t)(len >> 8);
 	b[6] = (uint8_t)(len >> 16);
@@ -108,14 +136,30 @@ static uint8_t *wrap(const uint8_t *data, size_t size, uint8_t rev,
 	return b;
 }
 
+static void run_split(const uint8_t *data, size_t size)
+{
+	size_t k = 1 + (size_t)data[0] * (size - 1) / 256;
+	const uint8_t *t[2];
+	size_t l[2];
+	uint8_t *a = wrap(data + 1, k - 1, "DSDT", 2, &l[0]);
+	uint8_t *b = wrap(data + k, size - k, "SSDT", 2, &l[1]);
+
+	if (a != NULL && b != NULL) {
+		t[0] = a;
+		t[1] = b;
+		run(t, l, 2, 0);
+	}
+	free(a);
+	free(b);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct acpi_res res[16];
-	struct aml_host host = {fuzz_read, NULL};
 	unsigned int n = 0, sk = 0;
-	const uint8_t *t[2];
-	size_t l[2];
-	uint8_t *copy, *a, *b;
+	const uint8_t *t[1];
+	size_t l[1];
+	uint8_t *copy, *a;
 	int r;
 
 	/* 1 */
@@ -128,37 +172,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((r != 0 && r != -ENOSPC && r != -EBADMSG) || n > 16 || sk > size) {
 		__builtin_trap();
 	}
-
-	aml_set_host(size & 1 ? &host : NULL);
-
 	/* 2 */
 	t[0] = copy;
 	l[0] = size;
 	run(t, l, 1, 0);
-
 	/* 3 */
-	a = wrap(data, size, size && (data[0] & 1) ? 1 : 2, &l[0]);
+	a = wrap(data, size, "DSDT", size && (data[0] & 1) ? 1 : 2, &l[0]);
 	if (a != NULL) {
 		t[0] = a;
 		run(t, l, 1, size ? data[size - 1] % 8 : 0);
 		free(a);
 	}
-
 	/* 4 */
 	if (size >= 2) {
-		size_t k = 1 + (size_t)data[0] * (size - 1) / 256;
-
-		a = wrap(data + 1, k - 1, 2, &l[0]);
-		b = wrap(data + k, size - k, 2, &l[1]);
-		if (a != NULL && b != NULL) {
-			t[0] = a;
-			t[1] = b;
-			run(t, l, 2, 0);
-		}
-		free(a);
-		free(b);
+		run_split(data, size);
 	}
-	aml_set_host(NULL);
 	free(copy);
 	return 0;
 }

@@ -94,6 +94,7 @@ class Guest:
         self.tmp = tempfile.mkdtemp(prefix="kite-qemu-")
         self.qmp_path = os.path.join(self.tmp, "qmp.sock")
         self.qmp_file = None
+        self.events = []   # QMP events received, oldest first
         if qmp:
             extra = opts.get("extra", "")
             opts["extra"] = ("%s -qmp unix:%s,server=on,wait=off"
@@ -218,10 +219,29 @@ class Guest:
         while True:
             reply = json.loads(self.qmp_file.readline())
             if "event" in reply:
+                self.events.append(reply)
                 continue
             if "error" in reply:
                 raise RuntimeError("QMP %s: %s" % (command, reply["error"]))
             return reply["return"]
+
+    def qmp_event(self, name, timeout=30.0, **data):
+        """Wait for a QMP event whose data has these items; return it and
+        drop it from self.events. QEMU sends events between replies, so
+        a cheap command is run now and then to read them."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for ev in self.events:
+                if ev["event"] == name and all(
+                        ev.get("data", {}).get(k) == v
+                        for k, v in data.items()):
+                    self.events.remove(ev)
+                    return ev
+            if time.monotonic() > deadline:
+                raise Timeout("no QMP event %s %r within %.0fs; events: %r"
+                              % (name, data, timeout, self.events))
+            self._read(0.2)  # the serial output meanwhile
+            self.qmp("query-status")
 
     def hmp(self, line):
         """A human-monitor command through QMP; returns its text."""

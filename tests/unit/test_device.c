@@ -38,10 +38,12 @@ static int probe_other(struct device *dev)
 static const char *const class_ids[] = {"PNP0303", NULL};
 static const char *const product_ids[] = {"KBD0001", NULL};
 static const char *const other_ids[] = {"PNP0501", NULL};
-static struct driver class_drv = {"i8042", class_ids, probe_class, NULL};
-static struct driver product_drv = {"kbd0001", product_ids, probe_product,
-				    NULL};
-static struct driver other_drv = {"uart", other_ids, probe_other, NULL};
+static struct driver class_drv = {
+    .name = "i8042", .ids = class_ids, .probe = probe_class};
+static struct driver product_drv = {
+    .name = "kbd0001", .ids = product_ids, .probe = probe_product};
+static struct driver other_drv = {
+    .name = "uart", .ids = other_ids, .probe = probe_other};
 
 #define IO(first, len)                                                         \
 	{                                                                      \

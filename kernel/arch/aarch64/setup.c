@@ -400,6 +400,11 @@ void platform_print_firmware_tables(void)
 		boot.dtb_size, boot.dtb);
 }
 
+void platform_print_acpi_events(void)
+{
+	kprintf("no ACPI: no GPEs or Notify on this machine\n");
+}
+
 void arch_cpu_relax(void)
 {
 	__asm__ volatile("yield");

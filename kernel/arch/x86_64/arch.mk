@@ -20,9 +20,10 @@ ARCH_SRCS := \
 	kernel/drivers/irqchip/lapic.c \
 	kernel/drivers/irqchip/ioapic.c \
 	kernel/firmware/acpi/acpi.c \
-	kernel/firmware/acpi/aml.c \
 	$(wildcard kernel/firmware/acpi/aml/*.c) \
 	kernel/firmware/acpi/resource.c \
+	kernel/firmware/acpi/mcfg.c \
+	kernel/firmware/acpi/gpe_block.c \
 	kernel/drivers/timer/pit.c \
 	kernel/drivers/timer/calibrate.c \
 	kernel/drivers/timer/acpi_pm.c \
@@ -31,8 +32,11 @@ ARCH_SRCS := \
 	kernel/drivers/input/kbd0001.c \
 	kernel/drivers/acpi/sci.c \
 	kernel/drivers/acpi/poweroff.c \
+	kernel/drivers/acpi/gpe.c \
+	kernel/drivers/acpi/notify.c \
 	kernel/arch/x86_64/tsc.c \
 	kernel/platform/pc_acpi.c \
+	kernel/platform/pc_aml_host.c \
 	kernel/platform/pc_irq.c \
 	kernel/platform/pc_apic_check.c \
 	kernel/platform/pc.c

@@ -2,20 +2,24 @@
  * The ACPI System Control Interrupt (ACPI 6.x, 4.8 "ACPI Hardware
  * Features"; 5.2.9, the FADT's SCI_INT: "a sharable, level, active low
  * interrupt" unless the MADT overrides it; QEMU's override makes it GSI
- * 9, level, high). Here it carries the power button's fixed event.
+ * 9, level, high). Here it carries the power button's fixed event and
+ * the general-purpose events (gpe.c: hotplug, EC, thermal, ...).
  *
  * A threaded handler, oneshot: the primary (hard interrupt context) only
- * checks PM1 status against PM1 enable and declines an interrupt that
- * was not its own; if it is, it returns IRQ_WAKE_THREAD, and the core
- * keeps the level line masked until the thread ("irq/N-acpi-sci") has
- * cleared the status (writing the bits back) and said what happened, so
- * the still-asserted line cannot storm meanwhile.
+ * checks PM1 and GPE status against their enables and declines an
+ * interrupt that was not its own; if it is, it returns IRQ_WAKE_THREAD,
+ * and the core keeps the level line masked until the thread
+ * ("irq/N-acpi-sci") has cleared the fixed events' status (writing the
+ * bits back) and run each pending GPE's method, so the still-asserted
+ * line cannot storm meanwhile. A GPE method may sleep: it runs in the
+ * thread.
  *
  * Switching the chipset to ACPI mode is the OS's job (4.8.3.2.1 and
  * 5.2.9): write ACPI_ENABLE to SMI_CMD, then wait (bounded) for
  * PM1_CNT.SCI_EN. Registers come from the device (sci.h).
  */
 #include "drivers/acpi/sci.h"
+#include "drivers/acpi/gpe.h"
 #include "kern/device.h"
 #include "kern/errno.h"
 #include "kern/io.h"
@@ -55,28 +59,29 @@ static enum irq_return sci_primary(unsigned int irq, void *dev)
 {
 	(void)irq;
 	(void)dev;
-	return sci_pending() ? IRQ_WAKE_THREAD : IRQ_NONE;
+	return sci_pending() || acpi_gpe_pending() ? IRQ_WAKE_THREAD : IRQ_NONE;
 }
 
 static enum irq_return sci_thread(unsigned int irq, void *dev)
 {
 	uint16_t pending = sci_pending();
+	unsigned int gpes;
 
 	(void)irq;
 	(void)dev;
-	if (!pending) {
-		return IRQ_NONE;
-	}
 	/* Status bits clear by writing 1: the line drops before the core
 	 * unmasks it. */
-	io_write16(&sci.evt, 0, pending);
+	if (pending) {
+		io_write16(&sci.evt, 0, pending);
+	}
 	if (pending & PM1_PWRBTN) {
 		power_button_presses++;
 		kprintf("acpi: power button pressed (%lu); type poweroff to "
 			"turn off\n",
 			power_button_presses);
 	}
-	return IRQ_HANDLED;
+	gpes = acpi_gpe_dispatch();
+	return pending || gpes ? IRQ_HANDLED : IRQ_NONE;
 }
 
 static bool sci_enabled(void)
@@ -134,6 +139,11 @@ static int sci_probe(struct device *dev)
 		return ret;
 	}
 	io_write16(&sci.evt, 0, 0xffff); /* stale status */
+	/* GPEs quiet, then those with methods enabled; none fires before
+	 * interrupts are on. */
+	if (pd && pd->gpe.count) {
+		acpi_gpe_init(&pd->gpe);
+	}
 	ret = irq_request_threaded(irq, sci_primary, sci_thread,
 				   device_irq_flags(dev, 0) | IRQF_SHARED |
 				       IRQF_ONESHOT,

@@ -92,6 +92,11 @@ _Static_assert(offsetof(struct acpi_rsdp, length) == ACPI_RSDP_V1_LEN, "");
 #define FADT_PM1_EVT_LEN     88 /* u8 */
 #define FADT_PM1B_CNT_BLK    68 /* u32 */
 #define FADT_PM_TMR_BLK	     76 /* u32 */
+#define FADT_GPE0_BLK	     80 /* u32 */
+#define FADT_GPE1_BLK	     84 /* u32 */
+#define FADT_GPE0_BLK_LEN    92 /* u8 */
+#define FADT_GPE1_BLK_LEN    93 /* u8 */
+#define FADT_GPE1_BASE	     94 /* u8 */
 #define FADT_PM_TMR_LEN	     91 /* u8: 4 if there is a PM timer */
 #define FADT_CENTURY	     108
 #define FADT_IAPC_BOOT_ARCH  109 /* u16, ACPI 2.0 on */
@@ -101,6 +106,8 @@ _Static_assert(offsetof(struct acpi_rsdp, length) == ACPI_RSDP_V1_LEN, "");
 #define FADT_X_PM1A_CNT_BLK  172 /* GAS */
 #define FADT_X_PM1B_CNT_BLK  184 /* GAS */
 #define FADT_X_PM_TMR_BLK    208 /* GAS */
+#define FADT_X_GPE0_BLK	     220 /* GAS */
+#define FADT_X_GPE1_BLK	     232 /* GAS */
 
 #define IAPC_BOOT_ARCH_8042	  (1u << 1)
 #define IAPC_BOOT_ARCH_VGA_ABSENT (1u << 2)
@@ -119,6 +126,7 @@ _Static_assert(sizeof(struct acpi_gas) == 12, "GAS is 12 bytes");
 #define GAS_SPACE_ID	   0
 #define GAS_ADDRESS	   4
 #define GAS_LEN		   12
+#define GAS_SPACE_MEMORY   0
 #define GAS_SPACE_SYSTEMIO 1
 
 /* FACS (5.2.10): signature, length, then Version at 32. No checksum. */
@@ -637,6 +645,36 @@ static uint32_t fadt_port(const uint8_t *t, size_t len, size_t gas_off,
 	return (uint32_t)addr;
 }
 
+/*
+ * A GPE block (5.2.9: GPE0_BLK/X_GPE0_BLK, GPE1_BLK/X_GPE1_BLK): the X_
+ * GAS when it is whole, SystemIO or SystemMemory and non-zero, else the
+ * 32-bit port; the length is the byte field either way (ACPI 6.5 keeps
+ * GPEx_BLK_LEN as the block's length for the X_ form too). A block
+ * whose length is odd cannot be split into two equal halves (4.8.4.1):
+ * it is left out (addr 0).
+ */
+static void fadt_gpe(const uint8_t *t, size_t len, size_t gas_off,
+		     size_t legacy_off, size_t len_off, struct acpi_fadt_gpe *g)
+{
+	uint64_t addr = 0;
+
+	g->len = t[len_off];
+	g->memory = false;
+	if (in_range(gas_off, GAS_LEN, len)) {
+		uint8_t space = t[gas_off + GAS_SPACE_ID];
+
+		addr = get_le64(t + gas_off + GAS_ADDRESS);
+		if (space != GAS_SPACE_SYSTEMIO && space != GAS_SPACE_MEMORY) {
+			addr = 0;
+		}
+		g->memory = addr != 0 && space == GAS_SPACE_MEMORY;
+	}
+	g->addr = addr ? addr : get_le32(t + legacy_off);
+	if (g->addr == 0 || g->len == 0 || (g->len & 1) != 0) {
+		*g = (struct acpi_fadt_gpe){0};
+	}
+}
+
 int acpi_parse_fadt(const uint8_t *fadt, size_t len, struct acpi_fadt_info *out)
 {
 	size_t tlen;
@@ -687,6 +725,11 @@ int acpi_parse_fadt(const uint8_t *fadt, size_t len, struct acpi_fadt_info *out)
 	out->pm1b_cnt = fadt_port(fadt, tlen, FADT_X_PM1B_CNT_BLK,
 				  get_le32(fadt + FADT_PM1B_CNT_BLK));
 	out->pm_tmr = fadt_port(fadt, tlen, FADT_X_PM_TMR_BLK, out->pm_tmr);
+	fadt_gpe(fadt, tlen, FADT_X_GPE0_BLK, FADT_GPE0_BLK, FADT_GPE0_BLK_LEN,
+		 &out->gpe0);
+	fadt_gpe(fadt, tlen, FADT_X_GPE1_BLK, FADT_GPE1_BLK, FADT_GPE1_BLK_LEN,
+		 &out->gpe1);
+	out->gpe1_base = fadt[FADT_GPE1_BASE];
 	return 0;
 }
 

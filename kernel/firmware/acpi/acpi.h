@@ -159,6 +159,17 @@ struct acpi_fadt_info {
 	 * 0 if PM_TMR_LEN is not 4. 32 bits wide if TMR_VAL_EXT (bit 8). */
 	uint32_t pm_tmr;
 	bool tmr_val_ext;
+	/* General-purpose event register blocks (5.2.9, 4.8.4.1): each is
+	 * a status half then an enable half, len bytes in all. The X_ GAS
+	 * (SystemIO or SystemMemory, non-zero) wins over the 32-bit port;
+	 * len is always GPEx_BLK_LEN. addr 0: no such block. gpe1_base is
+	 * the GPE number of GPE1's first bit. */
+	struct acpi_fadt_gpe {
+		uint64_t addr;
+		bool memory; /* SystemMemory; else SystemIO */
+		uint8_t len;
+	} gpe0, gpe1;
+	uint8_t gpe1_base;
 };
 
 /*

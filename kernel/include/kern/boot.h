@@ -42,6 +42,9 @@ const struct boot_info *boot_info(void);
 
 /* The shell's `acpi`: the firmware tables this machine booted with. */
 void platform_print_firmware_tables(void);
+/* The shell's `gpe`: ACPI's general-purpose events, Notify operations
+ * and operation-region accesses, with their counts. */
+void platform_print_acpi_events(void);
 
 /* Is `word` one of the space-separated words of the command line? */
 bool cmdline_has(const char *word);

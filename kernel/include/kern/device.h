@@ -80,6 +80,15 @@ struct driver {
 	const char *name;
 	const char *const *ids; /* NULL-terminated match table */
 	int (*probe)(struct device *dev);
+	/*
+	 * An ACPI Notify (ACPI 6.5, 5.6.6) aimed at the firmware node the
+	 * device was described from: value as Notify gave it (0 bus check,
+	 * 1 device check, 3 eject request, 0x80 and up the device's own).
+	 * Thread context, the namespace unlocked: it may sleep and
+	 * evaluate methods (drivers/acpi/notify.c). NULL: the Notify is
+	 * logged as having no driver.
+	 */
+	void (*notify)(struct device *dev, uint32_t value);
 	struct driver *next;
 };
 

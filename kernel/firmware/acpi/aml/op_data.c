@@ -1,0 +1,399 @@
+/*
+ * Operators on objects and references (ACPI 6.5 19.6.22-27 Create*Field
+ * and CondRefOf, 19.6.27 DerefOf, 19.6.62 Index, 19.6.85 Match, 19.6.97
+ * ObjectType, 19.6.113 RefOf, 19.6.128 SizeOf; encodings 20.2.5.2 and
+ * 20.2.5.4). A reference is an AML_REFERENCE object: to a named object
+ * (REF_NAME), an element of a package/buffer/string (REF_INDEX) or a
+ * method's Local/Arg slot; reading and storing through it is the core's
+ * (aml_deref, aml_store).
+ */
+#include "kern/errno.h"
+#include "kern/string.h"
+#include "firmware/acpi/aml/op_common.h"
+
+static struct aml_obj *ref_new(struct aml_walk *w, enum aml_ref_kind kind)
+{
+	struct aml_obj *r = aml_obj_new(w->ns, AML_REFERENCE);
+
+	if (r != NULL) {
+		r->ref.kind = kind;
+	}
+	return r;
+}
+
+/* Index (BuffPkgStrObj, IndexValue, Target): a reference to element i,
+ * checked against the object's size now (ACPICA fails here too). */
+AML_DECL_OPS(op_index)
+{
+	struct aml_obj *o = ops[0].obj, *d = NULL, *r;
+	uint64_t i = ops[1].integer, n;
+	int rc;
+
+	(void)info;
+	if (o->type == AML_REFERENCE) { /* an Arg passed by reference */
+		rc = aml_deref(w, o, &d);
+		if (rc) {
+			return rc;
+		}
+		o = d;
+	}
+	n = o->type == AML_PACKAGE  ? o->pkg.count
+	    : o->type == AML_BUFFER ? o->buf.len
+	    : o->type == AML_STRING ? o->str.len
+				    : (uint64_t)-1;
+	if (n == (uint64_t)-1 || i >= n) {
+		aml_obj_put(d);
+		if (n == (uint64_t)-1) {
+			return aml_fail(w, -EINVAL, "Index into type %d",
+					o->type);
+		}
+		return aml_fail(w, -ERANGE, "Index %llu past the end (%llu)",
+				(unsigned long long)i, (unsigned long long)n);
+	}
+	r = ref_new(w, AML_REF_INDEX);
+	if (r != NULL) {
+		r->ref.target = aml_obj_get(o);
+		r->ref.index = i;
+	}
+	aml_obj_put(d);
+	return aml_op_result(w, &ops[2], r, result);
+}
+
+/* The object a RefOf / CondRefOf operand names, as a reference. */
+static int make_ref(struct aml_walk *w, const struct aml_target *t,
+		    struct aml_obj **out)
+{
+	switch (t->kind) {
+	case AML_TGT_NODE:
+		*out = ref_new(w, AML_REF_NAME);
+		if (*out != NULL) {
+			(*out)->ref.node = t->node;
+		}
+		break;
+	case AML_TGT_LOCAL:
+	case AML_TGT_ARG:
+		*out = ref_new(w, t->kind == AML_TGT_LOCAL ? AML_REF_LOCAL
+							   : AML_REF_ARG);
+		if (*out != NULL) {
+			(*out)->ref.slot = t->kind == AML_TGT_LOCAL
+					       ? &w->f->locals[t->slot]
+					       : &w->f->args[t->slot];
+		}
+		break;
+	case AML_TGT_REF:
+		*out = aml_obj_get(t->ref);
+		break;
+	case AML_TGT_DEBUG:
+		*out = ref_new(w, AML_REF_DEBUG);
+		break;
+	default:
+		return aml_fail(w, -EINVAL, "RefOf of nothing");
+	}
+	return *out != NULL ? 0 : aml_fail(w, -ENOMEM, "no memory");
+}
+
+AML_DECL_OPS(op_refof)
+{
+	struct aml_obj *r;
+	int rc = make_ref(w, &ops[0].tgt, &r);
+
+	(void)info;
+	return rc ? rc : aml_op_result(w, NULL, r, result);
+}
+
+/* CondRefOf (SuperName, Target): False, and no store, when the name
+ * does not resolve (or is only an External placeholder). */
+AML_DECL_OPS(op_condrefof)
+{
+	struct aml_obj *r;
+	int rc;
+
+	(void)info;
+	if (!ops[0].exists || ops[0].tgt.kind == AML_TGT_NULL ||
+	    (ops[0].tgt.kind == AML_TGT_NODE &&
+	     (ops[0].tgt.node->flags & AML_NODE_EXTERNAL))) {
+		return aml_op_int_result(w, NULL, 0, result);
+	}
+	rc = make_ref(w, &ops[0].tgt, &r);
+	if (rc == 0) {
+		rc = aml_store(w, &ops[1].tgt, r);
+		aml_obj_put(r);
+	}
+	return rc ? rc : aml_op_int_result(w, NULL, ~0ull, result);
+}
+
+AML_DECL_OPS(op_derefof)
+{
+	(void)info;
+	return aml_deref(w, ops[0].obj, result);
+}
+
+/* SizeOf (SuperName): bytes of a buffer or string, elements of a
+ * package; a reference is followed once. ACPICA also answers for an
+ * Integer: its width in bytes. */
+AML_DECL_OPS(op_sizeof)
+{
+	struct aml_obj *o, *d = NULL;
+	enum aml_type type;
+	uint64_t n;
+	int rc = aml_target_read(w, &ops[0].tgt, &o);
+
+	(void)info;
+	if (rc) {
+		return rc;
+	}
+	if (o->type == AML_REFERENCE) {
+		rc = aml_deref(w, o, &d);
+		aml_obj_put(o);
+		if (rc) {
+			return rc;
+		}
+		o = d;
+	}
+	type = o->type;
+	n = type == AML_INTEGER	  ? aml_int_bytes(w) /* as ACPICA */
+	    : type == AML_PACKAGE ? o->pkg.count
+	    : type == AML_BUFFER  ? o->buf.len
+	    : type == AML_STRING  ? o->str.len
+				  : (uint64_t)-1;
+	aml_obj_put(o);
+	if (n == (uint64_t)-1) {
+		return aml_fail(w, -EINVAL, "SizeOf an object of type %d",
+				(int)type);
+	}
+	return aml_op_int_result(w, NULL, n, result);
+}
+
+/* What a reference refers to, for ObjectType: an element of a buffer or
+ * string is a Buffer Field (as ACPICA reports it). */
+static enum aml_type ref_type(struct aml_walk *w, struct aml_obj *r)
+{
+	struct aml_node *n;
+	struct aml_obj *t = r->ref.target;
+
+	switch (r->ref.kind) {
+	case AML_REF_NAME:
+		n = aml_ref_node(w->ns, r);
+		return n != NULL ? aml_obj_kind(w->ns, n->obj) : AML_UNINIT;
+	case AML_REF_INDEX:
+		if (t->type != AML_PACKAGE) {
+			return AML_BUFFER_FIELD;
+		}
+		return r->ref.index < t->pkg.count
+			   ? aml_obj_kind(w->ns, t->pkg.elems[r->ref.index])
+			   : AML_UNINIT;
+	case AML_REF_LOCAL:
+	case AML_REF_ARG:
+		return r->ref.slot != NULL ? aml_obj_kind(w->ns, *r->ref.slot)
+					   : AML_UNINIT;
+	default:
+		return AML_DEBUG;
+	}
+}
+
+/* ObjectType (SuperName), 19.6.97: the type of the object itself, not
+ * of its value (a field unit is 5, a method 8, not called). */
+AML_DECL_OPS(op_objecttype)
+{
+	const struct aml_target *t = &ops[0].tgt;
+	struct aml_obj *o;
+	uint64_t type;
+
+	(void)info;
+	switch (t->kind) {
+	case AML_TGT_NODE:
+		type = aml_obj_kind(w->ns, t->node->obj);
+		break;
+	case AML_TGT_LOCAL:
+	case AML_TGT_ARG:
+		o = t->kind == AML_TGT_LOCAL ? w->f->locals[t->slot]
+					     : w->f->args[t->slot];
+		type = o != NULL && o->type == AML_REFERENCE
+			   ? ref_type(w, o)
+			   : aml_obj_kind(w->ns, o);
+		break;
+	case AML_TGT_REF:
+		type = ref_type(w, t->ref);
+		break;
+	case AML_TGT_DEBUG:
+		type = AML_DEBUG;
+		break;
+	default:
+		type = AML_UNINIT;
+	}
+	return aml_op_int_result(w, NULL, type, result);
+}
+
+/* One MatchOpcode test (19.6.85): MTR, MEQ, MLE, MLT, MGE, MGT of
+ * element e against the match object m (converted to e's type). */
+static bool match_one(struct aml_walk *w, uint64_t mop, struct aml_obj *e,
+		      struct aml_obj *m)
+{
+	int cmp;
+
+	if (mop == 0) {
+		return true;
+	}
+	if (e == NULL || (e->type != AML_INTEGER && e->type != AML_STRING &&
+			  e->type != AML_BUFFER)) {
+		return false; /* ACPICA: an element that cannot compare is no
+				 match, not an error */
+	}
+	if (aml_compare(w, e, m, &cmp)) {
+		return false;
+	}
+	switch (mop) {
+	case 1:
+		return cmp == 0;
+	case 2:
+		return cmp <= 0;
+	case 3:
+		return cmp < 0;
+	case 4:
+		return cmp >= 0;
+	default:
+		return cmp > 0;
+	}
+}
+
+/* Match (SearchPackage, Op1, Object1, Op2, Object2, StartIndex): the
+ * index of the first element from StartIndex satisfying both tests, or
+ * Ones. */
+AML_DECL_OPS(op_match)
+{
+	struct aml_obj *p = ops[0].obj, *e;
+	uint64_t i = ops[5].integer;
+
+	(void)info;
+	if (ops[1].integer > 5 || ops[3].integer > 5) {
+		return aml_fail(w, -EINVAL, "Match opcode %llu/%llu",
+				(unsigned long long)ops[1].integer,
+				(unsigned long long)ops[3].integer);
+	}
+	if (i >= p->pkg.count) {
+		return aml_fail(w, -ERANGE, "Match start %llu past %u elements",
+				(unsigned long long)i, p->pkg.count);
+	}
+	for (; i < p->pkg.count; i++) {
+		e = p->pkg.elems[i];
+		if (match_one(w, ops[1].integer, e, ops[2].obj) &&
+		    match_one(w, ops[3].integer, e, ops[4].obj)) {
+			return aml_op_int_result(w, NULL, i, result);
+		}
+	}
+	return aml_op_int_result(w, NULL, ~0ull, result);
+}
+
+/*
+ * CreateBitField / ByteField / WordField / DWordField / QWordField
+ * (SourceBuffer, Index, Name) and CreateField (SourceBuffer, BitIndex,
+ * NumBits, Name): a Buffer Field object over the buffer itself (stores
+ * through it change the buffer), created as a named node; in a method
+ * the node is temporary (gone at return).
+ */
+AML_DECL_OPS(op_create_field)
+{
+	struct aml_obj *b = ops[0].obj, *bf;
+	uint64_t bit = ops[1].integer, len;
+	unsigned int nm = info->op == OP_X(0x13) ? 3 : 2;
+	struct aml_node *node;
+	int rc;
+
+	(void)result;
+	switch (info->op) {
+	case 0x8D:
+		len = 1;
+		break;
+	case 0x8C:
+		len = 8, bit *= 8;
+		break;
+	case 0x8B:
+		len = 16, bit *= 8;
+		break;
+	case 0x8A:
+		len = 32, bit *= 8;
+		break;
+	case 0x8F:
+		len = 64, bit *= 8;
+		break;
+	default:
+		len = ops[2].integer;
+		break;
+	}
+	if (b->type != AML_BUFFER) {
+		return aml_fail(w, -EINVAL, "%s over an object of type %d",
+				info->name, b->type);
+	}
+	if (len == 0) {
+		return aml_fail(w, -EINVAL, "CreateField of 0 bits");
+	}
+	/* In a method the bounds are checked now (ACPICA does); at load
+	 * ACPICA defers the arguments, so only a use fails. */
+	if (w->f->method != NULL && bit + len > (uint64_t)b->buf.len * 8) {
+		return aml_fail(w, -ERANGE,
+				"%s at bit %llu (%llu bits) past a %u-byte "
+				"buffer",
+				info->name, (unsigned long long)bit,
+				(unsigned long long)len, b->buf.len);
+	}
+	bf = aml_obj_new(w->ns, AML_BUFFER_FIELD);
+	if (bf == NULL) {
+		return aml_fail(w, -ENOMEM, "no memory");
+	}
+	bf->bfield.buffer = aml_obj_get(b);
+	bf->bfield.bit_offset = bit;
+	bf->bfield.bit_length = len;
+	bf->bfield.resolved = true;
+	bf->bfield.opcode = info->op;
+	bf->bfield.scope = w->f->scope;
+	rc =
+	    aml_ns_create_node(w->ns, w->f->scope, &ops[nm].name, bf,
+			       w->f->method != NULL ? AML_NODE_TEMP : 0, &node);
+	aml_obj_put(bf);
+	if (rc) {
+		return aml_fail(w, rc, "%s: cannot create the name (%d)",
+				info->name, rc);
+	}
+	return 0;
+}
+
+const struct aml_opinfo aml_ops_data[] = {
+    {0x88, "Index", {OA_T, OA_I, OA_TG}, 0, op_index},
+    {0x87, "SizeOf", {OA_SN}, 0, op_sizeof},
+    {0x8E, "ObjectType", {OA_SN}, 0, op_objecttype},
+    {0x71, "RefOf", {OA_SN}, 0, op_refof},
+    {0x83, "DerefOf", {OA_T}, 0, op_derefof},
+    {OP_X(0x12), "CondRefOf", {OA_SI, OA_TG}, 0, op_condrefof},
+    {0x89, "Match", {OA_P, OA_BY, OA_D, OA_BY, OA_D, OA_I}, 0, op_match},
+    {0x8D,
+     "CreateBitField",
+     {OA_T, OA_I, OA_NM},
+     AML_OPF_STMT,
+     op_create_field},
+    {0x8C,
+     "CreateByteField",
+     {OA_T, OA_I, OA_NM},
+     AML_OPF_STMT,
+     op_create_field},
+    {0x8B,
+     "CreateWordField",
+     {OA_T, OA_I, OA_NM},
+     AML_OPF_STMT,
+     op_create_field},
+    {0x8A,
+     "CreateDWordField",
+     {OA_T, OA_I, OA_NM},
+     AML_OPF_STMT,
+     op_create_field},
+    {0x8F,
+     "CreateQWordField",
+     {OA_T, OA_I, OA_NM},
+     AML_OPF_STMT,
+     op_create_field},
+    {OP_X(0x13),
+     "CreateField",
+     {OA_T, OA_I, OA_I, OA_NM},
+     AML_OPF_STMT,
+     op_create_field},
+    {0, NULL, {0}, 0, NULL},
+};
