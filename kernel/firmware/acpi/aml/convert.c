@@ -296,12 +296,12 @@ int aml_convert_to(struct aml_walk *w, struct aml_obj *v, enum aml_type type,
 	}
 }
 
+/* ACPICA's short type names (what its Concatenate writes) */
 static const char *const type_names[] = {
-    "Uninitialized", "Integer",	     "String",		 "Buffer",
-    "Package",	     "Field Unit",   "Device",		 "Event",
-    "Method",	     "Mutex",	     "Operation Region", "Power",
-    "Processor",     "Thermal Zone", "Buffer Field",	 "DDB Handle",
-    "Debug Object",
+    "Untyped",	 "Integer",	"String",    "Buffer",	"Package",
+    "FieldUnit", "Device",	"Event",     "Method",	"Mutex",
+    "Region",	 "Power",	"Processor", "Thermal", "BufferField",
+    "DdbHandle", "DebugObject",
 };
 
 struct aml_obj *aml_type_string(struct aml_walk *w, struct aml_obj *o)
@@ -315,7 +315,8 @@ struct aml_obj *aml_type_string(struct aml_walk *w, struct aml_obj *o)
 	size_t n = strlen(name);
 
 	/* 19.6.12 Concatenate: any other type is first converted to a
-	 * string naming its type; ACPICA writes "[Package Object]". */
+	 * string naming its type; ACPICA writes "[Package Object]",
+	 * "[Region Object]", "[Reference Object]". */
 	s[0] = '[';
 	memcpy(s + 1, name, n);
 	memcpy(s + 1 + n, " Object]", 8);

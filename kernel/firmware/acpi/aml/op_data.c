@@ -297,9 +297,14 @@ AML_DECL_OPS(op_create_field)
 	uint64_t bit = ops[1].integer, len;
 	unsigned int nm = info->op == OP_X(0x13) ? 3 : 2;
 	struct aml_node *node;
-	int rc;
 
 	(void)result;
+	/* no buffer is longer than 4 GiB: larger offsets can only fail, and
+	 * must not wrap around in the bit arithmetic below or in field.c */
+	if (bit > (1ull << 35) || (nm == 3 && ops[2].integer > (1ull << 35))) {
+		return aml_fail(w, -ERANGE, "%s at %llu: past any buffer",
+				info->name, (unsigned long long)bit);
+	}
 	switch (info->op) {
 	case 0x8D:
 		len = 1;
@@ -346,15 +351,9 @@ AML_DECL_OPS(op_create_field)
 	bf->bfield.resolved = true;
 	bf->bfield.opcode = info->op;
 	bf->bfield.scope = w->f->scope;
-	rc =
-	    aml_ns_create_node(w->ns, w->f->scope, &ops[nm].name, bf,
-			       w->f->method != NULL ? AML_NODE_TEMP : 0, &node);
-	aml_obj_put(bf);
-	if (rc) {
-		return aml_fail(w, rc, "%s: cannot create the name (%d)",
-				info->name, rc);
-	}
-	return 0;
+	/* aml_declare takes bf's reference and names the object when it
+	 * fails (a name that exists, a missing parent) */
+	return aml_declare(w, &ops[nm].name, bf, &node);
 }
 
 const struct aml_opinfo aml_ops_data[] = {
