@@ -147,8 +147,7 @@ static struct aml_ns *load_core(void)
 	memset(&sim, 0, sizeof(sim));
 	free(core_aml);
 	core_aml = unit_load_fixture("acpi/aml/core.aml", &core_len);
-	if (core_aml == NULL ||
-	    aml_ns_create(&sim_ops, &sim, NULL, &ns) != 0) {
+	if (core_aml == NULL || aml_ns_create(&sim_ops, &sim, NULL, &ns) != 0) {
 		return NULL;
 	}
 	if (aml_ns_load_table(ns, core_aml, core_len) != 0) {
@@ -165,8 +164,8 @@ __attribute__((destructor)) static void core_free(void)
 
 /* Evaluate path (a method with up to two integer args) to an Integer;
  * returns the errno, the value in *v. */
-static int eval_int(struct aml_ns *ns, const char *path, int nargs,
-		    uint64_t a0, uint64_t a1, uint64_t *v)
+static int eval_int(struct aml_ns *ns, const char *path, int nargs, uint64_t a0,
+		    uint64_t a1, uint64_t *v)
 {
 	struct aml_value args[2] = {{.type = AML_INTEGER, .integer = a0},
 				    {.type = AML_INTEGER, .integer = a1}};

@@ -28,7 +28,7 @@ static int predefined_scopes(struct aml_ns *ns)
 		char name[5];
 		enum aml_type type;
 	} scopes[] = {
-	    {"_GPE", AML_SCOPE}, {"_PR_", AML_SCOPE}, {"_SB_", AML_DEVICE},
+	    {"_GPE", AML_SCOPE}, {"_PR_", AML_SCOPE},  {"_SB_", AML_DEVICE},
 	    {"_SI_", AML_SCOPE}, {"_TZ_", AML_DEVICE},
 	};
 	struct aml_name n = {0};
@@ -168,7 +168,7 @@ int aml_ns_eval(struct aml_ns *ns, struct aml_node *node, const char *path,
 		memset(out, 0, sizeof(*out));
 	}
 	if (path != NULL) {
-		n = aml_ns_lookup(ns, node, path);
+		n = aml_ns_lookup_child(ns, node, path);
 	}
 	if (n == NULL) {
 		return -ENOENT;
@@ -284,10 +284,12 @@ static void init_children(struct aml_ns *ns, struct aml_node *parent,
 			if (rc < 0) {
 				continue; /* failed: treated as absent */
 			}
-			if ((sta & 1) && !(c == aml_node_child(ns->root,
-							AML_NAME4('_', 'S', 'B',
-								  '_')))) {
-				if (run_child(ns, c, "_INI", NULL, 0, NULL) > 0) {
+			if ((sta & 1) &&
+			    !(c ==
+			      aml_node_child(ns->root,
+					     AML_NAME4('_', 'S', 'B', '_')))) {
+				if (run_child(ns, c, "_INI", NULL, 0, NULL) >
+				    0) {
 					ns->st.ini_run++;
 				}
 			}
@@ -299,8 +301,7 @@ static void init_children(struct aml_ns *ns, struct aml_node *parent,
 	}
 }
 
-int aml_ns_initialize(struct aml_ns *ns, uint32_t handler_spaces,
-		      int pic_mode)
+int aml_ns_initialize(struct aml_ns *ns, uint32_t handler_spaces, int pic_mode)
 {
 	struct reg_walk rw = {ns, handler_spaces};
 	struct aml_node *sb;

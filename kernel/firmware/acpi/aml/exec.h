@@ -30,10 +30,6 @@ void aml_top_begin(struct aml_ns *ns);
 
 /* load.c */
 int aml_load_list(struct aml_walk *w);
-/* Create a named object at w's scope; in a method, a temporary node
- * recorded on the frame (deleted at return). */
-int aml_declare(struct aml_walk *w, const struct aml_name *n,
-		struct aml_obj *obj, struct aml_node **out);
 int aml_load_table_bytes(struct aml_ns *ns, const uint8_t *aml, size_t len,
 			 bool owned, struct aml_table **out);
 

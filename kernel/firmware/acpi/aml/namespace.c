@@ -111,6 +111,43 @@ static struct aml_node *node_new(struct aml_node *parent, uint32_t name)
 	return n;
 }
 
+static void count_new(struct aml_ns *ns, const struct aml_node *x)
+{
+	if (x->flags & AML_NODE_EXTERNAL) {
+		return;
+	}
+	if (x->obj->type == AML_DEVICE) {
+		ns->st.devices++;
+	} else if (x->obj->type == AML_METHOD) {
+		ns->st.methods++;
+	}
+}
+
+/* A method-local node goes on the running method's frame, deleted when
+ * the method returns (19.6.85). */
+static int temp_record(struct aml_ns *ns, struct aml_node *n)
+{
+	struct aml_frame *f = ns->frame;
+	struct aml_node **t;
+	unsigned int cap;
+
+	if (!(n->flags & AML_NODE_TEMP) || f == NULL) {
+		return 0;
+	}
+	if (f->ntemps == f->captemps) {
+		cap = f->captemps ? 2 * f->captemps : 8;
+		t = krealloc(f->temps, cap * sizeof(*t), 0);
+		if (t == NULL) {
+			aml_ns_delete_node(ns, n);
+			return -ENOMEM;
+		}
+		f->temps = t;
+		f->captemps = cap;
+	}
+	f->temps[f->ntemps++] = n;
+	return 0;
+}
+
 int aml_ns_create_node(struct aml_ns *ns, struct aml_node *scope,
 		       const struct aml_name *n, struct aml_obj *obj,
 		       uint8_t flags, struct aml_node **out)
@@ -138,6 +175,7 @@ int aml_ns_create_node(struct aml_ns *ns, struct aml_node *scope,
 		aml_obj_put(x->obj);
 		x->obj = aml_obj_get(obj);
 		x->flags = flags;
+		count_new(ns, x);
 		return 0;
 	}
 	x = node_new(parent, seg);
@@ -147,13 +185,9 @@ int aml_ns_create_node(struct aml_ns *ns, struct aml_node *scope,
 	x->obj = aml_obj_get(obj);
 	x->flags = flags;
 	ns->st.nodes++;
-	if (obj->type == AML_DEVICE) {
-		ns->st.devices++;
-	} else if (obj->type == AML_METHOD) {
-		ns->st.methods++;
-	}
+	count_new(ns, x);
 	*out = x;
-	return 0;
+	return temp_record(ns, x);
 }
 
 static void unlink_node(struct aml_node *n)
@@ -364,9 +398,10 @@ void *aml_node_data(const struct aml_node *n)
 }
 
 /* A path given as text ("\\_SB.PCI0", "^_STA", "_STA", "_SB_.PCI0"),
- * turned into segments and resolved with the 5.3 rules. */
-struct aml_node *aml_ns_lookup(struct aml_ns *ns, struct aml_node *scope,
-			       const char *path)
+ * turned into segments; search: the 5.3 rules for a lone segment, else
+ * exactly the child path of scope. */
+static struct aml_node *lookup_text(struct aml_ns *ns, struct aml_node *scope,
+				    const char *path, bool search)
 {
 	uint8_t segs[4 * 32];
 	struct aml_name n = {0};
@@ -403,8 +438,24 @@ struct aml_node *aml_ns_lookup(struct aml_ns *ns, struct aml_node *scope,
 		n.nseg++;
 	}
 	n.segs = segs;
+	scope = scope != NULL ? scope : ns->root;
 	if (n.nseg == 0) {
-		return name_base(ns, scope != NULL ? scope : ns->root, &n);
+		return name_base(ns, scope, &n);
 	}
-	return aml_ns_resolve(ns, scope != NULL ? scope : ns->root, &n);
+	if (!search) {
+		return walk_segs(name_base(ns, scope, &n), &n, n.nseg);
+	}
+	return aml_ns_resolve(ns, scope, &n);
+}
+
+struct aml_node *aml_ns_lookup(struct aml_ns *ns, struct aml_node *scope,
+			       const char *path)
+{
+	return lookup_text(ns, scope, path, true);
+}
+
+struct aml_node *aml_ns_lookup_child(struct aml_ns *ns, struct aml_node *scope,
+				     const char *path)
+{
+	return lookup_text(ns, scope, path, false);
 }

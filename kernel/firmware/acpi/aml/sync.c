@@ -17,9 +17,9 @@
 #include "kern/string.h"
 #include "firmware/acpi/aml/exec.h"
 
-#define OP_STALL  AML_OP_EXT(0x21)
-#define OP_SIGNAL AML_OP_EXT(0x24)
-#define OP_WAIT	  AML_OP_EXT(0x25)
+#define OP_STALL     AML_OP_EXT(0x21)
+#define OP_SIGNAL    AML_OP_EXT(0x24)
+#define OP_WAIT	     AML_OP_EXT(0x25)
 #define STALL_MAX_US 255 /* 19.6.130: Stall is for short waits */
 
 static int give_int(struct aml_walk *w, uint64_t v, struct aml_obj **res)
@@ -29,9 +29,8 @@ static int give_int(struct aml_walk *w, uint64_t v, struct aml_obj **res)
 }
 
 /* The object a SuperName operand names, when it is of `type`. */
-static struct aml_obj *target_obj(struct aml_walk *w,
-				  const struct aml_target *t,
-				  enum aml_type type)
+static struct aml_obj *
+target_obj(struct aml_walk *w, const struct aml_target *t, enum aml_type type)
 {
 	struct aml_node *n = NULL;
 
@@ -76,8 +75,9 @@ AML_DECL_OP(aml_op_notify)
 	(void)result;
 	if (n == NULL ||
 	    (t != AML_DEVICE && t != AML_PROCESSOR && t != AML_THERMAL)) {
-		return aml_fail(w, -EINVAL, "Notify of something not a Device, "
-					    "Processor or ThermalZone");
+		return aml_fail(w, -EINVAL,
+				"Notify of something not a Device, "
+				"Processor or ThermalZone");
 	}
 	return aml_notify(w, n, ops[1].integer);
 }
@@ -92,8 +92,8 @@ AML_DECL_OP(aml_op_sleep_stall)
 	(void)result;
 	if (info->op == OP_STALL) {
 		if (ns->ops.stall_us != NULL) {
-			ns->ops.stall_us(ns->ctx, v > STALL_MAX_US ? STALL_MAX_US
-								   : v);
+			ns->ops.stall_us(ns->ctx,
+					 v > STALL_MAX_US ? STALL_MAX_US : v);
 		}
 		return 0;
 	}
@@ -212,8 +212,8 @@ static int region_bytes(struct aml_walk *w, struct aml_node *rn, uint8_t *p,
 
 /* A table's bytes from an OperationRegion: the header first (its
  * Length, checked against the region), then the rest. */
-static int region_table(struct aml_walk *w, struct aml_node *rn,
-			uint8_t **out, size_t *len)
+static int region_table(struct aml_walk *w, struct aml_node *rn, uint8_t **out,
+			size_t *len)
 {
 	uint64_t rlen, n;
 	uint8_t *p, *q;
@@ -221,7 +221,8 @@ static int region_table(struct aml_walk *w, struct aml_node *rn,
 
 	rlen = rn->obj->region.length;
 	if (rc == 0 && rlen < AML_HDR_LEN) {
-		rc = aml_fail(w, -EBADMSG, "Load: region shorter than a header");
+		rc =
+		    aml_fail(w, -EBADMSG, "Load: region shorter than a header");
 	}
 	p = rc == 0 ? kmalloc(AML_HDR_LEN, 0) : NULL;
 	if (rc == 0 && p == NULL) {
@@ -233,8 +234,8 @@ static int region_table(struct aml_walk *w, struct aml_node *rn,
 	n = rc == 0 ? (uint64_t)p[4] | (uint64_t)p[5] << 8 |
 			  (uint64_t)p[6] << 16 | (uint64_t)p[7] << 24
 		    : 0;
-	if (rc == 0 && (n < AML_HDR_LEN || n > rlen ||
-			n > w->ns->lim.max_alloc)) {
+	if (rc == 0 &&
+	    (n < AML_HDR_LEN || n > rlen || n > w->ns->lim.max_alloc)) {
 		rc = aml_fail(w, -EBADMSG, "Load: table length %llu",
 			      (unsigned long long)n);
 	}
@@ -259,7 +260,8 @@ static int buffer_table(struct aml_walk *w, struct aml_obj *b, uint8_t **out,
 			size_t *len)
 {
 	if (b->buf.len < AML_HDR_LEN) {
-		return aml_fail(w, -EBADMSG, "Load: buffer shorter than a header");
+		return aml_fail(w, -EBADMSG,
+				"Load: buffer shorter than a header");
 	}
 	*out = kmalloc(b->buf.len, 0);
 	if (*out == NULL) {
@@ -270,8 +272,8 @@ static int buffer_table(struct aml_walk *w, struct aml_obj *b, uint8_t **out,
 	return 0;
 }
 
-static int load_bytes(struct aml_walk *w, uint8_t *p, size_t len,
-		      bool owned, struct aml_obj **handle)
+static int load_bytes(struct aml_walk *w, uint8_t *p, size_t len, bool owned,
+		      struct aml_obj **handle)
 {
 	struct aml_table *t;
 	int rc = aml_load_table_bytes(w->ns, p, len, owned, &t);
@@ -294,8 +296,8 @@ static int load_bytes(struct aml_walk *w, uint8_t *p, size_t len,
  * holding a whole table; the DDBHandle goes to the target. */
 AML_DECL_OP(aml_op_load)
 {
-	struct aml_node *n = ops[0].tgt.kind == AML_TGT_NODE ? ops[0].tgt.node
-							     : NULL;
+	struct aml_node *n =
+	    ops[0].tgt.kind == AML_TGT_NODE ? ops[0].tgt.node : NULL;
 	struct aml_obj *v = NULL, *h = NULL;
 	uint8_t *p = NULL;
 	size_t len = 0;
