@@ -210,6 +210,17 @@ int aml_ns_load_table(struct aml_ns *ns, const uint8_t *table, size_t len);
 int aml_ns_initialize(struct aml_ns *ns, uint32_t handler_spaces,
 		      int pic_mode);
 
+/*
+ * _OSI (ACPI 6.5, 5.7.2): the interface strings \_OSI answers True for.
+ * A new namespace answers as Linux does: every "Windows 20xx" string
+ * up to "Windows 2022", "Extended Address Space Descriptor", "Module
+ * Device", "Processor Device", "3.0 _SCP Extensions" and "Processor
+ * Aggregator Device"; False for "Linux", "Darwin" and anything else.
+ * aml_ns_osi_set adds (supported) or removes one string (the host tool
+ * uses it to answer as ACPICA's acpiexec does). -ENOMEM, -EINVAL, or 0.
+ */
+int aml_ns_osi_set(struct aml_ns *ns, const char *iface, bool supported);
+
 /* Look up path ("\\_SB.PCI0", or relative "_STA") from scope (NULL:
  * root), with the 5.3 search rules for a single-segment name. */
 struct aml_node *aml_ns_lookup(struct aml_ns *ns, struct aml_node *scope,
