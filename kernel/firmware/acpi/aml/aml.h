@@ -143,6 +143,11 @@ struct aml_host_ops {
 	void (*fatal)(void *ctx, uint8_t type, uint32_t code, uint64_t arg);
 	/* a one-line message (errors, warnings), no trailing newline */
 	void (*log)(void *ctx, const char *text);
+	/* LoadTable (19.6.76): the table with this signature and OEM ids
+	 * (NUL-padded; an all-NUL id matches any), 0 or -ENOENT. */
+	int (*find_table)(void *ctx, const char sig[4], const char oem_id[6],
+			  const char oem_table_id[8], const uint8_t **table,
+			  size_t *len);
 };
 
 /* Bounds; aml_limits_default() fills them with the values given. */

@@ -31,6 +31,7 @@ struct aml_table {
 	uint8_t revision;   /* < 2: integers are 32-bit (19.6.x DefinitionBlock) */
 	uint16_t id;	    /* load order */
 	char sig[5], oem_table_id[9];
+	bool owned; /* aml is kmalloc'd (Load from a region): freed at destroy */
 };
 
 /* A window [pos, end) of a table: every read is checked against end. */
@@ -44,6 +45,8 @@ int aml_peek8(const struct aml_cursor *c, uint8_t *v);
 int aml_rdn(struct aml_cursor *c, unsigned int n, uint64_t *v); /* LE */
 /* PkgLength (20.2.4): *end = absolute end offset, checked <= c->end */
 int aml_pkg_length(struct aml_cursor *c, size_t *end);
+/* The same encoding as a plain number (FieldList bit widths, 20.2.5.2) */
+int aml_pkg_value(struct aml_cursor *c, size_t *v);
 
 /* A parsed NameString (20.2.2): prefix, then nseg 4-byte segments. */
 struct aml_name {
@@ -92,6 +95,10 @@ struct aml_region {
 	struct { uint16_t segment; uint8_t bus, device, function; } pci;
 };
 
+/* DataRegion (19.6.26): a region over a loaded table's bytes (region.t);
+ * not a RegionSpace value, internal only. */
+#define AML_SPACE_TABLE 0xFE
+
 enum aml_field_kind { AML_FIELD_REGION, AML_FIELD_INDEX, AML_FIELD_BANK };
 
 struct aml_field {
@@ -125,6 +132,11 @@ struct aml_ref {
 	struct aml_obj *target; /* REF_INDEX: the package/buffer/string */
 	uint64_t index;
 	struct aml_obj **slot; /* REF_LOCAL / REF_ARG: the frame slot */
+	/* REF_NAME with node NULL: a package element naming an object not
+	 * yet defined, resolved on first use (aml_ref_node) from scope. */
+	struct aml_node *scope;
+	uint8_t *path; /* the NameString's bytes (kmalloc'd) */
+	uint32_t path_len;
 };
 
 struct aml_obj {
@@ -187,7 +199,11 @@ struct aml_obj *aml_value_to_obj(struct aml_ns *ns,
 
 /* ---- namespace (namespace.c) ------------------------------------------ */
 
-#define AML_NODE_TEMP 0x01 /* created by a running method: freed at return */
+#define AML_NODE_TEMP  0x01 /* created by a running method: freed at return */
+#define AML_NODE_ALIAS 0x02 /* obj is a REF_NAME to the aliased node;
+			       aml_ns_resolve follows it */
+#define AML_NODE_EXTERNAL 0x04 /* an External placeholder: replaced by the
+				  real declaration */
 
 struct aml_node {
 	uint32_t name;
@@ -200,6 +216,8 @@ struct aml_node {
 };
 
 struct aml_node *aml_ns_root(struct aml_ns *ns);
+/* A NameString as text ("\\_SB.PCI0", "^FOO"), for messages. */
+void aml_name_text(const struct aml_name *n, char *buf, size_t size);
 /* The child of parent named `name`, or NULL. */
 struct aml_node *aml_node_child(const struct aml_node *parent, uint32_t name);
 /*
@@ -246,6 +264,7 @@ struct aml_walk {
 	uint16_t op;	     /* the opcode being executed (0x5Bxx extended) */
 	size_t op_pos;	     /* its offset, for messages */
 	bool load;	     /* module-level code (load.c) */
+	enum aml_flow flow;  /* set by Return/Break/Continue (statements) */
 };
 
 /* What a Target or SuperName operand names (not yet stored to). */
@@ -286,6 +305,11 @@ int aml_copy_object(struct aml_walk *w, const struct aml_target *t,
 int aml_target_read(struct aml_walk *w, const struct aml_target *t,
 		    struct aml_obj **out);
 int aml_deref(struct aml_walk *w, struct aml_obj *ref, struct aml_obj **out);
+/* The node a REF_NAME stands for (resolving a lazy package element),
+ * NULL when it names nothing (yet). */
+struct aml_node *aml_ref_node(struct aml_ns *ns, struct aml_obj *ref);
+/* Skip the TermArg at w->c without executing it (deferred arguments). */
+int aml_skip_term(struct aml_walk *w);
 /* A named object's value: field units and buffer fields are read,
  * methods are not called (that is exec.c's when a name is executed). */
 int aml_node_value(struct aml_walk *w, struct aml_node *n,
@@ -305,7 +329,7 @@ int aml_exec_list(struct aml_walk *w, enum aml_flow *flow);
  */
 int aml_fail(struct aml_walk *w, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Count one opcode against the evaluation's budget (-ETIME when out). */
+/* Count one opcode against the evaluation's budget (-ETIMEDOUT when out). */
 int aml_tick(struct aml_walk *w);
 
 /* ---- the opcode table (parse.c builds it from the families) ----------- */
@@ -327,6 +351,9 @@ enum aml_arg_kind {
 	AML_ARG_DWORD,	 /* DWordData literal */
 	AML_ARG_NAME,	 /* NameString, not resolved */
 	AML_ARG_SIMPLE,	 /* SimpleName (CondRefOf): may not exist */
+	/* only for skipping (aml_skip_term) a custom opcode's operands: */
+	AML_ARG_QWORD,	 /* QWordData literal */
+	AML_ARG_ASCIIZ,	 /* String literal up to its NUL */
 };
 
 struct aml_operand {
