@@ -231,6 +231,46 @@ $(FUZZ_TARGETS): $(HOST_BUILD)/fuzz_%: $(FUZZ_OBJ)/tests/fuzz/fuzz_%.c.o \
 	@echo "  FUZZ    $@"
 	$(Q)$(CC) $(HOST_CFLAGS) -fsanitize=fuzzer $^ -o $@
 
+# amldump (tools/amldump/README.md): the AML interpreter on the host over
+# ACPI table files, one JSON line per Device. build/host/amldump is built
+# without sanitizers (speed: make bench times it); amldump-asan, with the
+# host tests' ASan/UBSan, is what the corpus comparison runs
+# (scripts/aml_corpus.py, a step of make test and make test-unit).
+AMLDUMP_SRCS := $(wildcard tools/amldump/*.c) \
+	$(wildcard kernel/firmware/acpi/aml/*.c) kernel/kern/printf.c \
+	tests/unit/host_mm.c
+AMLDUMP_FLAGS := -std=c11 $(WARNINGS) -g -fno-omit-frame-pointer \
+	-Ikernel/include -Ikernel -Itests/unit -DKITE_HOST_TEST \
+	$(HOST_MM_REDIRECT)
+AMLDUMP := $(HOST_BUILD)/amldump
+AMLDUMP_ASAN := $(HOST_BUILD)/amldump-asan
+
+$(HOST_BUILD)/amldump-obj/%.c.o: %.c tests/unit/host_mm.h
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)$(CC) $(AMLDUMP_FLAGS) -O2 -MMD -MP -c $< -o $@
+
+$(HOST_BUILD)/amldump-asan-obj/%.c.o: %.c tests/unit/host_mm.h
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)$(CC) $(AMLDUMP_FLAGS) -O1 -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -MMD -MP -c $< -o $@
+
+$(AMLDUMP): $(patsubst %,$(HOST_BUILD)/amldump-obj/%.o,$(AMLDUMP_SRCS))
+	@echo "  HOSTLD  $@"
+	$(Q)$(CC) $^ -o $@
+
+$(AMLDUMP_ASAN): $(patsubst %,$(HOST_BUILD)/amldump-asan-obj/%.o,$(AMLDUMP_SRCS))
+	@echo "  HOSTLD  $@"
+	$(Q)$(CC) -fsanitize=address,undefined $^ -o $@
+
+amldump: $(AMLDUMP)
+test test-unit: $(AMLDUMP_ASAN)
+bench: $(AMLDUMP)
+.PHONY: amldump
+-include $(patsubst %,$(HOST_BUILD)/amldump-obj/%.d,$(AMLDUMP_SRCS)) \
+	$(patsubst %,$(HOST_BUILD)/amldump-asan-obj/%.d,$(AMLDUMP_SRCS))
+
 test: deps kernels $(UNIT_BIN) $(FUZZ_TARGETS)
 	$(PYTHON) scripts/test.py all $(TEST_ARGS)
 

@@ -2,7 +2,7 @@
 """Measure kite under QEMU. Numbers, not verdicts (docs/bench.md).
 
     python3 scripts/bench.py [--arch x86_64|aarch64] [--idle-seconds 10]
-                             [--sections idle,latency,receive,boot,ipi]
+                             [--sections idle,latency,receive,boot,ipi,aml]
 
 Per port (x86_64 on QEMU pc, AArch64 on virt with GICv3, unless --machine
 or --gic say otherwise), in one run:
@@ -26,6 +26,10 @@ or --gic say otherwise), in one run:
 5. IPIs with 4 CPUs: the `ipi>reply` (IPI round trip) and
    `ipi-wake>thread` (reschedule-IPI wake-up) rows of the guest's
    `bench` table, median/p99/max in clocksource cycles.
+6. aml (on the host, no QEMU, once): the load time of the corpus machine
+   with the most AML in build/host/amldump, load alone and load +
+   initialize (_REG, _STA/_INI), against acpiexec on the same tables
+   measured in the same run (scripts/aml_corpus.py bench()).
 
 CPU time comes from /proc/PID/task/*/schedstat (nanoseconds, every
 thread of QEMU), with /proc/PID/stat's utime+stime (1/CLK_TCK s) beside
@@ -349,7 +353,8 @@ def ipi_latency(arch, port, ncpus=4):
     return rows
 
 
-SECTIONS = ("idle", "latency", "receive", "boot", "ipi")
+SECTIONS = ("idle", "latency", "receive", "boot", "ipi", "aml")
+QEMU_SECTIONS = SECTIONS[:-1]
 
 
 def bench_one_cpu(arch, port, a):
@@ -413,6 +418,14 @@ def main():
     if bad:
         ap.error("unknown section(s) %s" % ",".join(sorted(bad)))
     ok = True
+    if "aml" in a.sections:
+        # The AML interpreter's load time on the host (no QEMU), against
+        # acpiexec on the same tables (docs/bench.md).
+        sys.path.insert(0, os.path.join(ROOT, "scripts"))
+        import aml_corpus
+        aml_corpus.bench()
+    if not set(a.sections) & set(QEMU_SECTIONS):
+        sys.exit(0)
     for arch in [a.arch] if a.arch else ["x86_64", "aarch64"]:
         port = dict(PORTS[arch])
         if a.machine and arch == "x86_64":

@@ -2,7 +2,7 @@
 """Run kite's tests and print one summary line: "N passed, N failed".
 
     scripts/test.py all     host unit tests, fuzz smoke, KTAP, QEMU shell
-    scripts/test.py unit    host unit tests and fuzz smoke only
+    scripts/test.py unit    host unit tests, fuzz smoke, AML corpus only
     scripts/test.py qemu    in-kernel (KTAP) and QEMU shell tests only
 
 Options (make passes its variables): --arch limits the QEMU tests to one
@@ -36,6 +36,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "qemu"))
 import kite  # noqa: E402
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import fuzz  # noqa: E402
+import aml_corpus  # noqa: E402
 import importlib  # noqa: E402
 
 
@@ -146,6 +147,31 @@ def run_fuzz_smoke(res):
                    "coverage at start %s with tests/fuzz/corpus/%s and the "
                    "seeds, %s with tests/fixtures alone"
                    % (st.get("cov0"), name, bare.get("cov0")))
+
+
+def run_aml_corpus(res):
+    """kite's AML interpreter against acpiexec on the real-firmware corpus
+    (scripts/aml_corpus.py): amldump under ASan/UBSan on every machine,
+    then the agreement against tests/fixtures/acpi/corpus/ratchet.json."""
+    if not os.path.exists(aml_corpus.AMLDUMP_ASAN):
+        res.record("aml-corpus/amldump-asan", False,
+                   "no build/host/amldump-asan: make test-unit builds it")
+        return
+    results = aml_corpus.run_all()
+    fig, fails, better = aml_corpus.summarize(results)
+    bad = [m for m in results if m.problem]
+    res.record("aml-corpus/run (%d machines, no crash or sanitizer report)"
+               % len(results), not bad,
+               "\n".join("%s: %s\n%s" % (m.name, m.problem, m.stderr[-2000:])
+                         for m in bad))
+    rfails = [x for x in fails if not any(x.startswith(m.name + ":")
+                                          for m in bad)]
+    res.record("aml-corpus/ratchet (%.2f%% of %d devices agree)"
+               % (fig["overall_pct"], fig["total"]), not rfails,
+               "\n".join(rfails))
+    if better:
+        print("       ratchet: better than recorded (%s): raise it with "
+              "scripts/aml_corpus.py --update-ratchet" % "; ".join(better))
 
 
 def run_format(res):
@@ -294,6 +320,7 @@ def main():
     if what in ("all", "unit") and not a.only and not a.list:
         run_unit(res)
         run_fuzz_smoke(res)
+        run_aml_corpus(res)
         run_format(res)
     if what in ("all", "qemu"):
         run_ktest(res, arches, only)
