@@ -280,14 +280,16 @@ int aml_target_read(struct aml_walk *w, const struct aml_target *t,
 
 /* ---- writing ------------------------------------------------------------- */
 
-/* A named Buffer keeps its object (buffer fields over it see the new
- * bytes): shorter sources are zero-padded, longer ones grow it. */
+/* A named Buffer keeps its object and length (buffer fields over it see
+ * the new bytes): shorter sources are zero-padded, longer ones cut, as
+ * ACPICA does; only an empty buffer takes the source's length. */
 static int store_buffer(struct aml_walk *w, struct aml_obj *dst,
 			struct aml_obj *src)
 {
+	uint32_t n = src->buf.len;
 	uint8_t *p;
 
-	if (src->buf.len > dst->buf.len) {
+	if (dst->buf.len == 0 && n > 0) {
 		p = kzalloc((size_t)src->buf.len + 1, 0);
 		if (p == NULL) {
 			return aml_fail(w, -ENOMEM, "Store: no memory");
@@ -297,7 +299,7 @@ static int store_buffer(struct aml_walk *w, struct aml_obj *dst,
 		dst->buf.len = src->buf.len;
 	}
 	memset(dst->buf.ptr, 0, dst->buf.len);
-	memcpy(dst->buf.ptr, src->buf.ptr, src->buf.len);
+	memcpy(dst->buf.ptr, src->buf.ptr, n < dst->buf.len ? n : dst->buf.len);
 	return 0;
 }
 

@@ -313,6 +313,9 @@ AML_DECL_OP(aml_op_load)
 		rc = load_bytes(w, p, len, true, &h);
 	}
 	if (rc == 0) {
+		/* the DDBHandle stored to a named Integer (the usual
+		 * Name (HNDL, 0) target) goes in as the table's number */
+		h->type = AML_INTEGER;
 		rc = aml_store(w, &ops[1].tgt, h);
 	}
 	if (rc == 0) {
