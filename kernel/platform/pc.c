@@ -16,7 +16,6 @@
 #include "drivers/irqchip/apic.h"
 #include "drivers/timer/acpi_pm.h"
 #include "drivers/timer/pit.h"
-#include "firmware/acpi/aml.h"
 #include "asm/msr.h"
 #include "kern/boot.h"
 #include "kern/cpu.h"

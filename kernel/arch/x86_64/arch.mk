@@ -20,7 +20,6 @@ ARCH_SRCS := \
 	kernel/drivers/irqchip/lapic.c \
 	kernel/drivers/irqchip/ioapic.c \
 	kernel/firmware/acpi/acpi.c \
-	kernel/firmware/acpi/aml.c \
 	$(wildcard kernel/firmware/acpi/aml/*.c) \
 	kernel/firmware/acpi/resource.c \
 	kernel/firmware/acpi/mcfg.c \
