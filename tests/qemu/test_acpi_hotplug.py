@@ -29,9 +29,10 @@ def slot_path(slot):
 
 def gpe_row(out, gpe):
     """The `gpe` table's row for GPE number gpe: (trigger, method, state,
-    count, failed), or None."""
-    m = re.search(r"^0x%02x  (\S+) +(\S+) +(\S+) +(\d+) +(\d+)$" % gpe, out,
-                  re.M)
+    count, failed), or None (the method's last and longest run times, in
+    us, are not compared)."""
+    m = re.search(r"^0x%02x  (\S+) +(\S+) +(\S+) +(\d+) +(\d+) +\d+ +\d+$"
+                  % gpe, out, re.M)
     return m and (m.group(1), m.group(2), m.group(3), int(m.group(4)),
                   int(m.group(5)))
 
