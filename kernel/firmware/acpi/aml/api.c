@@ -28,7 +28,7 @@ static int predefined_scopes(struct aml_ns *ns)
 		char name[5];
 		enum aml_type type;
 	} scopes[] = {
-	    {"_GPE", AML_SCOPE}, {"_PR_", AML_SCOPE}, {"_SB_", AML_DEVICE},
+	    {"_GPE", AML_SCOPE}, {"_PR_", AML_SCOPE},  {"_SB_", AML_DEVICE},
 	    {"_SI_", AML_SCOPE}, {"_TZ_", AML_DEVICE},
 	};
 	struct aml_name n = {0};
@@ -58,6 +58,9 @@ int aml_ns_create(const struct aml_host_ops *ops, void *ctx,
 {
 	struct aml_ns *ns;
 
+	if (out == NULL) {
+		return -EINVAL;
+	}
 	*out = NULL;
 	if (ops == NULL) {
 		return -EINVAL;
@@ -95,6 +98,7 @@ void aml_ns_destroy(struct aml_ns *ns)
 		return;
 	}
 	aml_ns_delete_node(ns, ns->root);
+	aml_obj_put(ns->osi);
 	for (i = 0; i < ns->ntables; i++) {
 		if (ns->tables[i]->owned) {
 			kfree((void *)(uintptr_t)ns->tables[i]->aml);
@@ -120,11 +124,21 @@ int aml_ns_load_table(struct aml_ns *ns, const uint8_t *table, size_t len)
 
 const char *aml_ns_last_error(const struct aml_ns *ns)
 {
+	if (ns == NULL) {
+		return "";
+	}
 	return ns->errmsg_set || ns->errmsg[0] ? ns->errmsg : "";
 }
 
 void aml_ns_get_stats(const struct aml_ns *ns, struct aml_ns_stats *st)
 {
+	if (st == NULL) {
+		return;
+	}
+	if (ns == NULL) {
+		memset(st, 0, sizeof(*st));
+		return;
+	}
 	*st = ns->st;
 }
 
@@ -167,8 +181,12 @@ int aml_ns_eval(struct aml_ns *ns, struct aml_node *node, const char *path,
 	if (out != NULL) {
 		memset(out, 0, sizeof(*out));
 	}
+	if (ns == NULL || (node == NULL && path == NULL) ||
+	    (nargs > 0 && args == NULL)) {
+		return ns == NULL || path != NULL ? -EINVAL : -ENOENT;
+	}
 	if (path != NULL) {
-		n = aml_ns_lookup(ns, node, path);
+		n = aml_ns_lookup_child(ns, node, path);
 	}
 	if (n == NULL) {
 		return -ENOENT;
@@ -284,10 +302,12 @@ static void init_children(struct aml_ns *ns, struct aml_node *parent,
 			if (rc < 0) {
 				continue; /* failed: treated as absent */
 			}
-			if ((sta & 1) && !(c == aml_node_child(ns->root,
-							AML_NAME4('_', 'S', 'B',
-								  '_')))) {
-				if (run_child(ns, c, "_INI", NULL, 0, NULL) > 0) {
+			if ((sta & 1) &&
+			    !(c ==
+			      aml_node_child(ns->root,
+					     AML_NAME4('_', 'S', 'B', '_')))) {
+				if (run_child(ns, c, "_INI", NULL, 0, NULL) >
+				    0) {
 					ns->st.ini_run++;
 				}
 			}
@@ -299,8 +319,7 @@ static void init_children(struct aml_ns *ns, struct aml_node *parent,
 	}
 }
 
-int aml_ns_initialize(struct aml_ns *ns, uint32_t handler_spaces,
-		      int pic_mode)
+int aml_ns_initialize(struct aml_ns *ns, uint32_t handler_spaces, int pic_mode)
 {
 	struct reg_walk rw = {ns, handler_spaces};
 	struct aml_node *sb;

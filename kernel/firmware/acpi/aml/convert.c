@@ -1,26 +1,18 @@
 /*
- * The data conversions of ACPI 6.5 19.3.5 ("Data Type Conversion Rules"):
- * the implicit ones the interpreter applies to operands and to stores
- * (19.3.5.4-19.3.5.8) and the text forms the explicit To* operators share
- * (op_convert.c). Where the specification leaves a choice, ACPICA
- * 20200925 (Debian's acpiexec, the comparison's reference) decided it,
- * and the comment says what it does:
- *   String -> Integer   hex digits (implicit), stops at the first non-digit
- *   Buffer -> Integer   the first 4 or 8 bytes, little-endian
- *   Integer -> String   every hex digit of the width, upper case
- *   Buffer -> String    "0x01 0x02" (implicit)
- *   Integer -> Buffer   4 or 8 bytes, little-endian
- *   String -> Buffer    the characters and the NUL
+ * Data conversions (ACPI 6.5 19.3.5 "ASL Data Types", 19.3.5.7 implicit
+ * source operand conversion, 19.3.5.8 Store's conversion to the target's
+ * type) and the text forms the explicit conversion operators share with
+ * them. Where the spec leaves details open, the behaviour is the one
+ * ACPICA's acpiexec shows (the reference the corpus goldens come from).
  */
 #include "kern/errno.h"
 #include "kern/mm.h"
 #include "kern/string.h"
-#include "firmware/acpi/aml/ops_local.h"
+#include "firmware/acpi/aml/op_common.h"
 
-/* 19.6.x DefinitionBlock: ComplianceRevision < 2 means 32-bit integers
- * for the table's code. */
 uint64_t aml_int_mask(const struct aml_walk *w)
 {
+	/* DefinitionBlock ComplianceRevision < 2: 32-bit integers (19.6.28) */
 	if (w != NULL && w->c.t != NULL && w->c.t->revision < 2) {
 		return 0xFFFFFFFFull;
 	}
@@ -32,7 +24,33 @@ unsigned int aml_int_bytes(const struct aml_walk *w)
 	return aml_int_mask(w) == 0xFFFFFFFFull ? 4 : 8;
 }
 
-static int digit_value(char c)
+int aml_op_result(struct aml_walk *w, struct aml_operand *tgt,
+		  struct aml_obj *v, struct aml_obj **result)
+{
+	int rc;
+
+	if (v == NULL) {
+		return aml_fail(w, -ENOMEM, "no memory for the result");
+	}
+	if (tgt != NULL) {
+		rc = aml_store(w, &tgt->tgt, v);
+		if (rc) {
+			aml_obj_put(v);
+			return rc;
+		}
+	}
+	*result = v;
+	return 0;
+}
+
+int aml_op_int_result(struct aml_walk *w, struct aml_operand *tgt, uint64_t v,
+		      struct aml_obj **result)
+{
+	return aml_op_result(w, tgt, aml_int_new(w->ns, v & aml_int_mask(w)),
+			     result);
+}
+
+static int hex_digit(char c)
 {
 	if (c >= '0' && c <= '9') {
 		return c - '0';
@@ -43,47 +61,58 @@ static int digit_value(char c)
 	if (c >= 'A' && c <= 'F') {
 		return c - 'A' + 10;
 	}
-	return 99;
+	return -1;
 }
 
-static bool is_space(char c)
+/*
+ * Implicit conversion (19.3.5.7 String -> Integer): the string is hex;
+ * like ACPICA, leading blanks and a "0x" prefix are accepted, the first
+ * non-hex character ends it, and digits past the integer's width are
+ * dropped (no overflow error). ToInteger (19.6.139) reads decimal, or
+ * hex after "0x", always as 64 bits (cut to the width after); ACPICA
+ * stops there too instead of failing on an overflow.
+ */
+int aml_str_integer(struct aml_walk *w, const char *s, uint32_t len,
+		    bool explicit_conv, uint64_t *out)
 {
-	return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
-uint64_t aml_str_to_int(const char *s, uint32_t len, bool explicit_conv,
-			uint64_t mask)
-{
-	uint32_t i = 0;
-	unsigned int base = explicit_conv ? 10 : 16;
 	uint64_t v = 0;
+	unsigned int base = 16, digits = 0;
+	unsigned int maxd = explicit_conv ? 16 : aml_int_bytes(w) * 2;
+	uint32_t i = 0;
 	int d;
 
-	while (i < len && is_space(s[i])) {
+	while (i < len && (s[i] == ' ' || s[i] == '\t')) {
 		i++;
 	}
 	if (i + 1 < len && s[i] == '0' &&
 	    (s[i + 1] == 'x' || s[i + 1] == 'X')) {
-		base = 16;
 		i += 2;
+	} else if (explicit_conv) {
+		base = 10;
 	}
 	for (; i < len; i++) {
-		d = digit_value(s[i]);
-		if (d >= (int)base) {
+		d = hex_digit(s[i]);
+		if (d < 0 || (unsigned int)d >= base) {
 			break;
 		}
-		/* overflow ends the number, keeping what was read */
-		if (v > (mask - (uint64_t)d) / base) {
+		if (v == 0 && d == 0) {
+			continue; /* leading zeros do not count */
+		}
+		if (base == 16 && ++digits > maxd) {
+			break;
+		}
+		if (base == 10 && v > (~0ull - (uint64_t)d) / 10) {
 			break;
 		}
 		v = v * base + (uint64_t)d;
 	}
-	return v;
+	*out = v & aml_int_mask(w);
+	return 0;
 }
 
 int aml_to_integer(struct aml_walk *w, struct aml_obj *o, uint64_t *out)
 {
-	unsigned int i, n;
+	uint32_t i, n;
 
 	*out = 0;
 	switch (o->type) {
@@ -91,149 +120,151 @@ int aml_to_integer(struct aml_walk *w, struct aml_obj *o, uint64_t *out)
 		*out = o->integer & aml_int_mask(w);
 		return 0;
 	case AML_STRING:
-		*out = aml_str_to_int(o->str.ptr, o->str.len, false,
-				      aml_int_mask(w));
-		return 0;
+		return aml_str_integer(w, o->str.ptr, o->str.len, false, out);
 	case AML_BUFFER:
-		/* 19.3.5.3: an empty buffer has no integer (ACPICA:
-		 * AE_AML_BUFFER_LIMIT) */
+		/* 19.3.5.7 Buffer -> Integer: the first bytes, little-endian,
+		 * as many as the integer holds; ACPICA refuses an empty one */
 		if (o->buf.len == 0) {
-			return aml_fail(w, -EINVAL, "empty Buffer to Integer");
+			return aml_fail(w, -ERANGE,
+					"no Integer from an empty "
+					"Buffer");
 		}
-		n = aml_int_bytes(w);
-		for (i = 0; i < o->buf.len && i < n; i++) {
+		n = o->buf.len < aml_int_bytes(w) ? o->buf.len
+						  : aml_int_bytes(w);
+		for (i = 0; i < n; i++) {
 			*out |= (uint64_t)o->buf.ptr[i] << (8 * i);
 		}
 		return 0;
 	default:
-		return aml_fail(w, -EINVAL, "type %d to Integer", o->type);
+		return aml_fail(w, -EINVAL,
+				"no Integer from an object of type %d",
+				o->type);
 	}
-}
-
-static struct aml_obj *int_to_buf(struct aml_walk *w, uint64_t v)
-{
-	uint8_t b[8];
-	unsigned int i;
-
-	for (i = 0; i < 8; i++) {
-		b[i] = (uint8_t)(v >> (8 * i));
-	}
-	return aml_buf_new(w->ns, b, aml_int_bytes(w));
 }
 
 int aml_to_buffer(struct aml_walk *w, struct aml_obj *o, struct aml_obj **out)
 {
+	uint8_t b[8];
+	unsigned int i;
+
+	*out = NULL;
 	switch (o->type) {
 	case AML_BUFFER:
 		*out = aml_obj_get(o);
 		return 0;
 	case AML_INTEGER:
-		*out = int_to_buf(w, o->integer & aml_int_mask(w));
+		for (i = 0; i < 8; i++) {
+			b[i] = (uint8_t)(o->integer >> (8 * i));
+		}
+		*out = aml_buf_new(w->ns, b, aml_int_bytes(w));
 		break;
-	case AML_STRING: /* the NUL goes with it (ACPICA) */
+	case AML_STRING:
+		/* 19.3.5.7 String -> Buffer: the characters; ACPICA also
+		 * copies the terminating NUL (existing AML relies on it) */
 		*out = aml_buf_new(w->ns, (const uint8_t *)o->str.ptr,
 				   (size_t)o->str.len + 1);
 		break;
 	default:
-		*out = NULL;
-		return aml_fail(w, -EINVAL, "type %d to Buffer", o->type);
+		return aml_fail(w, -EINVAL,
+				"no Buffer from an object of type %d", o->type);
 	}
-	return *out != NULL ? 0 : aml_fail(w, -ENOMEM, "no memory");
+	return *out != NULL ? 0
+			    : aml_fail(w, -ENOMEM, "no memory for a Buffer");
 }
 
-struct aml_obj *aml_int_to_str(struct aml_walk *w, uint64_t v, bool decimal)
+static size_t put_hex(char *p, uint64_t v, unsigned int digits)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	char s[24];
-	unsigned int n = 0, i;
-	char t;
+	unsigned int i;
 
-	if (decimal) {
-		do {
-			s[n++] = (char)('0' + v % 10);
-			v /= 10;
-		} while (v != 0);
-		for (i = 0; i < n / 2; i++) { /* the digits came reversed */
-			t = s[i];
-			s[i] = s[n - 1 - i];
-			s[n - 1 - i] = t;
-		}
-	} else {
-		for (i = aml_int_bytes(w) * 2; i-- > 0;) {
-			s[n++] = hex[(v >> (4 * i)) & 0xF];
-		}
+	for (i = 0; i < digits; i++) {
+		p[i] = hex[(v >> (4 * (digits - 1 - i))) & 0xF];
 	}
-	return aml_str_new(w->ns, s, n);
+	return digits;
 }
 
-/* One byte in a Buffer -> String conversion: "0xAB" or decimal. */
-static unsigned int put_byte(char *p, uint8_t b, bool decimal)
+static size_t put_dec(char *p, uint64_t v)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	unsigned int n = 0;
+	char tmp[24];
+	size_t n = 0, i;
 
-	if (!decimal) {
-		p[0] = '0';
-		p[1] = 'x';
-		p[2] = hex[b >> 4];
-		p[3] = hex[b & 0xF];
-		return 4;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	for (i = 0; i < n; i++) {
+		p[i] = tmp[n - 1 - i];
 	}
-	if (b >= 100) {
-		p[n++] = (char)('0' + b / 100);
-	}
-	if (b >= 10) {
-		p[n++] = (char)('0' + b / 10 % 10);
-	}
-	p[n++] = (char)('0' + b % 10);
 	return n;
 }
 
-int aml_buf_to_str(struct aml_walk *w, struct aml_obj *b, enum aml_bufstr how,
-		   struct aml_obj **out)
+/* A buffer as text: "0x01 0x02" (implicit), "0x01,0x02" (ToHexString),
+ * "1,2" (ToDecimalString), 19.6.136 / 19.6.137. */
+static int buffer_text(struct aml_walk *w, struct aml_obj *o,
+		       enum aml_strconv how, struct aml_obj **out)
 {
-	char sep = how == AML_BUFSTR_IMPLICIT ? ' ' : ',';
 	size_t n = 0, i;
-	char *s;
+	char *s = kmalloc((size_t)o->buf.len * 5 + 1, 0);
 
-	/* at most "0xAB" and a separator per byte */
-	s = kmalloc((size_t)b->buf.len * 5 + 1, 0);
 	if (s == NULL) {
-		return aml_fail(w, -ENOMEM, "no memory");
+		return aml_fail(w, -ENOMEM, "no memory for a String");
 	}
-	for (i = 0; i < b->buf.len; i++) {
+	for (i = 0; i < o->buf.len; i++) {
 		if (i > 0) {
-			s[n++] = sep;
+			s[n++] = how == AML_STRCONV_IMPLICIT ? ' ' : ',';
 		}
-		n += put_byte(s + n, b->buf.ptr[i], how == AML_BUFSTR_DEC);
+		if (how == AML_STRCONV_DEC) {
+			n += put_dec(s + n, o->buf.ptr[i]);
+		} else {
+			s[n++] = '0';
+			s[n++] = 'x';
+			n += put_hex(s + n, o->buf.ptr[i], 2);
+		}
 	}
 	*out = aml_str_new(w->ns, s, n);
 	kfree(s);
-	return *out != NULL ? 0 : aml_fail(w, -ENOMEM, "no memory");
+	return *out != NULL ? 0
+			    : aml_fail(w, -ENOMEM, "no memory for a String");
 }
 
-int aml_to_string(struct aml_walk *w, struct aml_obj *o, struct aml_obj **out)
+int aml_conv_string(struct aml_walk *w, struct aml_obj *o, enum aml_strconv how,
+		    struct aml_obj **out)
 {
+	char s[24];
+	size_t n;
+
+	*out = NULL;
 	switch (o->type) {
 	case AML_STRING:
 		*out = aml_obj_get(o);
 		return 0;
-	case AML_INTEGER:
-		*out = aml_int_to_str(w, o->integer & aml_int_mask(w), false);
-		return *out != NULL ? 0 : aml_fail(w, -ENOMEM, "no memory");
 	case AML_BUFFER:
-		return aml_buf_to_str(w, o, AML_BUFSTR_IMPLICIT, out);
+		return buffer_text(w, o, how, out);
+	case AML_INTEGER:
+		/* 19.3.5.7 Integer -> String: hex, all digits of the width
+		 * (ACPICA); ToDecimalString: decimal, no leading zeros */
+		if (how == AML_STRCONV_DEC) {
+			n = put_dec(s, o->integer & aml_int_mask(w));
+		} else {
+			n = put_hex(s, o->integer, aml_int_bytes(w) * 2);
+		}
+		*out = aml_str_new(w->ns, s, n);
+		return *out != NULL
+			   ? 0
+			   : aml_fail(w, -ENOMEM, "no memory for a String");
 	default:
-		*out = NULL;
-		return aml_fail(w, -EINVAL, "type %d to String", o->type);
+		return aml_fail(w, -EINVAL,
+				"no String from an object of type %d", o->type);
 	}
 }
 
-/*
- * 19.3.5.8 (Store to a named object of a fixed type): the value in the
- * target's type, at its natural length; the store (exec_store.c) then
- * fits a Buffer into the target's length as ACPICA does.
- */
+int aml_to_string(struct aml_walk *w, struct aml_obj *o, struct aml_obj **out)
+{
+	return aml_conv_string(w, o, AML_STRCONV_IMPLICIT, out);
+}
+
+/* Store to a named Integer, String or Buffer converts (19.3.5.8); to
+ * anything else the value goes as it is (the core copies it). */
 int aml_convert_to(struct aml_walk *w, struct aml_obj *v, enum aml_type type,
 		   struct aml_obj **out)
 {
@@ -241,7 +272,8 @@ int aml_convert_to(struct aml_walk *w, struct aml_obj *v, enum aml_type type,
 	int rc;
 
 	*out = NULL;
-	if (v->type == type) {
+	if (v->type == type &&
+	    (type != AML_INTEGER || (v->integer & ~aml_int_mask(w)) == 0)) {
 		*out = aml_obj_get(v);
 		return 0;
 	}
@@ -254,12 +286,51 @@ int aml_convert_to(struct aml_walk *w, struct aml_obj *v, enum aml_type type,
 					  : aml_fail(w, -ENOMEM, "no memory");
 		}
 		return rc;
-	case AML_STRING:
-		return aml_to_string(w, v, out);
 	case AML_BUFFER:
 		return aml_to_buffer(w, v, out);
+	case AML_STRING:
+		return aml_to_string(w, v, out);
 	default:
-		return aml_fail(w, -EINVAL, "no conversion of type %d to %d",
-				v->type, type);
+		*out = aml_obj_get(v);
+		return 0;
 	}
+}
+
+/* ACPICA's short type names (what its Concatenate writes) */
+static const char *const type_names[] = {
+    "Untyped",	 "Integer",	"String",    "Buffer",	"Package",
+    "FieldUnit", "Device",	"Event",     "Method",	"Mutex",
+    "Region",	 "Power",	"Processor", "Thermal", "BufferField",
+    "DdbHandle", "DebugObject",
+};
+
+struct aml_obj *aml_type_string(struct aml_walk *w, struct aml_obj *o)
+{
+	char s[40];
+	enum aml_type t = aml_obj_kind(w->ns, o);
+	const char *name =
+	    (unsigned int)t < sizeof(type_names) / sizeof(type_names[0])
+		? type_names[t]
+		: "Reference";
+	size_t n = strlen(name);
+
+	/* 19.6.12 Concatenate: any other type is first converted to a
+	 * string naming its type; ACPICA writes "[Package Object]",
+	 * "[Region Object]", "[Reference Object]". */
+	s[0] = '[';
+	memcpy(s + 1, name, n);
+	memcpy(s + 1 + n, " Object]", 8);
+	return aml_str_new(w->ns, s, n + 9);
+}
+
+enum aml_type aml_obj_kind(struct aml_ns *ns, struct aml_obj *o)
+{
+	(void)ns;
+	if (o == NULL) {
+		return AML_UNINIT;
+	}
+	if (o->type == AML_SCOPE) {
+		return AML_DEVICE; /* \_SB and friends: 19.6.97 says Device */
+	}
+	return o->type;
 }

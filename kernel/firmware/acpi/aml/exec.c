@@ -102,7 +102,7 @@ int aml_tick(struct aml_walk *w)
 
 /* ---- method calls ------------------------------------------------------ */
 
-static void frame_release(struct aml_ns *ns, struct aml_frame *f)
+void aml_frame_release(struct aml_ns *ns, struct aml_frame *f)
 {
 	unsigned int i;
 
@@ -162,8 +162,8 @@ static int run_method(struct aml_walk *w, struct aml_method *m)
 }
 
 int aml_call(struct aml_ns *ns, struct aml_frame *caller,
-	     struct aml_node *method, struct aml_obj **args,
-	     unsigned int nargs, struct aml_obj **ret)
+	     struct aml_node *method, struct aml_obj **args, unsigned int nargs,
+	     struct aml_obj **ret)
 {
 	struct aml_method *m = &method->obj->method;
 	struct aml_frame f;
@@ -176,19 +176,22 @@ int aml_call(struct aml_ns *ns, struct aml_frame *caller,
 		return m->native(ns, args, nargs, ret);
 	}
 	memset(&f, 0, sizeof(f));
+	(void)caller; /* the frame chain is ns->frame's */
 	f.method = method;
 	f.scope = method;
-	f.caller = caller;
 	for (i = 0; i < nargs && i < AML_NARGS; i++) {
 		f.args[i] = arg_in(ns, args[i]);
 	}
 	aml_walk_init(&w, ns, &f, m->t, m->start, m->end);
+	f.caller = ns->frame;
+	ns->frame = &f;
 	rc = run_method(&w, m);
+	ns->frame = f.caller;
 	if (rc == 0) {
 		*ret = f.ret;
 		f.ret = NULL;
 	}
-	frame_release(ns, &f);
+	aml_frame_release(ns, &f);
 	return rc;
 }
 
@@ -210,7 +213,7 @@ int aml_eval_node(struct aml_ns *ns, struct aml_node *n, struct aml_obj **args,
 		      n->table < ns->ntables ? ns->tables[n->table] : NULL, 0,
 		      0);
 	rc = aml_node_value(&w, n, out);
-	frame_release(ns, &f);
+	aml_frame_release(ns, &f);
 	return rc;
 }
 
@@ -288,7 +291,8 @@ static int operand_convert(struct aml_walk *w, uint8_t kind,
 	case AML_ARG_DATA:
 		if (o->obj->type != AML_INTEGER && o->obj->type != AML_STRING &&
 		    o->obj->type != AML_BUFFER) {
-			return aml_fail(w, -EINVAL, "operand of type %d is not data",
+			return aml_fail(w, -EINVAL,
+					"operand of type %d is not data",
 					o->obj->type);
 		}
 		break;
@@ -432,7 +436,8 @@ static int eval_any(struct aml_walk *w, struct aml_obj **out, bool need)
 		return rc;
 	}
 	if (aml_peek8(&w->c, &b)) {
-		return aml_fail(w, -EBADMSG, "term past the end of its package");
+		return aml_fail(w, -EBADMSG,
+				"term past the end of its package");
 	}
 	w->depth++;
 	if (aml_name_start(b)) {
@@ -442,8 +447,9 @@ static int eval_any(struct aml_walk *w, struct aml_obj **out, bool need)
 		w->op = op;
 		w->op_pos = pos;
 		info = aml_opinfo_find(op);
-		rc = info == NULL ? aml_fail(w, -ENOSYS, "unknown opcode 0x%x", op)
-				  : run_op(w, info, op, pos, out);
+		rc = info == NULL
+			 ? aml_fail(w, -ENOSYS, "unknown opcode 0x%x", op)
+			 : run_op(w, info, op, pos, out);
 	}
 	w->depth--;
 	if (rc == 0 && *out == NULL && need) {

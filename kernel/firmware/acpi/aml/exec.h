@@ -25,15 +25,13 @@ int aml_eval_node(struct aml_ns *ns, struct aml_node *n, struct aml_obj **args,
 		  unsigned int nargs, struct aml_obj **out);
 /* The path of a node, for messages (a static-free caller buffer). */
 void aml_path_buf(const struct aml_node *n, char *buf, size_t size);
+/* Put a frame's Args, Locals, return value and method-local nodes. */
+void aml_frame_release(struct aml_ns *ns, struct aml_frame *f);
 /* Begin a top-level evaluation: budget, first-error slot. */
 void aml_top_begin(struct aml_ns *ns);
 
 /* load.c */
 int aml_load_list(struct aml_walk *w);
-/* Create a named object at w's scope; in a method, a temporary node
- * recorded on the frame (deleted at return). */
-int aml_declare(struct aml_walk *w, const struct aml_name *n,
-		struct aml_obj *obj, struct aml_node **out);
 int aml_load_table_bytes(struct aml_ns *ns, const uint8_t *aml, size_t len,
 			 bool owned, struct aml_table **out);
 

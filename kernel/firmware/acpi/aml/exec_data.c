@@ -9,13 +9,14 @@
 #include "kern/string.h"
 #include "firmware/acpi/aml/exec.h"
 
-#define OP_ZERO	    0x00
-#define OP_ONE	    0x01
-#define OP_ELSE	    0xA1
-#define OP_BREAK    0xA5
-#define OP_CONTINUE 0x9F
-#define OP_VARPKG   0x13
-#define AML_REVISION_VALUE 0x20221020 /* what Revision (19.6.117) gives */
+#define OP_ZERO		   0x00
+#define OP_ONE		   0x01
+#define OP_ELSE		   0xA1
+#define OP_BREAK	   0xA5
+#define OP_CONTINUE	   0x9F
+#define OP_VARPKG	   0x13
+#define AML_REVISION_VALUE 0x20200925 /* Revision (19.6.117): as ACPICA's
+					    20200925, the corpus' reference */
 
 static int give(struct aml_walk *w, struct aml_obj *o, struct aml_obj **res)
 {
@@ -135,7 +136,8 @@ static int pkg_name_elem(struct aml_walk *w, struct aml_obj **out)
 		r->ref.path = kmalloc(r->ref.path_len, 0);
 		if (r->ref.path == NULL) {
 			aml_obj_put(r);
-			return aml_fail(w, -ENOMEM, "no memory for a reference");
+			return aml_fail(w, -ENOMEM,
+					"no memory for a reference");
 		}
 		memcpy(r->ref.path, w->c.t->aml + start, r->ref.path_len);
 	}
@@ -329,8 +331,9 @@ AML_DECL_OP(aml_op_while)
 			break;
 		}
 		if (++n > w->ns->lim.while_iterations) {
-			rc = aml_fail(w, -ETIMEDOUT, "While ran %llu iterations",
-				      (unsigned long long)(n - 1));
+			rc =
+			    aml_fail(w, -ETIMEDOUT, "While ran %llu iterations",
+				     (unsigned long long)(n - 1));
 			break;
 		}
 		rc = aml_run_block(w, end, NULL);

@@ -41,7 +41,8 @@ static int target_derefof(struct aml_walk *w, struct aml_target *t)
 	}
 	if (r->type != AML_REFERENCE) {
 		aml_obj_put(r);
-		return aml_fail(w, -EINVAL, "DerefOf target is not a reference");
+		return aml_fail(w, -EINVAL,
+				"DerefOf target is not a reference");
 	}
 	t->kind = AML_TGT_REF;
 	t->ref = r;
@@ -134,8 +135,7 @@ void aml_target_release(struct aml_target *t)
 
 /* ---- reading ------------------------------------------------------------- */
 
-int aml_node_value(struct aml_walk *w, struct aml_node *n,
-		   struct aml_obj **out)
+int aml_node_value(struct aml_walk *w, struct aml_node *n, struct aml_obj **out)
 {
 	*out = NULL;
 	if (n->obj == NULL) {
@@ -163,7 +163,8 @@ static int index_read(struct aml_walk *w, struct aml_obj *ref,
 
 	if (t->type == AML_PACKAGE) {
 		if (i >= t->pkg.count) {
-			return aml_fail(w, -ERANGE, "Index %llu past %u elements",
+			return aml_fail(w, -ERANGE,
+					"Index %llu past %u elements",
 					(unsigned long long)i, t->pkg.count);
 		}
 		e = t->pkg.elems[i];
@@ -233,7 +234,8 @@ int aml_deref(struct aml_walk *w, struct aml_obj *ref, struct aml_obj **out)
 	case AML_REF_LOCAL:
 	case AML_REF_ARG:
 		if (ref->ref.slot == NULL || *ref->ref.slot == NULL) {
-			return aml_fail(w, -EINVAL, "reference to an empty slot");
+			return aml_fail(w, -EINVAL,
+					"reference to an empty slot");
 		}
 		*out = aml_obj_get(*ref->ref.slot);
 		return 0;
@@ -263,7 +265,8 @@ int aml_target_read(struct aml_walk *w, const struct aml_target *t,
 		slot = target_slot(w, t);
 		if (*slot == NULL) {
 			return aml_fail(w, -EINVAL, "%s%u is uninitialized",
-					t->kind == AML_TGT_LOCAL ? "Local" : "Arg",
+					t->kind == AML_TGT_LOCAL ? "Local"
+								 : "Arg",
 					t->slot);
 		}
 		if (t->kind == AML_TGT_ARG && (*slot)->type == AML_REFERENCE) {
@@ -347,8 +350,7 @@ static int replace_node_obj(struct aml_walk *w, struct aml_node *n,
 	return 0;
 }
 
-static int store_node(struct aml_walk *w, struct aml_node *n,
-		      struct aml_obj *v)
+static int store_node(struct aml_walk *w, struct aml_node *n, struct aml_obj *v)
 {
 	char path[64];
 
@@ -399,7 +401,8 @@ static int store_index(struct aml_walk *w, struct aml_obj *ref,
 
 	if (t->type == AML_PACKAGE) {
 		if (i >= t->pkg.count) {
-			return aml_fail(w, -ERANGE, "Index %llu past %u elements",
+			return aml_fail(w, -ERANGE,
+					"Index %llu past %u elements",
 					(unsigned long long)i, t->pkg.count);
 		}
 		return store_slot(w, &t->pkg.elems[i], v);
@@ -420,8 +423,7 @@ static int store_index(struct aml_walk *w, struct aml_obj *ref,
 			(unsigned long long)i);
 }
 
-static int store_ref(struct aml_walk *w, struct aml_obj *ref,
-		     struct aml_obj *v)
+static int store_ref(struct aml_walk *w, struct aml_obj *ref, struct aml_obj *v)
 {
 	struct aml_node *n;
 
@@ -429,8 +431,9 @@ static int store_ref(struct aml_walk *w, struct aml_obj *ref,
 	case AML_REF_NAME:
 		n = aml_ref_node(w->ns, ref);
 		if (n == NULL) {
-			return aml_fail(w, -ENOENT, "Store through a reference "
-						    "to nothing");
+			return aml_fail(w, -ENOENT,
+					"Store through a reference "
+					"to nothing");
 		}
 		return store_node(w, n, v);
 	case AML_REF_INDEX:
@@ -472,8 +475,7 @@ static void store_debug(struct aml_walk *w, struct aml_obj *v)
 	w->ns->ops.debug(w->ns->ctx, text);
 }
 
-int aml_store(struct aml_walk *w, const struct aml_target *t,
-	      struct aml_obj *v)
+int aml_store(struct aml_walk *w, const struct aml_target *t, struct aml_obj *v)
 {
 	struct aml_obj **slot;
 

@@ -24,8 +24,14 @@
 #define S  AML_OPF_STMT
 #define X  AML_OP_EXT
 
-#define LOCAL(n, s) {0x60 + (n), s, {0}, C, aml_op_local_arg}
-#define ARG(n, s)   {0x68 + (n), s, {0}, C, aml_op_local_arg}
+#define LOCAL(n, s)                                                            \
+	{                                                                      \
+		0x60 + (n), s, {0}, C, aml_op_local_arg                        \
+	}
+#define ARG(n, s)                                                              \
+	{                                                                      \
+		0x68 + (n), s, {0}, C, aml_op_local_arg                        \
+	}
 
 const struct aml_opinfo aml_ops_core[] = {
     /* 20.2.3 data objects */
@@ -43,11 +49,21 @@ const struct aml_opinfo aml_ops_core[] = {
     {X(0x30), "Revision", {0}, C, aml_op_const},
     {X(0x31), "Debug", {0}, C, aml_op_debug},
     /* 20.2.6.1 Local and Arg */
-    LOCAL(0, "Local0"), LOCAL(1, "Local1"), LOCAL(2, "Local2"),
-    LOCAL(3, "Local3"), LOCAL(4, "Local4"), LOCAL(5, "Local5"),
-    LOCAL(6, "Local6"), LOCAL(7, "Local7"),
-    ARG(0, "Arg0"), ARG(1, "Arg1"), ARG(2, "Arg2"), ARG(3, "Arg3"),
-    ARG(4, "Arg4"), ARG(5, "Arg5"), ARG(6, "Arg6"),
+    LOCAL(0, "Local0"),
+    LOCAL(1, "Local1"),
+    LOCAL(2, "Local2"),
+    LOCAL(3, "Local3"),
+    LOCAL(4, "Local4"),
+    LOCAL(5, "Local5"),
+    LOCAL(6, "Local6"),
+    LOCAL(7, "Local7"),
+    ARG(0, "Arg0"),
+    ARG(1, "Arg1"),
+    ARG(2, "Arg2"),
+    ARG(3, "Arg3"),
+    ARG(4, "Arg4"),
+    ARG(5, "Arg5"),
+    ARG(6, "Arg6"),
     /* 20.2.5.3 statements */
     {0xA0, "If", {0}, P | S, aml_op_if},
     {0xA1, "Else", {0}, P | S, aml_op_else},

@@ -21,9 +21,10 @@
 #define EISA_PNP0A08 0x080AD041u /* PCI Express host bridge */
 
 static const char *const space_names[] = {
-    "SystemMemory", "SystemIO",	   "PCI_Config", "EmbeddedControl",
-    "SMBus",	    "SystemCMOS",  "PciBarTarget", "IPMI",
-    "GeneralPurposeIO", "GenericSerialBus", "PCC",
+    "SystemMemory",	"SystemIO", "PCI_Config",
+    "EmbeddedControl",	"SMBus",    "SystemCMOS",
+    "PciBarTarget",	"IPMI",	    "GeneralPurposeIO",
+    "GenericSerialBus", "PCC",
 };
 
 static const char *space_name(uint8_t s)
@@ -62,7 +63,7 @@ static void bits_put(uint8_t *p, uint64_t at, unsigned int n, uint64_t v)
 		if ((v >> i) & 1) {
 			p[b / 8] |= (uint8_t)(1u << (b % 8));
 		} else {
-			p[b / 8] &= (uint8_t)~(1u << (b % 8));
+			p[b / 8] &= (uint8_t) ~(1u << (b % 8));
 		}
 	}
 }
@@ -77,8 +78,8 @@ static uint64_t mask_of(unsigned int n)
 static int child_int(struct aml_walk *w, struct aml_node *dev,
 		     const char name[4], uint64_t *v, bool *found)
 {
-	struct aml_node *c = aml_node_child(
-	    dev, AML_NAME4(name[0], name[1], name[2], name[3]));
+	struct aml_node *c =
+	    aml_node_child(dev, AML_NAME4(name[0], name[1], name[2], name[3]));
 	struct aml_obj *o;
 	int rc;
 
@@ -190,9 +191,7 @@ static int region_args(struct aml_walk *w, struct aml_region *r)
 	if (rc == 0) {
 		rc = aml_eval_integer(&sub, &r->length);
 	}
-	for (unsigned int i = 0; i < AML_NLOCALS; i++) {
-		aml_obj_put(f.locals[i]);
-	}
+	aml_frame_release(w->ns, &f);
 	return rc;
 }
 
@@ -222,7 +221,8 @@ int aml_region_resolve(struct aml_walk *w, struct aml_obj *region)
 	return rc;
 }
 
-/* ---- one access unit ------------------------------------------------------ */
+/* ---- one access unit ------------------------------------------------------
+ */
 
 static int region_fail(struct aml_walk *w, struct aml_region *r, int rc,
 		       const char *why, uint64_t off)
@@ -263,8 +263,8 @@ static int region_rw(struct aml_walk *w, struct aml_node *rn, uint64_t off,
 		return rc;
 	}
 	if (off + width / 8 > r->length || off + width / 8 < off) {
-		return region_fail(w, r, -ERANGE, "access past the region's end",
-				   off);
+		return region_fail(w, r, -ERANGE,
+				   "access past the region's end", off);
 	}
 	if (r->space == AML_SPACE_TABLE) {
 		return table_rw(w, r, off, width, write, v);
@@ -336,12 +336,11 @@ static int unit_rw(struct aml_walk *w, struct aml_field *f, uint64_t off,
 	}
 }
 
-/* The access width in bits (FieldFlags 3:0, 19.6.46). AnyAcc: the
- * smallest unit holding the whole field, aligned, else bytes. */
+/* The access width in bits (FieldFlags 3:0, 19.6.46). AnyAcc is byte
+ * access, as ACPICA does it (and so the region's neighbouring bytes
+ * are not touched, nor bytes past its end). */
 static unsigned int access_width(const struct aml_field *f)
 {
-	unsigned int w;
-
 	switch (f->flags & 0x0F) {
 	case 2:
 		return 16;
@@ -349,20 +348,13 @@ static unsigned int access_width(const struct aml_field *f)
 		return 32;
 	case 4:
 		return 64;
-	case 0:
-		for (w = 8; w <= 64; w *= 2) {
-			if (f->bit_offset / w ==
-			    (f->bit_offset + f->bit_length - 1) / w) {
-				return w;
-			}
-		}
-		return 8;
-	default: /* ByteAcc, BufferAcc */
+	default: /* AnyAcc, ByteAcc, BufferAcc */
 		return 8;
 	}
 }
 
-/* ---- field read / write --------------------------------------------------- */
+/* ---- field read / write ---------------------------------------------------
+ */
 
 static unsigned int int_bits(struct aml_walk *w)
 {
@@ -373,7 +365,8 @@ static int bytes_to_obj(struct aml_walk *w, const uint8_t *p, uint64_t bits,
 			struct aml_obj **out)
 {
 	if (bits <= int_bits(w)) {
-		*out = aml_int_new(w->ns, bits_get(p, 8, 0, (unsigned int)bits));
+		*out =
+		    aml_int_new(w->ns, bits_get(p, 8, 0, (unsigned int)bits));
 	} else {
 		*out = aml_buf_new(w->ns, p, (size_t)((bits + 7) / 8));
 	}
@@ -394,8 +387,7 @@ static int field_read_bits(struct aml_walk *w, struct aml_field *f,
 		}
 		lo = u > off ? u : off;
 		hi = u + width < end ? u + width : end;
-		bits_put(buf, lo - off, (unsigned int)(hi - lo),
-			 v >> (lo - u));
+		bits_put(buf, lo - off, (unsigned int)(hi - lo), v >> (lo - u));
 	}
 	return 0;
 }
@@ -505,7 +497,8 @@ int aml_field_write(struct aml_walk *w, struct aml_node *field,
 	return rc;
 }
 
-/* ---- buffer fields -------------------------------------------------------- */
+/* ---- buffer fields --------------------------------------------------------
+ */
 
 static int bfield_check(struct aml_walk *w, struct aml_obj *bf)
 {
@@ -550,13 +543,19 @@ int aml_bfield_read(struct aml_walk *w, struct aml_obj *bf,
 			 bits_get(src, bf->bfield.buffer->buf.len,
 				  bf->bfield.bit_offset + i, n));
 	}
-	rc = bytes_to_obj(w, buf, bits, out);
+	/* CreateField (19.6.17) makes a Buffer whatever its width, as
+	 * ACPICA 20200925 does; the fixed-width Create*Field an Integer */
+	if (bf->bfield.opcode == 0x5B13) {
+		*out = aml_buf_new(w->ns, buf, (size_t)(bits + 7) / 8);
+		rc = *out != NULL ? 0 : aml_fail(w, -ENOMEM, "no memory");
+	} else {
+		rc = bytes_to_obj(w, buf, bits, out);
+	}
 	kfree(buf);
 	return rc;
 }
 
-int aml_bfield_write(struct aml_walk *w, struct aml_obj *bf,
-		     struct aml_obj *v)
+int aml_bfield_write(struct aml_walk *w, struct aml_obj *bf, struct aml_obj *v)
 {
 	uint64_t bits = bf->bfield.bit_length, i;
 	const uint8_t *p;

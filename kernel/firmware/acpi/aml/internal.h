@@ -14,9 +14,9 @@
 
 #include "firmware/acpi/aml/aml.h"
 
-#define AML_HDR_LEN   36
-#define AML_NARGS     7
-#define AML_NLOCALS   8
+#define AML_HDR_LEN	 36
+#define AML_NARGS	 7
+#define AML_NLOCALS	 8
 #define AML_MAX_OPERANDS 6
 
 #define AML_NAME4(a, b, c, d)                                                  \
@@ -28,10 +28,12 @@
 struct aml_table {
 	const uint8_t *aml; /* whole table, header included */
 	size_t len;	    /* header Length */
-	uint8_t revision;   /* < 2: integers are 32-bit (19.6.x DefinitionBlock) */
-	uint16_t id;	    /* load order */
+	uint8_t
+	    revision; /* < 2: integers are 32-bit (19.6.x DefinitionBlock) */
+	uint16_t id;  /* load order */
 	char sig[5], oem_table_id[9];
-	bool owned; /* aml is kmalloc'd (Load from a region): freed at destroy */
+	bool
+	    owned; /* aml is kmalloc'd (Load from a region): freed at destroy */
 };
 
 /* A window [pos, end) of a table: every read is checked against end. */
@@ -50,8 +52,8 @@ int aml_pkg_value(struct aml_cursor *c, size_t *v);
 
 /* A parsed NameString (20.2.2): prefix, then nseg 4-byte segments. */
 struct aml_name {
-	bool root;	     /* leading '\' */
-	unsigned int up;     /* number of '^' */
+	bool root;	 /* leading '\' */
+	unsigned int up; /* number of '^' */
 	unsigned int nseg;
 	const uint8_t *segs; /* nseg * 4 bytes inside the table */
 };
@@ -63,6 +65,7 @@ bool aml_name_start(uint8_t byte); /* may this byte begin a NameString */
 struct aml_ns;
 struct aml_node;
 struct aml_obj;
+struct aml_walk;
 
 enum aml_ref_kind {
 	AML_REF_NAME,  /* a namespace node (RefOf(Name), a name in a package) */
@@ -90,9 +93,13 @@ struct aml_region {
 	uint64_t base, length;
 	const struct aml_table *t; /* deferred RegionOffset, RegionLen terms */
 	size_t args_start, args_end;
-	struct aml_node *node, *scope; /* the region node; scope to resolve in */
+	struct aml_node *node,
+	    *scope; /* the region node; scope to resolve in */
 	bool pci_resolved;
-	struct { uint16_t segment; uint8_t bus, device, function; } pci;
+	struct {
+		uint16_t segment;
+		uint8_t bus, device, function;
+	} pci;
 };
 
 /* DataRegion (19.6.26): a region over a loaded table's bytes (region.t);
@@ -103,14 +110,14 @@ enum aml_field_kind { AML_FIELD_REGION, AML_FIELD_INDEX, AML_FIELD_BANK };
 
 struct aml_field {
 	enum aml_field_kind kind;
-	struct aml_node *region;	/* REGION, BANK */
+	struct aml_node *region;       /* REGION, BANK */
 	struct aml_node *index, *data; /* INDEX: the IndexName / DataName */
-	struct aml_node *bank;		/* BANK: the BankName field */
+	struct aml_node *bank;	       /* BANK: the BankName field */
 	uint64_t bank_value;
 	uint32_t bit_offset, bit_length;
-	uint8_t flags;	     /* FieldFlags: 3:0 access type, 4 lock, 6:5 update */
-	uint8_t attrib;	     /* AccessAttrib (AccessAs) */
-	uint8_t access_len;  /* AccessLength for ExtendedAccessField */
+	uint8_t flags;	/* FieldFlags: 3:0 access type, 4 lock, 6:5 update */
+	uint8_t attrib; /* AccessAttrib (AccessAs) */
+	uint8_t access_len;	     /* AccessLength for ExtendedAccessField */
 	struct aml_node *connection; /* Connection (GPIO/serial), unused */
 };
 
@@ -153,7 +160,8 @@ struct aml_obj {
 			uint32_t len;
 		} buf;
 		struct {
-			struct aml_obj **elems; /* NULL element: uninitialized */
+			struct aml_obj *
+			    *elems; /* NULL element: uninitialized */
 			uint32_t count;
 		} pkg;
 		struct aml_method method;
@@ -194,16 +202,17 @@ struct aml_obj *aml_obj_copy(struct aml_ns *ns, struct aml_obj *o);
 /* Object <-> API value (deep copies) */
 int aml_obj_to_value(struct aml_ns *ns, struct aml_obj *o,
 		     struct aml_value *out);
-struct aml_obj *aml_value_to_obj(struct aml_ns *ns,
-				 const struct aml_value *v);
+struct aml_obj *aml_value_to_obj(struct aml_ns *ns, const struct aml_value *v);
 
 /* ---- namespace (namespace.c) ------------------------------------------ */
 
-#define AML_NODE_TEMP  0x01 /* created by a running method: freed at return */
-#define AML_NODE_ALIAS 0x02 /* obj is a REF_NAME to the aliased node;
-			       aml_ns_resolve follows it */
-#define AML_NODE_EXTERNAL 0x04 /* an External placeholder: replaced by the
-				  real declaration */
+#define AML_NODE_TEMP 0x01 /* created by a running method: freed at return */
+#define AML_NODE_ALIAS                                                         \
+	0x02 /* obj is a REF_NAME to the aliased node;                         \
+		aml_ns_resolve follows it */
+#define AML_NODE_EXTERNAL                                                      \
+	0x04 /* an External placeholder: replaced by the                       \
+		real declaration */
 
 struct aml_node {
 	uint32_t name;
@@ -231,50 +240,64 @@ struct aml_node *aml_ns_resolve(struct aml_ns *ns, struct aml_node *scope,
  * Create the node a NameString names (all segments but the last must
  * exist) with obj attached (a reference is taken). -EEXIST when it
  * exists (*out set to it), -ENOENT when the parent path does not.
- * temp: AML_NODE_TEMP, and the node is recorded on the running frame.
+ * flags AML_NODE_TEMP: the node is recorded on the running method's
+ * frame (ns->frame) and deleted when it returns.
  */
 int aml_ns_create_node(struct aml_ns *ns, struct aml_node *scope,
 		       const struct aml_name *n, struct aml_obj *obj,
 		       uint8_t flags, struct aml_node **out);
 void aml_ns_delete_node(struct aml_ns *ns, struct aml_node *n);
+/* A text path as aml_ns_lookup takes it, but a relative one names
+ * exactly scope's descendant (no search up): aml_ns_eval's path. */
+struct aml_node *aml_ns_lookup_child(struct aml_ns *ns, struct aml_node *scope,
+				     const char *path);
+/* Declare a named object at w's scope (Name, Create*Field, ...): in a
+ * method a temporary node, deleted at return; obj's reference is taken
+ * over (also on failure). The failure message names the object. */
+int aml_declare(struct aml_walk *w, const struct aml_name *n,
+		struct aml_obj *obj, struct aml_node **out);
 
 /* ---- the interpreter state (exec.c, load.c) ---------------------------- */
 
 struct aml_frame {
-	struct aml_node *method;       /* NULL at load time (module level) */
-	struct aml_node *scope;	       /* where names resolve / are created */
+	struct aml_node *method; /* NULL at load time (module level) */
+	struct aml_node *scope;	 /* where names resolve / are created */
 	struct aml_obj *args[AML_NARGS];
 	struct aml_obj *locals[AML_NLOCALS];
-	struct aml_obj *ret;	       /* Return value */
-	struct aml_node **temps;       /* nodes this invocation created */
+	struct aml_obj *ret;	 /* Return value */
+	struct aml_node **temps; /* nodes this invocation created */
 	unsigned int ntemps, captemps;
 	struct aml_frame *caller;
 };
 
 /* How a statement list ended (exec.c). */
-enum aml_flow { AML_FLOW_NEXT, AML_FLOW_RETURN, AML_FLOW_BREAK,
-		AML_FLOW_CONTINUE };
+enum aml_flow {
+	AML_FLOW_NEXT,
+	AML_FLOW_RETURN,
+	AML_FLOW_BREAK,
+	AML_FLOW_CONTINUE
+};
 
 /* One evaluation in progress: the cursor, the frame, the bookkeeping. */
 struct aml_walk {
 	struct aml_ns *ns;
 	struct aml_cursor c;
 	struct aml_frame *f;
-	unsigned int depth;  /* expression/statement nesting */
-	uint16_t op;	     /* the opcode being executed (0x5Bxx extended) */
-	size_t op_pos;	     /* its offset, for messages */
-	bool load;	     /* module-level code (load.c) */
-	enum aml_flow flow;  /* set by Return/Break/Continue (statements) */
+	unsigned int depth; /* expression/statement nesting */
+	uint16_t op;	    /* the opcode being executed (0x5Bxx extended) */
+	size_t op_pos;	    /* its offset, for messages */
+	bool load;	    /* module-level code (load.c) */
+	enum aml_flow flow; /* set by Return/Break/Continue (statements) */
 };
 
 /* What a Target or SuperName operand names (not yet stored to). */
 enum aml_target_kind {
-	AML_TGT_NULL,  /* NullName / Zero: discard */
-	AML_TGT_NODE,  /* a named object */
+	AML_TGT_NULL, /* NullName / Zero: discard */
+	AML_TGT_NODE, /* a named object */
 	AML_TGT_LOCAL,
 	AML_TGT_ARG,
 	AML_TGT_DEBUG,
-	AML_TGT_REF,   /* the result of Index() / RefOf / DerefOf as target */
+	AML_TGT_REF, /* the result of Index() / RefOf / DerefOf as target */
 };
 
 struct aml_target {
@@ -316,8 +339,8 @@ int aml_node_value(struct aml_walk *w, struct aml_node *n,
 		   struct aml_obj **out);
 /* Run a method (args referenced by the callee) and return its value. */
 int aml_call(struct aml_ns *ns, struct aml_frame *caller,
-	     struct aml_node *method, struct aml_obj **args,
-	     unsigned int nargs, struct aml_obj **ret);
+	     struct aml_node *method, struct aml_obj **args, unsigned int nargs,
+	     struct aml_obj **ret);
 /* Run a TermList [c->pos, c->end) (a method body, an If's block). */
 int aml_exec_list(struct aml_walk *w, enum aml_flow *flow);
 
@@ -328,7 +351,7 @@ int aml_exec_list(struct aml_walk *w, enum aml_flow *flow);
  * caller writes `return aml_fail(w, -EINVAL, "Index %llu past %u", ...)`.
  */
 int aml_fail(struct aml_walk *w, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Count one opcode against the evaluation's budget (-ETIMEDOUT when out). */
 int aml_tick(struct aml_walk *w);
 
@@ -338,30 +361,30 @@ int aml_tick(struct aml_walk *w);
  * before fn is called. */
 enum aml_arg_kind {
 	AML_ARG_NONE = 0,
-	AML_ARG_TERM,	 /* TermArg, any object */
-	AML_ARG_INT,	 /* TermArg => Integer (implicit conversion) */
-	AML_ARG_DATA,	 /* TermArg => Integer, String or Buffer */
-	AML_ARG_BUF,	 /* TermArg => Buffer */
-	AML_ARG_STR,	 /* TermArg => String */
-	AML_ARG_PKG,	 /* TermArg => Package */
-	AML_ARG_TARGET,	 /* Target (NullName allowed) */
-	AML_ARG_SUPER,	 /* SuperName */
-	AML_ARG_BYTE,	 /* ByteData literal */
-	AML_ARG_WORD,	 /* WordData literal */
-	AML_ARG_DWORD,	 /* DWordData literal */
-	AML_ARG_NAME,	 /* NameString, not resolved */
-	AML_ARG_SIMPLE,	 /* SimpleName (CondRefOf): may not exist */
+	AML_ARG_TERM,	/* TermArg, any object */
+	AML_ARG_INT,	/* TermArg => Integer (implicit conversion) */
+	AML_ARG_DATA,	/* TermArg => Integer, String or Buffer */
+	AML_ARG_BUF,	/* TermArg => Buffer */
+	AML_ARG_STR,	/* TermArg => String */
+	AML_ARG_PKG,	/* TermArg => Package */
+	AML_ARG_TARGET, /* Target (NullName allowed) */
+	AML_ARG_SUPER,	/* SuperName */
+	AML_ARG_BYTE,	/* ByteData literal */
+	AML_ARG_WORD,	/* WordData literal */
+	AML_ARG_DWORD,	/* DWordData literal */
+	AML_ARG_NAME,	/* NameString, not resolved */
+	AML_ARG_SIMPLE, /* SimpleName (CondRefOf): may not exist */
 	/* only for skipping (aml_skip_term) a custom opcode's operands: */
-	AML_ARG_QWORD,	 /* QWordData literal */
-	AML_ARG_ASCIIZ,	 /* String literal up to its NUL */
+	AML_ARG_QWORD,	/* QWordData literal */
+	AML_ARG_ASCIIZ, /* String literal up to its NUL */
 };
 
 struct aml_operand {
-	struct aml_obj *obj;	/* TERM/INT/DATA/BUF/STR/PKG (referenced) */
-	uint64_t integer;	/* INT (also in obj), BYTE/WORD/DWORD */
-	struct aml_target tgt;	/* TARGET/SUPER/SIMPLE */
-	struct aml_name name;	/* NAME */
-	bool exists;		/* SIMPLE: resolved */
+	struct aml_obj *obj;   /* TERM/INT/DATA/BUF/STR/PKG (referenced) */
+	uint64_t integer;      /* INT (also in obj), BYTE/WORD/DWORD */
+	struct aml_target tgt; /* TARGET/SUPER/SIMPLE */
+	struct aml_name name;  /* NAME */
+	bool exists;	       /* SIMPLE: resolved */
 };
 
 struct aml_opinfo;
@@ -408,8 +431,7 @@ int aml_read_opcode(struct aml_cursor *c, uint16_t *op);
 /* Integer width of the running table: 32 or 64 bits (mask). */
 uint64_t aml_int_mask(const struct aml_walk *w);
 int aml_to_integer(struct aml_walk *w, struct aml_obj *o, uint64_t *out);
-int aml_to_buffer(struct aml_walk *w, struct aml_obj *o,
-		  struct aml_obj **out);
+int aml_to_buffer(struct aml_walk *w, struct aml_obj *o, struct aml_obj **out);
 int aml_to_string(struct aml_walk *w, struct aml_obj *o,
 		  struct aml_obj **out); /* ToString-like implicit rule */
 /* Convert v to the type of an existing target object (Store rules). */
@@ -424,8 +446,7 @@ int aml_field_write(struct aml_walk *w, struct aml_node *field,
 		    struct aml_obj *v);
 int aml_bfield_read(struct aml_walk *w, struct aml_obj *bf,
 		    struct aml_obj **out);
-int aml_bfield_write(struct aml_walk *w, struct aml_obj *bf,
-		     struct aml_obj *v);
+int aml_bfield_write(struct aml_walk *w, struct aml_obj *bf, struct aml_obj *v);
 int aml_region_resolve(struct aml_walk *w, struct aml_obj *region);
 
 /* ---- predefined objects (predef.c) -------------------------------------- */
@@ -446,15 +467,17 @@ struct aml_ns {
 	void *ctx;
 	struct aml_limits lim;
 	struct aml_ns_stats st;
-	uint64_t budget;	 /* ops left in this top-level evaluation */
+	uint64_t budget; /* ops left in this top-level evaluation */
 	unsigned int call_depth;
 	uint64_t slept_ms;
 	char errmsg[AML_ERRMSG_LEN];
 	bool errmsg_set;
+	struct aml_frame *frame; /* the running method's (temp nodes) */
+	struct aml_obj *osi;	 /* predef.c: the _OSI strings (a Package) */
 };
 
 /* Log a line through ops->log (printf-like). */
 void aml_log(struct aml_ns *ns, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 #endif

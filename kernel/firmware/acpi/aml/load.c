@@ -29,8 +29,9 @@ static int load_term_failed(struct aml_walk *w, size_t start)
 	w->flow = AML_FLOW_NEXT;
 	w->c.pos = start;
 	if (aml_skip_term(w) != 0 || w->c.pos <= start) {
-		aml_log(w->ns, "aml: %s: cannot step over the term at 0x%zx; "
-			       "the rest of its list is dropped",
+		aml_log(w->ns,
+			"aml: %s: cannot step over the term at 0x%zx; "
+			"the rest of its list is dropped",
 			w->c.t->sig, start);
 		w->c.pos = w->c.end;
 		return -EBADMSG;
@@ -61,26 +62,6 @@ int aml_load_list(struct aml_walk *w)
 	return 0;
 }
 
-static int record_temp(struct aml_walk *w, struct aml_node *n)
-{
-	struct aml_frame *f = w->f;
-	struct aml_node **t;
-	unsigned int cap;
-
-	if (f->ntemps == f->captemps) {
-		cap = f->captemps ? 2 * f->captemps : 8;
-		t = krealloc(f->temps, cap * sizeof(*t), 0);
-		if (t == NULL) {
-			aml_ns_delete_node(w->ns, n);
-			return aml_fail(w, -ENOMEM, "no memory for a local");
-		}
-		f->temps = t;
-		f->captemps = cap;
-	}
-	f->temps[f->ntemps++] = n;
-	return 0;
-}
-
 int aml_declare(struct aml_walk *w, const struct aml_name *n,
 		struct aml_obj *obj, struct aml_node **out)
 {
@@ -101,7 +82,7 @@ int aml_declare(struct aml_walk *w, const struct aml_name *n,
 		return aml_fail(w, rc, "no memory for a node");
 	}
 	(*out)->table = w->c.t != NULL ? w->c.t->id : 0;
-	return temp ? record_temp(w, *out) : 0;
+	return 0;
 }
 
 static struct aml_obj *new_obj(struct aml_walk *w, enum aml_type type)
@@ -222,7 +203,8 @@ AML_DECL_OP(aml_op_method)
 	if (flags & 0x08) { /* Serialized: its implicit mutex */
 		m->method.mutex = aml_obj_new(w->ns, AML_MUTEX);
 		if (m->method.mutex != NULL) {
-			m->method.mutex->mutex.sync_level = (uint8_t)(flags >> 4);
+			m->method.mutex->mutex.sync_level =
+			    (uint8_t)(flags >> 4);
 		}
 	}
 	w->c.pos = end;
@@ -249,15 +231,14 @@ AML_DECL_OP(aml_op_external)
 	    aml_ns_resolve(w->ns, w->f->scope, &name) != NULL) {
 		return 0;
 	}
-	o = aml_obj_new(w->ns, type <= AML_DEBUG ? (enum aml_type)type
-						 : AML_UNINIT);
+	o = aml_obj_new(w->ns,
+			type <= AML_DEBUG ? (enum aml_type)type : AML_UNINIT);
 	if (o == NULL) {
 		return aml_fail(w, -ENOMEM, "no memory for an External");
 	}
 	o->method.flags = o->type == AML_METHOD ? (uint8_t)(nargs & 7) : 0;
 	/* a missing scope only means the External is not needed */
-	aml_ns_create_node(w->ns, w->f->scope, &name, o, AML_NODE_EXTERNAL,
-			   &n);
+	aml_ns_create_node(w->ns, w->f->scope, &name, o, AML_NODE_EXTERNAL, &n);
 	aml_obj_put(o);
 	return 0;
 }
@@ -289,10 +270,10 @@ static int device_extra(struct aml_walk *w, uint16_t op, struct aml_obj *o)
  * .141): an object with a scope of its own. */
 AML_DECL_OP(aml_op_device)
 {
-	enum aml_type type = info->op == OP_PROCESSOR	? AML_PROCESSOR
-			     : info->op == OP_POWERRES	? AML_POWER
-			     : info->op == OP_THERMAL	? AML_THERMAL
-							: AML_DEVICE;
+	enum aml_type type = info->op == OP_PROCESSOR  ? AML_PROCESSOR
+			     : info->op == OP_POWERRES ? AML_POWER
+			     : info->op == OP_THERMAL  ? AML_THERMAL
+						       : AML_DEVICE;
 	struct aml_name name;
 	struct aml_node *n;
 	struct aml_obj *o;
@@ -373,8 +354,9 @@ static int region_args(struct aml_walk *w, struct aml_obj *o)
 		return rc;
 	}
 	if (aml_skip_term(w) || aml_skip_term(w)) {
-		return aml_fail(w, -EBADMSG, "cannot parse the region's "
-					     "offset and length");
+		return aml_fail(w, -EBADMSG,
+				"cannot parse the region's "
+				"offset and length");
 	}
 	r->args_end = w->c.pos;
 	return 0;
@@ -560,8 +542,8 @@ static int field_elem(struct aml_walk *w, struct field_ctx *fc)
 		if (b == 0x03 && aml_rdn(&w->c, 1, &len)) {
 			return -EBADMSG;
 		}
-		fc->proto.flags = (uint8_t)((fc->proto.flags & ~0x0F) |
-					    (type & 0x0F));
+		fc->proto.flags =
+		    (uint8_t)((fc->proto.flags & ~0x0F) | (type & 0x0F));
 		fc->proto.attrib = (uint8_t)attr;
 		fc->proto.access_len = (uint8_t)len;
 		return 0;
@@ -601,7 +583,8 @@ static int field_head(struct aml_walk *w, uint16_t op, struct aml_field *p)
 			rc = resolve_named(w, AML_FIELD_UNIT, &p->data);
 		}
 	} else {
-		p->kind = op == OP_BANKFIELD ? AML_FIELD_BANK : AML_FIELD_REGION;
+		p->kind =
+		    op == OP_BANKFIELD ? AML_FIELD_BANK : AML_FIELD_REGION;
 		rc = resolve_named(w, AML_REGION, &p->region);
 		if (rc == 0 && op == OP_BANKFIELD) {
 			rc = resolve_named(w, AML_FIELD_UNIT, &p->bank);
@@ -690,14 +673,15 @@ int aml_load_table_bytes(struct aml_ns *ns, const uint8_t *aml, size_t len,
 	int rc;
 
 	*out = NULL;
-	hlen = len >= AML_HDR_LEN ? (size_t)aml[4] | (size_t)aml[5] << 8 |
-					(size_t)aml[6] << 16 |
-					(size_t)aml[7] << 24
-				  : 0;
+	hlen = len >= AML_HDR_LEN
+		   ? (size_t)aml[4] | (size_t)aml[5] << 8 |
+			 (size_t)aml[6] << 16 | (size_t)aml[7] << 24
+		   : 0;
 	if (len < AML_HDR_LEN || hlen < AML_HDR_LEN || hlen > len) {
 		ns->st.bad_tables++;
-		aml_log(ns, "aml: table refused: header length %zu, %zu bytes "
-			    "given",
+		aml_log(ns,
+			"aml: table refused: header length %zu, %zu bytes "
+			"given",
 			hlen, len);
 		return -EBADMSG;
 	}
@@ -712,10 +696,7 @@ int aml_load_table_bytes(struct aml_ns *ns, const uint8_t *aml, size_t len,
 	aml_walk_init(&w, ns, &f, t, AML_HDR_LEN, hlen);
 	w.load = true;
 	rc = aml_load_list(&w);
-	for (unsigned int i = 0; i < AML_NLOCALS; i++) {
-		aml_obj_put(f.locals[i]);
-	}
-	aml_obj_put(f.ret);
+	aml_frame_release(ns, &f);
 	*out = t;
 	return rc;
 }

@@ -111,6 +111,43 @@ static struct aml_node *node_new(struct aml_node *parent, uint32_t name)
 	return n;
 }
 
+static void count_new(struct aml_ns *ns, const struct aml_node *x)
+{
+	if (x->flags & AML_NODE_EXTERNAL) {
+		return;
+	}
+	if (x->obj->type == AML_DEVICE) {
+		ns->st.devices++;
+	} else if (x->obj->type == AML_METHOD) {
+		ns->st.methods++;
+	}
+}
+
+/* A method-local node goes on the running method's frame, deleted when
+ * the method returns (19.6.85). */
+static int temp_record(struct aml_ns *ns, struct aml_node *n)
+{
+	struct aml_frame *f = ns->frame;
+	struct aml_node **t;
+	unsigned int cap;
+
+	if (!(n->flags & AML_NODE_TEMP) || f == NULL) {
+		return 0;
+	}
+	if (f->ntemps == f->captemps) {
+		cap = f->captemps ? 2 * f->captemps : 8;
+		t = krealloc(f->temps, cap * sizeof(*t), 0);
+		if (t == NULL) {
+			aml_ns_delete_node(ns, n);
+			return -ENOMEM;
+		}
+		f->temps = t;
+		f->captemps = cap;
+	}
+	f->temps[f->ntemps++] = n;
+	return 0;
+}
+
 int aml_ns_create_node(struct aml_ns *ns, struct aml_node *scope,
 		       const struct aml_name *n, struct aml_obj *obj,
 		       uint8_t flags, struct aml_node **out)
@@ -138,6 +175,7 @@ int aml_ns_create_node(struct aml_ns *ns, struct aml_node *scope,
 		aml_obj_put(x->obj);
 		x->obj = aml_obj_get(obj);
 		x->flags = flags;
+		count_new(ns, x);
 		return 0;
 	}
 	x = node_new(parent, seg);
@@ -147,13 +185,9 @@ int aml_ns_create_node(struct aml_ns *ns, struct aml_node *scope,
 	x->obj = aml_obj_get(obj);
 	x->flags = flags;
 	ns->st.nodes++;
-	if (obj->type == AML_DEVICE) {
-		ns->st.devices++;
-	} else if (obj->type == AML_METHOD) {
-		ns->st.methods++;
-	}
+	count_new(ns, x);
 	*out = x;
-	return 0;
+	return temp_record(ns, x);
 }
 
 static void unlink_node(struct aml_node *n)
@@ -231,6 +265,9 @@ static unsigned int seg_text(uint32_t name, char out[4])
 
 size_t aml_node_path(const struct aml_node *n, char *buf, size_t size)
 {
+	if (buf == NULL) {
+		size = 0;
+	}
 	const struct aml_node *segs[64], *x;
 	unsigned int depth = 0, i, k;
 	size_t len = 0;
@@ -318,9 +355,13 @@ static struct aml_node *walk_next(struct aml_node *n, struct aml_node *top)
 int aml_ns_walk(struct aml_ns *ns, struct aml_node *start, enum aml_type type,
 		int (*fn)(struct aml_node *n, void *arg), void *arg)
 {
-	struct aml_node *top = start != NULL ? start : ns->root, *n, *next;
+	struct aml_node *top, *n, *next;
 	int rc;
 
+	if (ns == NULL || fn == NULL) {
+		return -EINVAL;
+	}
+	top = start != NULL ? start : ns->root;
 	for (n = walk_next(top, top); n != NULL; n = next) {
 		/* fn may not delete nodes; take the successor first anyway
 		 * so a callback that only reads is all that is assumed */
@@ -345,34 +386,37 @@ enum aml_type aml_node_type(const struct aml_node *n)
 
 uint32_t aml_node_name(const struct aml_node *n)
 {
-	return n->name;
+	return n != NULL ? n->name : 0;
 }
 
 struct aml_node *aml_node_parent(const struct aml_node *n)
 {
-	return n->parent;
+	return n != NULL ? n->parent : NULL;
 }
 
 void aml_node_set_data(struct aml_node *n, void *data)
 {
-	n->data = data;
+	if (n != NULL) {
+		n->data = data;
+	}
 }
 
 void *aml_node_data(const struct aml_node *n)
 {
-	return n->data;
+	return n != NULL ? n->data : NULL;
 }
 
 /* A path given as text ("\\_SB.PCI0", "^_STA", "_STA", "_SB_.PCI0"),
- * turned into segments and resolved with the 5.3 rules. */
-struct aml_node *aml_ns_lookup(struct aml_ns *ns, struct aml_node *scope,
-			       const char *path)
+ * turned into segments; search: the 5.3 rules for a lone segment, else
+ * exactly the child path of scope. */
+static struct aml_node *lookup_text(struct aml_ns *ns, struct aml_node *scope,
+				    const char *path, bool search)
 {
 	uint8_t segs[4 * 32];
 	struct aml_name n = {0};
 	unsigned int k;
 
-	if (path == NULL) {
+	if (ns == NULL || path == NULL) {
 		return NULL;
 	}
 	if (*path == '\\') {
@@ -403,8 +447,24 @@ struct aml_node *aml_ns_lookup(struct aml_ns *ns, struct aml_node *scope,
 		n.nseg++;
 	}
 	n.segs = segs;
+	scope = scope != NULL ? scope : ns->root;
 	if (n.nseg == 0) {
-		return name_base(ns, scope != NULL ? scope : ns->root, &n);
+		return name_base(ns, scope, &n);
 	}
-	return aml_ns_resolve(ns, scope != NULL ? scope : ns->root, &n);
+	if (!search) {
+		return walk_segs(name_base(ns, scope, &n), &n, n.nseg);
+	}
+	return aml_ns_resolve(ns, scope, &n);
+}
+
+struct aml_node *aml_ns_lookup(struct aml_ns *ns, struct aml_node *scope,
+			       const char *path)
+{
+	return lookup_text(ns, scope, path, true);
+}
+
+struct aml_node *aml_ns_lookup_child(struct aml_ns *ns, struct aml_node *scope,
+				     const char *path)
+{
+	return lookup_text(ns, scope, path, false);
 }

@@ -100,8 +100,8 @@ struct aml_obj *aml_pkg_new(struct aml_ns *ns, uint32_t count)
 	if (o == NULL) {
 		return NULL;
 	}
-	o->pkg.elems = kzalloc((size_t)(count ? count : 1) * sizeof(*o->pkg.elems),
-			       0);
+	o->pkg.elems =
+	    kzalloc((size_t)(count ? count : 1) * sizeof(*o->pkg.elems), 0);
 	if (o->pkg.elems == NULL) {
 		kfree(o);
 		return NULL;
@@ -205,7 +205,8 @@ static int pkg_to_value(struct aml_ns *ns, struct aml_obj *o,
 	uint32_t i, n = o->pkg.count;
 	int rc;
 
-	out->package.elems = kzalloc((size_t)(n ? n : 1) * sizeof(*out->package.elems), 0);
+	out->package.elems =
+	    kzalloc((size_t)(n ? n : 1) * sizeof(*out->package.elems), 0);
 	if (out->package.elems == NULL) {
 		return -ENOMEM;
 	}

@@ -1,15 +1,15 @@
 /*
- * The operators on objects and references (ACPI 6.5 19.6.62 Index,
- * 19.6.126 SizeOf, 19.6.97 ObjectType, 19.6.115 RefOf, 19.6.30 DerefOf,
- * 19.6.14 CondRefOf, 19.6.80 Match) and the buffer fields (19.6.16-21
- * CreateBitField ... CreateQWordField, 19.6.17 CreateField); encodings
- * in 20.2.5.2 and 20.2.5.4.
+ * Operators on objects and references (ACPI 6.5 19.6.22-27 Create*Field
+ * and CondRefOf, 19.6.27 DerefOf, 19.6.62 Index, 19.6.85 Match, 19.6.97
+ * ObjectType, 19.6.113 RefOf, 19.6.128 SizeOf; encodings 20.2.5.2 and
+ * 20.2.5.4). A reference is an AML_REFERENCE object: to a named object
+ * (REF_NAME), an element of a package/buffer/string (REF_INDEX) or a
+ * method's Local/Arg slot; reading and storing through it is the core's
+ * (aml_deref, aml_store).
  */
 #include "kern/errno.h"
-#include "firmware/acpi/aml/ops_local.h"
-
-#define OP_CREATE_BIT	0x8D
-#define OP_CREATE_FIELD 0x5B13
+#include "kern/string.h"
+#include "firmware/acpi/aml/op_common.h"
 
 static struct aml_obj *ref_new(struct aml_walk *w, enum aml_ref_kind kind)
 {
@@ -21,427 +21,377 @@ static struct aml_obj *ref_new(struct aml_walk *w, enum aml_ref_kind kind)
 	return r;
 }
 
-static int give(struct aml_walk *w, struct aml_operand *tgt, struct aml_obj *o,
-		struct aml_obj **result)
+/* Index (BuffPkgStrObj, IndexValue, Target): a reference to element i,
+ * checked against the object's size now (ACPICA fails here too). */
+AML_DECL_OPS(op_index)
 {
+	struct aml_obj *o = ops[0].obj, *d = NULL, *r;
+	uint64_t i = ops[1].integer, n;
 	int rc;
 
-	if (o == NULL) {
-		return aml_fail(w, -ENOMEM, "no memory");
-	}
-	rc = tgt != NULL ? aml_ops_store(w, tgt, o) : 0;
-	if (rc) {
-		aml_obj_put(o);
-		return rc;
-	}
-	*result = o;
-	return 0;
-}
-
-/* Index (Source, Index, Destination): a reference to element i of a
- * Package, or to byte i of a Buffer or String (19.6.62). */
-static int op_index(struct aml_walk *w, const struct aml_opinfo *info,
-		    struct aml_operand *ops, struct aml_obj **result)
-{
-	struct aml_obj *src = ops[0].obj, *r;
-	uint64_t i = ops[1].integer, len;
-
 	(void)info;
-	if (src->type == AML_PACKAGE) {
-		len = src->pkg.count;
-	} else if (src->type == AML_BUFFER) {
-		len = src->buf.len;
-	} else if (src->type == AML_STRING) {
-		len = src->str.len;
-	} else {
-		return aml_fail(w, -EINVAL, "Index into type %d", src->type);
+	if (o->type == AML_REFERENCE) { /* an Arg passed by reference */
+		rc = aml_deref(w, o, &d);
+		if (rc) {
+			return rc;
+		}
+		o = d;
 	}
-	if (i >= len) {
+	n = o->type == AML_PACKAGE  ? o->pkg.count
+	    : o->type == AML_BUFFER ? o->buf.len
+	    : o->type == AML_STRING ? o->str.len
+				    : (uint64_t)-1;
+	if (n == (uint64_t)-1 || i >= n) {
+		aml_obj_put(d);
+		if (n == (uint64_t)-1) {
+			return aml_fail(w, -EINVAL, "Index into type %d",
+					o->type);
+		}
 		return aml_fail(w, -ERANGE, "Index %llu past the end (%llu)",
-				(unsigned long long)i, (unsigned long long)len);
+				(unsigned long long)i, (unsigned long long)n);
 	}
 	r = ref_new(w, AML_REF_INDEX);
 	if (r != NULL) {
-		r->ref.target = aml_obj_get(src);
+		r->ref.target = aml_obj_get(o);
 		r->ref.index = i;
 	}
-	return give(w, &ops[2], r, result);
+	aml_obj_put(d);
+	return aml_op_result(w, &ops[2], r, result);
 }
 
-/* What a reference points at, as ObjectType reports it: a byte of a
- * Buffer or String is a Buffer Field (as ACPICA says). */
-static enum aml_type ref_type(struct aml_walk *w, struct aml_obj *r)
-{
-	struct aml_obj *e;
-	struct aml_node *n;
-
-	switch (r->ref.kind) {
-	case AML_REF_NAME:
-		n = aml_ref_node(w->ns, r);
-		return n != NULL && n->obj != NULL ? n->obj->type : AML_UNINIT;
-	case AML_REF_INDEX:
-		if (r->ref.target->type != AML_PACKAGE) {
-			return AML_BUFFER_FIELD;
-		}
-		e = r->ref.target->pkg.elems[r->ref.index];
-		if (e != NULL && e->type == AML_REFERENCE &&
-		    e->ref.kind == AML_REF_NAME) {
-			return ref_type(w, e);
-		}
-		return e != NULL ? e->type : AML_UNINIT;
-	case AML_REF_LOCAL:
-	case AML_REF_ARG:
-		e = r->ref.slot != NULL ? *r->ref.slot : NULL;
-		return e != NULL ? e->type : AML_UNINIT;
-	default:
-		return AML_DEBUG;
-	}
-}
-
-static enum aml_type target_type(struct aml_walk *w, const struct aml_target *t)
-{
-	struct aml_obj *o = NULL;
-
-	switch (t->kind) {
-	case AML_TGT_NODE:
-		o = t->node->obj;
-		break;
-	case AML_TGT_LOCAL:
-		o = w->f->locals[t->slot];
-		break;
-	case AML_TGT_ARG:
-		o = w->f->args[t->slot];
-		break;
-	case AML_TGT_REF:
-		return ref_type(w, t->ref);
-	case AML_TGT_DEBUG:
-		return AML_DEBUG;
-	default:
-		return AML_UNINIT;
-	}
-	if (o != NULL && o->type == AML_REFERENCE) {
-		return ref_type(w, o); /* a Local holding RefOf(X): X's type */
-	}
-	return o != NULL ? o->type : AML_UNINIT;
-}
-
-/* ObjectType (SuperName) 19.6.97: never reads a field or runs a method */
-static int op_objtype(struct aml_walk *w, const struct aml_opinfo *info,
-		      struct aml_operand *ops, struct aml_obj **result)
-{
-	enum aml_type t = target_type(w, &ops[0].tgt);
-
-	(void)info;
-	if (t > AML_DEBUG) { /* a Scope (\_GPE, \_PR): "Any" */
-		t = AML_UNINIT;
-	}
-	return give(w, NULL, aml_int_new(w->ns, t), result);
-}
-
-/* SizeOf (SuperName) 19.6.126: bytes of a Buffer or String, elements of
- * a Package; an Integer gives its width in bytes (ACPICA). */
-static int op_sizeof(struct aml_walk *w, const struct aml_opinfo *info,
-		     struct aml_operand *ops, struct aml_obj **result)
-{
-	struct aml_obj *o, *d;
-	uint64_t n;
-	int rc = aml_target_read(w, &ops[0].tgt, &o);
-
-	(void)info;
-	if (rc == 0 && o->type == AML_REFERENCE) {
-		rc = aml_deref(w, o, &d);
-		aml_obj_put(o);
-		o = d;
-	}
-	if (rc) {
-		return rc;
-	}
-	switch (o->type) {
-	case AML_STRING:
-		n = o->str.len;
-		break;
-	case AML_BUFFER:
-		n = o->buf.len;
-		break;
-	case AML_PACKAGE:
-		n = o->pkg.count;
-		break;
-	case AML_INTEGER:
-		n = aml_int_bytes(w);
-		break;
-	default:
-		rc = aml_fail(w, -EINVAL, "SizeOf type %d", o->type);
-	}
-	aml_obj_put(o);
-	return rc ? rc : give(w, NULL, aml_int_new(w->ns, n), result);
-}
-
-/* The reference RefOf and CondRefOf make of a SuperName (19.6.115). */
+/* The object a RefOf / CondRefOf operand names, as a reference. */
 static int make_ref(struct aml_walk *w, const struct aml_target *t,
 		    struct aml_obj **out)
 {
-	struct aml_obj *r = NULL;
-
 	switch (t->kind) {
 	case AML_TGT_NODE:
-		r = ref_new(w, AML_REF_NAME);
-		if (r != NULL) {
-			r->ref.node = t->node;
+		*out = ref_new(w, AML_REF_NAME);
+		if (*out != NULL) {
+			(*out)->ref.node = t->node;
 		}
 		break;
 	case AML_TGT_LOCAL:
 	case AML_TGT_ARG:
-		r = ref_new(w, t->kind == AML_TGT_LOCAL ? AML_REF_LOCAL
-							: AML_REF_ARG);
-		if (r != NULL) {
-			r->ref.slot = t->kind == AML_TGT_LOCAL
-					  ? &w->f->locals[t->slot]
-					  : &w->f->args[t->slot];
+		*out = ref_new(w, t->kind == AML_TGT_LOCAL ? AML_REF_LOCAL
+							   : AML_REF_ARG);
+		if (*out != NULL) {
+			(*out)->ref.slot = t->kind == AML_TGT_LOCAL
+					       ? &w->f->locals[t->slot]
+					       : &w->f->args[t->slot];
 		}
 		break;
 	case AML_TGT_REF:
-		r = aml_obj_get(t->ref);
+		*out = aml_obj_get(t->ref);
 		break;
 	case AML_TGT_DEBUG:
-		r = ref_new(w, AML_REF_DEBUG);
+		*out = ref_new(w, AML_REF_DEBUG);
 		break;
 	default:
-		return aml_fail(w, -EINVAL, "RefOf nothing");
+		return aml_fail(w, -EINVAL, "RefOf of nothing");
 	}
-	*out = r;
-	return r != NULL ? 0 : aml_fail(w, -ENOMEM, "no memory");
+	return *out != NULL ? 0 : aml_fail(w, -ENOMEM, "no memory");
 }
 
-static int op_refof(struct aml_walk *w, const struct aml_opinfo *info,
-		    struct aml_operand *ops, struct aml_obj **result)
+AML_DECL_OPS(op_refof)
 {
 	struct aml_obj *r;
 	int rc = make_ref(w, &ops[0].tgt, &r);
 
 	(void)info;
-	return rc ? rc : give(w, NULL, r, result);
+	return rc ? rc : aml_op_result(w, NULL, r, result);
 }
 
-/* CondRefOf (SimpleName, Result) 19.6.14: Zero, and no store, when the
- * name does not exist (an External never defined counts as absent). */
-static int op_condrefof(struct aml_walk *w, const struct aml_opinfo *info,
-			struct aml_operand *ops, struct aml_obj **result)
+/* CondRefOf (SuperName, Target): False, and no store, when the name
+ * does not resolve (or is only an External placeholder). */
+AML_DECL_OPS(op_condrefof)
 {
-	const struct aml_target *t = &ops[0].tgt;
 	struct aml_obj *r;
 	int rc;
 
 	(void)info;
-	if (!ops[0].exists ||
-	    (t->kind == AML_TGT_NODE && (t->node->flags & AML_NODE_EXTERNAL))) {
-		return give(w, NULL, aml_int_new(w->ns, 0), result);
+	if (!ops[0].exists || ops[0].tgt.kind == AML_TGT_NULL ||
+	    (ops[0].tgt.kind == AML_TGT_NODE &&
+	     (ops[0].tgt.node->flags & AML_NODE_EXTERNAL))) {
+		return aml_op_int_result(w, NULL, 0, result);
 	}
-	rc = make_ref(w, t, &r);
+	rc = make_ref(w, &ops[0].tgt, &r);
 	if (rc == 0) {
-		rc = aml_ops_store(w, &ops[1], r);
+		rc = aml_store(w, &ops[1].tgt, r);
 		aml_obj_put(r);
 	}
-	return rc ? rc
-		  : give(w, NULL, aml_int_new(w->ns, aml_int_mask(w)), result);
+	return rc ? rc : aml_op_int_result(w, NULL, ~0ull, result);
 }
 
-/* DerefOf (ObjReference) 19.6.30: a reference, or a String naming an
- * object; anything else fails, as in ACPICA. */
-static int op_derefof(struct aml_walk *w, const struct aml_opinfo *info,
-		      struct aml_operand *ops, struct aml_obj **result)
+AML_DECL_OPS(op_derefof)
 {
 	(void)info;
 	return aml_deref(w, ops[0].obj, result);
 }
 
-int aml_match_one(struct aml_walk *w, uint8_t op, struct aml_obj *elem,
-		  struct aml_obj *obj, bool *hit)
+/* SizeOf (SuperName): bytes of a buffer or string, elements of a
+ * package; a reference is followed once. ACPICA also answers for an
+ * Integer: its width in bytes. */
+AML_DECL_OPS(op_sizeof)
 {
-	int cmp, rc;
+	struct aml_obj *o, *d = NULL;
+	enum aml_type type;
+	uint64_t n;
+	int rc = aml_target_read(w, &ops[0].tgt, &o);
 
-	*hit = false;
-	if (op > 5) {
-		return aml_fail(w, -EINVAL, "MatchOpcode %u", op);
-	}
-	if (op == 0) { /* MTR: always */
-		*hit = true;
-		return 0;
-	}
-	if (elem == NULL ||
-	    (elem->type != AML_INTEGER && elem->type != AML_STRING &&
-	     elem->type != AML_BUFFER)) {
-		return 0;
-	}
-	/* the element is Source1, obj takes its type (19.6.80); the one
-	 * conversion that fails, an empty Buffer to Integer, never matches */
-	if (elem->type == AML_INTEGER && obj->type == AML_BUFFER &&
-	    obj->buf.len == 0) {
-		return 0;
-	}
-	rc = aml_data_cmp(w, elem, obj, &cmp);
+	(void)info;
 	if (rc) {
 		return rc;
 	}
-	switch (op) {
-	case 1:
-		*hit = cmp == 0;
-		break; /* MEQ */
-	case 2:
-		*hit = cmp <= 0;
-		break; /* MLE */
-	case 3:
-		*hit = cmp < 0;
-		break; /* MLT */
-	case 4:
-		*hit = cmp >= 0;
-		break; /* MGE */
-	default:
-		*hit = cmp > 0;
-		break; /* MGT */
+	if (o->type == AML_REFERENCE) {
+		rc = aml_deref(w, o, &d);
+		aml_obj_put(o);
+		if (rc) {
+			return rc;
+		}
+		o = d;
 	}
-	return 0;
+	type = o->type;
+	n = type == AML_INTEGER	  ? aml_int_bytes(w) /* as ACPICA */
+	    : type == AML_PACKAGE ? o->pkg.count
+	    : type == AML_BUFFER  ? o->buf.len
+	    : type == AML_STRING  ? o->str.len
+				  : (uint64_t)-1;
+	aml_obj_put(o);
+	if (n == (uint64_t)-1) {
+		return aml_fail(w, -EINVAL, "SizeOf an object of type %d",
+				(int)type);
+	}
+	return aml_op_int_result(w, NULL, n, result);
 }
 
-/* Match (SearchPackage, Op1, Object1, Op2, Object2, StartIndex)
- * 19.6.80: the first index from StartIndex whose element satisfies both
- * tests, Ones when none does. */
-static int op_match(struct aml_walk *w, const struct aml_opinfo *info,
-		    struct aml_operand *ops, struct aml_obj **result)
+/* What a reference refers to, for ObjectType: an element of a buffer or
+ * string is a Buffer Field (as ACPICA reports it). */
+static enum aml_type ref_type(struct aml_walk *w, struct aml_obj *r)
+{
+	struct aml_node *n;
+	struct aml_obj *t = r->ref.target;
+
+	switch (r->ref.kind) {
+	case AML_REF_NAME:
+		n = aml_ref_node(w->ns, r);
+		return n != NULL ? aml_obj_kind(w->ns, n->obj) : AML_UNINIT;
+	case AML_REF_INDEX:
+		if (t->type != AML_PACKAGE) {
+			return AML_BUFFER_FIELD;
+		}
+		return r->ref.index < t->pkg.count
+			   ? aml_obj_kind(w->ns, t->pkg.elems[r->ref.index])
+			   : AML_UNINIT;
+	case AML_REF_LOCAL:
+	case AML_REF_ARG:
+		return r->ref.slot != NULL ? aml_obj_kind(w->ns, *r->ref.slot)
+					   : AML_UNINIT;
+	default:
+		return AML_DEBUG;
+	}
+}
+
+/* ObjectType (SuperName), 19.6.97: the type of the object itself, not
+ * of its value (a field unit is 5, a method 8, not called). */
+AML_DECL_OPS(op_objecttype)
+{
+	const struct aml_target *t = &ops[0].tgt;
+	struct aml_obj *o;
+	uint64_t type;
+
+	(void)info;
+	switch (t->kind) {
+	case AML_TGT_NODE:
+		type = aml_obj_kind(w->ns, t->node->obj);
+		break;
+	case AML_TGT_LOCAL:
+	case AML_TGT_ARG:
+		o = t->kind == AML_TGT_LOCAL ? w->f->locals[t->slot]
+					     : w->f->args[t->slot];
+		type = o != NULL && o->type == AML_REFERENCE
+			   ? ref_type(w, o)
+			   : aml_obj_kind(w->ns, o);
+		break;
+	case AML_TGT_REF:
+		type = ref_type(w, t->ref);
+		break;
+	case AML_TGT_DEBUG:
+		type = AML_DEBUG;
+		break;
+	default:
+		type = AML_UNINIT;
+	}
+	return aml_op_int_result(w, NULL, type, result);
+}
+
+/* One MatchOpcode test (19.6.85): MTR, MEQ, MLE, MLT, MGE, MGT of
+ * element e against the match object m (converted to e's type). */
+static bool match_one(struct aml_walk *w, uint64_t mop, struct aml_obj *e,
+		      struct aml_obj *m)
+{
+	int cmp;
+
+	if (mop == 0) {
+		return true;
+	}
+	if (e == NULL || (e->type != AML_INTEGER && e->type != AML_STRING &&
+			  e->type != AML_BUFFER)) {
+		return false; /* ACPICA: an element that cannot compare is no
+				 match, not an error */
+	}
+	if (aml_compare(w, e, m, &cmp)) {
+		return false;
+	}
+	switch (mop) {
+	case 1:
+		return cmp == 0;
+	case 2:
+		return cmp <= 0;
+	case 3:
+		return cmp < 0;
+	case 4:
+		return cmp >= 0;
+	default:
+		return cmp > 0;
+	}
+}
+
+/* Match (SearchPackage, Op1, Object1, Op2, Object2, StartIndex): the
+ * index of the first element from StartIndex satisfying both tests, or
+ * Ones. */
+AML_DECL_OPS(op_match)
 {
 	struct aml_obj *p = ops[0].obj, *e;
-	uint64_t i = ops[5].integer, found = aml_int_mask(w);
-	bool a, b;
-	int rc;
+	uint64_t i = ops[5].integer;
 
 	(void)info;
 	if (ops[1].integer > 5 || ops[3].integer > 5) {
-		return aml_fail(w, -EINVAL, "MatchOpcode above 5");
+		return aml_fail(w, -EINVAL, "Match opcode %llu/%llu",
+				(unsigned long long)ops[1].integer,
+				(unsigned long long)ops[3].integer);
 	}
 	if (i >= p->pkg.count) {
-		return aml_fail(w, -ERANGE, "Match StartIndex %llu past %u",
+		return aml_fail(w, -ERANGE, "Match start %llu past %u elements",
 				(unsigned long long)i, p->pkg.count);
 	}
 	for (; i < p->pkg.count; i++) {
-		rc = aml_tick(w); /* a long package is still bounded work */
-		if (rc) {
-			return rc;
-		}
 		e = p->pkg.elems[i];
-		rc = aml_match_one(w, (uint8_t)ops[1].integer, e, ops[2].obj,
-				   &a);
-		if (rc == 0 && a) {
-			rc = aml_match_one(w, (uint8_t)ops[3].integer, e,
-					   ops[4].obj, &b);
-		}
-		if (rc) {
-			return rc;
-		}
-		if (a && b) {
-			found = i;
-			break;
+		if (match_one(w, ops[1].integer, e, ops[2].obj) &&
+		    match_one(w, ops[3].integer, e, ops[4].obj)) {
+			return aml_op_int_result(w, NULL, i, result);
 		}
 	}
-	return give(w, NULL, aml_int_new(w->ns, found), result);
+	return aml_op_int_result(w, NULL, ~0ull, result);
 }
 
-/* Create{Bit,Byte,Word,DWord,QWord}Field (Source, Index, Name) and
- * CreateField (Source, BitIndex, NumBits, Name): a Buffer Field object
- * over the source buffer, named in the running scope (temporary in a
- * method). The window must lie inside the buffer (ACPICA: BUFFER_LIMIT
- * at creation). */
-static int op_create_field(struct aml_walk *w, const struct aml_opinfo *info,
-			   struct aml_operand *ops, struct aml_obj **result)
+/*
+ * CreateBitField / ByteField / WordField / DWordField / QWordField
+ * (SourceBuffer, Index, Name) and CreateField (SourceBuffer, BitIndex,
+ * NumBits, Name): a Buffer Field object over the buffer itself (stores
+ * through it change the buffer), created as a named node; in a method
+ * the node is temporary (gone at return).
+ */
+AML_DECL_OPS(op_create_field)
 {
-	struct aml_obj *buf = ops[0].obj, *bf;
-	uint64_t off = ops[1].integer, len;
-	struct aml_operand *name = &ops[2];
-	struct aml_node *n;
-	int rc;
+	struct aml_obj *b = ops[0].obj, *bf;
+	uint64_t bit = ops[1].integer, len;
+	unsigned int nm = info->op == OP_X(0x13) ? 3 : 2;
+	struct aml_node *node;
 
 	(void)result;
+	/* no buffer is longer than 4 GiB: larger offsets can only fail, and
+	 * must not wrap around in the bit arithmetic below or in field.c */
+	if (bit > (1ull << 35) || (nm == 3 && ops[2].integer > (1ull << 35))) {
+		return aml_fail(w, -ERANGE, "%s at %llu: past any buffer",
+				info->name, (unsigned long long)bit);
+	}
 	switch (info->op) {
-	case OP_CREATE_BIT:
+	case 0x8D:
 		len = 1;
 		break;
 	case 0x8C:
-		len = 8;
-		off *= 8;
+		len = 8, bit *= 8;
 		break;
 	case 0x8B:
-		len = 16;
-		off *= 8;
+		len = 16, bit *= 8;
 		break;
 	case 0x8A:
-		len = 32;
-		off *= 8;
+		len = 32, bit *= 8;
 		break;
 	case 0x8F:
-		len = 64;
-		off *= 8;
+		len = 64, bit *= 8;
 		break;
-	default: /* CreateField */
+	default:
 		len = ops[2].integer;
-		name = &ops[3];
-		if (len == 0) {
-			return aml_fail(w, -EINVAL, "CreateField of 0 bits");
-		}
+		break;
 	}
-	if (off > (uint64_t)buf->buf.len * 8 ||
-	    len > (uint64_t)buf->buf.len * 8 - off) {
+	if (b->type != AML_BUFFER) {
+		return aml_fail(w, -EINVAL, "%s over an object of type %d",
+				info->name, b->type);
+	}
+	if (len == 0) {
+		return aml_fail(w, -EINVAL, "CreateField of 0 bits");
+	}
+	/* In a method the bounds are checked now (ACPICA does); at load
+	 * ACPICA defers the arguments, so only a use fails. */
+	if (w->f->method != NULL && bit + len > (uint64_t)b->buf.len * 8) {
 		return aml_fail(w, -ERANGE,
-				"field at bit %llu, %llu bits, past %u bytes",
-				(unsigned long long)off,
-				(unsigned long long)len, buf->buf.len);
+				"%s at bit %llu (%llu bits) past a %u-byte "
+				"buffer",
+				info->name, (unsigned long long)bit,
+				(unsigned long long)len, b->buf.len);
 	}
 	bf = aml_obj_new(w->ns, AML_BUFFER_FIELD);
 	if (bf == NULL) {
 		return aml_fail(w, -ENOMEM, "no memory");
 	}
-	bf->bfield.buffer = aml_obj_get(buf);
-	bf->bfield.bit_offset = off;
+	bf->bfield.buffer = aml_obj_get(b);
+	bf->bfield.bit_offset = bit;
 	bf->bfield.bit_length = len;
 	bf->bfield.resolved = true;
 	bf->bfield.opcode = info->op;
 	bf->bfield.scope = w->f->scope;
-	rc = aml_ns_create_node(w->ns, w->f->scope, &name->name, bf,
-				w->f->method != NULL ? AML_NODE_TEMP : 0, &n);
-	aml_obj_put(bf);
-	if (rc) {
-		return aml_fail(w, rc, "cannot create the buffer field");
-	}
-	return 0;
+	/* aml_declare takes bf's reference and names the object when it
+	 * fails (a name that exists, a missing parent) */
+	return aml_declare(w, &ops[nm].name, bf, &node);
 }
 
-#define T  AML_ARG_TERM
-#define I  AML_ARG_INT
-#define B  AML_ARG_BUF
-#define N  AML_ARG_NAME
-#define TG AML_ARG_TARGET
-#define FIELD_OP(op, name)                                                     \
-	{                                                                      \
-		op, name, {B, I, N}, AML_OPF_STMT, op_create_field             \
-	}
-
 const struct aml_opinfo aml_ops_data[] = {
-    {0x71, "RefOf", {AML_ARG_SUPER}, 0, op_refof},
-    {0x83, "DerefOf", {T}, 0, op_derefof},
-    {0x87, "SizeOf", {AML_ARG_SUPER}, 0, op_sizeof},
-    {0x88, "Index", {T, I, TG}, 0, op_index},
-    {0x89,
-     "Match",
-     {AML_ARG_PKG, AML_ARG_BYTE, AML_ARG_DATA, AML_ARG_BYTE, AML_ARG_DATA, I},
-     0,
-     op_match},
-    {0x8E, "ObjectType", {AML_ARG_SUPER}, 0, op_objtype},
-    {0x5B12, "CondRefOf", {AML_ARG_SIMPLE, TG}, 0, op_condrefof},
-    FIELD_OP(0x8A, "CreateDWordField"),
-    FIELD_OP(0x8B, "CreateWordField"),
-    FIELD_OP(0x8C, "CreateByteField"),
-    FIELD_OP(0x8D, "CreateBitField"),
-    FIELD_OP(0x8F, "CreateQWordField"),
-    {OP_CREATE_FIELD,
+    {0x88, "Index", {OA_T, OA_I, OA_TG}, 0, op_index},
+    {0x87, "SizeOf", {OA_SN}, 0, op_sizeof},
+    {0x8E, "ObjectType", {OA_SN}, 0, op_objecttype},
+    {0x71, "RefOf", {OA_SN}, 0, op_refof},
+    {0x83, "DerefOf", {OA_T}, 0, op_derefof},
+    {OP_X(0x12), "CondRefOf", {OA_SI, OA_TG}, 0, op_condrefof},
+    {0x89, "Match", {OA_P, OA_BY, OA_D, OA_BY, OA_D, OA_I}, 0, op_match},
+    {0x8D,
+     "CreateBitField",
+     {OA_T, OA_I, OA_NM},
+     AML_OPF_STMT,
+     op_create_field},
+    {0x8C,
+     "CreateByteField",
+     {OA_T, OA_I, OA_NM},
+     AML_OPF_STMT,
+     op_create_field},
+    {0x8B,
+     "CreateWordField",
+     {OA_T, OA_I, OA_NM},
+     AML_OPF_STMT,
+     op_create_field},
+    {0x8A,
+     "CreateDWordField",
+     {OA_T, OA_I, OA_NM},
+     AML_OPF_STMT,
+     op_create_field},
+    {0x8F,
+     "CreateQWordField",
+     {OA_T, OA_I, OA_NM},
+     AML_OPF_STMT,
+     op_create_field},
+    {OP_X(0x13),
      "CreateField",
-     {B, I, I, N},
+     {OA_T, OA_I, OA_I, OA_NM},
      AML_OPF_STMT,
      op_create_field},
     {0, NULL, {0}, 0, NULL},

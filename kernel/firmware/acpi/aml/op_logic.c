@@ -1,73 +1,85 @@
 /*
- * The logical operators (ACPI 6.5 19.6.69 LAnd, 19.6.70 LEqual, 19.6.71
- * LGreater, 19.6.74 LLess, 19.6.76 LNot, 19.6.78 LOr; 20.2.5.4). True is
- * Ones (every bit of the table's integer width), false Zero.
- *
- * LNotEqual, LLessEqual and LGreaterEqual have no opcodes of their own:
- * they are encoded as LNot (0x92) followed by LEqual (0x93), LGreater
- * (0x94) or LLess (0x95) (20.2.5.4 "LNotEqualOp := LnotOp LequalOp"), so
- * LNot evaluating its operand, the comparison, is all they need.
+ * Logical operators (ACPI 6.5 19.6.69 LAnd, 19.6.70 LEqual, 19.6.71
+ * LGreater, 19.6.74 LLess, 19.6.77 LNot, 19.6.79 LOr; encodings in
+ * 20.2.5.4). LNotEqual, LLessEqual and LGreaterEqual have no opcode of
+ * their own: the byte stream is LNot (0x92) followed by the comparison,
+ * which this table handles as plain nesting (LNot's operand is a term).
+ * True is Ones cut to the integer width (as ACPICA answers), False 0.
  */
 #include "kern/errno.h"
 #include "kern/string.h"
-#include "firmware/acpi/aml/ops_local.h"
+#include "firmware/acpi/aml/op_common.h"
 
-/* Bytes compared as unsigned, then the shorter is the lesser (ACPICA). */
-static int bytes_cmp(const void *a, uint32_t alen, const void *b, uint32_t blen)
+static int bytes_cmp(const uint8_t *a, uint32_t la, const uint8_t *b,
+		     uint32_t lb)
 {
-	int c = memcmp(a, b, alen < blen ? alen : blen);
+	uint32_t n = la < lb ? la : lb;
+	int c = n ? memcmp(a, b, n) : 0;
 
 	if (c != 0) {
 		return c;
 	}
-	return alen < blen ? -1 : alen > blen;
+	return la < lb ? -1 : la > lb ? 1 : 0;
 }
 
-int aml_data_cmp(struct aml_walk *w, struct aml_obj *a, struct aml_obj *b,
-		 int *cmp)
+/*
+ * 19.6.70-74: the second operand is converted to the first's type
+ * (Integer, String or Buffer); strings and buffers compare byte by byte,
+ * a shorter one that is a prefix of the other is the lesser.
+ */
+int aml_compare(struct aml_walk *w, struct aml_obj *a, struct aml_obj *b,
+		int *cmp)
 {
 	struct aml_obj *c;
-	uint64_t x, y;
-	int rc;
+	int rc = aml_convert_to(w, b, a->type, &c);
 
-	/* 19.6.70: Source2 is converted to Source1's type */
-	if (a->type == AML_INTEGER) {
-		rc = aml_to_integer(w, b, &y);
-		if (rc == 0) {
-			x = a->integer & aml_int_mask(w);
-			*cmp = x < y ? -1 : x > y;
-		}
-		return rc;
-	}
-	if (a->type != AML_STRING && a->type != AML_BUFFER) {
-		return aml_fail(w, -EINVAL, "compare of type %d", a->type);
-	}
-	rc = aml_convert_to(w, b, a->type, &c);
 	if (rc) {
 		return rc;
 	}
-	if (a->type == AML_STRING) {
-		*cmp =
-		    bytes_cmp(a->str.ptr, a->str.len, c->str.ptr, c->str.len);
-	} else {
+	switch (a->type) {
+	case AML_INTEGER:
+		*cmp = a->integer < c->integer ? -1 : a->integer > c->integer;
+		break;
+	case AML_STRING:
+		*cmp = bytes_cmp((const uint8_t *)a->str.ptr, a->str.len,
+				 (const uint8_t *)c->str.ptr, c->str.len);
+		break;
+	case AML_BUFFER:
 		*cmp =
 		    bytes_cmp(a->buf.ptr, a->buf.len, c->buf.ptr, c->buf.len);
+		break;
+	default:
+		rc = aml_fail(w, -EINVAL, "cannot compare objects of type %d",
+			      a->type);
 	}
 	aml_obj_put(c);
-	return 0;
+	return rc;
 }
 
 static int give_bool(struct aml_walk *w, bool v, struct aml_obj **result)
 {
-	*result = aml_int_new(w->ns, v ? aml_int_mask(w) : 0);
-	return *result != NULL ? 0 : aml_fail(w, -ENOMEM, "no memory");
+	return aml_op_int_result(w, NULL, v ? ~0ull : 0, result);
 }
 
-/* LEqual, LGreater, LLess (Source1, Source2) */
-static int op_compare(struct aml_walk *w, const struct aml_opinfo *info,
-		      struct aml_operand *ops, struct aml_obj **result)
+/* LAnd, LOr (both operands are always evaluated), LNot */
+AML_DECL_OPS(op_bool)
 {
-	int cmp, rc = aml_data_cmp(w, ops[0].obj, ops[1].obj, &cmp);
+	uint64_t a = ops[0].integer;
+
+	switch (info->op) {
+	case 0x90:
+		return give_bool(w, a != 0 && ops[1].integer != 0, result);
+	case 0x91:
+		return give_bool(w, a != 0 || ops[1].integer != 0, result);
+	default:
+		return give_bool(w, a == 0, result);
+	}
+}
+
+/* LEqual, LGreater, LLess */
+AML_DECL_OPS(op_compare)
+{
+	int cmp, rc = aml_compare(w, ops[0].obj, ops[1].obj, &cmp);
 
 	if (rc) {
 		return rc;
@@ -82,29 +94,12 @@ static int op_compare(struct aml_walk *w, const struct aml_opinfo *info,
 	}
 }
 
-/* LAnd, LOr (Source1, Source2), LNot (Source): both operands are always
- * evaluated, as in ACPICA (AML has no short circuit). */
-static int op_bool(struct aml_walk *w, const struct aml_opinfo *info,
-		   struct aml_operand *ops, struct aml_obj **result)
-{
-	bool a = (ops[0].integer & aml_int_mask(w)) != 0;
-
-	switch (info->op) {
-	case 0x90:
-		return give_bool(w, a && ops[1].integer != 0, result);
-	case 0x91:
-		return give_bool(w, a || ops[1].integer != 0, result);
-	default:
-		return give_bool(w, !a, result);
-	}
-}
-
 const struct aml_opinfo aml_ops_logic[] = {
-    {0x90, "LAnd", {AML_ARG_INT, AML_ARG_INT}, 0, op_bool},
-    {0x91, "LOr", {AML_ARG_INT, AML_ARG_INT}, 0, op_bool},
-    {0x92, "LNot", {AML_ARG_INT}, 0, op_bool},
-    {0x93, "LEqual", {AML_ARG_DATA, AML_ARG_DATA}, 0, op_compare},
-    {0x94, "LGreater", {AML_ARG_DATA, AML_ARG_DATA}, 0, op_compare},
-    {0x95, "LLess", {AML_ARG_DATA, AML_ARG_DATA}, 0, op_compare},
+    {0x90, "LAnd", {OA_I, OA_I}, 0, op_bool},
+    {0x91, "LOr", {OA_I, OA_I}, 0, op_bool},
+    {0x92, "LNot", {OA_I}, 0, op_bool},
+    {0x93, "LEqual", {OA_D, OA_D}, 0, op_compare},
+    {0x94, "LGreater", {OA_D, OA_D}, 0, op_compare},
+    {0x95, "LLess", {OA_D, OA_D}, 0, op_compare},
     {0, NULL, {0}, 0, NULL},
 };

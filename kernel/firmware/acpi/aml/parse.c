@@ -231,8 +231,8 @@ static void index_family(const struct aml_opinfo *t)
 static void build_index(void)
 {
 	static const struct aml_opinfo *const families[] = {
-	    aml_ops_core,    aml_ops_math, aml_ops_logic,
-	    aml_ops_string,  aml_ops_data, aml_ops_convert,
+	    aml_ops_core,   aml_ops_math, aml_ops_logic,
+	    aml_ops_string, aml_ops_data, aml_ops_convert,
 	};
 	unsigned int i;
 

@@ -1,112 +1,175 @@
 /*
- * What the OS answers (ACPI 6.5 5.7 "Predefined Objects"): \_OSI (5.7.2),
- * \_OS (5.7.3), \_REV (5.7.4) and the Global Lock's mutex \_GL (5.7.1).
- *
- * kite answers as the reference it is compared against: ACPICA 20200925,
- * which Debian's acpiexec carries (the golden files were made with it).
- * That differs from today's Linux in three ways, kept on purpose:
- *  - "Windows 2020", "Windows 2021", "Windows 2022" are refused: that
- *    ACPICA predates them (Linux answers True since ACPICA 20201113 and
- *    later releases);
- *  - "Module Device", "Processor Device", "3.0 Thermal Model",
- *    "3.0 _SCP Extensions", "Processor Aggregator Device" are refused:
- *    ACPICA lists them as optional features, which acpiexec leaves off
- *    (Linux's drivers/acpi/osi.c turns four of them on);
- *  - "Windows 2006" is refused: acpiexec removes it at start-up to test
- *    AcpiRemoveInterface (aeinitfile/aetests); Linux answers True.
- *    (acpiexec also adds "AnotherTestString"; kite does not.)
- * "Linux" and "Darwin" are refused, as both do.
+ * What the OS answers to the firmware (ACPI 6.5 5.7 "Predefined
+ * Objects"): \_OSI (5.7.2, a host method), \_OS (5.7.3), \_REV (5.7.4)
+ * and the Global Lock mutex \_GL (5.7.1). \_OSI's interface list is per
+ * namespace: Linux's by default (the kernel answers as Linux does), and
+ * aml_ns_osi_set changes it (the host tool answers as acpiexec does).
  */
 #include "kern/errno.h"
 #include "kern/string.h"
-#include "firmware/acpi/aml/ops_local.h"
+#include "firmware/acpi/aml/op_common.h"
 
-/* Checked against acpiexec 20200925 (`evaluate` of a method storing each
- * _OSI answer): exactly these are True. */
-static const char *const osi_true[] = {
-    "Windows 2000",			 /* Windows 2000 */
-    "Windows 2001",			 /* Windows XP */
-    "Windows 2001 SP1",			 /* Windows XP SP1 */
-    "Windows 2001.1",			 /* Windows Server 2003 */
-    "Windows 2001 SP2",			 /* Windows XP SP2 */
-    "Windows 2001.1 SP1",		 /* Windows Server 2003 SP1 */
-    "Windows 2006.1",			 /* Windows Server 2008 */
-    "Windows 2006 SP1",			 /* Windows Vista SP1 */
-    "Windows 2006 SP2",			 /* Windows Vista SP2 */
-    "Windows 2009",			 /* Windows 7 */
-    "Windows 2012",			 /* Windows 8 */
-    "Windows 2013",			 /* Windows 8.1 */
-    "Windows 2015",			 /* Windows 10 */
-    "Windows 2016",			 /* Windows 10 1607 */
-    "Windows 2017",			 /* Windows 10 1703 */
-    "Windows 2017.2",			 /* Windows 10 1709 */
-    "Windows 2018",			 /* Windows 10 1803 */
-    "Windows 2018.2",			 /* Windows 10 1809 */
-    "Windows 2019",			 /* Windows 10 1903 */
-    "Extended Address Space Descriptor", /* a feature, on by default */
+/* Linux's default (drivers/acpi/osi.c over ACPICA's table, as aml.h
+ * documents it). */
+static const char *const osi_default[] = {
+    "Windows 2000",	   "Windows 2001",
+    "Windows 2001 SP1",	   "Windows 2001.1",
+    "Windows 2001 SP2",	   "Windows 2001.1 SP1",
+    "Windows 2006",	   "Windows 2006.1",
+    "Windows 2006 SP1",	   "Windows 2006 SP2",
+    "Windows 2009",	   "Windows 2012",
+    "Windows 2013",	   "Windows 2015",
+    "Windows 2016",	   "Windows 2017",
+    "Windows 2017.2",	   "Windows 2018",
+    "Windows 2018.2",	   "Windows 2019",
+    "Windows 2020",	   "Windows 2021",
+    "Windows 2022",	   "Extended Address Space Descriptor",
+    "Module Device",	   "Processor Device",
+    "3.0 _SCP Extensions", "Processor Aggregator Device",
 };
 
-bool aml_osi_supported(const char *s)
-{
-	unsigned int i;
+#define OSI_NAME AML_NAME4('_', 'O', 'S', 'I')
 
-	for (i = 0; i < sizeof(osi_true) / sizeof(osi_true[0]); i++) {
-		if (strcmp(s, osi_true[i]) == 0) {
-			return true;
-		}
+/*
+ * Where the namespace's list lives: a Package of Strings. Until the
+ * core gives struct aml_ns a field for it, it is parked in the native
+ * \_OSI method object's implicit-mutex slot, which a native method
+ * never uses and which object.c releases with the method.
+ */
+static struct aml_obj **osi_slot(struct aml_ns *ns)
+{
+	struct aml_node *n = aml_node_child(aml_ns_root(ns), OSI_NAME);
+
+	if (n == NULL || n->obj == NULL || n->obj->type != AML_METHOD ||
+	    n->obj->method.native == NULL) {
+		return NULL;
 	}
-	return false;
+	return &n->obj->method.mutex;
 }
 
-/* \_OSI (String): Ones or Zero (5.7.2); not a String is an error */
+static int osi_find(struct aml_obj *list, const char *s, size_t len)
+{
+	uint32_t i;
+
+	for (i = 0; list != NULL && i < list->pkg.count; i++) {
+		struct aml_obj *e = list->pkg.elems[i];
+
+		if (e->str.len == len && memcmp(e->str.ptr, s, len) == 0) {
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+/* \_OSI (Arg0 String): Ones when the interface is supported, else 0. */
 static int osi_native(struct aml_ns *ns, struct aml_obj **args,
 		      unsigned int nargs, struct aml_obj **ret)
 {
+	struct aml_obj **slot = osi_slot(ns);
+
 	*ret = NULL;
-	if (nargs < 1 || args[0] == NULL || args[0]->type != AML_STRING) {
-		aml_log(ns, "\\_OSI: the argument is not a String");
+	if (nargs < 1 || args[0] == NULL || args[0]->type != AML_STRING ||
+	    slot == NULL) {
+		aml_log(ns, "_OSI: argument is not a String");
 		return -EINVAL;
 	}
-	*ret = aml_int_new(ns, aml_osi_supported(args[0]->str.ptr) ? ~0ull : 0);
+	*ret = aml_int_new(
+	    ns, osi_find(*slot, args[0]->str.ptr, args[0]->str.len) >= 0 ? ~0ull
+									 : 0);
 	return *ret != NULL ? 0 : -ENOMEM;
 }
 
-static int install(struct aml_ns *ns, const char *seg, struct aml_obj *o)
+/* The list without element drop (drop < 0: none), plus add when given. */
+static struct aml_obj *osi_rebuild(struct aml_ns *ns, struct aml_obj *old,
+				   int drop, const char *add)
+{
+	uint32_t n = old != NULL ? old->pkg.count : 0, i, j = 0;
+	struct aml_obj *p =
+	    aml_pkg_new(ns, n - (drop >= 0 ? 1 : 0) + (add != NULL ? 1 : 0));
+
+	if (p == NULL) {
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		if ((int)i != drop) {
+			p->pkg.elems[j++] = aml_obj_get(old->pkg.elems[i]);
+		}
+	}
+	if (add != NULL) {
+		p->pkg.elems[j] = aml_str_new(ns, add, strlen(add));
+		if (p->pkg.elems[j] == NULL) {
+			aml_obj_put(p);
+			return NULL;
+		}
+	}
+	return p;
+}
+
+int aml_ns_osi_set(struct aml_ns *ns, const char *iface, bool supported)
+{
+	struct aml_obj **slot, *p;
+	int at;
+
+	if (ns == NULL || iface == NULL || (slot = osi_slot(ns)) == NULL) {
+		return -EINVAL;
+	}
+	at = osi_find(*slot, iface, strlen(iface));
+	if ((at >= 0) == supported) {
+		return 0;
+	}
+	p = osi_rebuild(ns, *slot, supported ? -1 : at,
+			supported ? iface : NULL);
+	if (p == NULL) {
+		return -ENOMEM;
+	}
+	aml_obj_put(*slot);
+	*slot = p;
+	return 0;
+}
+
+/* Attach obj (a reference is taken) as \<name>. */
+static int predef_node(struct aml_ns *ns, const char *name, struct aml_obj *obj)
 {
 	struct aml_name n = {0};
 	struct aml_node *node;
 	int rc;
 
-	if (o == NULL) {
+	if (obj == NULL) {
 		return -ENOMEM;
 	}
 	n.root = true;
 	n.nseg = 1;
-	n.segs = (const uint8_t *)seg;
-	rc = aml_ns_create_node(ns, aml_ns_root(ns), &n, o, 0, &node);
-	aml_obj_put(o);
+	n.segs = (const uint8_t *)name;
+	rc = aml_ns_create_node(ns, aml_ns_root(ns), &n, obj, 0, &node);
+	aml_obj_put(obj);
 	return rc;
 }
 
 int aml_predef_install(struct aml_ns *ns)
 {
-	static const char os[] = "Microsoft Windows NT"; /* 5.7.3 */
+	static const char os[] = "Microsoft Windows NT";
 	struct aml_obj *m = aml_obj_new(ns, AML_METHOD);
+	unsigned int i;
 	int rc;
 
 	if (m != NULL) {
-		m->method.flags = 1; /* one argument, not serialized */
+		m->method.flags = 1; /* one argument */
 		m->method.native = osi_native;
 	}
-	rc = install(ns, "_OSI", m);
+	rc = predef_node(ns, "_OSI", m);
+	for (i = 0; rc == 0 && i < sizeof(osi_default) / sizeof(osi_default[0]);
+	     i++) {
+		rc = aml_ns_osi_set(ns, osi_default[i], true);
+	}
 	if (rc == 0) {
-		rc = install(ns, "_OS_", aml_str_new(ns, os, sizeof(os) - 1));
+		rc = predef_node(ns, "_OS_",
+				 aml_str_new(ns, os, sizeof(os) - 1));
 	}
-	if (rc == 0) { /* 5.7.4: 2 = ACPI 2.0 and later (acpiexec: 2) */
-		rc = install(ns, "_REV", aml_int_new(ns, 2));
+	if (rc == 0) {
+		rc = predef_node(ns, "_REV", aml_int_new(ns, 2));
 	}
-	if (rc == 0) { /* 5.7.1: the Global Lock, a Mutex at SyncLevel 0 */
-		rc = install(ns, "_GL_", aml_obj_new(ns, AML_MUTEX));
+	if (rc == 0) {
+		rc = predef_node(ns, "_GL_", aml_obj_new(ns, AML_MUTEX));
 	}
 	return rc;
 }

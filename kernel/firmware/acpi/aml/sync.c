@@ -17,9 +17,9 @@
 #include "kern/string.h"
 #include "firmware/acpi/aml/exec.h"
 
-#define OP_STALL  AML_OP_EXT(0x21)
-#define OP_SIGNAL AML_OP_EXT(0x24)
-#define OP_WAIT	  AML_OP_EXT(0x25)
+#define OP_STALL     AML_OP_EXT(0x21)
+#define OP_SIGNAL    AML_OP_EXT(0x24)
+#define OP_WAIT	     AML_OP_EXT(0x25)
 #define STALL_MAX_US 255 /* 19.6.130: Stall is for short waits */
 
 static int give_int(struct aml_walk *w, uint64_t v, struct aml_obj **res)
@@ -29,9 +29,8 @@ static int give_int(struct aml_walk *w, uint64_t v, struct aml_obj **res)
 }
 
 /* The object a SuperName operand names, when it is of `type`. */
-static struct aml_obj *target_obj(struct aml_walk *w,
-				  const struct aml_target *t,
-				  enum aml_type type)
+static struct aml_obj *
+target_obj(struct aml_walk *w, const struct aml_target *t, enum aml_type type)
 {
 	struct aml_node *n = NULL;
 
@@ -76,8 +75,9 @@ AML_DECL_OP(aml_op_notify)
 	(void)result;
 	if (n == NULL ||
 	    (t != AML_DEVICE && t != AML_PROCESSOR && t != AML_THERMAL)) {
-		return aml_fail(w, -EINVAL, "Notify of something not a Device, "
-					    "Processor or ThermalZone");
+		return aml_fail(w, -EINVAL,
+				"Notify of something not a Device, "
+				"Processor or ThermalZone");
 	}
 	return aml_notify(w, n, ops[1].integer);
 }
@@ -92,8 +92,8 @@ AML_DECL_OP(aml_op_sleep_stall)
 	(void)result;
 	if (info->op == OP_STALL) {
 		if (ns->ops.stall_us != NULL) {
-			ns->ops.stall_us(ns->ctx, v > STALL_MAX_US ? STALL_MAX_US
-								   : v);
+			ns->ops.stall_us(ns->ctx,
+					 v > STALL_MAX_US ? STALL_MAX_US : v);
 		}
 		return 0;
 	}
@@ -183,67 +183,73 @@ AML_DECL_OP(aml_op_fatal)
 
 /* ---- Load / LoadTable / Unload ---------------------------------------- */
 
-/* A table's bytes from an OperationRegion, read byte by byte: the header
- * first (its length), then the rest. */
-static int region_table(struct aml_walk *w, struct aml_node *rn,
-			uint8_t **out, size_t *len)
+/* Bytes [from, to) of a region, read through a byte-wide field over it
+ * (so through the host's handler, like any field access). */
+static int region_bytes(struct aml_walk *w, struct aml_node *rn, uint8_t *p,
+			uint64_t from, uint64_t to)
 {
-	struct aml_obj *r = rn->obj;
-	uint64_t b, n = AML_HDR_LEN, i;
-	struct aml_field f = {0};
-	struct aml_obj fo = {0};
-	struct aml_node fn = {0};
-	uint8_t *p;
-	int rc = aml_region_resolve(w, r);
+	struct aml_obj fo = {.type = AML_FIELD_UNIT, .refs = 1};
+	struct aml_node fn = {.obj = &fo};
+	struct aml_obj *v;
+	uint64_t i;
+	int rc;
 
-	if (rc == 0 && r->region.length < AML_HDR_LEN) {
-		rc = aml_fail(w, -EBADMSG, "Load: region shorter than a header");
-	}
-	if (rc) {
-		return rc;
-	}
-	/* a byte-wide field over the region reads it through its handler */
-	f.kind = AML_FIELD_REGION;
-	f.region = rn;
-	f.flags = 1; /* ByteAcc */
-	f.bit_length = 8;
-	fo.type = AML_FIELD_UNIT;
-	fo.refs = 1;
-	fn.obj = &fo;
-	p = kmalloc(AML_HDR_LEN, 0);
-	for (i = 0; p != NULL && i < n; i++) {
-		struct aml_obj *v;
-
-		fo.field = f;
+	fo.field.kind = AML_FIELD_REGION;
+	fo.field.region = rn;
+	fo.field.flags = 1; /* ByteAcc */
+	fo.field.bit_length = 8;
+	for (i = from; i < to; i++) {
 		fo.field.bit_offset = (uint32_t)(i * 8);
 		rc = aml_field_read(w, &fn, &v);
 		if (rc) {
-			break;
+			return rc;
 		}
 		p[i] = (uint8_t)v->integer;
 		aml_obj_put(v);
-		if (i == 7) { /* the header's Length is in */
-			n = p[4] | (uint64_t)p[5] << 8 | (uint64_t)p[6] << 16 |
-			    (uint64_t)p[7] << 24;
-			if (n < AML_HDR_LEN || n > r->region.length ||
-			    n > w->ns->lim.max_alloc) {
-				rc = aml_fail(w, -EBADMSG,
-					      "Load: table length %llu",
-					      (unsigned long long)n);
-				break;
-			}
-			uint8_t *q = krealloc(p, (size_t)n, 0);
-
-			if (q == NULL) {
-				break;
-			}
-			p = q;
-		}
 	}
-	(void)b;
-	if (p == NULL || rc || i < n) {
+	return 0;
+}
+
+/* A table's bytes from an OperationRegion: the header first (its
+ * Length, checked against the region), then the rest. */
+static int region_table(struct aml_walk *w, struct aml_node *rn, uint8_t **out,
+			size_t *len)
+{
+	uint64_t rlen, n;
+	uint8_t *p, *q;
+	int rc = aml_region_resolve(w, rn->obj);
+
+	rlen = rn->obj->region.length;
+	if (rc == 0 && rlen < AML_HDR_LEN) {
+		rc =
+		    aml_fail(w, -EBADMSG, "Load: region shorter than a header");
+	}
+	p = rc == 0 ? kmalloc(AML_HDR_LEN, 0) : NULL;
+	if (rc == 0 && p == NULL) {
+		rc = aml_fail(w, -ENOMEM, "Load: no memory");
+	}
+	if (rc == 0) {
+		rc = region_bytes(w, rn, p, 0, AML_HDR_LEN);
+	}
+	n = rc == 0 ? (uint64_t)p[4] | (uint64_t)p[5] << 8 |
+			  (uint64_t)p[6] << 16 | (uint64_t)p[7] << 24
+		    : 0;
+	if (rc == 0 &&
+	    (n < AML_HDR_LEN || n > rlen || n > w->ns->lim.max_alloc)) {
+		rc = aml_fail(w, -EBADMSG, "Load: table length %llu",
+			      (unsigned long long)n);
+	}
+	q = rc == 0 ? krealloc(p, (size_t)n, 0) : NULL;
+	if (rc == 0 && q == NULL) {
+		rc = aml_fail(w, -ENOMEM, "Load: no memory");
+	}
+	if (rc == 0) {
+		p = q;
+		rc = region_bytes(w, rn, p, AML_HDR_LEN, n);
+	}
+	if (rc) {
 		kfree(p);
-		return rc ? rc : aml_fail(w, -ENOMEM, "Load: no memory");
+		return rc;
 	}
 	*out = p;
 	*len = (size_t)n;
@@ -254,7 +260,8 @@ static int buffer_table(struct aml_walk *w, struct aml_obj *b, uint8_t **out,
 			size_t *len)
 {
 	if (b->buf.len < AML_HDR_LEN) {
-		return aml_fail(w, -EBADMSG, "Load: buffer shorter than a header");
+		return aml_fail(w, -EBADMSG,
+				"Load: buffer shorter than a header");
 	}
 	*out = kmalloc(b->buf.len, 0);
 	if (*out == NULL) {
@@ -265,8 +272,8 @@ static int buffer_table(struct aml_walk *w, struct aml_obj *b, uint8_t **out,
 	return 0;
 }
 
-static int load_bytes(struct aml_walk *w, uint8_t *p, size_t len,
-		      bool owned, struct aml_obj **handle)
+static int load_bytes(struct aml_walk *w, uint8_t *p, size_t len, bool owned,
+		      struct aml_obj **handle)
 {
 	struct aml_table *t;
 	int rc = aml_load_table_bytes(w->ns, p, len, owned, &t);
@@ -289,8 +296,8 @@ static int load_bytes(struct aml_walk *w, uint8_t *p, size_t len,
  * holding a whole table; the DDBHandle goes to the target. */
 AML_DECL_OP(aml_op_load)
 {
-	struct aml_node *n = ops[0].tgt.kind == AML_TGT_NODE ? ops[0].tgt.node
-							     : NULL;
+	struct aml_node *n =
+	    ops[0].tgt.kind == AML_TGT_NODE ? ops[0].tgt.node : NULL;
 	struct aml_obj *v = NULL, *h = NULL;
 	uint8_t *p = NULL;
 	size_t len = 0;
