@@ -52,8 +52,7 @@ static unsigned int ndevs;
  * A host for the tests: region reads go to fake_read (when set), writes
  * are dropped; with no fake_read every region access fails (-ENODEV).
  */
-static uint64_t (*fake_read_fn)(void *ctx, int space, uint64_t addr,
-				int width);
+static uint64_t (*fake_read_fn)(void *ctx, int space, uint64_t addr, int width);
 static void *fake_read_ctx;
 
 static int test_rw(void *ctx, const struct aml_region_access *a, bool write,
@@ -98,7 +97,7 @@ static bool predefined(struct aml_node *n)
 {
 	return aml_node_parent(n) == NULL ||
 	       (aml_node_parent(aml_node_parent(n)) == NULL &&
-		(aml_node_name(n) == 0x5F42535Fu ||   /* "_SB_" */
+		(aml_node_name(n) == 0x5F42535Fu || /* "_SB_" */
 		 aml_node_name(n) == 0x5F5A545Fu)); /* "_TZ_" */
 }
 
@@ -905,7 +904,7 @@ TEST(aml_bad_args)
 	CHECK_EQ_INT(aml_ns_create(NULL, NULL, NULL, NULL), -EINVAL);
 	REQUIRE_EQ_INT(aml_ns_create(&test_ops, NULL, NULL, &ns), 0);
 	CHECK_EQ_INT(aml_ns_load_table(ns, NULL, 36), -EINVAL);
-	CHECK(aml_ns_load_table(ns, junk, 35) < 0); /* past the buffer */
+	CHECK(aml_ns_load_table(ns, junk, 35) < 0);	 /* past the buffer */
 	CHECK(aml_ns_load_table(ns, short_len, 36) < 0); /* below 36 */
 	CHECK_EQ_INT(aml_ns_load_table(ns, junk, sizeof(junk)), 0);
 	CHECK_EQ_INT(aml_ns_eval(ns, NULL, "\\NONE", NULL, 0, &v), -ENOENT);
