@@ -240,7 +240,7 @@ class Guest:
             if time.monotonic() > deadline:
                 raise Timeout("no QMP event %s %r within %.0fs; events: %r"
                               % (name, data, timeout, self.events))
-            self._read(0.2)  # the serial output meanwhile
+            self._read(0.05)  # the serial output meanwhile
             self.qmp("query-status")
 
     def hmp(self, line):

@@ -127,11 +127,45 @@ static void sim_log(void *ctx, const char *text)
 	snprintf(s->log, sizeof(s->log), "%s", text);
 }
 
+/* An SSDT of 43 bytes: the header, then Name (<name>, <value>). */
+static void small_ssdt(uint8_t *t, const char *sig, const char *name,
+		       uint8_t value)
+{
+	memset(t, 0, 43);
+	memcpy(t, sig, 4);
+	t[4] = 43;
+	t[8] = 2;
+	memcpy(t + 10, "KITE", 4);
+	memcpy(t + 16, "LOADTB", 6);
+	t[36] = 0x08; /* NameOp */
+	memcpy(t + 37, name, 4);
+	t[41] = 0x0A; /* BytePrefix */
+	t[42] = value;
+}
+
+static uint8_t oem1[43];
+
+static int sim_find_table(void *ctx, const char sig[4], const char oem_id[6],
+			  const char oem_table_id[8], const uint8_t **table,
+			  size_t *len)
+{
+	(void)ctx;
+	if (memcmp(sig, "OEM1", 4) != 0 || memcmp(oem_id, "KITE", 4) != 0 ||
+	    memcmp(oem_table_id, "LOADTB", 6) != 0) {
+		return -ENOENT;
+	}
+	small_ssdt(oem1, "OEM1", "LTOK", 5);
+	*table = oem1;
+	*len = sizeof(oem1);
+	return 0;
+}
+
 static const struct aml_host_ops sim_ops = {
     .region_rw = sim_rw,
     .notify = sim_notify,
     .fatal = sim_fatal,
     .log = sim_log,
+    .find_table = sim_find_table,
 };
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -383,6 +417,28 @@ TEST(aml_core_notify_package_load)
 	aml_ns_destroy(ns);
 }
 
+TEST(aml_core_load_region_and_load_table)
+{
+	struct aml_ns *ns = load_core();
+	struct aml_ns_stats st;
+
+	REQUIRE(ns != NULL);
+	small_ssdt(sim.mem + 0x800, "SSDT", "LDR2", 7);
+	CHECK_EQ_INT(int_of(ns, "\\LDRG"), 7);
+	CHECK_EQ_INT(int_of(ns, "\\DDB2"), 1); /* the second table */
+	CHECK_EQ_INT(int_of(ns, "\\LDTT"), 5);
+	CHECK_EQ_INT(int_of(ns, "\\LTPA"), 0x77);
+	CHECK_EQ_INT(int_of(ns, "\\LDTN"), 0); /* no such table: Zero */
+	aml_ns_get_stats(ns, &st);
+	CHECK_EQ_INT(st.tables, 3);
+	/* a header length past the region: refused, named */
+	sim.mem[0x804] = 0xFF;
+	sim.mem[0x805] = 0x01;
+	CHECK(int_of(ns, "\\LDRG") == ~0ull);
+	CHECK(strstr(aml_ns_last_error(ns), "table length") != NULL);
+	aml_ns_destroy(ns);
+}
+
 /* ---- bounds and failures ------------------------------------------------- */
 
 TEST(aml_core_bounds)
@@ -486,4 +542,27 @@ TEST(aml_core_qemu_pc)
 TEST(aml_core_qemu_q35)
 {
 	qemu_dsdt("acpi/q35/DSDT.bin");
+}
+
+TEST(aml_core_bad_args)
+{
+	struct aml_ns *ns = NULL;
+	struct aml_ns_stats st;
+	struct aml_value v;
+
+	CHECK_EQ_INT(aml_ns_create(&sim_ops, NULL, NULL, NULL), -EINVAL);
+	CHECK_EQ_INT(aml_ns_create(NULL, NULL, NULL, &ns), -EINVAL);
+	CHECK(ns == NULL);
+	CHECK_EQ_INT(aml_ns_load_table(NULL, NULL, 0), -EINVAL);
+	CHECK_EQ_INT(aml_ns_initialize(NULL, 0, 0), -EINVAL);
+	CHECK(aml_ns_lookup(NULL, NULL, "\\_SB") == NULL);
+	CHECK_EQ_INT(aml_ns_eval(NULL, NULL, "\\_SB", NULL, 0, &v), -EINVAL);
+	CHECK(strcmp(aml_ns_last_error(NULL), "") == 0);
+	aml_ns_get_stats(NULL, &st);
+	CHECK_EQ_INT(st.nodes, 0);
+	aml_ns_destroy(NULL);
+	REQUIRE(aml_ns_create(&sim_ops, NULL, NULL, &ns) == 0);
+	CHECK_EQ_INT(aml_ns_eval(ns, NULL, "\\NONE", NULL, 0, &v), -ENOENT);
+	CHECK_EQ_INT(v.type, AML_UNINIT);
+	aml_ns_destroy(ns);
 }

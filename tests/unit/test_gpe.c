@@ -5,9 +5,12 @@
  * windows (firmware/acpi/mcfg.c), on QEMU 7.2's captured pc and q35
  * tables (tests/fixtures/acpi) and on copies broken here.
  */
+#include <dirent.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "kern/errno.h"
 #include "firmware/acpi/acpi.h"
 #include "firmware/acpi/gpe_block.h"
@@ -292,4 +295,93 @@ TEST(gpe_mcfg_bad)
 	REQUIRE_EQ_INT(acpi_parse_mcfg(t, len, &m), 0);
 	CHECK_EQ_INT(m.count, ACPI_MCFG_MAX);
 	CHECK_EQ_INT(m.dropped, 20 - ACPI_MCFG_MAX);
+}
+
+/* Corpus survey figures (tests/fixtures/acpi/corpus). */
+struct survey {
+	unsigned int fadts, gpe0, gpe1, gpes, mcfgs, windows, bad;
+};
+
+static void survey_fadt(const char *dir, struct survey *sv)
+{
+	char name[320];
+	size_t len;
+	uint8_t *t;
+	struct acpi_fadt_info f;
+	struct acpi_gpe_blocks b;
+
+	snprintf(name, sizeof(name), "acpi/corpus/%s/facp.dat", dir);
+	t = unit_load_fixture(name, &len);
+	if (t == NULL) {
+		return;
+	}
+	sv->fadts++;
+	CHECK_EQ_INT(acpi_parse_fadt(t, len, &f), 0);
+	acpi_gpe_blocks_from_fadt(&f, &b);
+	/* Every machine of the corpus has a GPE0 block; none overlaps. */
+	CHECK(b.count >= 1);
+	CHECK(b.dropped == NULL);
+	sv->gpe0 += b.count >= 1;
+	sv->gpe1 += b.count == 2;
+	for (unsigned int i = 0; i < b.count; i++) {
+		sv->gpes += acpi_gpe_block_size(&b.b[i]);
+	}
+	free(t);
+}
+
+static void survey_mcfg(const char *dir, struct survey *sv)
+{
+	char name[320], path[400];
+	const char *root = getenv("KITE_FIXTURES");
+	size_t len;
+	uint8_t *t;
+	struct acpi_mcfg m;
+
+	snprintf(name, sizeof(name), "acpi/corpus/%s/mcfg.dat", dir);
+	snprintf(path, sizeof(path), "%s/%s",
+		 root && root[0] ? root : "tests/fixtures", name);
+	if (access(path, R_OK) != 0) {
+		return; /* a machine without an MCFG */
+	}
+	t = unit_load_fixture(name, &len);
+	if (t == NULL) {
+		return;
+	}
+	sv->mcfgs++;
+	CHECK_EQ_INT(acpi_parse_mcfg(t, len, &m), 0);
+	CHECK(m.count >= 1);
+	sv->windows += m.count;
+	sv->bad += m.bad + m.dropped + m.trailing;
+	free(t);
+}
+
+/* The FADT's GPE blocks and the MCFG of every machine in the corpus:
+ * all decode, and the figures are printed. */
+TEST(gpe_corpus_survey)
+{
+	const char *root = getenv("KITE_FIXTURES");
+	char path[300];
+	DIR *d;
+	struct dirent *e;
+	struct survey sv = {0};
+
+	snprintf(path, sizeof(path), "%s/acpi/corpus",
+		 root && root[0] ? root : "tests/fixtures");
+	d = opendir(path);
+	REQUIRE(d != NULL);
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.' || strchr(e->d_name, '.')) {
+			continue;
+		}
+		survey_fadt(e->d_name, &sv);
+		survey_mcfg(e->d_name, &sv);
+	}
+	closedir(d);
+	printf("# gpe corpus: %u FADTs, %u with GPE0, %u with GPE1, %u GPEs; "
+	       "%u MCFGs, %u ECAM windows, %u bad entries\n",
+	       sv.fadts, sv.gpe0, sv.gpe1, sv.gpes, sv.mcfgs, sv.windows,
+	       sv.bad);
+	CHECK(sv.fadts >= 40);
+	CHECK_EQ_INT(sv.gpe0, sv.fadts);
+	CHECK_EQ_INT(sv.bad, 0);
 }

@@ -36,6 +36,7 @@
 #define ioremap		  fake_ioremap
 #define kmalloc		  fake_kmalloc
 #define kfree		  fake_kfree
+#define time_ns		  gpe_fake_time_ns
 #include "drivers/acpi/gpe.c"
 
 #include "fake_arch.h"
@@ -75,6 +76,14 @@ void *fake_ioremap(uint64_t phys, size_t size)
 	(void)phys;
 	(void)size;
 	return NULL;
+}
+
+/* A clock that moves 3 us per reading. */
+uint64_t gpe_fake_time_ns(void)
+{
+	static uint64_t t;
+
+	return t += 3000;
 }
 
 void *fake_kzalloc(size_t size, unsigned int flags)
@@ -371,6 +380,7 @@ TEST(gpe_dispatch_edge)
 	CHECK_EQ_INT(sts[0], 0);
 	CHECK_EQ_INT(en[0], 0x1e);
 	CHECK_EQ_INT(gpe_at(0, 1)->count, 1);
+	CHECK_EQ_INT(gpe_at(0, 1)->last_ns, 3000);
 	CHECK(!acpi_gpe_pending());
 	CHECK_EQ_INT(locked, 0);
 	teardown();

@@ -230,12 +230,13 @@ static void osi_as_acpiexec(struct aml_ns *ns)
  * ACPICA's defaults before any _REG could run; the spec's 6.5.4 lets an
  * OS skip _REG for spaces that are always there), and the golden files
  * carry the consequences (an EC's _REG(3, 1) runs, a PCI_Config one
- * does not).
+ * does not). EmbeddedControl's _REG runs first and apart, as acpiexec
+ * runs it (ec.c).
  */
 #define REG_SPACES                                                             \
 	(((1u << AML_SPACE_COUNT) - 1) &                                       \
 	 ~((1u << AML_SPACE_MEMORY) | (1u << AML_SPACE_IO) |                   \
-	   (1u << AML_SPACE_PCI)))
+	   (1u << AML_SPACE_PCI) | (1u << AML_SPACE_EC)))
 
 /* A namespace with every table loaded and (unless no_init) brought up
  * as acpiexec brings it up: _REG as above, _STA/_INI, and no \_PIC
@@ -266,6 +267,7 @@ static struct aml_ns *load_all(const struct table *tab, unsigned int n,
 		}
 	}
 	if (!o->no_init) {
+		amldump_ec_reg(ns);
 		aml_ns_initialize(ns, REG_SPACES, -1);
 	}
 	*ms = now_ms() - t0;

@@ -39,6 +39,9 @@ struct amldump_host {
 
 const struct aml_host_ops *amldump_host_ops(void);
 
+/* ec.c: _REG(EmbeddedControl, 1) below each EC device acpiexec accepts. */
+void amldump_ec_reg(struct aml_ns *ns);
+
 /* kprintf.c: whether kprintf stays silent (--quiet). */
 extern bool amldump_kprintf_quiet;
 

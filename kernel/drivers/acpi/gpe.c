@@ -10,6 +10,7 @@
 #include "drivers/acpi/notify.h"
 #include "kern/errno.h"
 #include "kern/io.h"
+#include "kern/ktimer.h"
 #include "kern/mm.h"
 #include "kern/printf.h"
 #include "kern/vm.h"
@@ -25,6 +26,7 @@ struct gpe_info {
 	bool wake;		/* named by a device's _PRW: for waking only */
 	unsigned long count;	/* times it was handled */
 	unsigned long failures; /* of its method */
+	uint64_t last_ns, max_ns; /* its method's run time */
 };
 
 static struct acpi_gpe_blocks blocks;
@@ -317,10 +319,19 @@ static void run_method(struct gpe_info *g)
 	struct aml_ns *ns = acpi_ns_lock();
 	char path[PATH_LEN];
 
+	uint64_t t0;
+	int ret;
+
 	if (ns == NULL) {
 		return;
 	}
-	if (aml_ns_eval(ns, g->method, NULL, NULL, 0, &out) < 0) {
+	t0 = time_ns();
+	ret = aml_ns_eval(ns, g->method, NULL, NULL, 0, &out);
+	g->last_ns = time_ns() - t0;
+	if (g->last_ns > g->max_ns) {
+		g->max_ns = g->last_ns;
+	}
+	if (ret < 0) {
 		g->failures++;
 		aml_node_path(g->method, path, sizeof(path));
 		kprintf("acpi: %s failed: %s\n", path, aml_ns_last_error(ns));
@@ -395,10 +406,25 @@ unsigned int acpi_gpe_dispatch(void)
 	return handled;
 }
 
-void acpi_gpe_print(void)
+static void print_row(unsigned int b, unsigned int n)
 {
+	const struct gpe_info *g = gpe_at(b, n);
 	char path[PATH_LEN];
 
+	ksnprintf(path, sizeof(path), "\\_GPE.%s", g->name);
+	kprintf("0x%02x  %-7s  %-15s  %-10s  %5lu  %6lu  %7llu  %7llu\n",
+		blocks.b[b].base + n,
+		g->method ? (g->level ? "level" : "edge") : "-",
+		g->method ? path : "(none)",
+		g->enabled ? "enabled"
+		: g->wake  ? "wake-only"
+			   : "disabled",
+		g->count, g->failures, (unsigned long long)(g->last_ns / 1000),
+		(unsigned long long)(g->max_ns / 1000));
+}
+
+void acpi_gpe_print(void)
+{
 	if (blocks.count == 0) {
 		kprintf("no GPE blocks\n");
 		return;
@@ -411,24 +437,14 @@ void acpi_gpe_print(void)
 		    blocks.b[b].regs, blocks.b[b].base,
 		    blocks.b[b].base + acpi_gpe_block_size(&blocks.b[b]) - 1);
 	}
-	kprintf(" GPE  TRIGGER  METHOD           STATE       COUNT  FAILED\n");
+	kprintf(" GPE  TRIGGER  METHOD           STATE       COUNT  FAILED  "
+		"LAST_US   MAX_US\n");
 	for (unsigned int b = 0; b < blocks.count; b++) {
 		for (unsigned int n = 0; n < acpi_gpe_block_size(&blocks.b[b]);
 		     n++) {
-			const struct gpe_info *g = gpe_at(b, n);
-
-			if (!g->method && !g->count) {
-				continue;
+			if (gpe_at(b, n)->method || gpe_at(b, n)->count) {
+				print_row(b, n);
 			}
-			ksnprintf(path, sizeof(path), "\\_GPE.%s", g->name);
-			kprintf("0x%02x  %-7s  %-15s  %-10s  %5lu  %6lu\n",
-				blocks.b[b].base + n,
-				g->method ? (g->level ? "level" : "edge") : "-",
-				g->method ? path : "(none)",
-				g->enabled ? "enabled"
-				: g->wake  ? "wake-only"
-					   : "disabled",
-				g->count, g->failures);
 		}
 	}
 }

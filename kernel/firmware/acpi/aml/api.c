@@ -58,6 +58,9 @@ int aml_ns_create(const struct aml_host_ops *ops, void *ctx,
 {
 	struct aml_ns *ns;
 
+	if (out == NULL) {
+		return -EINVAL;
+	}
 	*out = NULL;
 	if (ops == NULL) {
 		return -EINVAL;
@@ -95,6 +98,7 @@ void aml_ns_destroy(struct aml_ns *ns)
 		return;
 	}
 	aml_ns_delete_node(ns, ns->root);
+	aml_obj_put(ns->osi);
 	for (i = 0; i < ns->ntables; i++) {
 		if (ns->tables[i]->owned) {
 			kfree((void *)(uintptr_t)ns->tables[i]->aml);
@@ -120,11 +124,21 @@ int aml_ns_load_table(struct aml_ns *ns, const uint8_t *table, size_t len)
 
 const char *aml_ns_last_error(const struct aml_ns *ns)
 {
+	if (ns == NULL) {
+		return "";
+	}
 	return ns->errmsg_set || ns->errmsg[0] ? ns->errmsg : "";
 }
 
 void aml_ns_get_stats(const struct aml_ns *ns, struct aml_ns_stats *st)
 {
+	if (st == NULL) {
+		return;
+	}
+	if (ns == NULL) {
+		memset(st, 0, sizeof(*st));
+		return;
+	}
 	*st = ns->st;
 }
 
@@ -166,6 +180,10 @@ int aml_ns_eval(struct aml_ns *ns, struct aml_node *node, const char *path,
 
 	if (out != NULL) {
 		memset(out, 0, sizeof(*out));
+	}
+	if (ns == NULL || (node == NULL && path == NULL) ||
+	    (nargs > 0 && args == NULL)) {
+		return ns == NULL || path != NULL ? -EINVAL : -ENOENT;
 	}
 	if (path != NULL) {
 		n = aml_ns_lookup_child(ns, node, path);

@@ -102,7 +102,7 @@ int aml_tick(struct aml_walk *w)
 
 /* ---- method calls ------------------------------------------------------ */
 
-static void frame_release(struct aml_ns *ns, struct aml_frame *f)
+void aml_frame_release(struct aml_ns *ns, struct aml_frame *f)
 {
 	unsigned int i;
 
@@ -191,7 +191,7 @@ int aml_call(struct aml_ns *ns, struct aml_frame *caller,
 		*ret = f.ret;
 		f.ret = NULL;
 	}
-	frame_release(ns, &f);
+	aml_frame_release(ns, &f);
 	return rc;
 }
 
@@ -213,7 +213,7 @@ int aml_eval_node(struct aml_ns *ns, struct aml_node *n, struct aml_obj **args,
 		      n->table < ns->ntables ? ns->tables[n->table] : NULL, 0,
 		      0);
 	rc = aml_node_value(&w, n, out);
-	frame_release(ns, &f);
+	aml_frame_release(ns, &f);
 	return rc;
 }
 

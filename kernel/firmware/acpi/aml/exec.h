@@ -25,6 +25,8 @@ int aml_eval_node(struct aml_ns *ns, struct aml_node *n, struct aml_obj **args,
 		  unsigned int nargs, struct aml_obj **out);
 /* The path of a node, for messages (a static-free caller buffer). */
 void aml_path_buf(const struct aml_node *n, char *buf, size_t size);
+/* Put a frame's Args, Locals, return value and method-local nodes. */
+void aml_frame_release(struct aml_ns *ns, struct aml_frame *f);
 /* Begin a top-level evaluation: budget, first-error slot. */
 void aml_top_begin(struct aml_ns *ns);
 

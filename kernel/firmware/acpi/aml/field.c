@@ -191,9 +191,7 @@ static int region_args(struct aml_walk *w, struct aml_region *r)
 	if (rc == 0) {
 		rc = aml_eval_integer(&sub, &r->length);
 	}
-	for (unsigned int i = 0; i < AML_NLOCALS; i++) {
-		aml_obj_put(f.locals[i]);
-	}
+	aml_frame_release(w->ns, &f);
 	return rc;
 }
 
@@ -338,12 +336,11 @@ static int unit_rw(struct aml_walk *w, struct aml_field *f, uint64_t off,
 	}
 }
 
-/* The access width in bits (FieldFlags 3:0, 19.6.46). AnyAcc: the
- * smallest unit holding the whole field, aligned, else bytes. */
+/* The access width in bits (FieldFlags 3:0, 19.6.46). AnyAcc is byte
+ * access, as ACPICA does it (and so the region's neighbouring bytes
+ * are not touched, nor bytes past its end). */
 static unsigned int access_width(const struct aml_field *f)
 {
-	unsigned int w;
-
 	switch (f->flags & 0x0F) {
 	case 2:
 		return 16;
@@ -351,15 +348,7 @@ static unsigned int access_width(const struct aml_field *f)
 		return 32;
 	case 4:
 		return 64;
-	case 0:
-		for (w = 8; w <= 64; w *= 2) {
-			if (f->bit_offset / w ==
-			    (f->bit_offset + f->bit_length - 1) / w) {
-				return w;
-			}
-		}
-		return 8;
-	default: /* ByteAcc, BufferAcc */
+	default: /* AnyAcc, ByteAcc, BufferAcc */
 		return 8;
 	}
 }
@@ -554,7 +543,14 @@ int aml_bfield_read(struct aml_walk *w, struct aml_obj *bf,
 			 bits_get(src, bf->bfield.buffer->buf.len,
 				  bf->bfield.bit_offset + i, n));
 	}
-	rc = bytes_to_obj(w, buf, bits, out);
+	/* CreateField (19.6.17) makes a Buffer whatever its width, as
+	 * ACPICA 20200925 does; the fixed-width Create*Field an Integer */
+	if (bf->bfield.opcode == 0x5B13) {
+		*out = aml_buf_new(w->ns, buf, (size_t)(bits + 7) / 8);
+		rc = *out != NULL ? 0 : aml_fail(w, -ENOMEM, "no memory");
+	} else {
+		rc = bytes_to_obj(w, buf, bits, out);
+	}
 	kfree(buf);
 	return rc;
 }

@@ -473,6 +473,7 @@ struct aml_ns {
 	char errmsg[AML_ERRMSG_LEN];
 	bool errmsg_set;
 	struct aml_frame *frame; /* the running method's (temp nodes) */
+	struct aml_obj *osi;	 /* predef.c: the _OSI strings (a Package) */
 };
 
 /* Log a line through ops->log (printf-like). */

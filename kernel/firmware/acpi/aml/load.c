@@ -24,11 +24,20 @@
  * cursor moved past it (PkgLength, or parsed without running). */
 static int load_term_failed(struct aml_walk *w, size_t start)
 {
+	unsigned int depth;
+	int rc;
+
 	w->ns->st.load_errors++;
 	w->ns->errmsg_set = false; /* each load failure gets its line */
 	w->flow = AML_FLOW_NEXT;
 	w->c.pos = start;
-	if (aml_skip_term(w) != 0 || w->c.pos <= start) {
+	/* the skip has its own nesting bound: a term that failed for being
+	 * too deep is still stepped over */
+	depth = w->depth;
+	w->depth = 0;
+	rc = aml_skip_term(w);
+	w->depth = depth;
+	if (rc != 0 || w->c.pos <= start) {
 		aml_log(w->ns,
 			"aml: %s: cannot step over the term at 0x%zx; "
 			"the rest of its list is dropped",
@@ -696,10 +705,7 @@ int aml_load_table_bytes(struct aml_ns *ns, const uint8_t *aml, size_t len,
 	aml_walk_init(&w, ns, &f, t, AML_HDR_LEN, hlen);
 	w.load = true;
 	rc = aml_load_list(&w);
-	for (unsigned int i = 0; i < AML_NLOCALS; i++) {
-		aml_obj_put(f.locals[i]);
-	}
-	aml_obj_put(f.ret);
+	aml_frame_release(ns, &f);
 	*out = t;
 	return rc;
 }

@@ -265,6 +265,9 @@ static unsigned int seg_text(uint32_t name, char out[4])
 
 size_t aml_node_path(const struct aml_node *n, char *buf, size_t size)
 {
+	if (buf == NULL) {
+		size = 0;
+	}
 	const struct aml_node *segs[64], *x;
 	unsigned int depth = 0, i, k;
 	size_t len = 0;
@@ -352,9 +355,13 @@ static struct aml_node *walk_next(struct aml_node *n, struct aml_node *top)
 int aml_ns_walk(struct aml_ns *ns, struct aml_node *start, enum aml_type type,
 		int (*fn)(struct aml_node *n, void *arg), void *arg)
 {
-	struct aml_node *top = start != NULL ? start : ns->root, *n, *next;
+	struct aml_node *top, *n, *next;
 	int rc;
 
+	if (ns == NULL || fn == NULL) {
+		return -EINVAL;
+	}
+	top = start != NULL ? start : ns->root;
 	for (n = walk_next(top, top); n != NULL; n = next) {
 		/* fn may not delete nodes; take the successor first anyway
 		 * so a callback that only reads is all that is assumed */
@@ -379,22 +386,24 @@ enum aml_type aml_node_type(const struct aml_node *n)
 
 uint32_t aml_node_name(const struct aml_node *n)
 {
-	return n->name;
+	return n != NULL ? n->name : 0;
 }
 
 struct aml_node *aml_node_parent(const struct aml_node *n)
 {
-	return n->parent;
+	return n != NULL ? n->parent : NULL;
 }
 
 void aml_node_set_data(struct aml_node *n, void *data)
 {
-	n->data = data;
+	if (n != NULL) {
+		n->data = data;
+	}
 }
 
 void *aml_node_data(const struct aml_node *n)
 {
-	return n->data;
+	return n != NULL ? n->data : NULL;
 }
 
 /* A path given as text ("\\_SB.PCI0", "^_STA", "_STA", "_SB_.PCI0"),
@@ -407,7 +416,7 @@ static struct aml_node *lookup_text(struct aml_ns *ns, struct aml_node *scope,
 	struct aml_name n = {0};
 	unsigned int k;
 
-	if (path == NULL) {
+	if (ns == NULL || path == NULL) {
 		return NULL;
 	}
 	if (*path == '\\') {
