@@ -164,6 +164,30 @@ AML_DECL_OPS(op_sizeof)
 	return aml_op_int_result(w, NULL, n, result);
 }
 
+/* A Local/Arg reference is only followed while its method runs: the
+ * slot must be one of a frame on the running call chain (a reference
+ * that outlived its method points into freed memory). */
+static bool in_slots(struct aml_obj **slot, struct aml_obj *const *base,
+		     size_t n)
+{
+	uintptr_t p = (uintptr_t)slot, b = (uintptr_t)base;
+
+	return p >= b && p < b + n * sizeof(*base);
+}
+
+static bool slot_live(const struct aml_walk *w, struct aml_obj **slot)
+{
+	const struct aml_frame *f;
+
+	for (f = w->f; f != NULL && slot != NULL; f = f->caller) {
+		if (in_slots(slot, f->locals, AML_NLOCALS) ||
+		    in_slots(slot, f->args, AML_NARGS)) {
+			return true;
+		}
+	}
+	return false;
+}
+
 /* What a reference refers to, for ObjectType: an element of a buffer or
  * string is a Buffer Field (as ACPICA reports it). */
 static enum aml_type ref_type(struct aml_walk *w, struct aml_obj *r)
@@ -184,8 +208,9 @@ static enum aml_type ref_type(struct aml_walk *w, struct aml_obj *r)
 			   : AML_UNINIT;
 	case AML_REF_LOCAL:
 	case AML_REF_ARG:
-		return r->ref.slot != NULL ? aml_obj_kind(w->ns, *r->ref.slot)
-					   : AML_UNINIT;
+		return slot_live(w, r->ref.slot)
+			   ? aml_obj_kind(w->ns, *r->ref.slot)
+			   : AML_UNINIT;
 	default:
 		return AML_DEBUG;
 	}
