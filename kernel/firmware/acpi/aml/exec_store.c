@@ -39,6 +39,16 @@ static int target_derefof(struct aml_walk *w, struct aml_target *t)
 	if (rc) {
 		return rc;
 	}
+	/* 19.6.30: a String names the object (SizeOf (DerefOf ("PKG1"))) */
+	if (r->type == AML_STRING) {
+		t->node = aml_ns_lookup(w->ns, w->f->scope, r->str.ptr);
+		aml_obj_put(r);
+		if (t->node == NULL) {
+			return aml_fail(w, -ENOENT, "DerefOf: no such object");
+		}
+		t->kind = AML_TGT_NODE;
+		return 0;
+	}
 	if (r->type != AML_REFERENCE) {
 		aml_obj_put(r);
 		return aml_fail(w, -EINVAL,
@@ -292,6 +302,9 @@ static int store_buffer(struct aml_walk *w, struct aml_obj *dst,
 	uint32_t n = src->buf.len;
 	uint8_t *p;
 
+	if (src == dst) { /* BUF = BUF: the memset below would clear it */
+		return 0;
+	}
 	if (dst->buf.len == 0 && n > 0) {
 		p = kzalloc((size_t)src->buf.len + 1, 0);
 		if (p == NULL) {
@@ -407,9 +420,17 @@ static int store_index(struct aml_walk *w, struct aml_obj *ref,
 		}
 		return store_slot(w, &t->pkg.elems[i], v);
 	}
-	rc = aml_to_integer(w, v, &x);
-	if (rc) {
-		return rc;
+	/* a String or Buffer gives its first byte, an Integer its low byte
+	 * (ACPICA AcpiExStoreObjectToIndex) */
+	if (v->type == AML_STRING) {
+		x = (uint8_t)v->str.ptr[0]; /* the NUL of an empty string */
+	} else if (v->type == AML_BUFFER) {
+		x = v->buf.len > 0 ? v->buf.ptr[0] : 0;
+	} else {
+		rc = aml_to_integer(w, v, &x);
+		if (rc) {
+			return rc;
+		}
 	}
 	if (t->type == AML_BUFFER && i < t->buf.len) {
 		t->buf.ptr[i] = (uint8_t)x;
@@ -491,9 +512,12 @@ int aml_store(struct aml_walk *w, const struct aml_target *t, struct aml_obj *v)
 		return store_slot(w, target_slot(w, t), v);
 	case AML_TGT_ARG:
 		/* an Arg holding a reference (RefOf passed in) stores
-		 * through it; otherwise it is a local copy */
+		 * through it; otherwise it is a local copy. An Index
+		 * reference is not stored through (ACPICA: only RefOf's
+		 * class, AcpiDsStoreObjectToLocal) */
 		slot = target_slot(w, t);
-		if (*slot != NULL && (*slot)->type == AML_REFERENCE) {
+		if (*slot != NULL && (*slot)->type == AML_REFERENCE &&
+		    (*slot)->ref.kind != AML_REF_INDEX) {
 			return store_ref(w, *slot, v);
 		}
 		return store_slot(w, slot, v);

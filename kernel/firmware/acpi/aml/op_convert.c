@@ -65,7 +65,9 @@ AML_DECL_OPS(op_bcd)
 		for (; v != 0 && shift < 64; shift += 4, v /= 10) {
 			r |= (v % 10) << shift;
 		}
-		if (v != 0) {
+		/* the digits must fit the table's width: 8 nibbles in a
+		 * 32-bit table (ACPICA: AE_AML_NUMERIC_OVERFLOW) */
+		if (v != 0 || (r & ~aml_int_mask(w)) != 0) {
 			return aml_fail(w, -ERANGE, "ToBCD: too many digits");
 		}
 		return aml_op_int_result(w, &ops[1], r, result);

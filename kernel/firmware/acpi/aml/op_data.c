@@ -136,9 +136,17 @@ AML_DECL_OPS(op_sizeof)
 	struct aml_obj *o, *d = NULL;
 	enum aml_type type;
 	uint64_t n;
-	int rc = aml_target_read(w, &ops[0].tgt, &o);
+	const struct aml_target *t = &ops[0].tgt;
+	int rc;
 
 	(void)info;
+	/* ACPICA refuses a field (AE_AML_OPERAND_TYPE) rather than read it */
+	if (t->kind == AML_TGT_NODE && t->node->obj != NULL &&
+	    (t->node->obj->type == AML_FIELD_UNIT ||
+	     t->node->obj->type == AML_BUFFER_FIELD)) {
+		return aml_fail(w, -EINVAL, "SizeOf a field");
+	}
+	rc = aml_target_read(w, t, &o);
 	if (rc) {
 		return rc;
 	}
@@ -193,7 +201,7 @@ static bool slot_live(const struct aml_walk *w, struct aml_obj **slot)
 static enum aml_type ref_type(struct aml_walk *w, struct aml_obj *r)
 {
 	struct aml_node *n;
-	struct aml_obj *t = r->ref.target;
+	struct aml_obj *t = r->ref.target, *e;
 
 	switch (r->ref.kind) {
 	case AML_REF_NAME:
@@ -203,9 +211,16 @@ static enum aml_type ref_type(struct aml_walk *w, struct aml_obj *r)
 		if (t->type != AML_PACKAGE) {
 			return AML_BUFFER_FIELD;
 		}
-		return r->ref.index < t->pkg.count
-			   ? aml_obj_kind(w->ns, t->pkg.elems[r->ref.index])
-			   : AML_UNINIT;
+		if (r->ref.index >= t->pkg.count) {
+			return AML_UNINIT;
+		}
+		/* an element naming an object: that object's type */
+		e = t->pkg.elems[r->ref.index];
+		if (e != NULL && e->type == AML_REFERENCE &&
+		    e->ref.kind == AML_REF_NAME) {
+			return ref_type(w, e);
+		}
+		return aml_obj_kind(w->ns, e);
 	case AML_REF_LOCAL:
 	case AML_REF_ARG:
 		return slot_live(w, r->ref.slot)
@@ -264,20 +279,22 @@ static bool match_one(struct aml_walk *w, uint64_t mop, struct aml_obj *e,
 		return false; /* ACPICA: an element that cannot compare is no
 				 match, not an error */
 	}
-	if (aml_compare(w, e, m, &cmp)) {
+	/* ACPICA (AcpiExDoMatch) compares with the match object as Source1,
+	 * the element converted to its type: "10" matches 0x10 */
+	if (aml_compare(w, m, e, &cmp)) {
 		return false;
 	}
-	switch (mop) {
+	switch (mop) { /* P[i] op M, as M's comparison with P[i] */
 	case 1:
 		return cmp == 0;
 	case 2:
-		return cmp <= 0;
-	case 3:
-		return cmp < 0;
-	case 4:
 		return cmp >= 0;
-	default:
+	case 3:
 		return cmp > 0;
+	case 4:
+		return cmp <= 0;
+	default:
+		return cmp < 0;
 	}
 }
 
