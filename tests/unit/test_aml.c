@@ -1311,3 +1311,28 @@ TEST(resource_enospc)
 	CHECK_EQ_INT(n, 16);
 	CHECK_EQ_INT(acpi_res_count(NULL, 1, &n), -EINVAL);
 }
+
+/* RefOf (Local0) / RefOf (Arg0) returned by their method: the frame is
+ * gone, so using the reference fails naming it, and reads nothing
+ * (ASan would see a read of the freed frame); an Index into a Local's
+ * package lives on with the package. */
+TEST(aml_refs_outlive_frame)
+{
+	unsigned int n;
+	struct aml_ns_stats st;
+	const struct tdev *d;
+
+	REQUIRE_EQ_INT(run_fixtures("acpi/aml/refs.aml", NULL, &n, &st), 0);
+	REQUIRE_EQ_INT(n, 3);
+	d = find_dev(n, "\\D1");
+	REQUIRE(d != NULL);
+	CHECK_EQ_INT(d->error, -EINVAL);
+	CHECK(strstr(d->info.errmsg, "empty slot") != NULL);
+	d = find_dev(n, "\\D2");
+	REQUIRE(d != NULL);
+	CHECK_EQ_INT(d->error, -EINVAL);
+	d = find_dev(n, "\\D3");
+	REQUIRE(d != NULL);
+	CHECK_EQ_INT(d->error, 0);
+	CHECK_EQ_INT(d->sta, 2);
+}

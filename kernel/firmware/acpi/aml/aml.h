@@ -65,19 +65,19 @@ enum aml_type {
 };
 
 /* Operation region address spaces (19.6.100, table 19.xx RegionSpace). */
-#define AML_SPACE_MEMORY   0x00
-#define AML_SPACE_IO	   0x01
-#define AML_SPACE_PCI	   0x02
-#define AML_SPACE_EC	   0x03
-#define AML_SPACE_SMBUS	   0x04
-#define AML_SPACE_CMOS	   0x05
-#define AML_SPACE_PCIBAR   0x06
-#define AML_SPACE_IPMI	   0x07
-#define AML_SPACE_GPIO	   0x08
-#define AML_SPACE_GSBUS	   0x09
-#define AML_SPACE_PCC	   0x0A
-#define AML_SPACE_FFIXED   0x7F
-#define AML_SPACE_COUNT	   0x0B /* spaces below this have a handler slot */
+#define AML_SPACE_MEMORY 0x00
+#define AML_SPACE_IO	 0x01
+#define AML_SPACE_PCI	 0x02
+#define AML_SPACE_EC	 0x03
+#define AML_SPACE_SMBUS	 0x04
+#define AML_SPACE_CMOS	 0x05
+#define AML_SPACE_PCIBAR 0x06
+#define AML_SPACE_IPMI	 0x07
+#define AML_SPACE_GPIO	 0x08
+#define AML_SPACE_GSBUS	 0x09
+#define AML_SPACE_PCC	 0x0A
+#define AML_SPACE_FFIXED 0x7F
+#define AML_SPACE_COUNT	 0x0B /* spaces below this have a handler slot */
 
 /*
  * A value handed across the API: a deep copy the caller owns and frees
@@ -152,13 +152,13 @@ struct aml_host_ops {
 
 /* Bounds; aml_limits_default() fills them with the values given. */
 struct aml_limits {
-	uint64_t ops_per_eval;	     /* opcodes per top-level evaluation:
-					1000000 */
-	unsigned int call_depth;     /* nested method calls: 32 */
-	unsigned int expr_depth;     /* nested expressions/statements: 64 */
-	uint64_t while_iterations;   /* per While loop: 1000000 */
-	uint64_t sleep_ms_total;     /* Sleep per evaluation: 10000 */
-	uint64_t max_alloc;	     /* one buffer/string/package: 16 MiB */
+	uint64_t ops_per_eval;	   /* opcodes per top-level evaluation:
+				      1000000 */
+	unsigned int call_depth;   /* nested method calls: 32 */
+	unsigned int expr_depth;   /* nested expressions/statements: 64 */
+	uint64_t while_iterations; /* per While loop: 1000000 */
+	uint64_t sleep_ms_total;   /* Sleep per evaluation: 10000 */
+	uint64_t max_alloc;	   /* one buffer/string/package: 16 MiB */
 };
 
 void aml_limits_default(struct aml_limits *lim);
@@ -212,8 +212,7 @@ int aml_ns_load_table(struct aml_ns *ns, const uint8_t *table, size_t len);
  * count of failures as a negative number never: failures are counted in
  * stats and logged; always 0 unless the arguments are bad.
  */
-int aml_ns_initialize(struct aml_ns *ns, uint32_t handler_spaces,
-		      int pic_mode);
+int aml_ns_initialize(struct aml_ns *ns, uint32_t handler_spaces, int pic_mode);
 
 /*
  * _OSI (ACPI 6.5, 5.7.2): the interface strings \_OSI answers True for.
@@ -262,8 +261,7 @@ size_t aml_node_path(const struct aml_node *n, char *buf, size_t size);
  * depth first in namespace (creation) order; fn returning nonzero stops
  * the walk and is returned.
  */
-int aml_ns_walk(struct aml_ns *ns, struct aml_node *start,
-		enum aml_type type,
+int aml_ns_walk(struct aml_ns *ns, struct aml_node *start, enum aml_type type,
 		int (*fn)(struct aml_node *n, void *arg), void *arg);
 
 /*

@@ -132,6 +132,22 @@ int aml_tick(struct aml_walk *w)
 
 /* ---- method calls ------------------------------------------------------ */
 
+int aml_frame_track_ref(struct aml_frame *f, struct aml_obj *ref)
+{
+	if (f->nrefs == f->caprefs) {
+		unsigned int cap = f->caprefs ? f->caprefs * 2 : 4;
+		struct aml_obj **r = krealloc(f->refs, cap * sizeof(*r), 0);
+
+		if (r == NULL) {
+			return -ENOMEM;
+		}
+		f->refs = r;
+		f->caprefs = cap;
+	}
+	f->refs[f->nrefs++] = aml_obj_get(ref);
+	return 0;
+}
+
 void aml_frame_release(struct aml_ns *ns, struct aml_frame *f)
 {
 	unsigned int i;
@@ -143,6 +159,11 @@ void aml_frame_release(struct aml_ns *ns, struct aml_frame *f)
 		aml_obj_put(f->locals[i]);
 	}
 	aml_obj_put(f->ret);
+	for (i = 0; i < f->nrefs; i++) {
+		f->refs[i]->ref.slot = NULL;
+		aml_obj_put(f->refs[i]);
+	}
+	kfree(f->refs);
 	/* method-local objects go in reverse order of creation */
 	for (i = f->ntemps; i-- > 0;) {
 		aml_ns_delete_node(ns, f->temps[i]);

@@ -268,8 +268,17 @@ struct aml_frame {
 	struct aml_obj *ret;	 /* Return value */
 	struct aml_node **temps; /* nodes this invocation created */
 	unsigned int ntemps, captemps;
+	/* RefOf(LocalN/ArgN) objects made in this frame (referenced): at
+	 * return their slot is cleared, so one that outlives the frame (a
+	 * method returning RefOf (Local0)) reads as "empty", not freed
+	 * memory */
+	struct aml_obj **refs;
+	unsigned int nrefs, caprefs;
 	struct aml_frame *caller;
 };
+
+/* Record a REF_LOCAL/REF_ARG reference to f's slots (exec.c). */
+int aml_frame_track_ref(struct aml_frame *f, struct aml_obj *ref);
 
 /* How a statement list ended (exec.c). */
 enum aml_flow {

@@ -74,10 +74,16 @@ static int make_ref(struct aml_walk *w, const struct aml_target *t,
 	case AML_TGT_ARG:
 		*out = ref_new(w, t->kind == AML_TGT_LOCAL ? AML_REF_LOCAL
 							   : AML_REF_ARG);
-		if (*out != NULL) {
-			(*out)->ref.slot = t->kind == AML_TGT_LOCAL
-					       ? &w->f->locals[t->slot]
-					       : &w->f->args[t->slot];
+		if (*out == NULL) {
+			break;
+		}
+		(*out)->ref.slot = t->kind == AML_TGT_LOCAL
+				       ? &w->f->locals[t->slot]
+				       : &w->f->args[t->slot];
+		if (aml_frame_track_ref(w->f, *out) < 0) {
+			aml_obj_put(*out);
+			*out = NULL;
+			return aml_fail(w, -ENOMEM, "RefOf: no memory");
 		}
 		break;
 	case AML_TGT_REF:
