@@ -198,11 +198,10 @@ struct expect {
 
 #include "../fixtures/acpi/aml/ops_expect.h"
 
-/* Where kite knowingly answers otherwise (not in ops' files). */
+/* Where kite knowingly answers otherwise (none today; a method is
+ * listed here with the reason when it must be). */
 static const char *const known_differences[] = {
-    /* aml_ns_eval hands back the Index reference a method returned;
-     * acpiexec gives the element's value (api.c, reported to core) */
-    "\\R011",
+    NULL,
 };
 
 static bool known_difference(const char *method)
@@ -212,7 +211,8 @@ static bool known_difference(const char *method)
 	for (i = 0;
 	     i < sizeof(known_differences) / sizeof(known_differences[0]);
 	     i++) {
-		if (strcmp(known_differences[i], method) == 0) {
+		if (known_differences[i] != NULL &&
+		    strcmp(known_differences[i], method) == 0) {
 			return true;
 		}
 	}

@@ -155,6 +155,30 @@ static void args_put(struct aml_obj **a, unsigned int n)
 }
 
 /* One top-level evaluation of n (a method call, or a value). */
+/* A method that returns Index (...) hands back the element, as ACPICA's
+ * evaluation does: the caller gets a value, not a reference into the
+ * interpreter's own objects. */
+static int resolve_index(struct aml_ns *ns, struct aml_obj **ret)
+{
+	struct aml_frame f;
+	struct aml_walk w;
+	struct aml_obj *v;
+	int rc;
+
+	if (*ret == NULL || (*ret)->type != AML_REFERENCE ||
+	    (*ret)->ref.kind != AML_REF_INDEX) {
+		return 0;
+	}
+	memset(&f, 0, sizeof(f));
+	f.scope = ns->root;
+	aml_walk_init(&w, ns, &f, NULL, 0, 0);
+	rc = aml_deref(&w, *ret, &v);
+	aml_frame_release(ns, &f);
+	aml_obj_put(*ret);
+	*ret = rc == 0 ? v : NULL;
+	return rc;
+}
+
 static int eval_top(struct aml_ns *ns, struct aml_node *n,
 		    struct aml_obj **args, unsigned int nargs,
 		    struct aml_obj **ret)
@@ -164,6 +188,9 @@ static int eval_top(struct aml_ns *ns, struct aml_node *n,
 	aml_top_begin(ns);
 	ns->errmsg[0] = '\0';
 	rc = aml_eval_node(ns, n, args, nargs, ret);
+	if (rc == 0) {
+		rc = resolve_index(ns, ret);
+	}
 	if (rc) {
 		ns->st.eval_failures++;
 	}
