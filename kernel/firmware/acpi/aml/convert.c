@@ -69,15 +69,14 @@ static int hex_digit(char c)
  * like ACPICA, leading blanks and a "0x" prefix are accepted, the first
  * non-hex character ends it, and digits past the integer's width are
  * dropped (no overflow error). ToInteger (19.6.139) reads decimal, or
- * hex after "0x", always as 64 bits (cut to the width after); ACPICA
- * stops there too instead of failing on an overflow.
+ * hex after "0x"; ACPICA stops there too, before the value would
+ * overflow the table's integer width, instead of failing.
  */
 int aml_str_integer(struct aml_walk *w, const char *s, uint32_t len,
 		    bool explicit_conv, uint64_t *out)
 {
-	uint64_t v = 0;
-	unsigned int base = 16, digits = 0;
-	unsigned int maxd = explicit_conv ? 16 : aml_int_bytes(w) * 2;
+	uint64_t v = 0, mask = aml_int_mask(w);
+	unsigned int base = 16, digits = 0, maxd = aml_int_bytes(w) * 2;
 	uint32_t i = 0;
 	int d;
 
@@ -101,12 +100,12 @@ int aml_str_integer(struct aml_walk *w, const char *s, uint32_t len,
 		if (base == 16 && ++digits > maxd) {
 			break;
 		}
-		if (base == 10 && v > (~0ull - (uint64_t)d) / 10) {
+		if (base == 10 && v > (mask - (uint64_t)d) / 10) {
 			break;
 		}
 		v = v * base + (uint64_t)d;
 	}
-	*out = v & aml_int_mask(w);
+	*out = v & mask;
 	return 0;
 }
 
@@ -204,8 +203,12 @@ static int buffer_text(struct aml_walk *w, struct aml_obj *o,
 		       enum aml_strconv how, struct aml_obj **out)
 {
 	size_t n = 0, i;
-	char *s = kmalloc((size_t)o->buf.len * 5 + 1, 0);
+	char *s = NULL;
 
+	/* the limit before the scratch text, 5 characters a byte */
+	if ((uint64_t)o->buf.len * 5 <= w->ns->lim.max_alloc) {
+		s = kmalloc((size_t)o->buf.len * 5 + 1, 0);
+	}
 	if (s == NULL) {
 		return aml_fail(w, -ENOMEM, "no memory for a String");
 	}

@@ -64,7 +64,4 @@ enum aml_type aml_obj_kind(struct aml_ns *ns, struct aml_obj *o);
 int aml_compare(struct aml_walk *w, struct aml_obj *a, struct aml_obj *b,
 		int *cmp);
 
-/* predef.c */
-void aml_osi_free(struct aml_ns *ns);
-
 #endif

@@ -23,9 +23,12 @@ static struct aml_obj *buf_join(struct aml_walk *w, const uint8_t *a, size_t la,
 static struct aml_obj *str_join(struct aml_walk *w, const char *a, size_t la,
 				const char *b, size_t lb)
 {
-	char *s = kmalloc(la + lb + 1, 0);
+	char *s = NULL;
 	struct aml_obj *o;
 
+	if (la + lb <= w->ns->lim.max_alloc) {
+		s = kmalloc(la + lb + 1, 0);
+	}
 	if (s == NULL) {
 		return NULL;
 	}
