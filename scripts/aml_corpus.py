@@ -391,9 +391,10 @@ def bench(name=None, out=print):
                 "acpiexec not measured (%s)" % (label, inproc, wall, e))
             continue
         out("aml:   %-9s kite %8.1f ms in-process, %8.1f ms process; "
-            "acpiexec%s %8.1f ms to its prompt; kite/acpiexec %.2f"
+            "acpiexec%s %8.1f ms to its prompt; kite/acpiexec %.4f "
+            "(acpiexec takes %.0fx kite's time)"
             % (label, inproc, wall, " -l" if no_init else "", ref,
-               wall / ref if ref else 0.0))
+               wall / ref if ref else 0.0, ref / wall if wall else 0.0))
 
 
 def main():
