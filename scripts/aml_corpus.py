@@ -15,6 +15,9 @@ device that acpiexec found with a _HID:
 
 and, as a stricter second figure, the same over every Device (with or
 without a _HID), and the devices with a _HID that acpiexec does not have.
+A machine that also has golden-ff.jsonl (acpiexec -fv 0xff) is run a
+second time with amldump --fill ff against it ("MACHINE[fill ff]", its
+own figure, ratcheted as fill_ff).
 
 It prints the agreement per machine (worst first at the end), overall
 (devices agreeing / devices in the goldens with a _HID) and for the kinds
@@ -69,6 +72,12 @@ SANITIZER = re.compile(r"ERROR: (Address|Leak)Sanitizer|runtime error:|"
                        r"AddressSanitizer|UndefinedBehaviorSanitizer")
 
 
+# The golden file per region fill: golden.jsonl (acpiexec -fv 0), and
+# where the corpus has one, golden-ff.jsonl (-fv 0xff), compared with
+# amldump --fill ff.
+GOLDEN = {"00": "golden.jsonl", "ff": "golden-ff.jsonl"}
+
+
 def machines(pattern=None):
     names = sorted(d for d in os.listdir(CORPUS)
                    if os.path.isfile(os.path.join(CORPUS, d, "golden.jsonl")))
@@ -88,8 +97,8 @@ def read_jsonl(text):
     return devices, summary
 
 
-def golden(name):
-    with open(os.path.join(CORPUS, name, "golden.jsonl")) as f:
+def golden(name, fill="00"):
+    with open(os.path.join(CORPUS, name, GOLDEN[fill])) as f:
         return read_jsonl(f.read())
 
 
@@ -106,9 +115,10 @@ def table_files(name, summary):
 class Machine:
     """One machine's run and comparison."""
 
-    def __init__(self, name):
-        self.name = name
-        self.gold, self.gold_summary = golden(name)
+    def __init__(self, name, fill="00"):
+        self.name = name if fill == "00" else "%s[fill %s]" % (name, fill)
+        self.dir, self.fill = name, fill
+        self.gold, self.gold_summary = golden(name, fill)
         self.ours, self.summary = [], None
         self.problem = None     # crash, timeout, sanitizer report
         self.seconds = 0.0
@@ -117,11 +127,11 @@ class Machine:
         self.all, self.extra = [], []
 
     def run(self, amldump, timeout):
-        files = table_files(self.name, self.gold_summary)
+        files = table_files(self.dir, self.gold_summary)
         t0 = time.monotonic()
         try:
-            p = subprocess.run([amldump, "--quiet"] + files,
-                               cwd=os.path.join(CORPUS, self.name),
+            p = subprocess.run([amldump, "--quiet", "--fill", self.fill] +
+                               files, cwd=os.path.join(CORPUS, self.dir),
                                capture_output=True, text=True,
                                errors="replace", timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -276,6 +286,10 @@ def check_ratchet(fig, ratchet):
     elif fig["all_pct"] > ratchet.get("all_pct", 100):
         better.append("all devices %.2f%% > %.2f%%" %
                       (fig["all_pct"], ratchet["all_pct"]))
+    r = ratchet.get("fill_ff")
+    if r and fig.get("fill_ff", {"agree": 0})["agree"] < r["agree"]:
+        fails.append("fill ff: %d agree < ratchet %d" %
+                     (fig.get("fill_ff", {"agree": 0})["agree"], r["agree"]))
     for k, r in ratchet.get("kinds", {}).items():
         a = fig["kinds"].get(k, {"agree": 0})["agree"]
         if a < r["agree"]:
@@ -305,7 +319,10 @@ def write_report(results, path):
 
 
 def run_all(amldump=AMLDUMP_ASAN, jobs=2, pattern=None, timeout=TIMEOUT_S):
-    results = [Machine(n) for n in machines(pattern)]
+    names = machines(pattern)
+    results = [Machine(n) for n in names] + [
+        Machine(n, "ff") for n in names
+        if os.path.isfile(os.path.join(CORPUS, n, GOLDEN["ff"]))]
     with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
         list(pool.map(lambda m: m.run(amldump, timeout), results))
     return results
@@ -315,7 +332,15 @@ def summarize(results, verbose=False, out=print):
     """Print the figures; returns (figures, [failure texts], [better])."""
     for m in results:
         print_machine(m, verbose)
-    fig = figures(results)
+    ff = [m for m in results if m.fill == "ff"]
+    fig = figures([m for m in results if m.fill == "00"])
+    if ff:
+        fig["fill_ff"] = {"agree": sum(m.agree() for m in ff),
+                          "total": sum(m.total() for m in ff),
+                          "machines": len(ff)}
+        out("fill ff (amldump --fill ff against acpiexec -fv 0xff): %d/%d "
+            "devices with a _HID agree on %d machines"
+            % (fig["fill_ff"]["agree"], fig["fill_ff"]["total"], len(ff)))
     out("overall: %d/%d devices with a _HID agree (%.2f%%) on %d machines"
         % (fig["agree"], fig["total"], fig["overall_pct"], fig["machines"]))
     out("all devices (with or without a _HID): %d/%d agree (%.2f%%); "
@@ -336,7 +361,7 @@ def summarize(results, verbose=False, out=print):
 
 
 def pattern_is_all(results):
-    return len(results) == len(machines())
+    return sum(m.fill == "00" for m in results) == len(machines())
 
 
 # ---------------------------------------------------------------- make bench
