@@ -214,7 +214,8 @@ FUZZ_KERNEL_SRCS := $(wildcard kernel/firmware/fdt/*.c) \
 	$(wildcard kernel/firmware/acpi/aml/*.c)
 # ... and what the parsers call: the heap over malloc (with its failure
 # knob, tests/unit/host_mm.c) and a kprintf that prints nowhere.
-FUZZ_KERNEL_SRCS += tests/unit/host_mm.c tests/fuzz/support/fuzz_kprintf.c
+FUZZ_KERNEL_SRCS += tests/unit/host_mm.c tests/fuzz/support/fuzz_kprintf.c \
+	kernel/kern/printf.c
 FUZZ_OBJ := $(HOST_BUILD)/fuzz-obj
 FUZZ_KERNEL_OBJS = $(patsubst %,$(FUZZ_OBJ)/%.o,$(FUZZ_KERNEL_SRCS))
 

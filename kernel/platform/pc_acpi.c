@@ -176,8 +176,7 @@ static unsigned int load_tables(void)
 			loaded++;
 		} else {
 			kprintf("acpi: %s (%s) did not load whole: %s\n",
-				t->sig, t->oem_table_id,
-				aml_ns_last_error(ns));
+				t->sig, t->oem_table_id, aml_ns_last_error(ns));
 		}
 	}
 	return loaded;
@@ -273,8 +272,8 @@ static void namespace_init(bool apic)
 	kprintf("acpi: %u AML table(s): %u devices, %u present with an ID; "
 		"%u methods, %u objects, %u _INI run, %u load errors, %u "
 		"evaluations failed\n",
-		st.tables, st.devices, usable, st.methods, st.nodes,
-		st.ini_run, st.load_errors, st.eval_failures);
+		st.tables, st.devices, usable, st.methods, st.nodes, st.ini_run,
+		st.load_errors, st.eval_failures);
 	if (nomem) {
 		kprintf("acpi: %u devices described, %u kept (out of memory); "
 			"%u dropped\n",
@@ -374,8 +373,8 @@ static void describe_res(const struct acpi_dev *a, struct device *d)
 	if (!a->info.has_crs) {
 		return;
 	}
-	ret = acpi_res_decode(a->info.crs, a->info.crs_len, res,
-			      DEVICE_MAX_RES, &n, &skipped);
+	ret = acpi_res_decode(a->info.crs, a->info.crs_len, res, DEVICE_MAX_RES,
+			      &n, &skipped);
 	if (ret == -ENOSPC) {
 		acpi_res_count(a->info.crs, a->info.crs_len, &total);
 		kprintf("acpi: %s: _CRS has %u resources, %u kept; %u "

@@ -104,8 +104,8 @@ static void run(const uint8_t *const *t, const size_t *l, unsigned int nt,
 		aml_ns_initialize(ns, 0x7, (int)(l[0] & 1));
 		aml_ns_walk(ns, NULL, AML_DEVICE, check_device, ns);
 		aml_ns_get_stats(ns, &st);
-		if (st.tables > nt || !terminated(aml_ns_last_error(ns),
-						  AML_ERRMSG_LEN)) {
+		if (st.tables > nt ||
+		    !terminated(aml_ns_last_error(ns), AML_ERRMSG_LEN)) {
 			__builtin_trap();
 		}
 		aml_ns_destroy(ns);

@@ -41,12 +41,18 @@ struct tdev {
 static struct tdev *devs;
 static unsigned int ndevs;
 
+/* What every namespace has before a table loads: \_GPE, \_PR, \_SB,
+ * \_SI, \_TZ, \_GL, \_OSI, \_OS, \_REV; \_SB and \_TZ are Devices,
+ * \_OSI a (native) method. */
+#define PREDEF_NODES   9
+#define PREDEF_DEVICES 2
+#define PREDEF_METHODS 1
+
 /*
  * A host for the tests: region reads go to fake_read (when set), writes
  * are dropped; with no fake_read every region access fails (-ENODEV).
  */
-static uint64_t (*fake_read_fn)(void *ctx, int space, uint64_t addr,
-				int width);
+static uint64_t (*fake_read_fn)(void *ctx, int space, uint64_t addr, int width);
 static void *fake_read_ctx;
 
 static int test_rw(void *ctx, const struct aml_region_access *a, bool write,
@@ -85,12 +91,25 @@ static uint64_t uid_number(const char *s)
 	return strtoull(s, NULL, 0);
 }
 
+/* ACPICA makes the predefined \_SB and \_TZ Devices (so does kite, to
+ * agree with it); they describe nothing: the tests leave them out. */
+static bool predefined(struct aml_node *n)
+{
+	return aml_node_parent(n) == NULL ||
+	       (aml_node_parent(aml_node_parent(n)) == NULL &&
+		(aml_node_name(n) == 0x5F42535Fu || /* "_SB_" */
+		 aml_node_name(n) == 0x5F5A545Fu)); /* "_TZ_" */
+}
+
 static int keep(struct aml_node *n, void *arg)
 {
 	struct aml_ns *ns = arg;
 	struct tdev *d;
 	unsigned int total = 0, skipped;
 
+	if (predefined(n)) {
+		return 0;
+	}
 	devs = realloc(devs, (ndevs + 1) * sizeof(*devs));
 	d = &devs[ndevs++];
 	memset(d, 0, sizeof(*d));
@@ -321,13 +340,13 @@ static void check_qemu_legacy(unsigned int n, const char *isa)
 	CHECK(check_res(&d->res[0], ACPI_RES_IO, 0x378, 8, 0));
 	CHECK(check_res(&d->res[1], ACPI_RES_IRQ, 7, 1, 0));
 
-	/* HPET's _STA reads its registers: no callback, no _STA */
+	/* HPET's _STA reads its registers: no region handler, no _STA,
+	 * and so no _CRS (present is not known) */
 	d = find_dev(n, "\\_SB.HPET");
 	REQUIRE(d != NULL);
 	CHECK_EQ_STR(d->hid, "PNP0103");
-	CHECK_EQ_INT(d->error, -ENOSYS);
-	REQUIRE_EQ_INT(d->nres, 1);
-	CHECK(check_res(&d->res[0], ACPI_RES_MEM, 0xFED00000, 0x400, 0));
+	CHECK_EQ_INT(d->error, -ENODEV);
+	CHECK_EQ_INT(d->nres, 0);
 }
 
 TEST(aml_qemu_pc)
@@ -339,11 +358,13 @@ TEST(aml_qemu_pc)
 	fake_read_fn = NULL;
 	REQUIRE_EQ_INT(run_fixtures("acpi/pc/DSDT.bin", NULL, &n, &st), 0);
 	CHECK_EQ_INT(n, 51);
-	CHECK_EQ_INT(st.devices, 51);
-	CHECK_EQ_INT(st.nodes, 343);
-	CHECK_EQ_INT(st.methods, 104);
+	CHECK_EQ_INT(st.devices, 51 + PREDEF_DEVICES);
+	CHECK_EQ_INT(st.nodes, 343 + PREDEF_NODES);
+	CHECK_EQ_INT(st.methods, 104 + PREDEF_METHODS);
 	CHECK_EQ_INT(st.load_errors, 0);
-	CHECK_EQ_INT(st.eval_failures, 9);
+	/* no region handler: the PCI interrupt links' _STA/_CRS (their
+	 * PIRQ registers), the HPET's _STA, the CPU hot-plug _STA fail */
+	CHECK_EQ_INT(st.eval_failures, 12);
 	CHECK_EQ_INT(st.bad_tables, 0);
 	check_qemu_legacy(n, "\\_SB.PCI0.S08");
 
@@ -402,7 +423,7 @@ TEST(aml_qemu_pc_host_callback)
 	CHECK_EQ_INT(d->sta, 0x0F);
 	CHECK_EQ_INT(d->nres, 1);
 	CHECK(calls >= 2);
-	CHECK_EQ_INT(st.eval_failures, 8);
+	CHECK_EQ_INT(st.eval_failures, 0); /* every region answers */
 }
 
 TEST(aml_qemu_q35)
@@ -414,11 +435,11 @@ TEST(aml_qemu_q35)
 	fake_read_fn = NULL;
 	REQUIRE_EQ_INT(run_fixtures("acpi/q35/DSDT.bin", NULL, &n, &st), 0);
 	CHECK_EQ_INT(n, 34);
-	CHECK_EQ_INT(st.devices, 34);
-	CHECK_EQ_INT(st.nodes, 251);
-	CHECK_EQ_INT(st.methods, 72);
+	CHECK_EQ_INT(st.devices, 34 + PREDEF_DEVICES);
+	CHECK_EQ_INT(st.nodes, 251 + PREDEF_NODES);
+	CHECK_EQ_INT(st.methods, 72 + PREDEF_METHODS);
 	CHECK_EQ_INT(st.load_errors, 0);
-	CHECK_EQ_INT(st.eval_failures, 17);
+	CHECK_EQ_INT(st.eval_failures, 20); /* no region handler */
 	check_qemu_legacy(n, "\\_SB.PCI0.SF8");
 
 	d = find_dev(n, "\\_SB.PCI0");
@@ -446,7 +467,8 @@ TEST(aml_qemu_pc_ssdt)
 				    "acpi/pc-ssdt/SSDT.bin", &n, &st),
 		       0);
 	CHECK_EQ_INT(n, 51);
-	CHECK_EQ_INT(st.nodes, 344); /* the SSDT's Name (KITE, 0x2A) */
+	/* the SSDT's Name (KITE, 0x2A) */
+	CHECK_EQ_INT(st.nodes, 344 + PREDEF_NODES);
 	CHECK_EQ_INT(st.bad_tables, 0);
 }
 
@@ -489,10 +511,13 @@ TEST(aml_devices_fixture)
 	fake_read_fn = NULL;
 	REQUIRE_EQ_INT(run_fixtures("acpi/aml/devices.aml", NULL, &n, &st), 0);
 	CHECK_EQ_INT(n, 11);
-	CHECK_EQ_INT(st.devices, 11);
-	/* iasl wraps External in If (Zero); plus the top-level If */
-	CHECK_EQ_INT(st.load_errors, 2);
-	CHECK_EQ_INT(st.eval_failures, 1); /* HWST without a callback */
+	CHECK_EQ_INT(st.devices, 11 + PREDEF_DEVICES);
+	/* iasl wraps External in If (Zero); plus the top-level If: both
+	 * run as module-level code */
+	CHECK_EQ_INT(st.load_errors, 0);
+	/* HWST's _STA without a region handler: at _INI time and when
+	 * the device is described */
+	CHECK_EQ_INT(st.eval_failures, 2);
 
 	/* EISA _HID, _CID package (EISA + string), string hex _UID */
 	d = find_dev(n, "\\_SB.BUS0");
@@ -575,7 +600,7 @@ TEST(aml_devices_fixture)
 
 	d = find_dev(n, "\\_SB.HWST");
 	REQUIRE(d != NULL);
-	CHECK_EQ_INT(d->error, -ENOSYS);
+	CHECK_EQ_INT(d->error, -ENODEV);
 
 	/* DerefOf (Index ()) into a package and a buffer */
 	d = find_dev(n, "\\_SB.IDXD");
@@ -608,7 +633,7 @@ TEST(aml_devices_fixture)
 	CHECK_EQ_INT(d->sta, 0x0B);
 	CHECK_EQ_INT(d->nres, 1);
 	CHECK_EQ_INT(st.eval_failures, 0);
-	CHECK_EQ_INT(calls, 2);
+	CHECK_EQ_INT(calls, 4); /* _STA at _INI time, then described */
 }
 
 TEST(aml_loop_budget)
@@ -630,7 +655,8 @@ TEST(aml_loop_budget)
 	REQUIRE(d != NULL);
 	CHECK_EQ_INT(d->error, 0);
 	CHECK_EQ_STR(d->hid, "KITE0012");
-	CHECK_EQ_INT(st.eval_failures, 2);
+	/* SPIN's _STA at _INI time and described, RECU's _CRS */
+	CHECK_EQ_INT(st.eval_failures, 3);
 }
 
 /* ---- broken and hand-built input ------------------------------------- */
@@ -651,7 +677,7 @@ static void truncate_all(const char *name)
 
 		memcpy(b, full, i);
 		r = run_one(b, i, &n, &st);
-		if (i < len && (r != 0 || n != 0 || st.bad_tables != 1)) {
+		if (i < len && (r == 0 || n != 0 || st.bad_tables != 1)) {
 			bad++;
 		}
 		if (i >= 8) {
@@ -660,7 +686,7 @@ static void truncate_all(const char *name)
 			b[6] = (uint8_t)(i >> 16);
 			b[7] = (uint8_t)(i >> 24);
 			r = run_one(b, i, &n, &st);
-			if (r != 0 || n > st.devices) {
+			if ((r != 0 && r != -EBADMSG) || n > st.devices) {
 				bad++;
 			}
 		}
@@ -702,8 +728,9 @@ TEST(aml_pkglength_past_end)
 	put_dev0(&t);
 	tb_put(&t, scope, sizeof(scope));
 	tb_fix(&t);
-	CHECK_EQ_INT(run_one(t.b, t.n, &n, &st), 0);
-	CHECK_EQ_INT(n, 1); /* DEV0 before the broken Scope survives */
+	/* the load says it stopped; DEV0 before the broken Scope stays */
+	CHECK_EQ_INT(run_one(t.b, t.n, &n, &st), -EBADMSG);
+	CHECK_EQ_INT(n, 1);
 	CHECK_EQ_STR(devs[0].hid, "ABC");
 	CHECK_EQ_INT(st.load_errors, 1);
 
@@ -711,7 +738,7 @@ TEST(aml_pkglength_past_end)
 	put_dev0(&t);
 	tb_put(&t, dev, sizeof(dev));
 	tb_fix(&t);
-	CHECK_EQ_INT(run_one(t.b, t.n, &n, &st), 0);
+	CHECK_EQ_INT(run_one(t.b, t.n, &n, &st), -EBADMSG);
 	CHECK_EQ_INT(n, 1);
 	CHECK_EQ_INT(st.load_errors, 1);
 
@@ -719,7 +746,7 @@ TEST(aml_pkglength_past_end)
 	tb_init(&t, 2);
 	put_dev0(&t);
 	tb_fix(&t);
-	CHECK_EQ_INT(run_one(t.b, t.n - 1, &n, &st), 0);
+	CHECK_EQ_INT(run_one(t.b, t.n - 1, &n, &st), -EBADMSG);
 	CHECK_EQ_INT(n, 0);
 	CHECK_EQ_INT(st.bad_tables, 1);
 }
@@ -746,7 +773,7 @@ TEST(aml_namestring_past_end)
 		put_dev0(&t);
 		tb_put(&t, tails[i], lens[i]);
 		tb_fix(&t);
-		CHECK_EQ_INT(run_one(t.b, t.n, &n, &st), 0);
+		CHECK_EQ_INT(run_one(t.b, t.n, &n, &st), -EBADMSG);
 		CHECK_EQ_INT(n, 1);
 		CHECK_EQ_INT(st.load_errors, 1);
 	}
@@ -820,7 +847,7 @@ TEST(aml_deep_nesting)
 	tb_fix(&t);
 	CHECK_EQ_INT(run_one(t.b, t.n, &n, &st), 0);
 	CHECK_EQ_INT(n, 0);
-	CHECK_EQ_INT(st.load_errors, 1);
+	CHECK(st.load_errors >= 1);
 
 	tb_init(&t, 2);
 	len = nest(tmp, sizeof(tmp), 1000, false);
@@ -832,8 +859,9 @@ TEST(aml_deep_nesting)
 	 * deepest paths do not fit in 128 characters */
 	r = run_one(t.b, t.n, &n, &st);
 	REQUIRE(n >= 1);
-	CHECK(n == 1000 || (r < 0 && st.load_errors >= 1));
-	CHECK_EQ_INT(st.devices, n);
+	(void)r;
+	CHECK(n == 1000 || st.load_errors >= 1);
+	CHECK_EQ_INT(st.devices, n + PREDEF_DEVICES);
 	CHECK_EQ_INT(devs[0].error, 0);
 	CHECK_EQ_STR(devs[0].path, "\\D999");
 	CHECK(n < 26 || devs[n - 1].error == -ERANGE);
@@ -876,7 +904,7 @@ TEST(aml_bad_args)
 	CHECK_EQ_INT(aml_ns_create(NULL, NULL, NULL, NULL), -EINVAL);
 	REQUIRE_EQ_INT(aml_ns_create(&test_ops, NULL, NULL, &ns), 0);
 	CHECK_EQ_INT(aml_ns_load_table(ns, NULL, 36), -EINVAL);
-	CHECK(aml_ns_load_table(ns, junk, 35) < 0); /* past the buffer */
+	CHECK(aml_ns_load_table(ns, junk, 35) < 0);	 /* past the buffer */
 	CHECK(aml_ns_load_table(ns, short_len, 36) < 0); /* below 36 */
 	CHECK_EQ_INT(aml_ns_load_table(ns, junk, sizeof(junk)), 0);
 	CHECK_EQ_INT(aml_ns_eval(ns, NULL, "\\NONE", NULL, 0, &v), -ENOENT);
@@ -898,7 +926,7 @@ TEST(aml_every_device_described)
 	REQUIRE(b != NULL);
 	CHECK_EQ_INT(enumerate(t, &len, 1, &n, &st), 0);
 	CHECK_EQ_INT(n, 51);
-	CHECK_EQ_INT(st.devices, 51);
+	CHECK_EQ_INT(st.devices, 51 + PREDEF_DEVICES);
 	CHECK_EQ_STR(devs[0].path, "\\_SB.PCI0");
 	free(b);
 }
@@ -927,7 +955,7 @@ TEST(aml_many_devices_all_kept)
 	/* 80 Devices (once more than AML_MAX_DEVICES kept): all there */
 	CHECK_EQ_INT(run_fixtures("acpi/aml/limits.aml", NULL, &n, &st), 0);
 	CHECK_EQ_INT(n, 80);
-	CHECK_EQ_INT(st.devices, 80);
+	CHECK_EQ_INT(st.devices, 80 + PREDEF_DEVICES);
 	CHECK_EQ_STR(devs[79].path, "\\_SB.LM79");
 	check_lm00(find_dev(n, "\\_SB.LM00"));
 	CHECK_EQ_INT(find_dev(n, "\\_SB.LM01")->res_dropped, 0);
@@ -937,7 +965,7 @@ TEST(aml_many_devices_all_kept)
 	    run_fixtures("acpi/pc/DSDT.bin", "acpi/aml/limits.aml", &n, &st),
 	    0);
 	CHECK_EQ_INT(n, 51 + 80);
-	CHECK_EQ_INT(st.devices, 51 + 80);
+	CHECK_EQ_INT(st.devices, 51 + 80 + PREDEF_DEVICES);
 	CHECK_EQ_STR(devs[n - 1].path, "\\_SB.LM79");
 	check_lm00(find_dev(n, "\\_SB.LM00"));
 }
@@ -979,7 +1007,7 @@ TEST(aml_large_namespace_loads)
 	tb_put(&t, dzzz, sizeof(dzzz));
 	tb_fix(&t);
 	CHECK_EQ_INT(run_one(t.b, t.n, &n, &st), 0);
-	CHECK_EQ_INT(st.nodes, 5000 + 2);
+	CHECK_EQ_INT(st.nodes, 5000 + 2 + PREDEF_NODES);
 	REQUIRE_EQ_INT(n, 1);
 	CHECK_EQ_STR(devs[0].path, "\\DZZZ");
 	CHECK_EQ_INT(devs[0].error, 0);
