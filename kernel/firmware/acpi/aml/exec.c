@@ -19,6 +19,7 @@ void aml_walk_init(struct aml_walk *w, struct aml_ns *ns, struct aml_frame *f,
 		   const struct aml_table *t, size_t start, size_t end)
 {
 	memset(w, 0, sizeof(*w));
+	w->op = AML_OP_NONE;
 	w->ns = ns;
 	w->f = f;
 	w->c.t = t;
@@ -74,8 +75,14 @@ int aml_fail(struct aml_walk *w, int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	kvsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	ksnprintf(ns->errmsg, sizeof(ns->errmsg), "%s: %s@0x%zx: %s (%d)",
-		  where, op_name(w->op), w->op_pos, what, err);
+	if (w->op == AML_OP_NONE) { /* before the first opcode ran */
+		ksnprintf(ns->errmsg, sizeof(ns->errmsg), "%s: %s (%d)", where,
+			  what, err);
+	} else {
+		ksnprintf(ns->errmsg, sizeof(ns->errmsg),
+			  "%s: %s@0x%zx: %s (%d)", where, op_name(w->op),
+			  w->op_pos, what, err);
+	}
 	ns->errmsg_set = true;
 	aml_log(ns, "aml: %s", ns->errmsg);
 	return err;

@@ -9,6 +9,7 @@
 #include "firmware/acpi/aml/internal.h"
 
 #define AML_OP_EXT(x) ((uint16_t)(0x5B00 | (x)))
+#define AML_OP_NONE   0xFFFF /* w->op before any opcode ran */
 
 /* exec.c */
 void aml_walk_init(struct aml_walk *w, struct aml_ns *ns, struct aml_frame *f,

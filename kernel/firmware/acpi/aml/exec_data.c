@@ -9,14 +9,15 @@
 #include "kern/string.h"
 #include "firmware/acpi/aml/exec.h"
 
-#define OP_ZERO		   0x00
-#define OP_ONE		   0x01
-#define OP_ELSE		   0xA1
-#define OP_BREAK	   0xA5
-#define OP_CONTINUE	   0x9F
-#define OP_VARPKG	   0x13
-#define AML_REVISION_VALUE 0x20200925 /* Revision (19.6.117): as ACPICA's
-					    20200925, the corpus' reference */
+#define OP_ZERO	    0x00
+#define OP_ONE	    0x01
+#define OP_ELSE	    0xA1
+#define OP_BREAK    0xA5
+#define OP_CONTINUE 0x9F
+#define OP_VARPKG   0x13
+#define AML_REVISION_VALUE                                                     \
+	0x20200925 /* Revision (19.6.117): as ACPICA's                         \
+			 20200925, the corpus' reference */
 
 static int give(struct aml_walk *w, struct aml_obj *o, struct aml_obj **res)
 {

@@ -5,6 +5,22 @@
  * term without running it (deferred region arguments, a module-level term
  * that failed). Custom entries parse their own operands; their args still
  * describe the encoding so that aml_skip_term can step over them.
+ *
+ * Every opcode of ACPI 6.5's table (20.3) is indexed (this family and the
+ * ops families). What the core does not do, and why:
+ * - Unload (19.6.149) fails "not supported": a table's objects are not
+ *   tracked apart once loaded, and no firmware in the corpus unloads.
+ * - LoadTable's RootPathString other than "\" is taken as "\" (logged).
+ * - Mutex SyncLevel rules (19.6.2) and the Lock rule of fields are not
+ *   enforced: the interpreter is single-threaded; Acquire never waits
+ *   and Wait on an unsignalled Event times out at once.
+ * - PCI_Config: the bus is the host bridge's _BBN; PCI-to-PCI bridges
+ *   between it and the device are not followed (that needs config reads
+ *   of each bridge's secondary bus number, ACPICA's AcpiHwDerivePciId).
+ * - Fields in SMBus / IPMI / GenericSerialBus / PCC (BufferAcc protocols)
+ *   and Connection() resources go to region_rw as plain integer units:
+ *   no host implements those protocols.
+ * - DataRegion matches a loaded table by signature and OEM table id only.
  */
 #include "kern/errno.h"
 #include "firmware/acpi/aml/exec.h"
