@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "unit.h"
+#include "host_mm.h"
 #include "kern/errno.h"
 #include "firmware/acpi/aml/aml.h"
 #include "firmware/acpi/aml/op_common.h"
@@ -242,6 +243,53 @@ static void value_text(const struct aml_value *v, char *buf, size_t size)
 		break;
 	default:
 		snprintf(buf, size, "type %d", v->type);
+	}
+}
+
+static struct aml_ns *load_fixture(const char *table, uint8_t **aml);
+
+/* Every method of a table, answers ignored (for the allocation-failure
+ * run): nothing may crash or leak whatever allocation fails. */
+static unsigned long run_all_quietly(const char *table, unsigned long fail_at)
+{
+	unsigned long calls;
+	struct aml_value out;
+	uint8_t *aml = NULL;
+	struct aml_ns *ns;
+	size_t i;
+
+	host_mm_fail_at(fail_at);
+	ns = load_fixture(table, &aml);
+	for (i = 0; ns != NULL && i < sizeof(expects) / sizeof(expects[0]);
+	     i++) {
+		if (strcmp(expects[i].table, table) == 0 &&
+		    aml_ns_eval(ns, NULL, expects[i].method, NULL, 0, &out) ==
+			0) {
+			aml_value_free(&out);
+		}
+	}
+	aml_ns_destroy(ns);
+	calls = host_mm_calls();
+	host_mm_fail_at(0);
+	free(aml);
+	return calls;
+}
+
+TEST(aml_ops_allocation_failures)
+{
+	static const char *const tables[] = {"ops", "ops32", "ops_types"};
+	unsigned long calls, n, step;
+	long live = host_mm_live();
+	size_t t;
+
+	for (t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+		calls = run_all_quietly(tables[t], 0);
+		CHECK(calls > 0);
+		step = calls / 400 + 1;
+		for (n = 1; n <= calls; n += step) {
+			run_all_quietly(tables[t], n);
+			CHECK_EQ_INT(host_mm_live(), live);
+		}
 	}
 }
 

@@ -12,7 +12,8 @@
 
 uint64_t aml_int_mask(const struct aml_walk *w)
 {
-	/* DefinitionBlock ComplianceRevision < 2: 32-bit integers (19.6.28) */
+	/* 19.6 DefinitionBlock: ComplianceRevision < 2 means 32-bit
+	 * integers */
 	if (w != NULL && w->c.t != NULL && w->c.t->revision < 2) {
 		return 0xFFFFFFFFull;
 	}
@@ -68,7 +69,7 @@ static int hex_digit(char c)
  * Implicit conversion (19.3.5.7 String -> Integer): the string is hex;
  * like ACPICA, leading blanks and a "0x" prefix are accepted, the first
  * non-hex character ends it, and digits past the integer's width are
- * dropped (no overflow error). ToInteger (19.6.139) reads decimal, or
+ * dropped (no overflow error). ToInteger (19.6) reads decimal, or
  * hex after "0x"; ACPICA stops there too, before the value would
  * overflow the table's integer width, instead of failing.
  */
@@ -198,7 +199,7 @@ static size_t put_dec(char *p, uint64_t v)
 }
 
 /* A buffer as text: "0x01 0x02" (implicit), "0x01,0x02" (ToHexString),
- * "1,2" (ToDecimalString), 19.6.136 / 19.6.137. */
+ * "1,2" (ToDecimalString), 19.6. */
 static int buffer_text(struct aml_walk *w, struct aml_obj *o,
 		       enum aml_strconv how, struct aml_obj **out)
 {
@@ -317,7 +318,7 @@ struct aml_obj *aml_type_string(struct aml_walk *w, struct aml_obj *o)
 		: "Reference";
 	size_t n = strlen(name);
 
-	/* 19.6.12 Concatenate: any other type is first converted to a
+	/* 19.6 Concatenate: any other type is first converted to a
 	 * string naming its type; ACPICA writes "[Package Object]",
 	 * "[Region Object]", "[Reference Object]". */
 	s[0] = '[';
@@ -333,7 +334,8 @@ enum aml_type aml_obj_kind(struct aml_ns *ns, struct aml_obj *o)
 		return AML_UNINIT;
 	}
 	if (o->type == AML_SCOPE) {
-		return AML_DEVICE; /* \_SB and friends: 19.6.97 says Device */
+		return AML_UNINIT; /* 19.6 ObjectType: \_GPE and the other
+				     typeless scopes are 0 */
 	}
 	return o->type;
 }

@@ -26,7 +26,7 @@
 	static int fn(struct aml_walk *w, const struct aml_opinfo *info,       \
 		      struct aml_operand *ops, struct aml_obj **result)
 
-/* Integer width of the running table in bytes: 4 or 8 (19.6.x
+/* Integer width of the running table in bytes: 4 or 8 (19.6
  * DefinitionBlock ComplianceRevision < 2: 32-bit integers). */
 unsigned int aml_int_bytes(const struct aml_walk *w);
 
@@ -41,7 +41,7 @@ int aml_op_result(struct aml_walk *w, struct aml_operand *tgt,
 int aml_op_int_result(struct aml_walk *w, struct aml_operand *tgt, uint64_t v,
 		      struct aml_obj **result);
 
-/* Conversions with their ACPICA flavour (19.3.5.x, 19.6.13x). */
+/* Conversions with their ACPICA flavour (19.3.5, 19.6 To*). */
 enum aml_strconv {
 	AML_STRCONV_IMPLICIT, /* integer: hex digits of the width; buffer:
 				 "0x01 0x02" */
@@ -56,7 +56,7 @@ int aml_str_integer(struct aml_walk *w, const char *s, uint32_t len,
 		    bool explicit_conv, uint64_t *out);
 /* "[Package]"-like text for an object that is not data (Concatenate). */
 struct aml_obj *aml_type_string(struct aml_walk *w, struct aml_obj *o);
-/* The object type ObjectType (19.6.97) reports for o. */
+/* The object type ObjectType (19.6) reports for o. */
 enum aml_type aml_obj_kind(struct aml_ns *ns, struct aml_obj *o);
 
 /* Comparison of two data objects for LEqual/LGreater/LLess and Match:

@@ -1,7 +1,7 @@
 /*
- * Explicit conversions (ACPI 6.5 19.6.53 FromBCD, 19.6.135 ToBCD,
- * 19.6.136 ToBuffer, 19.6.137 ToDecimalString, 19.6.138 ToHexString,
- * 19.6.139 ToInteger, 19.6.140 ToString; encodings 20.2.5.4). The text
+ * Explicit conversions (ACPI 6.5 19.6 ASL operator reference: FromBCD,
+ * ToBCD, ToBuffer, ToDecimalString, ToHexString, ToInteger, ToString;
+ * encodings 20.2.5.4). The text
  * forms are convert.c's, shared with the implicit rules.
  */
 #include "kern/errno.h"
@@ -38,7 +38,7 @@ AML_DECL_OPS(op_to)
 }
 
 /* ToString (Buffer, Length, Result): the bytes up to the first NUL or
- * Length (Ones: no limit), 19.6.140. */
+ * Length (Ones: no limit), 19.6. */
 AML_DECL_OPS(op_tostring)
 {
 	struct aml_obj *b = ops[0].obj;
@@ -55,7 +55,7 @@ AML_DECL_OPS(op_tostring)
 }
 
 /* ToBCD / FromBCD (Integer, Result): packed BCD, one decimal digit per
- * nibble (19.6.135, 19.6.53); a nibble above 9 is an error. */
+ * nibble (19.6); a nibble above 9 is an error. */
 AML_DECL_OPS(op_bcd)
 {
 	uint64_t v = ops[0].integer, r = 0, scale = 1;

@@ -1,7 +1,7 @@
 /*
- * Operators on objects and references (ACPI 6.5 19.6.22-27 Create*Field
- * and CondRefOf, 19.6.27 DerefOf, 19.6.62 Index, 19.6.85 Match, 19.6.97
- * ObjectType, 19.6.113 RefOf, 19.6.128 SizeOf; encodings 20.2.5.2 and
+ * Operators on objects and references (ACPI 6.5 19.6 ASL operator
+ * reference: CondRefOf, Create*Field, DerefOf, Index, Match, ObjectType,
+ * RefOf, SizeOf; encodings 20.2.5.2 and
  * 20.2.5.4). A reference is an AML_REFERENCE object: to a named object
  * (REF_NAME), an element of a package/buffer/string (REF_INDEX) or a
  * method's Local/Arg slot; reading and storing through it is the core's
@@ -164,6 +164,30 @@ AML_DECL_OPS(op_sizeof)
 	return aml_op_int_result(w, NULL, n, result);
 }
 
+/* A Local/Arg reference is only followed while its method runs: the
+ * slot must be one of a frame on the running call chain (a reference
+ * that outlived its method points into freed memory). */
+static bool in_slots(struct aml_obj **slot, struct aml_obj *const *base,
+		     size_t n)
+{
+	uintptr_t p = (uintptr_t)slot, b = (uintptr_t)base;
+
+	return p >= b && p < b + n * sizeof(*base);
+}
+
+static bool slot_live(const struct aml_walk *w, struct aml_obj **slot)
+{
+	const struct aml_frame *f;
+
+	for (f = w->f; f != NULL && slot != NULL; f = f->caller) {
+		if (in_slots(slot, f->locals, AML_NLOCALS) ||
+		    in_slots(slot, f->args, AML_NARGS)) {
+			return true;
+		}
+	}
+	return false;
+}
+
 /* What a reference refers to, for ObjectType: an element of a buffer or
  * string is a Buffer Field (as ACPICA reports it). */
 static enum aml_type ref_type(struct aml_walk *w, struct aml_obj *r)
@@ -184,14 +208,15 @@ static enum aml_type ref_type(struct aml_walk *w, struct aml_obj *r)
 			   : AML_UNINIT;
 	case AML_REF_LOCAL:
 	case AML_REF_ARG:
-		return r->ref.slot != NULL ? aml_obj_kind(w->ns, *r->ref.slot)
-					   : AML_UNINIT;
+		return slot_live(w, r->ref.slot)
+			   ? aml_obj_kind(w->ns, *r->ref.slot)
+			   : AML_UNINIT;
 	default:
 		return AML_DEBUG;
 	}
 }
 
-/* ObjectType (SuperName), 19.6.97: the type of the object itself, not
+/* ObjectType (SuperName), 19.6: the type of the object itself, not
  * of its value (a field unit is 5, a method 8, not called). */
 AML_DECL_OPS(op_objecttype)
 {
@@ -224,7 +249,7 @@ AML_DECL_OPS(op_objecttype)
 	return aml_op_int_result(w, NULL, type, result);
 }
 
-/* One MatchOpcode test (19.6.85): MTR, MEQ, MLE, MLT, MGE, MGT of
+/* One MatchOpcode test (19.6): MTR, MEQ, MLE, MLT, MGE, MGT of
  * element e against the match object m (converted to e's type). */
 static bool match_one(struct aml_walk *w, uint64_t mop, struct aml_obj *e,
 		      struct aml_obj *m)
@@ -284,6 +309,38 @@ AML_DECL_OPS(op_match)
 	return aml_op_int_result(w, NULL, ~0ull, result);
 }
 
+/* Where a Create*Field's field lies, in bits (19.6: the fixed widths
+ * take a byte index, CreateField a bit index and a width). */
+static int field_span(struct aml_walk *w, const struct aml_opinfo *info,
+		      const struct aml_operand *ops, uint64_t *bit,
+		      uint64_t *len)
+{
+	static const struct {
+		uint16_t op;
+		uint8_t bits;
+	} fixed[] = {{0x8D, 1}, {0x8C, 8}, {0x8B, 16}, {0x8A, 32}, {0x8F, 64}};
+	unsigned int i;
+
+	*bit = ops[1].integer;
+	*len = info->op == OP_X(0x13) ? ops[2].integer : 0;
+	/* no buffer is longer than 4 GiB: larger values can only fail, and
+	 * must not wrap around in the bit arithmetic here or in field.c */
+	if (*bit > (1ull << 35) || *len > (1ull << 35)) {
+		return aml_fail(w, -ERANGE, "%s at %llu: past any buffer",
+				info->name, (unsigned long long)*bit);
+	}
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+		if (fixed[i].op == info->op) {
+			*len = fixed[i].bits;
+			*bit *= fixed[i].bits == 1 ? 1 : 8;
+		}
+	}
+	if (*len == 0) {
+		return aml_fail(w, -EINVAL, "CreateField of 0 bits");
+	}
+	return 0;
+}
+
 /*
  * CreateBitField / ByteField / WordField / DWordField / QWordField
  * (SourceBuffer, Index, Name) and CreateField (SourceBuffer, BitIndex,
@@ -294,43 +351,17 @@ AML_DECL_OPS(op_match)
 AML_DECL_OPS(op_create_field)
 {
 	struct aml_obj *b = ops[0].obj, *bf;
-	uint64_t bit = ops[1].integer, len;
-	unsigned int nm = info->op == OP_X(0x13) ? 3 : 2;
+	uint64_t bit, len;
 	struct aml_node *node;
+	int rc = field_span(w, info, ops, &bit, &len);
 
 	(void)result;
-	/* no buffer is longer than 4 GiB: larger offsets can only fail, and
-	 * must not wrap around in the bit arithmetic below or in field.c */
-	if (bit > (1ull << 35) || (nm == 3 && ops[2].integer > (1ull << 35))) {
-		return aml_fail(w, -ERANGE, "%s at %llu: past any buffer",
-				info->name, (unsigned long long)bit);
-	}
-	switch (info->op) {
-	case 0x8D:
-		len = 1;
-		break;
-	case 0x8C:
-		len = 8, bit *= 8;
-		break;
-	case 0x8B:
-		len = 16, bit *= 8;
-		break;
-	case 0x8A:
-		len = 32, bit *= 8;
-		break;
-	case 0x8F:
-		len = 64, bit *= 8;
-		break;
-	default:
-		len = ops[2].integer;
-		break;
+	if (rc) {
+		return rc;
 	}
 	if (b->type != AML_BUFFER) {
 		return aml_fail(w, -EINVAL, "%s over an object of type %d",
 				info->name, b->type);
-	}
-	if (len == 0) {
-		return aml_fail(w, -EINVAL, "CreateField of 0 bits");
 	}
 	/* In a method the bounds are checked now (ACPICA does); at load
 	 * ACPICA defers the arguments, so only a use fails. */
@@ -353,7 +384,8 @@ AML_DECL_OPS(op_create_field)
 	bf->bfield.scope = w->f->scope;
 	/* aml_declare takes bf's reference and names the object when it
 	 * fails (a name that exists, a missing parent) */
-	return aml_declare(w, &ops[nm].name, bf, &node);
+	return aml_declare(w, &ops[info->op == OP_X(0x13) ? 3 : 2].name, bf,
+			   &node);
 }
 
 const struct aml_opinfo aml_ops_data[] = {

@@ -1,6 +1,6 @@
 /*
- * Logical operators (ACPI 6.5 19.6.69 LAnd, 19.6.70 LEqual, 19.6.71
- * LGreater, 19.6.74 LLess, 19.6.77 LNot, 19.6.79 LOr; encodings in
+ * Logical operators (ACPI 6.5 19.6 ASL operator reference: LAnd, LEqual,
+ * LGreater, LLess, LNot, LOr; encodings in
  * 20.2.5.4). LNotEqual, LLessEqual and LGreaterEqual have no opcode of
  * their own: the byte stream is LNot (0x92) followed by the comparison,
  * which this table handles as plain nesting (LNot's operand is a term).
@@ -23,8 +23,8 @@ static int bytes_cmp(const uint8_t *a, uint32_t la, const uint8_t *b,
 }
 
 /*
- * 19.6.70-74: the second operand is converted to the first's type
- * (Integer, String or Buffer); strings and buffers compare byte by byte,
+ * 19.6 LEqual/LGreater/LLess: the second operand is converted to the first's
+ * type (Integer, String or Buffer); strings and buffers compare byte by byte,
  * a shorter one that is a prefix of the other is the lesser.
  */
 int aml_compare(struct aml_walk *w, struct aml_obj *a, struct aml_obj *b,

@@ -1,9 +1,8 @@
 /*
- * Integer arithmetic and bitwise operators (ACPI 6.5 19.6.3 Add, 19.6.4
- * And, 19.6.29 Decrement, 19.6.31 Divide, 19.6.49-50 FindSetLeftBit /
- * FindSetRightBit, 19.6.61 Increment, 19.6.86 Mod, 19.6.88 Multiply,
- * 19.6.89-90 NAnd / NOr, 19.6.92 Not, 19.6.101 Or, 19.6.123-124
- * ShiftLeft / ShiftRight, 19.6.133 Subtract, 19.6.158 XOr; encodings in
+ * Integer arithmetic and bitwise operators (ACPI 6.5 19.6 ASL operator
+ * reference: Add, And, Decrement, Divide, FindSetLeftBit, FindSetRightBit,
+ * Increment, Mod, Multiply, NAnd, NOr, Not, Or, ShiftLeft, ShiftRight,
+ * Subtract, XOr; encodings in
  * 20.2.5.4). Operands arrive converted to Integer (19.3.5.7); every
  * result is cut to the table's integer width and stored to the Target
  * operand when there is one.
@@ -74,7 +73,7 @@ static int store_int(struct aml_walk *w, struct aml_operand *tgt, uint64_t v)
 }
 
 /* Divide (Dividend, Divisor, Remainder, Result): both targets stored,
- * the quotient is the value (19.6.31). */
+ * the quotient is the value (19.6). */
 AML_DECL_OPS(op_divide)
 {
 	uint64_t a = ops[0].integer, b = ops[1].integer;
@@ -113,7 +112,7 @@ AML_DECL_OPS(op_unary)
 }
 
 /* Increment / Decrement (SuperName): read, convert, step, store back;
- * the new value is the result (19.6.61, 19.6.29). */
+ * the new value is the result (19.6). */
 AML_DECL_OPS(op_step)
 {
 	struct aml_obj *cur;

@@ -1,6 +1,6 @@
 /*
- * String and buffer operators (ACPI 6.5 19.6.12 Concatenate, 19.6.13
- * ConcatenateResTemplate, 19.6.87 Mid; encodings 20.2.5.4).
+ * String and buffer operators (ACPI 6.5 19.6 ASL operator reference:
+ * Concatenate, ConcatenateResTemplate, Mid; encodings 20.2.5.4).
  */
 #include "kern/errno.h"
 #include "kern/mm.h"
@@ -40,7 +40,8 @@ static struct aml_obj *str_join(struct aml_walk *w, const char *a, size_t la,
 }
 
 /* Operands that are not Integer, String or Buffer become the string
- * naming their type (19.6.12, "[Package Object]" as ACPICA writes). */
+ * naming their type (19.6 Concatenate; "[Package Object]" as ACPICA
+ * writes it). */
 static int cat_operand(struct aml_walk *w, struct aml_obj *o,
 		       struct aml_obj **out)
 {
@@ -55,7 +56,7 @@ static int cat_operand(struct aml_walk *w, struct aml_obj *o,
 
 /*
  * Concatenate (Source1, Source2, Result): the first operand's type
- * decides (19.6.12): two Integers give a Buffer of both (low first), a
+ * decides (19.6): two Integers give a Buffer of both (low first), a
  * Buffer takes the second converted to a Buffer, a String the second
  * converted to a String.
  */

@@ -28,23 +28,11 @@ static const char *const osi_default[] = {
     "3.0 _SCP Extensions", "Processor Aggregator Device",
 };
 
-#define OSI_NAME AML_NAME4('_', 'O', 'S', 'I')
-
-/*
- * Where the namespace's list lives: a Package of Strings. Until the
- * core gives struct aml_ns a field for it, it is parked in the native
- * \_OSI method object's implicit-mutex slot, which a native method
- * never uses and which object.c releases with the method.
- */
+/* The namespace's list: a Package of Strings (ns->osi, released with
+ * the namespace). */
 static struct aml_obj **osi_slot(struct aml_ns *ns)
 {
-	struct aml_node *n = aml_node_child(aml_ns_root(ns), OSI_NAME);
-
-	if (n == NULL || n->obj == NULL || n->obj->type != AML_METHOD ||
-	    n->obj->method.native == NULL) {
-		return NULL;
-	}
-	return &n->obj->method.mutex;
+	return &ns->osi;
 }
 
 static int osi_find(struct aml_obj *list, const char *s, size_t len)
