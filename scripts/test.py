@@ -291,6 +291,8 @@ def run_shell(res, arches, opts, only):
             try:
                 test(arch, **run_opts)
                 res.record(name, True)
+            except kite.NotHere as e:
+                res.skip(name, str(e))
             except Exception:
                 res.record(name, False, traceback.format_exc()[-4000:])
 

@@ -34,6 +34,12 @@ IRQSTAT_HEADER = re.compile(r"^ IRQ((?: +CPU\d+)+)  CHIP +HWIRQ +TRIGGER +"
 ACTION = re.compile(r"([\w.@/-]+)\((\d+)\)")
 
 
+
+class NotHere(Exception):
+    """Raised by a test that does not apply to the configuration it was
+    given (a pc-only test on q35, say): scripts/test.py counts it as a
+    skip with the reason, never as a pass."""
+
 class IrqLine:
     """One irqstat row."""
 

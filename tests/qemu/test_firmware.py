@@ -1,9 +1,11 @@
 """Firmware addresses are not trusted (issue 9 item 7, x86_64): an SSDT
 whose SystemMemory OperationRegion lies on a page the kernel leaves
 unmapped (page 0, the boot stack's guard page) is read by a _STA method
-at boot. The read must not fault: pc_acpi.c's phys_map asks the page
-tables (mmu_phys_mapped), the boot says which read was refused, the field
-reads all-ones, and the prompt comes.
+at boot. The read must not fault: the AML host's SystemMemory handler
+(platform/pc_aml_host.c) maps through firmware_map(), which asks the page
+tables; the boot says which read of which region was refused, the
+access fails (the interpreter names the region and its device), the
+device is left out, and the prompt comes.
 """
 import os
 import re
@@ -43,23 +45,25 @@ def symbol(name):
 
 def test_operation_region_on_unmapped_pages(arch, **opts):
     """The guard page's field and page 0's field are each refused with a
-    line naming the address, both devices are named and left out, and the
-    boot goes on to the prompt, where the shell answers."""
+    line naming the region and the address, both devices' _STA fail
+    naming the region and the device, both are left out, and the boot
+    goes on to the prompt, where the shell answers."""
     guard = symbol("boot_stack_guard")
     with tempfile.TemporaryDirectory(prefix="kite-fw-") as tmp:
         dsl = os.path.join(tmp, "badaddr.dsl")
         with open(dsl, "w") as f:
             f.write(SSDT_DSL % guard)
         with Guest(arch, acpi_ssdt=dsl, **opts) as g:
-            g.expect(r"acpi: AML SystemMemory read of 32 bits at "
-                     r"0x0*%x: not readable: reads all-ones\n" % guard,
-                     timeout=30)
-            g.expect(r"acpi: AML SystemMemory read of 32 bits at "
-                     r"0x0*10: not readable: reads all-ones\n", timeout=30)
-            g.expect(r"acpi: \\_SB\.BADG: _STA 0xffffffff has reserved "
-                     r"bits set: left out\n", timeout=30)
-            g.expect(r"acpi: \\_SB\.BADZ: _STA 0xffffffff has reserved "
-                     r"bits set: left out\n", timeout=30)
+            g.expect(r"acpi: \\_SB\.BADG\.GRD: SystemMemory read of 32 bits "
+                     r"at 0x0*%x: not mapped: refused\n" % guard, timeout=30)
+            g.expect(r"acpi: \\_SB\.BADG: \\_SB\.BADG\._STA: .*region "
+                     r"\\_SB\.BADG\.GRD \(SystemMemory\) of \\_SB\.BADG: "
+                     r"access failed", timeout=30)
+            g.expect(r"acpi: \\_SB\.BADZ\.ZRO: SystemMemory read of 32 bits "
+                     r"at 0x0*10: not mapped: refused\n", timeout=30)
+            g.expect(r"acpi: \\_SB\.BADZ: \\_SB\.BADZ\._STA: .*region "
+                     r"\\_SB\.BADZ\.ZRO \(SystemMemory\) of \\_SB\.BADZ: "
+                     r"access failed", timeout=30)
             g.expect(re.escape(PROMPT), timeout=30)
             out = g.command("echo still here")
             assert out == "still here\n", repr(out)

@@ -394,6 +394,23 @@ TEST(aml_core_while_break_continue)
 	aml_ns_destroy(ns);
 }
 
+TEST(aml_core_elseif_chain)
+{
+	struct aml_ns *ns = load_core();
+	uint64_t v;
+
+	REQUIRE(ns != NULL);
+	CHECK_EQ_INT(eval_int(ns, "\\EIFS", 1, 1, 0, &v), 0);
+	CHECK_EQ_INT(v, 10);
+	CHECK_EQ_INT(eval_int(ns, "\\EIFS", 1, 2, 0, &v), 0);
+	CHECK_EQ_INT(v, 20);
+	CHECK_EQ_INT(eval_int(ns, "\\EIFS", 1, 3, 0, &v), 0);
+	CHECK_EQ_INT(v, 30);
+	CHECK_EQ_INT(eval_int(ns, "\\EIFS", 1, 9, 0, &v), 0);
+	CHECK_EQ_INT(v, 40);
+	aml_ns_destroy(ns);
+}
+
 TEST(aml_core_notify_package_load)
 {
 	struct aml_ns *ns = load_core();

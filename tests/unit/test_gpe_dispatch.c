@@ -437,6 +437,19 @@ TEST(gpe_dispatch_bounded_and_failures)
 	CHECK_EQ_INT(gpe_at(0, 4)->failures, 1);
 	CHECK(strstr(fake_console_text(), "\\_GPE._E04 failed: ") != NULL);
 	CHECK(en[0] & (1u << 4));
+	/* Failing FAILS_IN_A_ROW times in a row: disabled, said. */
+	for (unsigned int i = 2; i < FAILS_IN_A_ROW; i++) { /* 1 so far */
+		sts[0] |= 1u << 4;
+		CHECK_EQ_INT(acpi_gpe_dispatch(), 1);
+	}
+	CHECK(en[0] & (1u << 4));
+	sts[0] |= 1u << 4;
+	CHECK_EQ_INT(acpi_gpe_dispatch(), 1);
+	CHECK(!(en[0] & (1u << 4)));
+	CHECK(!gpe_at(0, 4)->enabled);
+	CHECK(strstr(fake_console_text(), "\\_GPE._E04 failed 16 times in a "
+					  "row: GPE 0x04 disabled") != NULL);
+	en[0] |= 1u << 4; /* (for the next check only) */
 	/* Two at once: both handled in one pass. */
 	sts[0] |= 1u << 1 | 1u << 4;
 	CHECK_EQ_INT(acpi_gpe_dispatch(), 2);

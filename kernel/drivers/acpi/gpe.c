@@ -16,7 +16,10 @@
 #include "kern/vm.h"
 
 #define DISPATCH_PASSES 8 /* rescans of the blocks per SCI, at most */
-#define PATH_LEN	32
+/* A method that fails this many times in a row never will work: its GPE
+ * (a level one would fire on every SCI) is disabled. */
+#define FAILS_IN_A_ROW 16
+#define PATH_LEN       32
 
 struct gpe_info {
 	struct aml_node *method; /* _Lxx / _Exx, NULL if none */
@@ -26,6 +29,7 @@ struct gpe_info {
 	bool wake;		/* named by a device's _PRW: for waking only */
 	unsigned long count;	/* times it was handled */
 	unsigned long failures; /* of its method */
+	unsigned int fails_in_a_row;
 	uint64_t last_ns, max_ns; /* its method's run time */
 };
 
@@ -313,17 +317,17 @@ bool acpi_gpe_pending(void)
 	return false;
 }
 
-static void run_method(struct gpe_info *g)
+/* false if the method failed */
+static bool run_method(struct gpe_info *g)
 {
 	struct aml_value out = {.type = AML_UNINIT};
 	struct aml_ns *ns = acpi_ns_lock();
 	char path[PATH_LEN];
-
 	uint64_t t0;
 	int ret;
 
 	if (ns == NULL) {
-		return;
+		return false;
 	}
 	t0 = time_ns();
 	ret = aml_ns_eval(ns, g->method, NULL, NULL, 0, &out);
@@ -338,6 +342,8 @@ static void run_method(struct gpe_info *g)
 	}
 	aml_value_free(&out);
 	acpi_ns_unlock();
+	g->fails_in_a_row = ret < 0 ? g->fails_in_a_row + 1 : 0;
+	return ret == 0;
 }
 
 /* One pending GPE, masked while it is handled (5.6.4). */
@@ -365,7 +371,14 @@ static void handle(unsigned int b, unsigned int r, unsigned int bit)
 	if (!g->level) {
 		status_clear(b, r, mask);
 	}
-	run_method(g);
+	if (!run_method(g) && g->fails_in_a_row >= FAILS_IN_A_ROW) {
+		status_clear(b, r, mask);
+		g->enabled = false;
+		kprintf("acpi: \\_GPE.%s failed %u times in a row: GPE 0x%02x "
+			"disabled\n",
+			g->name, FAILS_IN_A_ROW, blocks.b[b].base + n);
+		return;
+	}
 	if (g->level) {
 		status_clear(b, r, mask);
 	}
@@ -426,7 +439,8 @@ static void print_row(unsigned int b, unsigned int n)
 void acpi_gpe_print(void)
 {
 	if (blocks.count == 0) {
-		kprintf("no GPE blocks\n");
+		kprintf("no GPEs in use (no GPE blocks, or no SCI: it is set "
+			"up on the I/O APIC path only)\n");
 		return;
 	}
 	for (unsigned int b = 0; b < blocks.count; b++) {

@@ -99,6 +99,7 @@ void aml_ns_destroy(struct aml_ns *ns)
 	}
 	aml_ns_delete_node(ns, ns->root);
 	aml_obj_put(ns->osi);
+	aml_opblocks_free(ns);
 	for (i = 0; i < ns->ntables; i++) {
 		if (ns->tables[i]->owned) {
 			kfree((void *)(uintptr_t)ns->tables[i]->aml);

@@ -57,39 +57,62 @@ static const char *op_name(uint16_t op)
 	return i != NULL ? i->name : "term";
 }
 
+/* Append to ns->errmsg at *len (cut at its size). */
+static void msg_add(struct aml_ns *ns, size_t *len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void msg_add(struct aml_ns *ns, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (*len + 1 >= sizeof(ns->errmsg)) {
+		return;
+	}
+	va_start(ap, fmt);
+	*len += (size_t)kvsnprintf(ns->errmsg + *len, sizeof(ns->errmsg) - *len,
+				   fmt, ap);
+	va_end(ap);
+}
+
+/* The message is composed in place (ns->errmsg), no buffers on the
+ * stack: a failure deep in AML happens where the stack is shortest. */
 int aml_fail(struct aml_walk *w, int err, const char *fmt, ...)
 {
 	struct aml_ns *ns = w->ns;
-	char where[96], what[AML_ERRMSG_LEN];
+	size_t len = 0;
 	va_list ap;
 
 	if (ns->errmsg_set) {
 		return err; /* the first failure is the one that explains */
 	}
 	if (w->f != NULL && w->f->method != NULL) {
-		aml_path_buf(w->f->method, where, sizeof(where));
+		len =
+		    aml_node_path(w->f->method, ns->errmsg, sizeof(ns->errmsg));
 	} else {
-		ksnprintf(where, sizeof(where), "load of %s",
-			  w->c.t != NULL ? w->c.t->sig : "?");
+		msg_add(ns, &len, "load of %s",
+			w->c.t != NULL ? w->c.t->sig : "?");
 	}
-	va_start(ap, fmt);
-	kvsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	if (w->op == AML_OP_NONE) { /* before the first opcode ran */
-		ksnprintf(ns->errmsg, sizeof(ns->errmsg), "%s: %s (%d)", where,
-			  what, err);
-	} else {
-		ksnprintf(ns->errmsg, sizeof(ns->errmsg),
-			  "%s: %s@0x%zx: %s (%d)", where, op_name(w->op),
-			  w->op_pos, what, err);
+	if (w->op != AML_OP_NONE) { /* else: before the first opcode ran */
+		msg_add(ns, &len, ": %s@0x%zx", op_name(w->op), w->op_pos);
 	}
+	msg_add(ns, &len, ": ");
+	if (len + 1 < sizeof(ns->errmsg)) {
+		va_start(ap, fmt);
+		len += (size_t)kvsnprintf(ns->errmsg + len,
+					  sizeof(ns->errmsg) - len, fmt, ap);
+		va_end(ap);
+	}
+	msg_add(ns, &len, " (%d)", err);
 	ns->errmsg_set = true;
-	aml_log(ns, "aml: %s", ns->errmsg);
+	if (ns->ops.log != NULL) {
+		ns->ops.log(ns->ctx, ns->errmsg);
+	}
 	return err;
 }
 
 void aml_top_begin(struct aml_ns *ns)
 {
+	ns->stack_base = (uintptr_t)__builtin_frame_address(0);
 	ns->budget = ns->lim.ops_per_eval;
 	ns->errmsg_set = false;
 	ns->slept_ms = 0;
@@ -173,32 +196,39 @@ int aml_call(struct aml_ns *ns, struct aml_frame *caller,
 	     struct aml_obj **ret)
 {
 	struct aml_method *m = &method->obj->method;
-	struct aml_frame f;
-	struct aml_walk w;
+	/* off the C stack, like the operands */
+	struct {
+		struct aml_frame f;
+		struct aml_walk w;
+	} * cw;
 	unsigned int i;
 	int rc;
 
 	*ret = NULL;
+	(void)caller; /* the frame chain is ns->frame's */
 	if (m->native != NULL) {
 		return m->native(ns, args, nargs, ret);
 	}
-	memset(&f, 0, sizeof(f));
-	(void)caller; /* the frame chain is ns->frame's */
-	f.method = method;
-	f.scope = method;
+	cw = kzalloc(sizeof(*cw), 0);
+	if (cw == NULL) {
+		return -ENOMEM;
+	}
+	cw->f.method = method;
+	cw->f.scope = method;
 	for (i = 0; i < nargs && i < AML_NARGS; i++) {
-		f.args[i] = arg_in(ns, args[i]);
+		cw->f.args[i] = arg_in(ns, args[i]);
 	}
-	aml_walk_init(&w, ns, &f, m->t, m->start, m->end);
-	f.caller = ns->frame;
-	ns->frame = &f;
-	rc = run_method(&w, m);
-	ns->frame = f.caller;
+	aml_walk_init(&cw->w, ns, &cw->f, m->t, m->start, m->end);
+	cw->f.caller = ns->frame;
+	ns->frame = &cw->f;
+	rc = run_method(&cw->w, m);
+	ns->frame = cw->f.caller;
 	if (rc == 0) {
-		*ret = f.ret;
-		f.ret = NULL;
+		*ret = cw->f.ret;
+		cw->f.ret = NULL;
 	}
-	aml_frame_release(ns, &f);
+	aml_frame_release(ns, &cw->f);
+	kfree(cw);
 	return rc;
 }
 
@@ -243,28 +273,29 @@ static int call_args(struct aml_walk *w, struct aml_node *m,
 	return 0;
 }
 
-static int eval_name(struct aml_walk *w, struct aml_obj **out, bool need)
+static __attribute__((noinline)) int name_fail(struct aml_walk *w, int err,
+					       const struct aml_name *name,
+					       const struct aml_node *n)
+{
+	char text[64];
+
+	if (n == NULL) {
+		aml_name_text(name, text, sizeof(text));
+		return aml_fail(w, err, "%s not found", text);
+	}
+	aml_path_buf(n, text, sizeof(text));
+	return aml_fail(w, err, "%s returned no value", text);
+}
+
+/* A method invocation (19.6.85): its TermArgs, then the call. */
+static __attribute__((noinline)) int call_named(struct aml_walk *w,
+						struct aml_node *n,
+						struct aml_obj **out, bool need)
 {
 	struct aml_obj *args[AML_NARGS] = {0}, *ret = NULL;
-	struct aml_name name;
-	struct aml_node *n;
 	unsigned int nargs = 0, i;
-	char text[64];
-	int rc;
+	int rc = call_args(w, n, args, &nargs);
 
-	w->op_pos = w->c.pos;
-	if (aml_name_string(&w->c, &name)) {
-		return aml_fail(w, -EBADMSG, "bad NameString");
-	}
-	n = aml_ns_resolve(w->ns, w->f->scope, &name);
-	if (n == NULL) {
-		aml_name_text(&name, text, sizeof(text));
-		return aml_fail(w, -ENOENT, "%s not found", text);
-	}
-	if (n->obj == NULL || n->obj->type != AML_METHOD) {
-		return aml_node_value(w, n, out);
-	}
-	rc = call_args(w, n, args, &nargs);
 	if (rc == 0) {
 		rc = aml_call(w->ns, w->f, n, args, nargs, &ret);
 	}
@@ -272,11 +303,29 @@ static int eval_name(struct aml_walk *w, struct aml_obj **out, bool need)
 		aml_obj_put(args[i]);
 	}
 	if (rc == 0 && ret == NULL && need) {
-		aml_path_buf(n, text, sizeof(text));
-		return aml_fail(w, -ENODATA, "%s returned no value", text);
+		return name_fail(w, -ENODATA, NULL, n);
 	}
 	*out = ret;
 	return rc;
+}
+
+static int eval_name(struct aml_walk *w, struct aml_obj **out, bool need)
+{
+	struct aml_name name;
+	struct aml_node *n;
+
+	w->op_pos = w->c.pos;
+	if (aml_name_string(&w->c, &name)) {
+		return aml_fail(w, -EBADMSG, "bad NameString");
+	}
+	n = aml_ns_resolve(w->ns, w->f->scope, &name);
+	if (n == NULL) {
+		return name_fail(w, -ENOENT, &name, NULL);
+	}
+	if (n->obj == NULL || n->obj->type != AML_METHOD) {
+		return aml_node_value(w, n, out);
+	}
+	return call_named(w, n, out, need);
 }
 
 /* ---- operands ------------------------------------------------------------ */
@@ -397,20 +446,65 @@ static void operands_release(struct aml_operand *ops, unsigned int n)
 	}
 }
 
+/*
+ * Operand blocks come from a per-namespace free list rather than the C
+ * stack: an expression level then costs a few dozen bytes of stack, which
+ * matters on a kernel thread's 16 KiB (see AML_STACK_BOUND).
+ */
+struct aml_opblock {
+	struct aml_operand ops[AML_MAX_OPERANDS];
+	struct aml_opblock *next;
+};
+
+static struct aml_opblock *opblock_get(struct aml_ns *ns)
+{
+	struct aml_opblock *b = ns->opfree;
+
+	if (b != NULL) {
+		ns->opfree = b->next;
+	} else {
+		b = kmalloc(sizeof(*b), 0);
+		if (b == NULL) {
+			return NULL;
+		}
+	}
+	memset(b->ops, 0, sizeof(b->ops));
+	return b;
+}
+
+static void opblock_put(struct aml_ns *ns, struct aml_opblock *b)
+{
+	b->next = ns->opfree;
+	ns->opfree = b;
+}
+
+void aml_opblocks_free(struct aml_ns *ns)
+{
+	struct aml_opblock *b;
+
+	while ((b = ns->opfree) != NULL) {
+		ns->opfree = b->next;
+		kfree(b);
+	}
+}
+
 static int run_op(struct aml_walk *w, const struct aml_opinfo *info,
 		  uint16_t op, size_t pos, struct aml_obj **out)
 {
-	struct aml_operand ops[AML_MAX_OPERANDS];
+	struct aml_opblock *b;
 	unsigned int n;
 	int rc = 0;
 
-	memset(ops, 0, sizeof(ops));
 	if (info->flags & AML_OPF_CUSTOM) {
 		return info->fn(w, info, NULL, out);
 	}
+	b = opblock_get(w->ns);
+	if (b == NULL) {
+		return aml_fail(w, -ENOMEM, "no memory for operands");
+	}
 	for (n = 0; n < AML_MAX_OPERANDS && info->args[n] != AML_ARG_NONE;
 	     n++) {
-		rc = parse_operand(w, info->args[n], &ops[n]);
+		rc = parse_operand(w, info->args[n], &b->ops[n]);
 		if (rc) {
 			n++;
 			break;
@@ -419,10 +513,26 @@ static int run_op(struct aml_walk *w, const struct aml_opinfo *info,
 	if (rc == 0) {
 		w->op = op; /* operands ran opcodes of their own */
 		w->op_pos = pos;
-		rc = info->fn(w, info, ops, out);
+		rc = info->fn(w, info, b->ops, out);
 	}
-	operands_release(ops, n);
+	operands_release(b->ops, n);
+	opblock_put(w->ns, b);
 	return rc;
+}
+
+/* How deep the C stack is below the top-level entry (aml_top_begin). */
+static int stack_check(struct aml_walk *w)
+{
+	uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+	uintptr_t base = w->ns->stack_base;
+
+	if (base != 0 && base > here && base - here > AML_STACK_BOUND) {
+		return aml_fail(w, -E2BIG,
+				"nesting past the stack bound (%u "
+				"bytes)",
+				(unsigned int)AML_STACK_BOUND);
+	}
+	return 0;
 }
 
 static int eval_any(struct aml_walk *w, struct aml_obj **out, bool need)
@@ -438,7 +548,10 @@ static int eval_any(struct aml_walk *w, struct aml_obj **out, bool need)
 		return aml_fail(w, -E2BIG, "nesting deeper than %u",
 				w->ns->lim.expr_depth);
 	}
-	rc = aml_tick(w);
+	rc = stack_check(w);
+	if (rc == 0) {
+		rc = aml_tick(w);
+	}
 	if (rc) {
 		return rc;
 	}

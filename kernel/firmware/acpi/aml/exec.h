@@ -31,6 +31,23 @@ void aml_frame_release(struct aml_ns *ns, struct aml_frame *f);
 /* Begin a top-level evaluation: budget, first-error slot. */
 void aml_top_begin(struct aml_ns *ns);
 
+/*
+ * How much C stack an evaluation may take below its top-level entry
+ * point: past it the evaluation fails ("nesting past the stack bound")
+ * instead of overrunning a kernel thread's 16 KiB stack. Host builds
+ * (sanitizers make frames several times larger) get a generous bound.
+ */
+#ifndef AML_STACK_BOUND
+#ifdef KITE_HOST_TEST
+#define AML_STACK_BOUND (512u * 1024)
+#else
+#define AML_STACK_BOUND (10u * 1024)
+#endif
+#endif
+
+/* exec.c's pool of operand blocks, freed at aml_ns_destroy */
+void aml_opblocks_free(struct aml_ns *ns);
+
 /* load.c */
 int aml_load_list(struct aml_walk *w);
 int aml_load_table_bytes(struct aml_ns *ns, const uint8_t *aml, size_t len,

@@ -245,42 +245,84 @@ static int else_follows(struct aml_walk *w, size_t *end)
 	return 0;
 }
 
-/* If (19.6.60) with its optional Else (19.6.39). */
+/*
+ * Whether the Else block [w->c.pos, else_end) is one If (with its own
+ * Else) and nothing more: ASL's ElseIf, and Switch/Case as iasl writes
+ * it, chain dozens of these; they run in a loop, not by recursion.
+ */
+static bool lone_if(struct aml_walk *w, size_t else_end)
+{
+	struct aml_cursor c = w->c;
+	size_t end;
+	uint8_t b;
+
+	c.end = else_end;
+	if (aml_rd8(&c, &b) || b != 0xA0 || aml_pkg_length(&c, &end)) {
+		return false;
+	}
+	if (end == else_end) {
+		return true;
+	}
+	c.pos = end;
+	return aml_rd8(&c, &b) == 0 && b == OP_ELSE &&
+	       aml_pkg_length(&c, &end) == 0 && end == else_end;
+}
+
+/* One If's predicate; *end: its PkgLength end. */
+static int if_pred(struct aml_walk *w, size_t *end, uint64_t *pred)
+{
+	size_t old_end = w->c.end;
+	int rc;
+
+	if (aml_pkg_length(&w->c, end)) {
+		return aml_fail(w, -EBADMSG, "bad If PkgLength");
+	}
+	w->c.end = *end;
+	rc = aml_eval_integer(w, pred);
+	w->c.end = old_end;
+	return rc;
+}
+
+/* If (19.6.60) with its optional Else (19.6.39); ElseIf chains loop. */
 AML_DECL_OP(aml_op_if)
 {
-	size_t end, else_end, old_end = w->c.end;
+	size_t end, else_end;
 	uint64_t pred;
 	int rc;
 
 	(void)info;
 	(void)ops;
 	(void)result;
-	if (aml_pkg_length(&w->c, &end)) {
-		return aml_fail(w, -EBADMSG, "bad If PkgLength");
-	}
-	w->c.end = end;
-	rc = aml_eval_integer(w, &pred);
-	w->c.end = old_end;
-	if (rc) {
-		return rc;
-	}
-	if (pred != 0) {
-		rc = aml_run_block(w, end, NULL);
-		if (rc || w->flow != AML_FLOW_NEXT) {
+	for (;;) {
+		rc = if_pred(w, &end, &pred);
+		if (rc) {
 			return rc;
 		}
-		rc = else_follows(w, &else_end);
-		if (rc == 0 && else_end != 0) {
-			w->c.pos = else_end;
+		if (pred != 0) {
+			rc = aml_run_block(w, end, NULL);
+			if (rc || w->flow != AML_FLOW_NEXT) {
+				return rc;
+			}
+			rc = else_follows(w, &else_end);
+			if (rc == 0 && else_end != 0) {
+				w->c.pos = else_end;
+			}
+			return rc;
 		}
-		return rc;
+		w->c.pos = end;
+		rc = else_follows(w, &else_end);
+		if (rc || else_end == 0) {
+			return rc;
+		}
+		if (!lone_if(w, else_end)) {
+			return aml_run_block(w, else_end, NULL);
+		}
+		w->c.pos++; /* the inner If's opcode: go round as that If */
+		rc = aml_tick(w);
+		if (rc) {
+			return rc;
+		}
 	}
-	w->c.pos = end;
-	rc = else_follows(w, &else_end);
-	if (rc == 0 && else_end != 0) {
-		rc = aml_run_block(w, else_end, NULL);
-	}
-	return rc;
 }
 
 /* An Else not right after an If (its If was skipped as a failed term):

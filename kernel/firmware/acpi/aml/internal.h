@@ -66,6 +66,7 @@ struct aml_ns;
 struct aml_node;
 struct aml_obj;
 struct aml_walk;
+struct aml_opblock;
 
 enum aml_ref_kind {
 	AML_REF_NAME,  /* a namespace node (RefOf(Name), a name in a package) */
@@ -472,8 +473,10 @@ struct aml_ns {
 	uint64_t slept_ms;
 	char errmsg[AML_ERRMSG_LEN];
 	bool errmsg_set;
-	struct aml_frame *frame; /* the running method's (temp nodes) */
-	struct aml_obj *osi;	 /* predef.c: the _OSI strings (a Package) */
+	struct aml_frame *frame;    /* the running method's (temp nodes) */
+	struct aml_obj *osi;	    /* predef.c: the _OSI strings (a Package) */
+	struct aml_opblock *opfree; /* exec.c: operand blocks to reuse */
+	uintptr_t stack_base;	    /* exec.c: the top-level entry's frame */
 };
 
 /* Log a line through ops->log (printf-like). */
