@@ -196,9 +196,7 @@ struct expect {
 	const char *table, *method, *want;
 };
 
-static const struct expect expects[] = {
 #include "../fixtures/acpi/aml/ops_expect.h"
-};
 
 /* Where kite knowingly answers otherwise (not in ops' files). */
 static const char *const known_differences[] = {
