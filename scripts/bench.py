@@ -27,9 +27,10 @@ or --gic say otherwise), in one run:
    `ipi-wake>thread` (reschedule-IPI wake-up) rows of the guest's
    `bench` table, median/p99/max in clocksource cycles.
 6. aml (on the host, no QEMU, once): the load time of the corpus machine
-   with the most AML in build/host/amldump, load alone and load +
-   initialize (_REG, _STA/_INI), against acpiexec on the same tables
-   measured in the same run (scripts/aml_corpus.py bench()).
+   with the most AML, and of the largest one acpiexec loads in under 2 s,
+   in build/host/amldump, load alone and load + initialize (_REG,
+   _STA/_INI), against acpiexec on the same tables measured in the same
+   run (scripts/aml_corpus.py bench()).
 
 CPU time comes from /proc/PID/task/*/schedstat (nanoseconds, every
 thread of QEMU), with /proc/PID/stat's utime+stime (1/CLK_TCK s) beside

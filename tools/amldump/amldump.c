@@ -13,8 +13,9 @@
  * arguments in command-line order, so a shell glob (ssdt*.dat, where
  * ssdt10 sorts before ssdt2) would give acpiexec another order; amldump
  * sorts so that `amldump dsdt.dat ssdt*.dat` gives the dump's. Other
- * tables (FACP, APIC, ...) are skipped. A file may hold several tables
- * back to back (they keep their order).
+ * tables (FACP, APIC, an OEM table, ...) are not loaded but are there
+ * for LoadTable to find, as in acpiexec's table list. A file may hold
+ * several tables back to back (they keep their order).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -33,10 +34,17 @@ struct table {
 	unsigned int seq; /* order of appearance, to keep the sort stable */
 };
 
+/* The tables given that were not loaded at start: LoadTable's. */
+struct table_list {
+	struct table *tab;
+	unsigned int n;
+};
+
 struct options {
 	uint8_t fill;
 	bool quiet, debug, no_init, osi_linux;
 	unsigned int bench; /* >0: time that many load+initialize runs */
+	const struct table_list *unloaded;
 };
 
 struct dump {
@@ -45,8 +53,9 @@ struct dump {
 };
 
 static const char usage[] =
-    "usage: amldump [--fill 00|ff] [--quiet] [--debug] [--no-init]\n"
-    "               [--bench N] dsdt.dat [ssdt1.dat ...]\n"
+    "usage: amldump [--fill 00|ff] [--osi acpiexec|linux] [--quiet]\n"
+    "               [--debug] [--no-init] [--bench N]\n"
+    "               dsdt.dat [ssdt1.dat ...]\n"
     "One JSON object per Device on stdout, then a summary line; the\n"
     "interpreter's messages on stderr. Region reads of bytes never\n"
     "written return the fill byte (0 unless --fill ff).\n";
@@ -85,8 +94,10 @@ static bool is_aml(const uint8_t *t)
 	       !memcmp(t, "PSDT", 4) || !memcmp(t, "OSDT", 4);
 }
 
-/* The tables in one file, back to back, appended to tab[]. */
-static int add_file(const char *path, struct table *tab, unsigned int *n)
+/* The tables in one file, back to back, appended to tab[] (AML) or
+ * other (the rest). */
+static int add_file(const char *path, struct table *tab, unsigned int *n,
+		    struct table_list *other)
 {
 	size_t len, at = 0;
 	uint8_t *buf = read_file(path, &len);
@@ -95,7 +106,8 @@ static int add_file(const char *path, struct table *tab, unsigned int *n)
 		fprintf(stderr, "amldump: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
-	while (len - at >= HEADER_LEN && *n < MAX_TABLES) {
+	while (len - at >= HEADER_LEN && *n < MAX_TABLES &&
+	       other->n < MAX_TABLES) {
 		const uint8_t *t = buf + at;
 		size_t tlen = le32(t + 4);
 
@@ -107,9 +119,9 @@ static int add_file(const char *path, struct table *tab, unsigned int *n)
 			tlen = len - at; /* let the interpreter refuse it */
 		}
 		if (!is_aml(t)) {
-			fprintf(stderr,
-				"amldump: %s: %.4s is not AML, skipped\n", path,
-				(const char *)t);
+			other->tab[other->n] =
+			    (struct table){t, tlen, path, other->n};
+			other->n++;
 		} else {
 			tab[*n] = (struct table){t, tlen, path, *n};
 			(*n)++;
@@ -238,6 +250,42 @@ static void osi_as_acpiexec(struct aml_ns *ns)
 	 ~((1u << AML_SPACE_MEMORY) | (1u << AML_SPACE_IO) |                   \
 	   (1u << AML_SPACE_PCI) | (1u << AML_SPACE_EC)))
 
+/*
+ * LoadTable (19.6.76): a table given on the command line that was not
+ * loaded at start, matched on its signature and, unless all NUL, its
+ * OEM ID and OEM table ID (NUL-padded, compared whole, as ACPICA
+ * compares them). A table already loaded is not offered again (ACPICA
+ * would find it and refuse to load it twice: the method fails either
+ * way, give or take the message).
+ */
+static bool id_matches(const char *want, const uint8_t *have, size_t n)
+{
+	static const char zeros[8];
+
+	return !memcmp(want, zeros, n) || !memcmp(want, have, n);
+}
+
+static int find_table(void *ctx, const char sig[4], const char oem_id[6],
+		      const char oem_table_id[8], const uint8_t **table,
+		      size_t *len)
+{
+	const struct amldump_host *h = ctx;
+	unsigned int i;
+
+	for (i = 0; h->unloaded && i < h->unloaded->n; i++) {
+		const struct table *t = &h->unloaded->tab[i];
+
+		if (!memcmp(t->bytes, sig, 4) &&
+		    id_matches(oem_id, t->bytes + 10, 6) &&
+		    id_matches(oem_table_id, t->bytes + 16, 8)) {
+			*table = t->bytes;
+			*len = t->len;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
 /* A namespace with every table loaded and (unless no_init) brought up
  * as acpiexec brings it up: _REG as above, _STA/_INI, and no \_PIC
  * call (acpiexec makes none). */
@@ -245,12 +293,15 @@ static struct aml_ns *load_all(const struct table *tab, unsigned int n,
 			       const struct options *o,
 			       struct amldump_host *host, double *ms)
 {
+	struct aml_host_ops ops = *amldump_host_ops();
 	struct aml_ns *ns;
 	double t0 = now_ms();
 	unsigned int i;
 	int r;
 
-	if (aml_ns_create(amldump_host_ops(), host, NULL, &ns) < 0) {
+	ops.find_table = find_table;
+
+	if (aml_ns_create(&ops, host, NULL, &ns) < 0) {
 		fprintf(stderr, "amldump: cannot create a namespace\n");
 		return NULL;
 	}
@@ -375,7 +426,8 @@ static int bench(const struct table *tab, unsigned int n,
 	struct dump d = {0};
 
 	for (i = 0; i < runs; i++) {
-		host = (struct amldump_host){.quiet = true};
+		host = (struct amldump_host){.quiet = true,
+					     .unloaded = o->unloaded};
 		host.mem = memsim_create(o->fill);
 		d.ns = load_all(tab, n, o, &host, &ms[i]);
 		if (!d.ns || !host.mem) {
@@ -439,7 +491,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 
 int main(int argc, char **argv)
 {
-	static struct table tab[MAX_TABLES];
+	static struct table tab[MAX_TABLES], others[MAX_TABLES];
+	struct table_list unloaded = {others, 0};
 	struct options o = {0};
 	struct amldump_host host = {0};
 	struct dump d = {0};
@@ -452,16 +505,18 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	for (i = first; i < argc; i++) {
-		if (add_file(argv[i], tab, &n) < 0) {
+		if (add_file(argv[i], tab, &n, &unloaded) < 0) {
 			return 1;
 		}
 	}
 	amldump_kprintf_quiet = o.quiet || o.bench;
+	o.unloaded = &unloaded;
 	qsort(tab, n, sizeof(tab[0]), table_cmp);
 	if (o.bench) {
 		return bench(tab, n, &o);
 	}
-	host = (struct amldump_host){.quiet = o.quiet, .debug = o.debug};
+	host = (struct amldump_host){
+	    .quiet = o.quiet, .debug = o.debug, .unloaded = &unloaded};
 	host.mem = memsim_create(o.fill);
 	d.ns = host.mem ? load_all(tab, n, &o, &host, &ms) : NULL;
 	if (!d.ns) {

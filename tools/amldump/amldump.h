@@ -24,6 +24,7 @@
  * address and that is all a PCI_Config region's address is.
  */
 struct memsim;
+struct table_list;
 
 struct memsim *memsim_create(uint8_t fill);
 void memsim_destroy(struct memsim *m);
@@ -35,6 +36,7 @@ struct amldump_host {
 	uint64_t clock_100ns; /* the Timer opcode's clock */
 	bool quiet, debug;
 	unsigned long notifies, fatals, log_lines;
+	const struct table_list *unloaded; /* for LoadTable (amldump.c) */
 };
 
 const struct aml_host_ops *amldump_host_ops(void);
