@@ -4,6 +4,7 @@
  * with "unit: N passed, N failed". See unit.h.
  */
 #include <stdarg.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,51 @@ int unit_str_eq(const char *a, const char *b)
 		return a == b;
 	}
 	return strcmp(a, b) == 0;
+}
+
+unsigned int unit_corpus_each(void (*fn)(const char *machine, void *arg),
+			      void *arg)
+{
+	const char *root = getenv("KITE_FIXTURES");
+	char path[4096];
+	unsigned int n = 0;
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/acpi/corpus",
+		 root && root[0] ? root : "tests/fixtures");
+	d = opendir(path);
+	if (d == NULL) {
+		printf("# no corpus at %s\n", path);
+		return 0;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] != '.' && !strchr(e->d_name, '.')) {
+			fn(e->d_name, arg);
+			n++;
+		}
+	}
+	closedir(d);
+	return n;
+}
+
+void unit_put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+void unit_put32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++) {
+		p[i] = (uint8_t)(v >> (8 * i));
+	}
+}
+
+void unit_put64(uint8_t *p, uint64_t v)
+{
+	unit_put32(p, (uint32_t)v);
+	unit_put32(p + 4, (uint32_t)(v >> 32));
 }
 
 void *unit_load_fixture(const char *name, size_t *len)

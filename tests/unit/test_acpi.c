@@ -171,25 +171,6 @@ static int mem_load(struct fake_mem *m, const char *machine)
 	return 0;
 }
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++) {
-		p[i] = (uint8_t)(v >> (8 * i));
-	}
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
-}
-
 static uint32_t rd32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
@@ -212,7 +193,7 @@ static void fix_sum(uint8_t *p, size_t len, size_t csum_off)
 static void make_header(uint8_t *t, const char *sig, uint32_t len)
 {
 	memcpy(t, sig, 4);
-	put32(t + 4, len);
+	unit_put32(t + 4, len);
 	t[8] = 1;
 	memcpy(t + 10, "KITE  ", 6);
 	memcpy(t + 16, "KITETEST", 8);
@@ -562,7 +543,7 @@ TEST(acpi_rsdp_in_ebda)
 	low = mem_add(&m, "BDA", 0x400, NULL, 0x100);
 	ebda = mem_add(&m, "EBDA", 0x9fc00, NULL, 0x400);
 	REQUIRE(low != NULL && ebda != NULL);
-	put16(low + 0x0e, 0x9fc0);
+	unit_put16(low + 0x0e, 0x9fc0);
 	/* A copy at EBDA + 0x3e0, on a 16-byte boundary, is found first. */
 	memcpy(ebda + 0x3e0, r->data, 20);
 	CHECK_EQ_INT(acpi_find_rsdp(&m.mem, &phys), 0);
@@ -573,7 +554,7 @@ TEST(acpi_rsdp_in_ebda)
 	CHECK_EQ_INT(acpi_find_rsdp(&m.mem, &phys), 0);
 	CHECK_EQ_INT(phys, 0xf59d0);
 	/* Past the first KiB: ignored. EBDA at 0x9f800, copy at 0x9fc00. */
-	put16(low + 0x0e, 0x9f80);
+	unit_put16(low + 0x0e, 0x9f80);
 	memset(ebda, 0, 0x400);
 	memcpy(ebda, r->data, 20);
 	CHECK_EQ_INT(acpi_find_rsdp(&m.mem, &phys), 0);
@@ -598,13 +579,13 @@ static void add_v2(struct fake_mem *m, uint8_t **rsdp, uint8_t **xsdt)
 	*rsdp = mem_add(m, "RSDP2", V2_RSDP, NULL, 36);
 	memcpy(*rsdp, old->data, 20);
 	(*rsdp)[15] = 2;
-	put32(*rsdp + 20, 36);
-	put64(*rsdp + 24, V2_XSDT);
+	unit_put32(*rsdp + 20, 36);
+	unit_put64(*rsdp + 24, V2_XSDT);
 	fix_sum(*rsdp, 20, 8);
 	fix_sum(*rsdp, 36, 32);
 	*xsdt = mem_add(m, "XSDT", V2_XSDT, NULL, 36 + 3 * 8);
 	for (int i = 0; i < 3; i++) {
-		put64(*xsdt + 36 + 8 * i, rd32(rsdt->data + 36 + 4 * i));
+		unit_put64(*xsdt + 36 + 8 * i, rd32(rsdt->data + 36 + 4 * i));
 	}
 	make_header(*xsdt, "XSDT", 36 + 3 * 8);
 }
@@ -641,22 +622,22 @@ TEST(acpi_xsdt_preferred)
 	xsdt[12] ^= 1;
 
 	/* XSDT with half an entry: the RSDT is used. */
-	put32(xsdt + 4, 36 + 3 * 8 - 4);
+	unit_put32(xsdt + 4, 36 + 3 * 8 - 4);
 	fix_sum(xsdt, 36 + 3 * 8 - 4, 9);
 	REQUIRE_EQ_INT(acpi_reinit(&a, &m.mem, V2_RSDP), 0);
 	CHECK(!a.xsdt);
 	make_header(xsdt, "XSDT", 36 + 3 * 8);
 
 	/* XSDT address zero, or unmapped: the RSDT is used. */
-	put64(rsdp + 24, 0);
+	unit_put64(rsdp + 24, 0);
 	fix_sum(rsdp, 36, 32);
 	REQUIRE_EQ_INT(acpi_reinit(&a, &m.mem, V2_RSDP), 0);
 	CHECK(!a.xsdt);
-	put64(rsdp + 24, 0x40000000);
+	unit_put64(rsdp + 24, 0x40000000);
 	fix_sum(rsdp, 36, 32);
 	REQUIRE_EQ_INT(acpi_reinit(&a, &m.mem, V2_RSDP), 0);
 	CHECK(!a.xsdt);
-	put64(rsdp + 24, V2_XSDT);
+	unit_put64(rsdp + 24, V2_XSDT);
 	fix_sum(rsdp, 36, 32);
 	REQUIRE_EQ_INT(acpi_reinit(&a, &m.mem, V2_RSDP), 0);
 	CHECK(a.xsdt);
@@ -682,12 +663,12 @@ TEST(acpi_rsdp_v2_bad_extended_checksum)
 	CHECK_EQ_INT(acpi_find_rsdp(&m.mem, &phys), -ENOENT);
 	rsdp[33] = 0;
 	/* An impossible extended length. */
-	put32(rsdp + 20, 20);
+	unit_put32(rsdp + 20, 20);
 	fix_sum(rsdp, 20, 8);
 	fix_sum(rsdp, 36, 32);
 	CHECK_EQ_INT(acpi_reinit(&a, &m.mem, V2_RSDP), -EBADMSG);
 	/* A length past the mapped bytes. */
-	put32(rsdp + 20, 40);
+	unit_put32(rsdp + 20, 40);
 	fix_sum(rsdp, 20, 8);
 	CHECK_EQ_INT(acpi_reinit(&a, &m.mem, V2_RSDP), -ERANGE);
 	mem_free(&m);
@@ -709,11 +690,11 @@ TEST(acpi_rsdt_bad)
 	rsdt->data[0] = 'X';
 	CHECK_EQ_INT(acpi_reinit(&a, &m.mem, rsdp->phys), -EBADMSG);
 	rsdt->data[0] = 'R';
-	put32(rsdt->data + 4, 53); /* one byte past the mapped table */
+	unit_put32(rsdt->data + 4, 53); /* one byte past the mapped table */
 	CHECK_EQ_INT(acpi_reinit(&a, &m.mem, rsdp->phys), -ERANGE);
-	put32(rsdt->data + 4, 52);
+	unit_put32(rsdt->data + 4, 52);
 	/* RSDT address unmapped. */
-	put32(rsdp->data + 16, 0x12345678);
+	unit_put32(rsdp->data + 16, 0x12345678);
 	fix_sum(rsdp->data, 20, 8);
 	CHECK_EQ_INT(acpi_reinit(&a, &m.mem, rsdp->phys), -ERANGE);
 	mem_free(&m);
@@ -729,7 +710,7 @@ static uint8_t *grow_rsdt(struct fake_mem *m, const uint32_t *extra,
 
 	memcpy(t, r->data, 52);
 	for (unsigned int i = 0; i < n; i++) {
-		put32(t + 52 + 4 * i, extra[i]);
+		unit_put32(t + 52 + 4 * i, extra[i]);
 	}
 	make_header(t, "RSDT", (uint32_t)len);
 	free(r->data);
@@ -753,16 +734,16 @@ TEST(acpi_table_unmapped_or_bad_length)
 
 	/* HPET shorter than a header, then longer than what is mapped. */
 	hpet = mem_region(&m, "HPET");
-	put32(hpet->data + 4, 20);
+	unit_put32(hpet->data + 4, 20);
 	REQUIRE_EQ_INT(acpi_reinit(&a, &m.mem, 0xf59d0), 0);
 	CHECK_EQ_INT(a.count, 6);
 	CHECK_EQ_INT(a.skipped, 4);
 	CHECK(acpi_find(&a, "HPET", 0) == NULL);
-	put32(hpet->data + 4, 57);
+	unit_put32(hpet->data + 4, 57);
 	REQUIRE_EQ_INT(acpi_reinit(&a, &m.mem, 0xf59d0), 0);
 	CHECK_EQ_INT(a.count, 6);
 	CHECK(acpi_find(&a, "HPET", 0) == NULL);
-	put32(hpet->data + 4, 0xffffffff);
+	unit_put32(hpet->data + 4, 0xffffffff);
 	REQUIRE_EQ_INT(acpi_reinit(&a, &m.mem, 0xf59d0), 0);
 	CHECK_EQ_INT(a.count, 6);
 	mem_free(&m);
@@ -813,19 +794,19 @@ TEST(acpi_fadt_x_dsdt)
 	dsdt = mem_region(&m, "DSDT");
 	/* A copy of the DSDT at 0x200000, named by X_DSDT only. */
 	mem_add(&m, "DSDT2", 0x200000, dsdt->data, dsdt->len);
-	put64(fadt->data + 140, 0x200000);
+	unit_put64(fadt->data + 140, 0x200000);
 	fix_sum(fadt->data, fadt->len, 9);
 	REQUIRE_EQ_INT(acpi_reinit(&a, &m.mem, 0xf59e0), 0);
 	CHECK_EQ_INT(acpi_find(&a, "DSDT", 0)->phys, 0x200000);
 	CHECK_EQ_INT(a.skipped, 0);
 	/* X_DSDT unmapped: the 32-bit DSDT, and one skip. */
-	put64(fadt->data + 140, 0x300000);
+	unit_put64(fadt->data + 140, 0x300000);
 	fix_sum(fadt->data, fadt->len, 9);
 	REQUIRE_EQ_INT(acpi_reinit(&a, &m.mem, 0xf59e0), 0);
 	CHECK_EQ_INT(acpi_find(&a, "DSDT", 0)->phys, 0x7fe0040);
 	CHECK_EQ_INT(a.skipped, 1);
 	/* X_DSDT at something that is not a DSDT (the FACP): same. */
-	put64(fadt->data + 140, fadt->phys);
+	unit_put64(fadt->data + 140, fadt->phys);
 	fix_sum(fadt->data, fadt->len, 9);
 	REQUIRE_EQ_INT(acpi_reinit(&a, &m.mem, 0xf59e0), 0);
 	CHECK_EQ_INT(acpi_find(&a, "DSDT", 0)->phys, 0x7fe0040);
@@ -927,8 +908,8 @@ TEST(acpi_find_args)
 static size_t make_madt(uint8_t *t, const uint8_t *entries, size_t n)
 {
 	memset(t, 0, 44);
-	put32(t + 36, 0xfee00000);
-	put32(t + 40, 1);
+	unit_put32(t + 36, 0xfee00000);
+	unit_put32(t + 40, 1);
 	if (n != 0) {
 		memcpy(t + 44, entries, n);
 	}
@@ -1201,7 +1182,7 @@ TEST(acpi_madt_bad)
 	CHECK_EQ_INT(madt_reparse(t, 120, &mi), -EBADMSG);
 	/* Header length under 44. */
 	memcpy(t, r->data, 120);
-	put32(t + 4, 40);
+	unit_put32(t + 4, 40);
 	fix_sum(t, 40, 9);
 	CHECK_EQ_INT(madt_reparse(t, 120, &mi), -EBADMSG);
 
@@ -1221,13 +1202,13 @@ TEST(acpi_madt_bad)
 	CHECK_EQ_INT(madt_reparse(t, 120, &mi), -EBADMSG);
 	/* Truncated: the table ends inside the last entry. */
 	memcpy(t, r->data, 120);
-	put32(t + 4, 118);
+	unit_put32(t + 4, 118);
 	fix_sum(t, 118, 9);
 	CHECK_EQ_INT(madt_reparse(t, 118, &mi), -EBADMSG);
 	/* A lone type byte after the last entry. */
 	memcpy(t, r->data, 120);
 	t[120] = 0;
-	put32(t + 4, 121);
+	unit_put32(t + 4, 121);
 	fix_sum(t, 121, 9);
 	CHECK_EQ_INT(madt_reparse(t, 121, &mi), -EBADMSG);
 	/* An ISO (at 64) of 8 bytes, shorter than its type's 10. */
@@ -1239,19 +1220,19 @@ TEST(acpi_madt_bad)
 	}
 	/* ISO polarity 10b (reserved), then trigger 10b. */
 	memcpy(t, r->data, 120);
-	put16(t + 64 + 8, 0x0002);
+	unit_put16(t + 64 + 8, 0x0002);
 	fix_sum(t, 120, 9);
 	CHECK_EQ_INT(madt_reparse(t, 120, &mi), -EBADMSG);
-	put16(t + 64 + 8, 0x0009);
+	unit_put16(t + 64 + 8, 0x0009);
 	fix_sum(t, 120, 9);
 	CHECK_EQ_INT(madt_reparse(t, 120, &mi), -EBADMSG);
-	put16(t + 64 + 8, 0x000f);
+	unit_put16(t + 64 + 8, 0x000f);
 	fix_sum(t, 120, 9);
 	REQUIRE_EQ_INT(madt_reparse(t, 120, &mi), 0);
 	CHECK_EQ_INT(mi.isos[0].polarity, ACPI_POL_LOW);
 	/* LAPIC NMI polarity 10b. */
 	memcpy(t, r->data, 120);
-	put16(t + 114 + 3, 0x0002);
+	unit_put16(t + 114 + 3, 0x0002);
 	fix_sum(t, 120, 9);
 	CHECK_EQ_INT(madt_reparse(t, 120, &mi), -EBADMSG);
 	/* A MADT with no entries is fine. */
@@ -1279,7 +1260,7 @@ TEST(acpi_fadt_bad)
 	CHECK_EQ_INT(acpi_parse_fadt(r->data, 115, &f), -ERANGE);
 	/* Shorter than revision 1's 116 bytes. */
 	memcpy(t, r->data, 116);
-	put32(t + 4, 100);
+	unit_put32(t + 4, 100);
 	fix_sum(t, 100, 9);
 	CHECK_EQ_INT(acpi_parse_fadt(t, 116, &f), -EBADMSG);
 	memcpy(t, r->data, 116);
@@ -1301,48 +1282,48 @@ TEST(acpi_fadt_by_length)
 
 	/* X_DSDT and X_FIRMWARE_CTRL win when non-zero. */
 	memcpy(t, r->data, 244);
-	put64(t + 132, 0x123450000ull);
-	put64(t + 140, 0x234560000ull);
+	unit_put64(t + 132, 0x123450000ull);
+	unit_put64(t + 140, 0x234560000ull);
 	fix_sum(t, 244, 9);
 	REQUIRE_EQ_INT(acpi_parse_fadt(t, 244, &f), 0);
 	CHECK_EQ_INT(f.facs, 0x123450000ull);
 	CHECK_EQ_INT(f.dsdt, 0x234560000ull);
 	/* Cut at 140: X_FIRMWARE_CTRL is in, X_DSDT is not. */
-	put32(t + 4, 140);
+	unit_put32(t + 4, 140);
 	fix_sum(t, 140, 9);
 	REQUIRE_EQ_INT(acpi_parse_fadt(t, 244, &f), 0);
 	CHECK_EQ_INT(f.facs, 0x123450000ull);
 	CHECK_EQ_INT(f.dsdt, 0x7fe0040);
 	/* X_PM1a_CNT_BLK in memory space, or zero: the 32-bit field. */
 	memcpy(t, r->data, 244);
-	put32(t + 64, 0x904);
+	unit_put32(t + 64, 0x904);
 	t[172] = 0; /* SystemMemory */
 	fix_sum(t, 244, 9);
 	REQUIRE_EQ_INT(acpi_parse_fadt(t, 244, &f), 0);
 	CHECK_EQ_INT(f.pm1a_cnt, 0x904);
 	t[172] = 1;
-	put64(t + 176, 0);
+	unit_put64(t + 176, 0);
 	fix_sum(t, 244, 9);
 	REQUIRE_EQ_INT(acpi_parse_fadt(t, 244, &f), 0);
 	CHECK_EQ_INT(f.pm1a_cnt, 0x904);
 	/* The X_ one, SystemIO: it wins. X_PM1b too. */
-	put64(t + 176, 0xb04);
+	unit_put64(t + 176, 0xb04);
 	t[184] = 1;
-	put64(t + 188, 0xb08);
+	unit_put64(t + 188, 0xb08);
 	fix_sum(t, 244, 9);
 	REQUIRE_EQ_INT(acpi_parse_fadt(t, 244, &f), 0);
 	CHECK_EQ_INT(f.pm1a_cnt, 0xb04);
 	CHECK_EQ_INT(f.pm1b_cnt, 0xb08);
 	/* Cut at 190: X_PM1b's GAS is no longer whole. */
-	put32(t + 4, 190);
+	unit_put32(t + 4, 190);
 	fix_sum(t, 190, 9);
 	REQUIRE_EQ_INT(acpi_parse_fadt(t, 244, &f), 0);
 	CHECK_EQ_INT(f.pm1a_cnt, 0xb04);
 	CHECK_EQ_INT(f.pm1b_cnt, 0);
 	/* HW_REDUCED_ACPI and "VGA not present". */
 	memcpy(t, r->data, 244);
-	put32(t + 112, 1u << 20);
-	put16(t + 109, 0x0004);
+	unit_put32(t + 112, 1u << 20);
+	unit_put16(t + 109, 0x0004);
 	fix_sum(t, 244, 9);
 	REQUIRE_EQ_INT(acpi_parse_fadt(t, 244, &f), 0);
 	CHECK(f.hw_reduced);
@@ -1352,7 +1333,7 @@ TEST(acpi_fadt_by_length)
 	memset(t, 0, sizeof(t));
 	memcpy(t, r->data, 244);
 	t[8] = 6;
-	put32(t + 4, 276);
+	unit_put32(t + 4, 276);
 	fix_sum(t, 276, 9);
 	REQUIRE_EQ_INT(acpi_parse_fadt(t, 276, &f), 0);
 	CHECK_EQ_INT(f.revision, 6);
@@ -1579,7 +1560,7 @@ TEST(acpi_skips_fadt_dsdt_on_guard_page)
 	dsdt = mem_region(&m, "DSDT");
 	/* The FADT's DSDT pointer (offset 40) at a copy on the guard page. */
 	mem_add(&m, "DSDT2", GUARD_PAGE, dsdt->data, dsdt->len);
-	put32(fadt->data + 40, GUARD_PAGE);
+	unit_put32(fadt->data + 40, GUARD_PAGE);
 	fix_sum(fadt->data, fadt->len, 9);
 	REQUIRE_EQ_INT(acpi_reinit(&a, &m.mem, 0xf59d0), 0);
 	CHECK_EQ_INT(acpi_find(&a, "DSDT", 0)->phys, GUARD_PAGE);

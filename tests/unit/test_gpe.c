@@ -17,19 +17,6 @@
 #include "firmware/acpi/mcfg.h"
 #include "unit.h"
 
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++) {
-		p[i] = (uint8_t)(v >> (8 * i));
-	}
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
-}
-
 /* Make the 8-bit sum of t[0..len) zero through the byte at at. */
 static void fix_sum(uint8_t *t, size_t len, size_t at)
 {
@@ -112,9 +99,9 @@ TEST(gpe_fadt_x_forms)
 	REQUIRE(t != NULL);
 	/* X_GPE0_BLK in SystemMemory wins over GPE0_BLK. */
 	t[220] = 0;
-	put64(t + 224, 0xfed80000ull);
+	unit_put64(t + 224, 0xfed80000ull);
 	/* GPE1: 8 bytes at port 0x1000, base 64. */
-	put32(t + 84, 0x1000);
+	unit_put32(t + 84, 0x1000);
 	t[93] = 8;
 	t[94] = 64;
 	fix_sum(t, len, 9);
@@ -148,7 +135,7 @@ TEST(gpe_fadt_x_forms)
 	/* A table cut before X_GPE0_BLK: the legacy field only. */
 	t[92] = 16;
 	t[220] = 0;
-	put32(t + 4, 220);
+	unit_put32(t + 4, 220);
 	fix_sum(t, 220, 9);
 	REQUIRE_EQ_INT(acpi_parse_fadt(t, len, &f), 0);
 	CHECK_EQ_INT(f.gpe0.addr, 0x620);
@@ -240,12 +227,12 @@ static size_t mcfg_build(uint8_t *t, unsigned int n)
 
 	memset(t, 0, len);
 	memcpy(t, "MCFG", 4);
-	put32(t + 4, (uint32_t)len);
+	unit_put32(t + 4, (uint32_t)len);
 	t[8] = 1;
 	for (unsigned int i = 0; i < n; i++) {
 		uint8_t *e = t + 44 + 16 * i;
 
-		put64(e, 0xe0000000ull + ((uint64_t)i << 28));
+		unit_put64(e, 0xe0000000ull + ((uint64_t)i << 28));
 		e[8] = (uint8_t)i; /* segment i */
 		e[10] = 0;
 		e[11] = 15;
@@ -273,17 +260,17 @@ TEST(gpe_mcfg_bad)
 	CHECK_EQ_INT(acpi_parse_mcfg(t, len, &m), -EBADMSG);
 	/* A header length below 44. */
 	len = mcfg_build(t, 0);
-	put32(t + 4, 40);
+	unit_put32(t + 4, 40);
 	fix_sum(t, 40, 9);
 	CHECK_EQ_INT(acpi_parse_mcfg(t, len, &m), -EBADMSG);
 	/* Entry 0: base 0; entry 1: end bus below start; entry 2: wraps;
 	 * 8 trailing bytes. */
 	len = mcfg_build(t, 4);
-	put64(t + 44, 0);
+	unit_put64(t + 44, 0);
 	t[44 + 16 + 10] = 9;
 	t[44 + 16 + 11] = 8;
-	put64(t + 44 + 32, ~0ull - 4096);
-	put32(t + 4, (uint32_t)len + 8);
+	unit_put64(t + 44 + 32, ~0ull - 4096);
+	unit_put32(t + 4, (uint32_t)len + 8);
 	fix_sum(t, len + 8, 9);
 	REQUIRE_EQ_INT(acpi_parse_mcfg(t, len + 8, &m), 0);
 	CHECK_EQ_INT(m.count, 1);
@@ -357,26 +344,17 @@ static void survey_mcfg(const char *dir, struct survey *sv)
 
 /* The FADT's GPE blocks and the MCFG of every machine in the corpus:
  * all decode, and the figures are printed. */
+static void survey_one(const char *machine, void *arg)
+{
+	survey_fadt(machine, arg);
+	survey_mcfg(machine, arg);
+}
+
 TEST(gpe_corpus_survey)
 {
-	const char *root = getenv("KITE_FIXTURES");
-	char path[300];
-	DIR *d;
-	struct dirent *e;
 	struct survey sv = {0};
 
-	snprintf(path, sizeof(path), "%s/acpi/corpus",
-		 root && root[0] ? root : "tests/fixtures");
-	d = opendir(path);
-	REQUIRE(d != NULL);
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.' || strchr(e->d_name, '.')) {
-			continue;
-		}
-		survey_fadt(e->d_name, &sv);
-		survey_mcfg(e->d_name, &sv);
-	}
-	closedir(d);
+	REQUIRE(unit_corpus_each(survey_one, &sv) > 0);
 	printf("# gpe corpus: %u FADTs, %u with GPE0, %u with GPE1, %u GPEs; "
 	       "%u MCFGs, %u ECAM windows, %u bad entries\n",
 	       sv.fadts, sv.gpe0, sv.gpe1, sv.gpes, sv.mcfgs, sv.windows,

@@ -184,8 +184,9 @@ static void count_machine(const char *dir, struct gpe_survey *sv)
 	}
 }
 
-static void survey_machine(const char *dir, struct gpe_survey *sv)
+static void survey_machine(const char *dir, void *arg)
 {
+	struct gpe_survey *sv = arg;
 	void *tables[16] = {0};
 	unsigned int n;
 	size_t len;
@@ -222,22 +223,9 @@ static void survey_machine(const char *dir, struct gpe_survey *sv)
 
 TEST(gpe_corpus_methods)
 {
-	const char *root = getenv("KITE_FIXTURES");
-	char path[300];
-	DIR *d;
-	struct dirent *e;
 	struct gpe_survey sv = {0};
 
-	snprintf(path, sizeof(path), "%s/acpi/corpus",
-		 root && root[0] ? root : "tests/fixtures");
-	d = opendir(path);
-	REQUIRE(d != NULL);
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] != '.' && !strchr(e->d_name, '.')) {
-			survey_machine(e->d_name, &sv);
-		}
-	}
-	closedir(d);
+	REQUIRE(unit_corpus_each(survey_machine, &sv) > 0);
 	printf("# gpe corpus: %u machines set up: %u \\_GPE methods, %u GPEs "
 	       "enabled (%u level), %u wake GPEs with a method left "
 	       "disabled\n",

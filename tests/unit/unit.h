@@ -18,6 +18,7 @@
 #define TESTS_UNIT_UNIT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct unit_test {
 	const char *name;
@@ -43,6 +44,19 @@ extern unsigned long unit_checks;
  * The caller frees it.
  */
 void *unit_load_fixture(const char *name, size_t *len);
+
+/*
+ * Call fn for every machine directory of the real-firmware corpus
+ * ($KITE_FIXTURES/acpi/corpus/<machine>/), in directory order; returns
+ * how many (0, said, when the corpus is not there).
+ */
+unsigned int unit_corpus_each(void (*fn)(const char *machine, void *arg),
+			      void *arg);
+
+/* Little-endian stores, for tables built by tests. */
+void unit_put16(uint8_t *p, uint16_t v);
+void unit_put32(uint8_t *p, uint32_t v);
+void unit_put64(uint8_t *p, uint64_t v);
 
 #define TEST(tname)                                                            \
 	static void unit_fn_##tname(void);                                     \
