@@ -445,6 +445,7 @@ TEST(aml_core_load_region_and_load_table)
 	CHECK_EQ_INT(int_of(ns, "\\DDB2"), 1); /* the second table */
 	CHECK_EQ_INT(int_of(ns, "\\LDTT"), 5);
 	CHECK_EQ_INT(int_of(ns, "\\LTPA"), 0x77);
+	CHECK_EQ_INT(int_of(ns, "\\LTHN"), 2); /* the third table's handle */
 	CHECK_EQ_INT(int_of(ns, "\\LDTN"), 0); /* no such table: Zero */
 	aml_ns_get_stats(ns, &st);
 	CHECK_EQ_INT(st.tables, 3);

@@ -135,6 +135,11 @@ int aml_to_integer(struct aml_walk *w, struct aml_obj *o, uint64_t *out)
 			*out |= (uint64_t)o->buf.ptr[i] << (8 * i);
 		}
 		return 0;
+	case AML_DDB_HANDLE:
+		/* Load/LoadTable's handle kept in the usual Name (HNDL, 0):
+		 * the table's number, as Load's own target gets it */
+		*out = o->integer & aml_int_mask(w);
+		return 0;
 	default:
 		return aml_fail(w, -EINVAL,
 				"no Integer from an object of type %d",
