@@ -477,12 +477,14 @@ static void gicv3_cpu_init(void)
 	gic_restore_private(gic.irq_base);
 }
 
-static int gicv3_probe(struct device *dev)
+/* The distributor and this CPU's redistributor, from the device's reg
+ * entries; the line count the distributor reports, capped. */
+static int gicv3_find(struct device *dev)
 {
 	const struct resource *rd = device_resource(dev, RES_MEM, 1);
 	struct io_regs rd_region;
 	uint32_t typer;
-	int base, ret;
+	int ret;
 
 	if (device_regs(dev, 0, 0, &gic.dist) < 0 || !rd ||
 	    device_regs(dev, 1, 0, &rd_region) < 0) {
@@ -517,6 +519,16 @@ static int gicv3_probe(struct device *dev)
 	}
 	gic.rss = (typer & GICD_TYPER_RSS) &&
 		  (read_sysreg(ICC_CTLR_EL1) & ICC_CTLR_RSS);
+	return 0;
+}
+
+static int gicv3_probe(struct device *dev)
+{
+	int base, ret = gicv3_find(dev);
+
+	if (ret < 0) {
+		return ret;
+	}
 	dist_init();
 	rdist_init();
 	cpu_interface_init();
